@@ -1,0 +1,17 @@
+"""Test settings: pytest uses these (pytest.ini)."""
+
+from .base import *  # noqa: F403
+from .base import Q_CLUSTER
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnopq"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The manifest storage 404s hashed admin CSS under live_server.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Conf reads Q_CLUSTER once at import, so sync mode is set here rather than per test.
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,206 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+PATH_SEPARATOR = "/"
+
+
+class DepartmentKind(models.TextChoices):
+    CITY = "city", _("市")
+    COUNTY = "county", _("县（市、区）")
+    TOWNSHIP = "township", _("乡镇（街道）")
+    BUREAU = "bureau", _("部门")
+    SERVICE_CENTRE = "service_centre", _("便民服务中心")
+
+
+# Which kinds may sit directly under which: the tree of a prefecture-level city.
+ALLOWED_PARENT_KINDS = {
+    DepartmentKind.CITY: {None},
+    DepartmentKind.COUNTY: {DepartmentKind.CITY},
+    DepartmentKind.TOWNSHIP: {DepartmentKind.COUNTY},
+    DepartmentKind.BUREAU: {DepartmentKind.CITY, DepartmentKind.COUNTY},
+    DepartmentKind.SERVICE_CENTRE: {DepartmentKind.CITY, DepartmentKind.COUNTY, DepartmentKind.TOWNSHIP},
+}
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def subtree(self, department):
+        """The department and everything below it."""
+        return self.filter(path__startswith=department.path)
+
+
+class Department(models.Model):
+    code = models.CharField(
+        _("编码"),
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]+$", _("编码只能包含字母、数字、下划线和连字符。"))],
+        help_text=_("稳定的机构编码，导入干部名册时用它指明部门。"),
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=DepartmentKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path of codes ("/QH/QH-LJ/") so a subtree is one indexed prefix query.
+    path = models.CharField(max_length=600, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(editable=False, default=1)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def level_name(self):
+        return self.get_kind_display()
+
+    def clean(self):
+        parent_kind = self.parent.kind if self.parent_id else None
+        if self.kind and parent_kind not in ALLOWED_PARENT_KINDS[DepartmentKind(self.kind)]:
+            raise ValidationError({"parent": _("“%(kind)s”不能设在这个上级之下。") % {"kind": self.get_kind_display()}})
+        if self.pk and self.parent_id:
+            ancestor = self.parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    raise ValidationError({"parent": _("不能把部门设为自己下级的下级。")})
+                ancestor = ancestor.parent
+
+    def compute_path(self):
+        prefix = self.parent.path if self.parent_id else PATH_SEPARATOR
+        return f"{prefix}{self.code}{PATH_SEPARATOR}"
+
+    def save(self, *args, **kwargs):
+        old_path = None
+        if self.pk:
+            old_path = Department.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+        self.path = self.compute_path()
+        self.depth = self.path.count(PATH_SEPARATOR) - 1
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # Moved or re-coded: rewrite every descendant's path in one statement.
+                Department.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1)),
+                    depth=models.F("depth") + (self.depth - old_path.count(PATH_SEPARATOR) + 1),
+                )
+
+    def ancestors(self):
+        codes = [code for code in self.path.split(PATH_SEPARATOR) if code][:-1]
+        return Department.objects.filter(code__in=codes).order_by("depth")
+
+
+class Rank(models.TextChoices):
+    # The civil-service leadership posts (领导职务) and ranks (职级) in common use.
+    STAFF = "staff", _("科员")
+    DEPUTY_SECTION = "deputy_section", _("副科级")
+    SECTION = "section", _("正科级")
+    DEPUTY_DIVISION = "deputy_division", _("副处级")
+    DIVISION = "division", _("正处级")
+    DEPUTY_BUREAU = "deputy_bureau", _("副厅级")
+    BUREAU = "bureau", _("正厅级")
+
+
+class Cadre(models.Model):
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = PhoneNumberField(_("手机号"), unique=True, region="CN")
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="cadres"
+    )
+    post = models.CharField(_("职务"), max_length=100, blank=True)
+    rank = models.CharField(_("职级"), max_length=20, choices=Rank.choices, default=Rank.STAFF)
+    is_party_member = models.BooleanField(_("中共党员"), default=True)
+    sms_opt_in = models.BooleanField(_("接收廉政短信"), default=True)
+    sms_opt_in_changed_at = models.DateTimeField(_("订阅状态变更时间"), null=True, blank=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadre",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("干部")
+        verbose_name_plural = _("干部")
+        ordering = ["department__path", "name"]
+        indexes = [models.Index(fields=["department", "sms_opt_in"])]
+
+    def __str__(self):
+        return f"{self.name}（{self.department}）" if self.department_id else self.name
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._loaded_sms_opt_in = self.sms_opt_in if self.pk else None
+
+    def save(self, *args, **kwargs):
+        if self.sms_opt_in != self._loaded_sms_opt_in:
+            self.sms_opt_in_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "sms_opt_in" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "sms_opt_in_changed_at"}
+        super().save(*args, **kwargs)
+        self._loaded_sms_opt_in = self.sms_opt_in
+
+
+class CadreGroup(models.Model):
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    description = models.TextField(_("说明"), blank=True)
+    members = models.ManyToManyField(Cadre, verbose_name=_("成员"), related_name="groups", blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("干部分组")
+        verbose_name_plural = _("干部分组")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CadreImport(models.Model):
+    """One uploaded spreadsheet: previewed first, applied only on confirmation."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("待确认")
+        APPLIED = "applied", _("已导入")
+        DISCARDED = "discarded", _("已放弃")
+
+    file = models.FileField(_("文件"), upload_to="imports/cadres/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    summary = models.JSONField(_("结果"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("干部名册导入")
+        verbose_name_plural = _("干部名册导入")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.original_name
