@@ -8,8 +8,8 @@ from wagtail.models import Page
 class HomePage(Page):
     """The site's front page; the education issue adds featured content and sections."""
 
-    intro = models.CharField(_("导语"), max_length=255, blank=True)
-    body = RichTextField(_("正文"), blank=True)
+    intro = models.CharField(_("introduction"), max_length=255, blank=True)
+    body = RichTextField(_("body"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
 
@@ -17,5 +17,5 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
 
     class Meta:
-        verbose_name = _("首页")
-        verbose_name_plural = _("首页")
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "directory"
-    verbose_name = _("干部名册")
+    verbose_name = _("Cadre directory")

@@ -11,11 +11,11 @@ PATH_SEPARATOR = "/"
 
 
 class DepartmentKind(models.TextChoices):
-    CITY = "city", _("市")
-    COUNTY = "county", _("县（市、区）")
-    TOWNSHIP = "township", _("乡镇（街道）")
-    BUREAU = "bureau", _("部门")
-    SERVICE_CENTRE = "service_centre", _("便民服务中心")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County or district")
+    TOWNSHIP = "township", _("Township or subdistrict")
+    BUREAU = "bureau", _("Bureau")
+    SERVICE_CENTRE = "service_centre", _("Service centre")
 
 
 # Which kinds may sit directly under which: the tree of a prefecture-level city.
@@ -36,18 +36,18 @@ class DepartmentQuerySet(models.QuerySet):
 
 class Department(models.Model):
     code = models.CharField(
-        _("编码"),
+        _("code"),
         max_length=32,
         unique=True,
-        validators=[RegexValidator(r"^[A-Za-z0-9_-]+$", _("编码只能包含字母、数字、下划线和连字符。"))],
-        help_text=_("稳定的机构编码，导入干部名册时用它指明部门。"),
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]+$", _("A code may contain only letters, digits, underscores and hyphens."))],
+        help_text=_("A stable code; cadre spreadsheets name the department by it."),
     )
-    name = models.CharField(_("名称"), max_length=100)
-    short_name = models.CharField(_("简称"), max_length=40, blank=True)
-    kind = models.CharField(_("类型"), max_length=20, choices=DepartmentKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("上级"),
+        verbose_name=_("parent"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -56,14 +56,14 @@ class Department(models.Model):
     # Materialised path of codes ("/QH/QH-LJ/") so a subtree is one indexed prefix query.
     path = models.CharField(max_length=600, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(editable=False, default=1)
-    sort_order = models.PositiveIntegerField(_("排序"), default=0)
-    is_active = models.BooleanField(_("在用"), default=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
 
     objects = DepartmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("部门")
-        verbose_name_plural = _("部门")
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
         ordering = ["path"]
 
     def __str__(self):
@@ -76,12 +76,12 @@ class Department(models.Model):
     def clean(self):
         parent_kind = self.parent.kind if self.parent_id else None
         if self.kind and parent_kind not in ALLOWED_PARENT_KINDS[DepartmentKind(self.kind)]:
-            raise ValidationError({"parent": _("“%(kind)s”不能设在这个上级之下。") % {"kind": self.get_kind_display()}})
+            raise ValidationError({"parent": _("A %(kind)s cannot be placed under this parent.") % {"kind": self.get_kind_display()}})
         if self.pk and self.parent_id:
             ancestor = self.parent
             while ancestor is not None:
                 if ancestor.pk == self.pk:
-                    raise ValidationError({"parent": _("不能把部门设为自己下级的下级。")})
+                    raise ValidationError({"parent": _("A department cannot be placed under itself or one of its own sub-departments.")})
                 ancestor = ancestor.parent
 
     def compute_path(self):
@@ -110,40 +110,40 @@ class Department(models.Model):
 
 class Rank(models.TextChoices):
     # The civil-service leadership posts (领导职务) and ranks (职级) in common use.
-    STAFF = "staff", _("科员")
-    DEPUTY_SECTION = "deputy_section", _("副科级")
-    SECTION = "section", _("正科级")
-    DEPUTY_DIVISION = "deputy_division", _("副处级")
-    DIVISION = "division", _("正处级")
-    DEPUTY_BUREAU = "deputy_bureau", _("副厅级")
-    BUREAU = "bureau", _("正厅级")
+    STAFF = "staff", _("Staff member")
+    DEPUTY_SECTION = "deputy_section", _("Deputy section level")
+    SECTION = "section", _("Section level")
+    DEPUTY_DIVISION = "deputy_division", _("Deputy division level")
+    DIVISION = "division", _("Division level")
+    DEPUTY_BUREAU = "deputy_bureau", _("Deputy bureau level")
+    BUREAU = "bureau", _("Bureau level")
 
 
 class Cadre(models.Model):
-    name = models.CharField(_("姓名"), max_length=50)
-    phone = PhoneNumberField(_("手机号"), unique=True, region="CN")
+    name = models.CharField(_("name"), max_length=50)
+    phone = PhoneNumberField(_("mobile phone"), unique=True, region="CN")
     department = models.ForeignKey(
-        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="cadres"
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="cadres"
     )
-    post = models.CharField(_("职务"), max_length=100, blank=True)
-    rank = models.CharField(_("职级"), max_length=20, choices=Rank.choices, default=Rank.STAFF)
-    is_party_member = models.BooleanField(_("中共党员"), default=True)
-    sms_opt_in = models.BooleanField(_("接收廉政短信"), default=True)
-    sms_opt_in_changed_at = models.DateTimeField(_("订阅状态变更时间"), null=True, blank=True, editable=False)
+    post = models.CharField(_("post"), max_length=100, blank=True)
+    rank = models.CharField(_("rank"), max_length=20, choices=Rank.choices, default=Rank.STAFF)
+    is_party_member = models.BooleanField(_("party member"), default=True)
+    sms_opt_in = models.BooleanField(_("receives integrity SMS"), default=True)
+    sms_opt_in_changed_at = models.DateTimeField(_("SMS subscription changed at"), null=True, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("登录账号"),
+        verbose_name=_("login account"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="cadre",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("干部")
-        verbose_name_plural = _("干部")
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
         ordering = ["department__path", "name"]
         indexes = [models.Index(fields=["department", "sms_opt_in"])]
 
@@ -165,14 +165,14 @@ class Cadre(models.Model):
 
 
 class CadreGroup(models.Model):
-    name = models.CharField(_("名称"), max_length=100, unique=True)
-    description = models.TextField(_("说明"), blank=True)
-    members = models.ManyToManyField(Cadre, verbose_name=_("成员"), related_name="groups", blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(Cadre, verbose_name=_("members"), related_name="groups", blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("干部分组")
-        verbose_name_plural = _("干部分组")
+        verbose_name = _("cadre group")
+        verbose_name_plural = _("cadre groups")
         ordering = ["name"]
 
     def __str__(self):
@@ -183,23 +183,23 @@ class CadreImport(models.Model):
     """One uploaded spreadsheet: previewed first, applied only on confirmation."""
 
     class Status(models.TextChoices):
-        PREVIEWED = "previewed", _("待确认")
-        APPLIED = "applied", _("已导入")
-        DISCARDED = "discarded", _("已放弃")
+        PREVIEWED = "previewed", _("Awaiting confirmation")
+        APPLIED = "applied", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
 
-    file = models.FileField(_("文件"), upload_to="imports/cadres/%Y/%m/")
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    file = models.FileField(_("file"), upload_to="imports/cadres/%Y/%m/")
+    original_name = models.CharField(_("original file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
-    summary = models.JSONField(_("结果"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("干部名册导入")
-        verbose_name_plural = _("干部名册导入")
+        verbose_name = _("cadre import")
+        verbose_name_plural = _("cadre imports")
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -18,6 +18,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     # Ours
+    "config",
     "directory",
     "cms",
     "sms",
@@ -54,7 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,7 +126,7 @@ Q_CLUSTER = {
     "queue_limit": 50,
     "bulk": 10,
     "catch_up": False,
-    "label": _("任务队列"),
+    "label": _("Task queue"),
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL

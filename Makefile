@@ -1,0 +1,53 @@
+# Qingfeng: `make run` serves the demo site, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: run test test-browser lint format messages bench screenshots check-deploy clean
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compile_catalogues
+	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py serve $(ADDR)
+
+test: $(VENV)/.installed
+	@bash scripts/ensure_chromium.sh
+	$(PY) manage.py compile_catalogues
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Needs GNU gettext (xgettext); only translators and developers run this.
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(PY) manage.py compile_catalogues
+
+bench: $(VENV)/.installed
+	$(PY) bench/import_cadres.py
+
+screenshots: $(VENV)/.installed
+	@bash scripts/ensure_chromium.sh
+	$(PY) manage.py compile_catalogues
+	$(VENV)/bin/pytest tests/browser -m browser --screenshots docs/screenshots
+
+check-deploy: $(VENV)/.installed
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=qingfeng.example.cn \
+		$(PY) manage.py check --deploy --fail-level WARNING --settings=config.settings.production
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,54 @@
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (run scripts/ensure_chromium.sh or set CHROMIUM_PATH)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def site(live_server):
+    """live_server flushes the tables, taking Wagtail's root page, site and locale with them: rebuild them."""
+    from cms.services import ensure_home_page
+
+    ensure_home_page()
+    return live_server
+
+
+@pytest.fixture
+def screenshot(page):
+    directory = Path(os.environ.get("SCREENSHOT_DIR", "test-results/screens"))
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def take(name):
+        path = directory / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
