@@ -39,7 +39,9 @@ class Department(models.Model):
         _("code"),
         max_length=32,
         unique=True,
-        validators=[RegexValidator(r"^[A-Za-z0-9_-]+$", _("A code may contain only letters, digits, underscores and hyphens."))],
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_-]+$", _("A code may contain only letters, digits, underscores and hyphens."))
+        ],
         help_text=_("A stable code; cadre spreadsheets name the department by it."),
     )
     name = models.CharField(_("name"), max_length=100)
@@ -69,25 +71,6 @@ class Department(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def level_name(self):
-        return self.get_kind_display()
-
-    def clean(self):
-        parent_kind = self.parent.kind if self.parent_id else None
-        if self.kind and parent_kind not in ALLOWED_PARENT_KINDS[DepartmentKind(self.kind)]:
-            raise ValidationError({"parent": _("A %(kind)s cannot be placed under this parent.") % {"kind": self.get_kind_display()}})
-        if self.pk and self.parent_id:
-            ancestor = self.parent
-            while ancestor is not None:
-                if ancestor.pk == self.pk:
-                    raise ValidationError({"parent": _("A department cannot be placed under itself or one of its own sub-departments.")})
-                ancestor = ancestor.parent
-
-    def compute_path(self):
-        prefix = self.parent.path if self.parent_id else PATH_SEPARATOR
-        return f"{prefix}{self.code}{PATH_SEPARATOR}"
-
     def save(self, *args, **kwargs):
         old_path = None
         if self.pk:
@@ -102,6 +85,25 @@ class Department(models.Model):
                     path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1)),
                     depth=models.F("depth") + (self.depth - old_path.count(PATH_SEPARATOR) + 1),
                 )
+
+    def clean(self):
+        parent_kind = self.parent.kind if self.parent_id else None
+        if self.kind and parent_kind not in ALLOWED_PARENT_KINDS[DepartmentKind(self.kind)]:
+            raise ValidationError(
+                {"parent": _("A %(kind)s cannot be placed under this parent.") % {"kind": self.get_kind_display()}}
+            )
+        if self.pk and self.parent_id:
+            ancestor = self.parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    raise ValidationError(
+                        {"parent": _("A department cannot be placed under itself or one of its own sub-departments.")}
+                    )
+                ancestor = ancestor.parent
+
+    def compute_path(self):
+        prefix = self.parent.path if self.parent_id else PATH_SEPARATOR
+        return f"{prefix}{self.code}{PATH_SEPARATOR}"
 
     def ancestors(self):
         codes = [code for code in self.path.split(PATH_SEPARATOR) if code][:-1]
@@ -129,7 +131,9 @@ class Cadre(models.Model):
     rank = models.CharField(_("rank"), max_length=20, choices=Rank.choices, default=Rank.STAFF)
     is_party_member = models.BooleanField(_("party member"), default=True)
     sms_opt_in = models.BooleanField(_("receives integrity SMS"), default=True)
-    sms_opt_in_changed_at = models.DateTimeField(_("SMS subscription changed at"), null=True, blank=True, editable=False)
+    sms_opt_in_changed_at = models.DateTimeField(
+        _("SMS subscription changed at"), null=True, blank=True, editable=False
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login account"),

@@ -37,7 +37,9 @@ class CadreIndexView(IndexView):
         user = self.request.user
         if user.has_perms(["directory.add_cadre", "directory.change_cadre"]):
             buttons.append(
-                HeaderButton(_("Import spreadsheet"), url=reverse("directory_import:upload"), icon_name="upload", priority=20)
+                HeaderButton(
+                    _("Import spreadsheet"), url=reverse("directory_import:upload"), icon_name="upload", priority=20
+                )
             )
         return buttons
 

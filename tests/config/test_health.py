@@ -24,7 +24,11 @@ def test_healthz_is_503_not_a_traceback_when_the_broker_is_down(client, monkeypa
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unavailable"
-    assert body["checks"]["broker"] == {"ok": False, "error": "ConnectionRefusedError", "ms": body["checks"]["broker"]["ms"]}
+    assert body["checks"]["broker"] == {
+        "ok": False,
+        "error": "ConnectionRefusedError",
+        "ms": body["checks"]["broker"]["ms"],
+    }
     assert body["checks"]["database"]["ok"] is True
 
 

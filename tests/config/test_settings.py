@@ -38,7 +38,8 @@ def _run_settings(env_overrides, code):
 def test_no_environment_means_sqlite_orm_broker_console_sms_and_local_cache():
     out = _run_settings(
         {},
-        "print(s.DATABASES['default']['ENGINE'], 'orm' in s.Q_CLUSTER, s.SMS_GATEWAY, s.CACHES['default']['BACKEND'], s.DEBUG)",
+        "print(s.DATABASES['default']['ENGINE'], 'orm' in s.Q_CLUSTER, s.SMS_GATEWAY,"
+        " s.CACHES['default']['BACKEND'], s.DEBUG)",
     )
     assert out == "django.db.backends.sqlite3 True console django.core.cache.backends.locmem.LocMemCache True"
 
@@ -46,7 +47,8 @@ def test_no_environment_means_sqlite_orm_broker_console_sms_and_local_cache():
 def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
     out = _run_settings(
         {"DATABASE_URL": "postgres://qf@db.internal:5432/qingfeng", "REDIS_URL": "redis://cache.internal:6379/1"},
-        "print(s.DATABASES['default']['ENGINE'], s.Q_CLUSTER.get('redis'), 'orm' in s.Q_CLUSTER, s.CACHES['default']['BACKEND'])",
+        "print(s.DATABASES['default']['ENGINE'], s.Q_CLUSTER.get('redis'), 'orm' in s.Q_CLUSTER,"
+        " s.CACHES['default']['BACKEND'])",
     )
     assert out == (
         "django.db.backends.postgresql redis://cache.internal:6379/1 False django.core.cache.backends.redis.RedisCache"
@@ -55,9 +57,21 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
 
 @override_settings(LANGUAGE_CODE="zh-hans")
 def test_production_settings_pass_the_deploy_check():
-    env = {**os.environ, "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-0123456789", "ALLOWED_HOSTS": "qf.example.cn"}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-0123456789",
+        "ALLOWED_HOSTS": "qf.example.cn",
+    }
     result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING", "--settings=config.settings.production"],
+        [
+            sys.executable,
+            "manage.py",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            "--settings=config.settings.production",
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -21,7 +21,9 @@ class Command(BaseCommand):
                 catalogue = polib.pofile(str(po_path))
                 catalogue.save_as_mofile(str(mo_path))
                 compiled += 1
-                self.stdout.write(f"compiled {po_path.relative_to(settings.BASE_DIR)} ({catalogue.percent_translated()}%)")
+                self.stdout.write(
+                    f"compiled {po_path.relative_to(settings.BASE_DIR)} ({catalogue.percent_translated()}%)"
+                )
         self.stdout.write(self.style.SUCCESS(f"{compiled} catalogue(s) compiled"))
 
     @staticmethod
