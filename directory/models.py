@@ -6,6 +6,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
+from phonenumber_field.phonenumber import to_python as to_phone_number
+from phonenumbers import PhoneNumberType, number_type
 
 PATH_SEPARATOR = "/"
 
@@ -110,6 +112,16 @@ class Department(models.Model):
         return Department.objects.filter(code__in=codes).order_by("depth")
 
 
+MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+def validate_mobile(value):
+    """Cadres are reached by SMS, so their number must be a mobile one."""
+    number = to_phone_number(value, region="CN")
+    if number is not None and number.is_valid() and number_type(number) not in MOBILE_TYPES:
+        raise ValidationError(_("Enter a mobile phone number: SMS cannot reach a landline."), code="not_mobile")
+
+
 class Rank(models.TextChoices):
     # The civil-service leadership posts (领导职务) and ranks (职级) in common use.
     STAFF = "staff", _("Staff member")
@@ -123,7 +135,7 @@ class Rank(models.TextChoices):
 
 class Cadre(models.Model):
     name = models.CharField(_("name"), max_length=50)
-    phone = PhoneNumberField(_("mobile phone"), unique=True, region="CN")
+    phone = PhoneNumberField(_("mobile phone"), unique=True, region="CN", validators=[validate_mobile])
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="cadres"
     )

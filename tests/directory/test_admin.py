@@ -1,0 +1,93 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from directory.models import Cadre, DepartmentKind
+from tests.directory.factories import CadreFactory, CadreGroupFactory, DepartmentFactory
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.cn", "pw")
+
+
+def _cadre_list_queries(client, n_rows):
+    department = DepartmentFactory()
+    CadreFactory.create_batch(n_rows, department=department)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/admin/snippets/directory/cadre/")
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_cadre_list_query_count_does_not_grow_with_rows(client, superuser):
+    client.force_login(superuser)
+    few = _cadre_list_queries(client, 3)
+    Cadre.objects.all().delete()
+    many = _cadre_list_queries(client, 40)
+    assert many <= few
+
+
+@pytest.mark.django_db
+def test_cadre_list_search_and_filters(client, superuser):
+    client.force_login(superuser)
+    township = DepartmentFactory(code="T1", name="青石镇", kind=DepartmentKind.TOWNSHIP)
+    bureau = DepartmentFactory(code="B1", name="市教育局")
+    CadreFactory(name="王建国", department=township, is_party_member=True)
+    CadreFactory(name="李秀英", department=bureau, is_party_member=False)
+    body = client.get("/admin/snippets/directory/cadre/", {"q": "王建国"}).content.decode()
+    assert "王建国" in body and "李秀英" not in body
+    body = client.get("/admin/snippets/directory/cadre/", {"department__kind": "township"}).content.decode()
+    assert "王建国" in body and "李秀英" not in body
+    body = client.get("/admin/snippets/directory/cadre/", {"is_party_member": "false"}).content.decode()
+    assert "李秀英" in body and "王建国" not in body
+
+
+@pytest.mark.django_db
+def test_admin_menu_and_lists_are_in_chinese(client, superuser):
+    client.force_login(superuser)
+    DepartmentFactory(name="市发展和改革委员会")
+    CadreGroupFactory(name="窗口工作人员")
+    body = client.get("/admin/snippets/directory/department/").content.decode()
+    assert "部门" in body and "市发展和改革委员会" in body
+    assert "窗口工作人员" in client.get("/admin/snippets/directory/cadregroup/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_user_without_directory_permissions_cannot_read_cadres(client, django_user_model):
+    user = django_user_model.objects.create_user("plain", password="pw")
+    group = Group.objects.create(name="admin access only")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    user.groups.add(group)
+    client.force_login(user)
+    CadreFactory(name="张伟")
+    response = client.get("/admin/snippets/directory/cadre/")
+    assert response.status_code in (302, 403)
+    assert "张伟" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_adding_a_cadre_with_a_bad_phone_says_so_in_chinese_and_saves_nothing(client, superuser):
+    client.force_login(superuser)
+    department = DepartmentFactory()
+    response = client.post(
+        "/admin/snippets/directory/cadre/add/",
+        {"name": "赵敏", "phone": "12345", "department": department.pk, "post": "科员", "rank": "staff"},
+    )
+    assert response.status_code == 200
+    assert "输入一个合法的电话号码" in response.content.decode()
+    assert not Cadre.objects.exists()
+
+
+@pytest.mark.django_db
+def test_adding_a_cadre_through_the_admin_stores_the_phone_in_e164(client, superuser):
+    client.force_login(superuser)
+    department = DepartmentFactory()
+    response = client.post(
+        "/admin/snippets/directory/cadre/add/",
+        {"name": "赵敏", "phone": "199 0000 1234", "department": department.pk, "post": "科员", "rank": "staff"},
+    )
+    assert response.status_code == 302
+    assert str(Cadre.objects.get().phone) == "+8619900001234"
