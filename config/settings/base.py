@@ -178,6 +178,7 @@ SMS_GATEWAY = env("SMS_GATEWAY", default="console")
 SMS_SIGNATURE = env("SMS_SIGNATURE", default="【清河市纪委监委】")
 
 LOGIN_URL = "wagtailadmin_login"
+WAGTAILADMIN_USER_LOGIN_FORM = "config.admin_forms.LoginForm"
 
 LOGGING = {
     "version": 1,

@@ -25,3 +25,4 @@ def test_admin_login_is_in_chinese(site, page, screenshot):
     page.goto(site.url + "/admin/login/")
     expect(page.locator("button[type=submit]")).to_contain_text("登录")
     screenshot("admin-login")
+    expect(page.locator("label[for=id_password]")).to_contain_text("密码")
