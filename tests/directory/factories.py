@@ -20,7 +20,7 @@ class CadreFactory(DjangoModelFactory):
         model = Cadre
 
     name = factory.Sequence(lambda n: f"干部{n}")
-    phone = factory.Sequence(lambda n: f"+86199{n:08d}")
+    phone = factory.Sequence(lambda n: f"+86138{n:08d}")
     department = factory.SubFactory(DepartmentFactory)
     post = "科员"
 

@@ -1,0 +1,456 @@
+"""Demo data: the fictional city 清河市, its departments, 2,000 cadres, cadre groups and one login per role.
+
+Everything is generated from the tables below and seeded ``random.Random`` instances, so every run on every machine
+produces the same city and the same people. Loading is idempotent: what exists (matched by department code, cadre
+phone, group name, username) is left as it is, so an administrator's edits, such as a cadre opting out of SMS,
+survive a second run.
+
+Other apps add their demo content with a step in their own ``<app>/demo.py``::
+
+    from directory.demo import demo_step
+
+    @demo_step
+    def load_approvals(run):
+        created = ...  # idempotent, like load_directory
+        run.count(_("approval items"), created=created, total=ApprovalItem.objects.count())
+
+``load_demo`` imports the ``demo`` module of each of our apps (INSTALLED_APPS order, so the directory and the home
+page exist first) and runs the registered steps in that order, inside one transaction.
+"""
+
+import random
+import secrets
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
+from django.utils.translation import gettext as _
+
+from cms.services import ensure_home_page
+from directory.models import Cadre, CadreGroup, Department, DepartmentKind, Rank
+from directory.roles import ROLES_BY_CODE, sync_roles
+
+SEED = "qinghe-demo-2024"
+
+# Demo cadres' phones are +86 199 0000 0000 to +86 199 0000 9999: a block this project reserves for demo data.
+# It is not an officially fictional range (199 is a live mobile prefix), so demo cadres must only ever be
+# messaged through the console gateway; tests and imports must not use numbers from this block.
+DEMO_PHONE_PREFIX = "+861990000"
+DEMO_PHONE_RANGE = range(10_000)
+DEMO_CADRE_COUNT = 2_000
+
+CITY = ("QH", "清河市", "清河")
+
+# (code, name, short name, title of the head, title of a deputy)
+BUREAUS = [
+    ("QH-JW", "市纪委监委", "纪委监委", "书记", "副书记"),
+    ("QH-FGW", "市发展和改革委员会", "发改委", "主任", "副主任"),
+    ("QH-SPJ", "市行政审批服务局", "审批局", "局长", "副局长"),
+    ("QH-SJJ", "市市场监督管理局", "市场监管局", "局长", "副局长"),
+    ("QH-ZRJ", "市自然资源和规划局", "自然资源局", "局长", "副局长"),
+    ("QH-ZJJ", "市住房和城乡建设局", "住建局", "局长", "副局长"),
+    ("QH-RSJ", "市人力资源和社会保障局", "人社局", "局长", "副局长"),
+    ("QH-JYJ", "市教育局", "教育局", "局长", "副局长"),
+    ("QH-WJW", "市卫生健康委员会", "卫健委", "主任", "副主任"),
+    ("QH-JTJ", "市交通运输局", "交通局", "局长", "副局长"),
+]
+CITY_SERVICE_CENTRE = ("QH-ZWFW", "市政务服务中心", "政务服务中心")
+
+# (code, name, townships); a 区 has mostly 街道, a 县 has 镇 and 乡.
+COUNTIES = [
+    ("QH-QHQ", "清河区", ["城关街道", "清源街道", "河西街道", "柳林街道", "望湖镇"]),
+    ("QH-DHQ", "东湖区", ["湖滨街道", "东升街道", "莲塘街道", "新桥街道", "鹤鸣镇"]),
+    ("QH-LJX", "临江县", ["临江镇", "沙湾镇", "渡口镇", "芦溪乡", "江北乡"]),
+    ("QH-BSX", "白石县", ["白石镇", "石门镇", "青岗镇", "松坪乡", "龙泉乡"]),
+    ("QH-YLX", "云岭县", ["云岭镇", "雾溪镇", "高坪镇", "竹山乡", "岭南乡"]),
+    ("QH-TYX", "桃源县", ["桃源镇", "杏花镇", "梨园镇", "桑田乡", "落霞乡"]),
+]
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
+    "傅钟姜崔谭陆范汪廖石金贾夏韦方邹熊白孟秦邱侯江尹薛段雷龙黎史陶贺毛郝顾龚邵万钱戴严孔向常汤康易乔赖文"
+)
+GIVEN_NAME_CHARS = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文辉玲红鹏飞宇浩婷雪琳晨欣佳俊志海波斌鑫瑞博凯思梦"
+    "悦颖琪子轩晓燕萍春梅兰云峰亮成林东力新宁清松德荣振永立光金宏凤玉兵"
+)
+
+WINDOW_POST = "窗口工作人员"
+TOWNSHIP_DISCIPLINE_POSTS = {"纪委书记", "纪工委书记"}
+SECTION_AND_ABOVE = set(Rank) - {Rank.STAFF}  # 科级以上 counts deputy section level (副科) in
+
+# (name, description, which generated cadres belong)
+CADRE_GROUPS = [
+    ("全市科级以上干部", "副科级及以上领导干部。", lambda p: p.rank in SECTION_AND_ABOVE),
+    ("窗口工作人员", "市政务服务中心和各乡镇（街道）便民服务中心的窗口工作人员。", lambda p: p.post == WINDOW_POST),
+    ("乡镇纪委书记", "各乡镇纪委书记、街道纪工委书记。", lambda p: p.post in TOWNSHIP_DISCIPLINE_POSTS),
+    ("新任职干部", "近一年新任职的领导干部，重点开展任前廉政教育。", lambda p: p.newly_appointed),
+]
+
+# (username, role code or None for the superuser, department code, post): each login is linked to a demo cadre.
+DEMO_USERS = [
+    ("admin", None, "QH-JW", "信息管理员"),
+    ("editor", "editor", "QH-JW", "宣传干事"),
+    ("reviewer", "reviewer", "QH-JW", "宣传部副部长"),
+    ("moderator", "moderator", "QH-JW", "宣传干事"),
+    ("window", "window_staff", CITY_SERVICE_CENTRE[0], WINDOW_POST),
+    ("handler", "department_handler", "QH-SJJ", "科员"),
+    ("supervisor", "supervisor", "QH-JW", "纪检监察员"),
+    ("investigator", "investigator", "QH-JW", "审查调查员"),
+    ("sms", "sms_operator", "QH-JW", "信息管理员"),
+]
+DEMO_EMAIL_DOMAIN = "qinghe.example"
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
+
+
+@dataclass(frozen=True)
+class DepartmentSpec:
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    parent_code: str | None
+    # (post, rank, how many) for the fixed posts, then the post that fills the rest of the headcount
+    posts: tuple
+    filler: tuple
+    headcount: int
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    name: str
+    phone: str
+    department_code: str
+    post: str
+    rank: str
+    is_party_member: bool
+    sms_opt_in: bool
+    newly_appointed: bool
+
+
+@dataclass
+class DemoRun:
+    """What one run of load_demo did: the table the command prints, and any passwords it set."""
+
+    stdout: object = None
+    reset_passwords: bool = False
+    rows: list = field(default_factory=list)  # (label, created this run, total)
+    passwords: dict = field(default_factory=dict)  # username -> password set by this run
+    existing_users: list = field(default_factory=list)
+
+    def count(self, label, created, total):
+        self.rows.append((label, created, total))
+
+    def say(self, line=""):
+        if self.stdout is not None:
+            self.stdout.write(line)
+
+
+_steps = {}
+
+
+def demo_step(func):
+    """Register an app's demo loader: ``func(run: DemoRun)``. Steps run in registration order."""
+    _steps[f"{func.__module__}.{func.__qualname__}"] = func
+    return func
+
+
+def load_demo(stdout=None, reset_passwords=False):
+    """Load the whole demo: directory, home page and every app's registered step. Idempotent."""
+    _discover_steps()
+    run = DemoRun(stdout=stdout, reset_passwords=reset_passwords)
+    with transaction.atomic():
+        for step in list(_steps.values()):
+            step(run)
+    return run
+
+
+def _discover_steps():
+    """Import the demo module of each of our own apps (not third-party ones), which registers its steps."""
+    base_dir = Path(settings.BASE_DIR).resolve()
+    for app_config in apps.get_app_configs():
+        ours = Path(app_config.path).resolve().parent == base_dir
+        if ours and module_has_submodule(app_config.module, "demo"):
+            import_module(f"{app_config.name}.demo")
+
+
+# --- the directory's own step -------------------------------------------------------------------------------------
+
+
+def department_specs():
+    """Every demo department, parents before children, with its staffing plan summing to DEMO_CADRE_COUNT."""
+    rng = random.Random(f"{SEED}-staffing")
+    specs = []
+
+    def add(code, name, short_name, kind, parent_code, posts, filler, filler_count):
+        jitter = rng.randint(-2, 2) if filler_count > 4 else 0
+        headcount = sum(count for _post, _rank, count in posts) + filler_count + jitter
+        specs.append(DepartmentSpec(code, name, short_name, kind, parent_code, tuple(posts), filler, headcount))
+
+    city_code, city_name, city_short = CITY
+    add(
+        city_code,
+        city_name,
+        city_short,
+        DepartmentKind.CITY,
+        None,
+        [("市委书记", Rank.BUREAU, 1), ("市长", Rank.BUREAU, 1), ("副市长", Rank.DEPUTY_BUREAU, 4)],
+        ("科员", Rank.STAFF),
+        6,
+    )
+    for code, name, short_name, head, deputy in BUREAUS:
+        if code == "QH-JW":
+            posts = [
+                (head, Rank.DEPUTY_BUREAU, 1),
+                (deputy, Rank.DIVISION, 3),
+                ("纪检监察室主任", Rank.DEPUTY_DIVISION, 4),
+                ("审查调查室主任", Rank.DEPUTY_DIVISION, 2),
+                ("宣传部部长", Rank.DEPUTY_DIVISION, 1),
+                ("宣传部副部长", Rank.SECTION, 1),
+                ("宣传干事", Rank.STAFF, 3),
+                ("信息管理员", Rank.STAFF, 2),
+                ("审查调查员", Rank.STAFF, 8),
+            ]
+            filler = ("纪检监察员", Rank.STAFF)
+        else:
+            posts = [
+                (head, Rank.DIVISION, 1),
+                (deputy, Rank.DEPUTY_DIVISION, 3),
+                ("科长", Rank.SECTION, 5),
+                ("副科长", Rank.DEPUTY_SECTION, 4),
+                ("纪检监察员", Rank.STAFF, 1),
+            ]
+            filler = ("科员", Rank.STAFF)
+        add(code, name, short_name, DepartmentKind.BUREAU, city_code, posts, filler, 24)
+    code, name, short_name = CITY_SERVICE_CENTRE
+    posts = [("主任", Rank.DIVISION, 1), ("副主任", Rank.DEPUTY_DIVISION, 2), ("科长", Rank.SECTION, 3)]
+    add(code, name, short_name, DepartmentKind.SERVICE_CENTRE, city_code, posts, (WINDOW_POST, Rank.STAFF), 34)
+
+    for county_code, county_name, townships in COUNTIES:
+        word = county_name[-1]  # 区 or 县
+        posts = [
+            (f"{word}委书记", Rank.DIVISION, 1),
+            (f"{word}长", Rank.DIVISION, 1),
+            (f"副{word}长", Rank.DEPUTY_DIVISION, 4),
+            (f"{word}纪委书记", Rank.DEPUTY_DIVISION, 1),
+            (f"{word}纪委副书记", Rank.SECTION, 2),
+            ("办公室主任", Rank.SECTION, 1),
+            ("科长", Rank.SECTION, 6),
+            ("副科长", Rank.DEPUTY_SECTION, 6),
+            ("纪检监察员", Rank.STAFF, 4),
+        ]
+        add(county_code, county_name, county_name, DepartmentKind.COUNTY, city_code, posts, ("科员", Rank.STAFF), 50)
+        for number, township in enumerate(townships, start=1):
+            township_code = f"{county_code}-{number:02d}"
+            if township.endswith("街道"):
+                posts = [
+                    ("党工委书记", Rank.SECTION, 1),
+                    ("办事处主任", Rank.SECTION, 1),
+                    ("办事处副主任", Rank.DEPUTY_SECTION, 3),
+                    ("纪工委书记", Rank.DEPUTY_SECTION, 1),
+                ]
+            else:
+                head = f"{township[-1]}长"  # 镇长 or 乡长
+                posts = [
+                    ("党委书记", Rank.SECTION, 1),
+                    (head, Rank.SECTION, 1),
+                    (f"副{head}", Rank.DEPUTY_SECTION, 3),
+                    ("纪委书记", Rank.DEPUTY_SECTION, 1),
+                ]
+            posts += [("党政办主任", Rank.STAFF, 1), ("纪检监察员", Rank.STAFF, 1)]
+            add(
+                township_code,
+                township,
+                township,
+                DepartmentKind.TOWNSHIP,
+                county_code,
+                posts,
+                ("科员", Rank.STAFF),
+                16,
+            )
+            add(
+                f"{township_code}-BM",
+                f"{township}便民服务中心",
+                "便民服务中心",
+                DepartmentKind.SERVICE_CENTRE,
+                township_code,
+                [("主任", Rank.DEPUTY_SECTION, 1)],
+                (WINDOW_POST, Rank.STAFF),
+                6,
+            )
+    return _fit_headcount(specs, DEMO_CADRE_COUNT)
+
+
+def _fit_headcount(specs, total):
+    """Add or remove filler posts, one department at a time, until the headcounts sum to exactly ``total``."""
+    headcounts = [spec.headcount for spec in specs]
+    floors = [sum(count for _post, _rank, count in spec.posts) + 1 for spec in specs]
+    step = 1 if sum(headcounts) < total else -1
+    index = 0
+    while sum(headcounts) != total:
+        if headcounts[index] + step >= floors[index]:
+            headcounts[index] += step
+        index = (index + 1) % len(specs)
+    return [
+        DepartmentSpec(**{**spec.__dict__, "headcount": headcount})
+        for spec, headcount in zip(specs, headcounts, strict=True)
+    ]
+
+
+def person_specs(departments=None):
+    """The DEMO_CADRE_COUNT demo cadres, always the same names, phones, posts and ranks."""
+    departments = departments or department_specs()
+    names = random.Random(f"{SEED}-names")
+    traits = random.Random(f"{SEED}-traits")
+    phones = random.Random(f"{SEED}-phones").sample(DEMO_PHONE_RANGE, DEMO_CADRE_COUNT)
+    people = []
+    for department in departments:
+        slots = [(post, rank) for post, rank, count in department.posts for _ in range(count)]
+        slots += [department.filler] * (department.headcount - len(slots))
+        for post, rank in slots:
+            is_leader = rank != Rank.STAFF
+            people.append(
+                PersonSpec(
+                    name=_chinese_name(names),
+                    phone=f"{DEMO_PHONE_PREFIX}{phones[len(people)]:04d}",
+                    department_code=department.code,
+                    post=post,
+                    rank=rank,
+                    # Leading cadres are all party members; about 80% of staff, so ~85% overall.
+                    is_party_member=is_leader or traits.random() < 0.8,
+                    sms_opt_in=traits.random() >= 0.015,
+                    newly_appointed=is_leader and traits.random() < 0.1,
+                )
+            )
+    return people
+
+
+def _chinese_name(rng):
+    given_length = 1 if rng.random() < 0.35 else 2
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN_NAME_CHARS) for _ in range(given_length))
+
+
+@demo_step
+def load_directory(run):
+    """Departments, cadres, cadre groups, role groups and the demo logins."""
+    departments = department_specs()
+    people = person_specs(departments)
+
+    by_code = {d.code: d for d in Department.objects.filter(code__in=[spec.code for spec in departments])}
+    created = 0
+    for sort_order, spec in enumerate(departments):
+        if spec.code in by_code:
+            continue
+        department = Department(
+            code=spec.code,
+            name=spec.name,
+            short_name=spec.short_name,
+            kind=spec.kind,
+            parent=by_code[spec.parent_code] if spec.parent_code else None,
+            sort_order=sort_order,
+        )
+        department.save()  # save() computes the materialised path from the parent's
+        by_code[spec.code] = department
+        created += 1
+    run.count(_("departments"), created, Department.objects.count())
+
+    existing = {phone.as_e164 for phone in _demo_cadres().values_list("phone", flat=True)}
+    now = timezone.now()
+    missing = [
+        Cadre(
+            name=person.name,
+            phone=person.phone,
+            department=by_code[person.department_code],
+            post=person.post,
+            rank=person.rank,
+            is_party_member=person.is_party_member,
+            sms_opt_in=person.sms_opt_in,
+            sms_opt_in_changed_at=None if person.sms_opt_in else now,
+        )
+        for person in people
+        if person.phone not in existing
+    ]
+    Cadre.objects.bulk_create(missing, batch_size=500)
+    run.count(_("cadres"), len(missing), Cadre.objects.count())
+
+    cadre_ids = dict(_demo_cadres().values_list("phone", "pk"))
+    cadre_ids = {phone.as_e164: pk for phone, pk in cadre_ids.items()}
+    created = 0
+    for name, description, belongs in CADRE_GROUPS:
+        group, was_created = CadreGroup.objects.get_or_create(name=name, defaults={"description": description})
+        created += was_created
+        # add() inserts only the missing rows, so a rerun changes nothing.
+        group.members.add(
+            *(cadre_ids[person.phone] for person in people if belongs(person) and person.phone in cadre_ids)
+        )
+    run.count(_("cadre groups"), created, CadreGroup.objects.count())
+
+    _load_users(run, people, cadre_ids, role_groups=sync_roles())
+
+
+@demo_step
+def load_home_page(run):
+    ensure_home_page()
+
+
+def _demo_cadres():
+    return Cadre.objects.filter(phone__startswith=DEMO_PHONE_PREFIX)
+
+
+def _load_users(run, people, cadre_ids, role_groups):
+    User = get_user_model()
+    existing = {user.username: user for user in User.objects.filter(username__in=[row[0] for row in DEMO_USERS])}
+    taken = set()
+    created = 0
+    for username, role_code, department_code, post in DEMO_USERS:
+        person = next(
+            p for p in people if p.department_code == department_code and p.post == post and p.phone not in taken
+        )
+        taken.add(person.phone)
+        user = existing.get(username)
+        if user is None:
+            password = generate_password()
+            email = f"{username}@{DEMO_EMAIL_DOMAIN}"
+            if role_code is None:
+                user = User.objects.create_superuser(username, email, password, first_name=person.name)
+            else:
+                user = User.objects.create_user(username, email, password, first_name=person.name)
+            run.passwords[username] = password
+            created += 1
+        else:
+            run.existing_users.append(username)
+            if run.reset_passwords:
+                password = generate_password()
+                user.set_password(password)
+                user.save(update_fields=["password"])
+                run.passwords[username] = password
+        if role_code is not None:
+            user.groups.add(role_groups[role_code])
+        cadre_id = cadre_ids.get(person.phone)
+        if cadre_id and not Cadre.objects.filter(user=user).exists():
+            Cadre.objects.filter(pk=cadre_id, user__isnull=True).update(user=user)
+    run.count(_("demo logins"), created, len(DEMO_USERS))
+
+
+def generate_password(length=14):
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
+def demo_logins():
+    """(username, role name, cadre, department) for each demo login, for the command's password table."""
+    User = get_user_model()
+    users = User.objects.filter(username__in=[row[0] for row in DEMO_USERS]).select_related("cadre__department")
+    users = {user.username: user for user in users}
+    rows = []
+    for username, role_code, _department_code, _post in DEMO_USERS:
+        user = users.get(username)
+        cadre = getattr(user, "cadre", None) if user else None
+        role = ROLES_BY_CODE[role_code].name if role_code else _("superuser")
+        rows.append((username, role, cadre.name if cadre else "", str(cadre.department) if cadre else ""))
+    return rows
