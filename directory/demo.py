@@ -454,3 +454,11 @@ def demo_logins():
         role = ROLES_BY_CODE[role_code].name if role_code else _("superuser")
         rows.append((username, role, cadre.name if cadre else "", str(cadre.department) if cadre else ""))
     return rows
+
+
+def existing_demo_usernames():
+    """The demo logins present in the database, in the order of DEMO_USERS."""
+    present = set(
+        get_user_model().objects.filter(username__in=[row[0] for row in DEMO_USERS]).values_list("username", flat=True)
+    )
+    return [row[0] for row in DEMO_USERS if row[0] in present]

@@ -153,6 +153,14 @@ def test_if_empty_loads_nothing_once_departments_exist():
 
 
 @pytest.mark.django_db
+def test_if_empty_on_a_later_start_names_the_demo_logins_without_passwords():
+    first = load_demo()
+    output = _run_command("--if-empty")
+    assert "editor" in output and "supervisor" in output and "--reset-passwords" in output
+    assert all(password not in output for password in first.passwords.values())
+
+
+@pytest.mark.django_db
 def test_other_apps_add_their_demo_content_as_a_step(monkeypatch):
     seen = []
     monkeypatch.setattr(demo, "_steps", dict(demo._steps))

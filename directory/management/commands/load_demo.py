@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from directory.demo import demo_logins, load_demo
+from directory.demo import demo_logins, existing_demo_usernames, load_demo
 from directory.models import Department
 
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, if_empty=False, reset_passwords=False, **options):
         if if_empty and Department.objects.exists():
             self.stdout.write(_("Departments already exist: demo data not loaded."))
+            self.write_login_hint(existing_demo_usernames())
             return
         run = load_demo(stdout=self.stdout, reset_passwords=reset_passwords)
 
@@ -36,11 +37,15 @@ class Command(BaseCommand):
                 if username in run.passwords:
                     self.stdout.write(f"  {username:<13} {run.passwords[username]:<16} {role}  {cadre}（{department}）")
         if run.existing_users and not reset_passwords:
+            self.write_login_hint(run.existing_users)
+        self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
+
+    def write_login_hint(self, usernames):
+        if usernames:
             self.stdout.write(
                 _(
                     "The demo logins already exist (%(users)s); `manage.py load_demo --reset-passwords` "
                     "prints new passwords."
                 )
-                % {"users": ", ".join(run.existing_users)}
+                % {"users": ", ".join(usernames)}
             )
-        self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
