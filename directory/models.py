@@ -5,6 +5,9 @@ from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Orderable
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from phonenumber_field.modelfields import PhoneNumberField
 from phonenumber_field.phonenumber import to_python as to_phone_number
 from phonenumbers import PhoneNumberType, number_type
@@ -180,10 +183,14 @@ class Cadre(models.Model):
         self._loaded_sms_opt_in = self.sms_opt_in
 
 
-class CadreGroup(models.Model):
+class CadreGroup(ClusterableModel):
+    """A named audience (SMS campaigns, quizzes); members are picked with the cadre chooser."""
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
-    members = models.ManyToManyField(Cadre, verbose_name=_("members"), related_name="groups", blank=True)
+    members = models.ManyToManyField(
+        Cadre, verbose_name=_("members"), through="CadreGroupMembership", related_name="groups", blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -193,6 +200,21 @@ class CadreGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CadreGroupMembership(Orderable):
+    group = ParentalKey(CadreGroup, on_delete=models.CASCADE, related_name="memberships")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="group_memberships"
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
+        constraints = [models.UniqueConstraint(fields=["group", "cadre"], name="unique_cadre_group_membership")]
+
+    def __str__(self):
+        return f"{self.group} · {self.cadre}"
 
 
 class CadreImport(models.Model):

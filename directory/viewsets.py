@@ -1,6 +1,7 @@
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, MultipleChooserPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
@@ -84,10 +85,17 @@ class CadreGroupViewSet(SnippetViewSet):
     icon = "group"
     menu_label = _("Cadre groups")
     menu_order = 120
-    list_display = ["name", "description", "created_at"]
+    list_display = ["name", Column("member_count", label=_("Members")), "description", "created_at"]
     search_fields = ["name", "description"]
     search_backend_name = None
-    panels = [FieldPanel("name"), FieldPanel("description"), FieldPanel("members")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        MultipleChooserPanel("memberships", chooser_field_name="cadre", label=_("Members"), min_num=0),
+    ]
+
+    def get_queryset(self, request):
+        return CadreGroup.objects.annotate(member_count=Count("memberships"))
 
 
 class DirectoryViewSetGroup(SnippetViewSetGroup):

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from directory.models import Cadre, DepartmentKind
+from directory.models import Cadre, CadreGroup, DepartmentKind
 from tests.directory.factories import CadreFactory, CadreGroupFactory, DepartmentFactory
 
 
@@ -91,3 +91,34 @@ def test_adding_a_cadre_through_the_admin_stores_the_phone_in_e164(client, super
     )
     assert response.status_code == 302
     assert str(Cadre.objects.get().phone) == "+8619900001234"
+
+
+@pytest.mark.django_db
+def test_a_cadre_group_is_built_with_the_cadre_chooser(client, superuser):
+    client.force_login(superuser)
+    first, second = CadreFactory.create_batch(2)
+    response = client.post(
+        "/admin/snippets/directory/cadregroup/add/",
+        {
+            "name": "乡镇纪委书记",
+            "description": "",
+            "memberships-TOTAL_FORMS": "2",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-0-cadre": first.pk,
+            "memberships-0-ORDER": "1",
+            "memberships-0-id": "",
+            "memberships-1-cadre": second.pk,
+            "memberships-1-ORDER": "2",
+            "memberships-1-id": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    group = CadreGroup.objects.get(name="乡镇纪委书记")
+    assert set(group.members.all()) == {first, second}
+    listing = client.get("/admin/snippets/directory/cadregroup/").content.decode()
+    assert "乡镇纪委书记" in listing
+    edit = client.get(f"/admin/snippets/directory/cadregroup/edit/{group.pk}/")
+    assert edit.status_code == 200
+    assert first.name in edit.content.decode()
