@@ -5,12 +5,12 @@ from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Orderable
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from phonenumber_field.modelfields import PhoneNumberField
 from phonenumber_field.phonenumber import to_python as to_phone_number
 from phonenumbers import PhoneNumberType, number_type
+from wagtail.models import Orderable
 
 PATH_SEPARATOR = "/"
 
