@@ -43,7 +43,7 @@ bench: $(VENV)/.installed
 screenshots: $(VENV)/.installed
 	@bash scripts/ensure_chromium.sh
 	$(PY) manage.py compile_catalogues
-	$(VENV)/bin/pytest tests/browser -m browser --screenshots docs/screenshots
+	SCREENSHOT_DIR=docs/screenshots $(VENV)/bin/pytest tests/browser
 
 check-deploy: $(VENV)/.installed
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=qingfeng.example.cn \

@@ -43,7 +43,7 @@ def site(live_server):
 
 @pytest.fixture
 def screenshot(page):
-    directory = Path(os.environ.get("SCREENSHOT_DIR", "test-results/screens"))
+    directory = Path(os.environ.get("SCREENSHOT_DIR", ".screenshots"))
     directory.mkdir(parents=True, exist_ok=True)
 
     def take(name):
