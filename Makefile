@@ -34,7 +34,7 @@ format: $(VENV)/.installed
 
 # Needs GNU gettext (xgettext); only translators and developers run this.
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
 	$(PY) manage.py compile_catalogues
 
 bench: $(VENV)/.installed

@@ -55,9 +55,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from phonenumber_field.phonenumber import PhoneNumber
-from phonenumbers import PhoneNumberType
 
-from directory.models import Cadre, CadreImport, Department, Rank
+from directory.models import MOBILE_TYPES, Cadre, CadreImport, Department, Rank
 
 ALLOWED_EXTENSIONS = (".csv", ".xlsx")
 # A city has a few thousand cadres; the cap stops a crafted workbook (a zip bomb of rows) from eating memory.
@@ -68,7 +67,6 @@ BATCH_SIZE = 1_000
 LOOKUP_CHUNK = 10_000
 NAME_MAX_LENGTH = Cadre._meta.get_field("name").max_length
 POST_MAX_LENGTH = Cadre._meta.get_field("post").max_length
-MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)

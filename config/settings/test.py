@@ -15,3 +15,6 @@ STORAGES = {
 # Conf reads Q_CLUSTER once at import, so sync mode is set here rather than per test.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# No collectstatic in tests: WhiteNoise serves from the finders instead of scanning STATIC_ROOT.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
