@@ -3,15 +3,30 @@ from django.db import transaction
 from django.utils.translation import get_supported_language_variant
 from wagtail.models import Locale, Page, Site
 
-from cms.models import HomePage
+from cms.models import HomePage, PolicyExplainerPage, ReviewTask, WarningCasePage
+
+REVIEW_WORKFLOW_NAME = "审核发布"
+REVIEW_TASK_NAME = "审核员审核"
+REVIEWED_PAGE_TYPES = (WarningCasePage, PolicyExplainerPage)
+# Page permissions per role on the whole site tree; reviewed page types refuse direct publishing whatever these say.
+PAGE_PERMISSIONS = {"editor": ("add_page", "change_page", "publish_page"), "reviewer": ("change_page",)}
+# Image and document permissions on the root collection.
+COLLECTION_PERMISSIONS = {
+    "editor": ("add_image", "change_image", "choose_image", "add_document", "change_document", "choose_document"),
+    "reviewer": ("choose_image", "choose_document"),
+}
 
 HOME_TITLE = "清风"
 HOME_INTRO = "清河市纪委监委廉政建设平台：网上审批、电子监察、网络投诉、网络教育。"
 
 
-@transaction.atomic
-def ensure_home_page():
+def ensure_home_page(using=None):
     """Make our HomePage the default site's root, creating root, locale and site if missing. Idempotent."""
+    with transaction.atomic(using=using):
+        return _ensure_home_page()
+
+
+def _ensure_home_page():
     Locale.objects.get_or_create(language_code=get_supported_language_variant(settings.LANGUAGE_CODE))
     root = Page.get_first_root_node()
     if root is None:
@@ -31,4 +46,50 @@ def ensure_home_page():
         site.root_page = home
         site.site_name = site.site_name or HOME_TITLE
         site.save()
+    ensure_editorial_setup(home)
     return home
+
+
+@transaction.atomic
+def ensure_editorial_setup(home):
+    """The review workflow on warning cases and policy explainers, and the editors' and reviewers' permissions.
+
+    Idempotent, and only adds: an administrator's later changes to the groups or the workflow are kept.
+    """
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import (
+        Collection,
+        GroupCollectionPermission,
+        GroupPagePermission,
+        Workflow,
+        WorkflowContentType,
+        WorkflowTask,
+    )
+
+    from directory.roles import role_group, sync_roles
+
+    sync_roles()
+    reviewers = role_group("reviewer")
+    task = ReviewTask.objects.filter(name=REVIEW_TASK_NAME).first()
+    if task is None:
+        task = ReviewTask.objects.create(name=REVIEW_TASK_NAME)
+        task.groups.add(reviewers)
+    workflow, _created = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW_NAME)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    for model in REVIEWED_PAGE_TYPES:
+        content_type = ContentType.objects.get_for_model(model)
+        WorkflowContentType.objects.get_or_create(content_type=content_type, defaults={"workflow": workflow})
+
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    for code, codenames in PAGE_PERMISSIONS.items():
+        group = role_group(code)
+        for permission in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=codenames):
+            GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
+    for code, codenames in COLLECTION_PERMISSIONS.items():
+        group = role_group(code)
+        for permission in Permission.objects.filter(codename__in=codenames):
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission=permission
+            )
+    return workflow

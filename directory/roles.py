@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 DEFAULT_ACTIONS = ("add", "change", "delete", "view")
+EDITORIAL_SNIPPETS = ("violationcategory", "regulation", "warningphrase")
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,15 @@ class Role:
 
 
 ROLES = (
-    Role("editor", "编辑", (ACCESS_ADMIN,)),
-    Role("reviewer", "审核员", (ACCESS_ADMIN,)),
+    Role(
+        "editor",
+        "编辑",
+        (
+            ACCESS_ADMIN,
+            *(f"cms.{action}_{model}" for model in EDITORIAL_SNIPPETS for action in DEFAULT_ACTIONS),
+        ),
+    ),
+    Role("reviewer", "审核员", (ACCESS_ADMIN, *(f"cms.view_{model}" for model in EDITORIAL_SNIPPETS))),
     Role("moderator", "版主", (ACCESS_ADMIN,)),
     Role("window_staff", "窗口工作人员", (ACCESS_ADMIN, "directory.view_department")),
     Role("department_handler", "部门承办人", (ACCESS_ADMIN, "directory.view_department")),

@@ -1,0 +1,116 @@
+"""StreamField blocks shared by every content page; each renders without JavaScript."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+RICH_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "blockquote"]
+VIDEO_EXTENSIONS = (".mp4", ".webm", ".m4v")
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("image"))
+    caption = blocks.CharBlock(label=_("caption"), required=False, max_length=200)
+
+    class Meta:
+        icon = "image"
+        label = _("Image with caption")
+        template = "cms/blocks/image.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("quotation"))
+    source = blocks.CharBlock(label=_("source"), required=False, max_length=200)
+
+    class Meta:
+        icon = "openquote"
+        label = _("Quote")
+        template = "cms/blocks/quote.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    """A self-hosted video: the file is a Wagtail document, so it stays on our own servers."""
+
+    video = DocumentChooserBlock(label=_("video file"), help_text=_("An MP4 or WebM file uploaded to Documents."))
+    poster = ImageChooserBlock(label=_("poster image"), required=False)
+    caption = blocks.CharBlock(label=_("caption"), required=False, max_length=200)
+
+    def clean(self, value):
+        value = super().clean(value)
+        document = value.get("video")
+        if document and not document.file.name.lower().endswith(VIDEO_EXTENSIONS):
+            raise blocks.StructBlockValidationError(
+                block_errors={"video": blocks.BlockValidationError(_("Choose an MP4 or WebM video file."))}
+            )
+        return value
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "cms/blocks/video.html"
+
+
+class CalloutBlock(blocks.StructBlock):
+    tone = blocks.ChoiceBlock(
+        label=_("tone"),
+        choices=[("info", _("Note")), ("warning", _("Warning")), ("danger", _("Red line"))],
+        default="warning",
+    )
+    title = blocks.CharBlock(label=_("title"), required=False, max_length=100)
+    text = blocks.RichTextBlock(label=_("text"), features=["bold", "italic", "link", "ol", "ul"])
+
+    class Meta:
+        icon = "warning"
+        label = _("Callout box")
+        template = "cms/blocks/callout.html"
+
+
+class QuestionAnswerBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("question"), max_length=300)
+    answer = blocks.RichTextBlock(label=_("answer"), features=["bold", "italic", "link", "ol", "ul"])
+
+    class Meta:
+        icon = "help"
+        label = _("Question and answer")
+        template = "cms/blocks/qa.html"
+
+
+class RegulationCitationBlock(blocks.StructBlock):
+    regulation = SnippetChooserBlock("cms.Regulation", label=_("regulation"), required=False)
+    name = blocks.CharBlock(
+        label=_("regulation name"),
+        required=False,
+        max_length=200,
+        help_text=_("Leave empty to use the chosen regulation's title."),
+    )
+    article = blocks.CharBlock(label=_("article"), max_length=100, help_text=_("For example: 第二十八条"))
+    text = blocks.TextBlock(label=_("text of the article"))
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("regulation") and not value.get("name"):
+            raise blocks.StructBlockValidationError(
+                block_errors={"name": blocks.BlockValidationError(_("Choose a regulation or type its name."))}
+            )
+        return value
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Regulation citation")
+        template = "cms/blocks/citation.html"
+
+
+class BodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(label=_("Rich text"), features=RICH_FEATURES, template="cms/blocks/paragraph.html")
+    image = ImageBlock()
+    quote = QuoteBlock()
+    video = VideoBlock()
+    callout = CalloutBlock()
+    qa = QuestionAnswerBlock()
+    citation = RegulationCitationBlock()
+
+
+class QuestionAnswerStream(blocks.StreamBlock):
+    qa = QuestionAnswerBlock()

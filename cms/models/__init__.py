@@ -1,0 +1,36 @@
+from cms.models.pages import (
+    ArticlePage,
+    ContentPage,
+    ContentPageTag,
+    CultureWorkPage,
+    HomeFeatured,
+    HomePage,
+    OfficialLevel,
+    PolicyExplainerPage,
+    SectionPage,
+    WarningCasePage,
+)
+from cms.models.reading import ReadRecord
+from cms.models.search import SearchEntry
+from cms.models.snippets import Regulation, ViolationCategory, WarningPhrase
+from cms.models.workflow import ReviewedPagePermissionTester, ReviewTask
+
+__all__ = [
+    "ArticlePage",
+    "ContentPage",
+    "ContentPageTag",
+    "CultureWorkPage",
+    "HomeFeatured",
+    "HomePage",
+    "OfficialLevel",
+    "PolicyExplainerPage",
+    "ReadRecord",
+    "Regulation",
+    "ReviewTask",
+    "ReviewedPagePermissionTester",
+    "SearchEntry",
+    "SectionPage",
+    "ViolationCategory",
+    "WarningCasePage",
+    "WarningPhrase",
+]
