@@ -7,6 +7,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber, Substr
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -127,7 +128,13 @@ class SectionPage(Page):
             page_obj = paginator.page(1)
         except EmptyPage:
             page_obj = paginator.page(paginator.num_pages)
-        context.update(page_obj=page_obj, active_tag=tag, active_category=category)
+        filters = {key: value for key, value in (("tag", tag), ("category", category)) if value}
+        context.update(
+            page_obj=page_obj,
+            active_tag=tag,
+            active_category=category,
+            query_prefix=f"{urlencode(filters)}&" if filters else "",
+        )
         if self.kind == self.Kind.WARNING_CASES:
             context["categories"] = ViolationCategory.objects.all()
         return context
