@@ -5,8 +5,9 @@ Every action is a POST that calls one service; a user without ``forum.moderate_f
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,10 +31,12 @@ TABS = {
 
 
 def moderator_required(view):
+    """403 for anyone without the moderation permission (Wagtail would turn PermissionDenied into a redirect)."""
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not services.can_moderate(request.user):
-            raise PermissionDenied
+            return TemplateResponse(request, "forum/admin/forbidden.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -106,7 +109,7 @@ POST_ACTIONS = {
 @moderator_required
 def post_action(request, pk, action):
     if action not in POST_ACTIONS:
-        raise PermissionDenied
+        raise Http404
     post = get_object_or_404(Post, pk=pk)
     service, done = POST_ACTIONS[action]
     kwargs = {"reason": request.POST.get("reason", "")} if action == "reject" else {}
@@ -131,7 +134,7 @@ TOPIC_ACTIONS = {
 @moderator_required
 def topic_action(request, pk, action):
     if action not in TOPIC_ACTIONS:
-        raise PermissionDenied
+        raise Http404
     topic = get_object_or_404(Topic, pk=pk)
     service, value, done = TOPIC_ACTIONS[action]
     service(topic, value, by=request.user)
