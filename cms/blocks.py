@@ -86,7 +86,7 @@ class RegulationCitationBlock(blocks.StructBlock):
         max_length=200,
         help_text=_("Leave empty to use the chosen regulation's title."),
     )
-    article = blocks.CharBlock(label=_("article"), max_length=100, help_text=_("For example: 第二十八条"))
+    article = blocks.CharBlock(label=_("article number"), max_length=100, help_text=_("For example: 第二十八条"))
     text = blocks.TextBlock(label=_("text of the article"))
 
     def clean(self, value):
