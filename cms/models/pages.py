@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.apps import apps
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import F, Prefetch, Window
@@ -44,6 +45,7 @@ class HomePage(Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.SectionPage", "forum.ForumBoardPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -58,6 +60,7 @@ class HomePage(Page):
         sections = list(SectionPage.objects.child_of(self).live().public().order_by("path"))
         context["sections"] = attach_latest(sections, LATEST_PER_SECTION)
         context["phrase"] = WarningPhrase.objects.of_the_day()
+        context["boards"] = Page.objects.child_of(self).live().public().type(apps.get_model("forum", "ForumBoardPage"))
         return context
 
 
