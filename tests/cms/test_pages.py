@@ -208,3 +208,14 @@ def test_a_calligraphy_work_needs_its_image(home_page):
     with pytest.raises(ValidationError) as error:
         CultureWorkPageFactory(parent=culture, work_kind="calligraphy")
     assert "image" in error.value.message_dict
+
+
+def test_pages_need_no_javascript_and_one_small_stylesheet(client, home_page):
+    from django.contrib.staticfiles import finders
+
+    case = WarningCasePageFactory(parent=SectionPageFactory())
+    for url in ("/", case.get_parent().url, case.url):
+        html = client.get(url).content.decode()
+        assert "<script" not in html, url
+        assert html.count('rel="stylesheet"') == 1, url
+    assert len(open(finders.find("css/site.css"), "rb").read()) < 30 * 1024
