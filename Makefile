@@ -15,6 +15,7 @@ $(VENV)/.installed: requirements.txt
 
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_schedules
 	$(PY) manage.py compile_catalogues
 	$(PY) manage.py load_demo --if-empty
 	$(PY) manage.py serve $(ADDR)

@@ -1,5 +1,6 @@
 """StreamField blocks shared by every content page; each renders without JavaScript."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -42,7 +43,7 @@ class VideoBlock(blocks.StructBlock):
         document = value.get("video")
         if document and not document.file.name.lower().endswith(VIDEO_EXTENSIONS):
             raise blocks.StructBlockValidationError(
-                block_errors={"video": blocks.BlockValidationError(_("Choose an MP4 or WebM video file."))}
+                block_errors={"video": ValidationError(_("Choose an MP4 or WebM video file."))}
             )
         return value
 
@@ -85,14 +86,14 @@ class RegulationCitationBlock(blocks.StructBlock):
         max_length=200,
         help_text=_("Leave empty to use the chosen regulation's title."),
     )
-    article = blocks.CharBlock(label=_("article"), max_length=100, help_text=_("For example: 第二十八条"))
+    article = blocks.CharBlock(label=_("article number"), max_length=100, help_text=_("For example: 第二十八条"))
     text = blocks.TextBlock(label=_("text of the article"))
 
     def clean(self, value):
         value = super().clean(value)
         if not value.get("regulation") and not value.get("name"):
             raise blocks.StructBlockValidationError(
-                block_errors={"name": blocks.BlockValidationError(_("Choose a regulation or type its name."))}
+                block_errors={"name": ValidationError(_("Choose a regulation or type its name."))}
             )
         return value
 

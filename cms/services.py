@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_supported_language_variant
 from wagtail.models import Locale, Page, Site
 
@@ -93,3 +94,19 @@ def ensure_editorial_setup(home):
                 group=group, collection=root_collection, permission=permission
             )
     return workflow
+
+
+def record_read(user, page, today=None):
+    """Record that a logged-in cadre opened a content page: once per cadre, page and day; nothing for others."""
+    from cms.models import ContentPage, ReadRecord
+    from directory.models import Cadre
+
+    if not user.is_authenticated or not isinstance(page, ContentPage):
+        return False
+    cadre_id = Cadre.objects.filter(user=user).values_list("pk", flat=True).first()
+    if cadre_id is None:
+        return False
+    day = today or timezone.localdate()
+    # ignore_conflicts: the unique constraint, not a read-then-write, makes two tabs opening at once safe.
+    ReadRecord.objects.bulk_create([ReadRecord(cadre_id=cadre_id, page_id=page.pk, day=day)], ignore_conflicts=True)
+    return True

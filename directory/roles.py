@@ -31,7 +31,7 @@ ROLES = (
         ),
     ),
     Role("reviewer", "审核员", (ACCESS_ADMIN, *(f"cms.view_{model}" for model in EDITORIAL_SNIPPETS))),
-    Role("moderator", "版主", (ACCESS_ADMIN,)),
+    Role("moderator", "版主", (ACCESS_ADMIN, "forum.moderate_forum")),
     Role("window_staff", "窗口工作人员", (ACCESS_ADMIN, "directory.view_department")),
     Role("department_handler", "部门承办人", (ACCESS_ADMIN, "directory.view_department")),
     Role(

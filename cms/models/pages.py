@@ -3,10 +3,12 @@
 import datetime
 
 from django import forms
+from django.apps import apps
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber, Substr
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -43,6 +45,7 @@ class HomePage(Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.SectionPage", "forum.ForumBoardPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -57,6 +60,7 @@ class HomePage(Page):
         sections = list(SectionPage.objects.child_of(self).live().public().order_by("path"))
         context["sections"] = attach_latest(sections, LATEST_PER_SECTION)
         context["phrase"] = WarningPhrase.objects.of_the_day()
+        context["boards"] = Page.objects.child_of(self).live().public().type(apps.get_model("forum", "ForumBoardPage"))
         return context
 
 
@@ -127,7 +131,13 @@ class SectionPage(Page):
             page_obj = paginator.page(1)
         except EmptyPage:
             page_obj = paginator.page(paginator.num_pages)
-        context.update(page_obj=page_obj, active_tag=tag, active_category=category)
+        filters = {key: value for key, value in (("tag", tag), ("category", category)) if value}
+        context.update(
+            page_obj=page_obj,
+            active_tag=tag,
+            active_category=category,
+            query_prefix=f"{urlencode(filters)}&" if filters else "",
+        )
         if self.kind == self.Kind.WARNING_CASES:
             context["categories"] = ViolationCategory.objects.all()
         return context

@@ -69,8 +69,7 @@ class WarningPhrase(index.Indexed, models.Model):
         _("text"),
         max_length=PHRASE_MAX_LENGTH,
         unique=True,
-        help_text=_("At most %(n)s characters, so that it fits one text message with the signature.")
-        % {"n": PHRASE_MAX_LENGTH},
+        help_text=_("At most 60 characters, so that it fits one text message with the signature."),
     )
     source = models.CharField(_("source"), max_length=100, blank=True)
     active = models.BooleanField(_("in use"), default=True)

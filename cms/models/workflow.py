@@ -42,10 +42,18 @@ class ReviewTask(AbstractGroupApprovalTask):
 
 
 class ReviewedPagePermissionTester(PagePermissionTester):
-    """Nobody publishes a reviewed page type directly: it goes live when its workflow is approved."""
+    """Only a reviewer of the page's workflow who did not write the page may publish it (approving publishes)."""
 
     def can_publish(self):
-        return False
+        if not self.user.is_active or self.page_is_root or self.user.pk in _author_ids(self.page):
+            return False
+        if self.user.is_superuser:
+            return True
+        workflow = self.page.get_workflow()
+        if workflow is None:
+            return False
+        reviewer_groups = ReviewTask.objects.filter(workflow_tasks__workflow=workflow, active=True).values("groups")
+        return self.user.groups.filter(pk__in=reviewer_groups).exists()
 
     def can_publish_subpage(self):
         return False

@@ -21,9 +21,11 @@ INSTALLED_APPS = [
     "config",
     "directory",
     "cms",
+    "forum",
     "sms",
     # Wagtail
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -177,8 +179,19 @@ CADRE_IMPORT_MAX_BYTES = env.int("CADRE_IMPORT_MAX_BYTES", default=10 * 1024 * 1
 SMS_GATEWAY = env("SMS_GATEWAY", default="console")
 SMS_SIGNATURE = env("SMS_SIGNATURE", default="【清河市纪委监委】")
 
-LOGIN_URL = "wagtailadmin_login"
+# The public site's login (forum and later the citizen pages); the admin keeps its own at /admin/login/.
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 WAGTAILADMIN_USER_LOGIN_FORM = "config.admin_forms.LoginForm"
+
+# Forum: posts a user may write per minute and per day, and distinct reports that hide a post pending review.
+FORUM_POSTS_PER_MINUTE = env.int("FORUM_POSTS_PER_MINUTE", default=5)
+FORUM_POSTS_PER_DAY = env.int("FORUM_POSTS_PER_DAY", default=30)
+FORUM_REPORTS_TO_HIDE = env.int("FORUM_REPORTS_TO_HIDE", default=3)
+# The same text posted again by the same user within this many seconds is refused as a flood.
+FORUM_FLOOD_SECONDS = 600
+FORUM_SENSITIVE_WORDS_FILE = BASE_DIR / "forum" / "data" / "sensitive_words.txt"
 
 LOGGING = {
     "version": 1,

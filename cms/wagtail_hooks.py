@@ -1,0 +1,13 @@
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+
+from cms.services import record_read
+from cms.viewsets import EducationSnippetGroup
+
+
+@hooks.register("before_serve_page")
+def record_cadre_read(page, request, serve_args, serve_kwargs):
+    record_read(request.user, page)
+
+
+register_snippet(EducationSnippetGroup)

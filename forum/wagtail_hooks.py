@@ -1,0 +1,27 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from forum.services import can_moderate
+
+
+class ModerationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_moderate(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_moderation_urls():
+    return [path("forum/", include("forum.admin_urls", namespace="forum_moderation"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_moderation_menu_item():
+    return ModerationMenuItem(
+        _("Forum moderation"),
+        reverse("forum_moderation:queue"),
+        name="forum-moderation",
+        icon_name="comment",
+        order=300,
+    )
