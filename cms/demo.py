@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
+from django.test import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
@@ -217,8 +218,10 @@ class PageBuilder:
         section.add_child(instance=page)
         revision = page.save_revision(user=self.editor)
         if in_review:
-            # What the admin's "Submit for moderation" does: the editor asks, a reviewer decides.
-            page.get_workflow().start(page, self.editor)
+            # What the admin's "Submit for moderation" does: the editor asks, a reviewer decides. The submission is
+            # staged, and the demo logins' addresses are not real, so Wagtail's notification mail is not sent.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                page.get_workflow().start(page, self.editor)
             self.submitted += 1
         else:
             # Reviewed page types refuse a direct publish by design; demo content stands for already approved pages.
