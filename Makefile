@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser lint format messages bench screenshots check-deploy clean
+.PHONY: run test test-browser lint format messages bench bench-pages screenshots check-deploy clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -40,6 +40,11 @@ messages: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/import_cadres.py
+	$(PY) bench/pages.py
+
+# Serves the demo with gunicorn and the production settings; loads the home page and a warning case.
+bench-pages: $(VENV)/.installed
+	$(PY) bench/pages.py
 
 screenshots: $(VENV)/.installed
 	@bash scripts/ensure_chromium.sh
