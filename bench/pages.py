@@ -11,6 +11,7 @@ non-zero if any request failed. Set BENCH_DATABASE_URL to measure on another, em
 import argparse
 import http.client
 import io
+import logging
 import os
 import secrets
 import socket
@@ -78,6 +79,8 @@ def prepare():
     import django
 
     django.setup()
+    # Wagtail logs every page it creates and publishes; the demo makes fifty of them.
+    logging.getLogger("wagtail").setLevel(logging.WARNING)
     from django.core.management import call_command
     from django.db import connection
 
