@@ -206,3 +206,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Mail: Wagtail notifies reviewers of submissions and authors of decisions. Printed to the console until configured,
+# e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.cn:587
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="清风 <noreply@qingfeng.invalid>")
