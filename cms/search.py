@@ -210,27 +210,51 @@ def _terms_pattern(terms):
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
+def _spans(text, terms):
+    """Where the terms occur in text, compared after NFKC, as (start, end) offsets into text itself."""
+    normalised, origin = [], []
+    for position, char in enumerate(text):
+        for piece in unicodedata.normalize("NFKC", char):
+            normalised.append(piece)
+            origin.append(position)
+    last = 0
+    for match in _terms_pattern(terms).finditer("".join(normalised)):
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        if start >= last:
+            yield start, end
+            last = end
+
+
 def highlight(text, terms):
-    """Escape text and wrap every occurrence of a term in <mark>."""
-    if not terms:
-        return mark_safe(escape(text))
+    """Escape text and wrap every occurrence of a term in <mark>; full-width text matches half-width terms."""
     out, last = [], 0
-    for match in _terms_pattern(terms).finditer(text):
-        out.append(escape(text[last : match.start()]))
-        out.append("<mark>" + escape(match.group()) + "</mark>")
-        last = match.end()
+    for start, end in _spans(text, terms) if terms else ():
+        out.append(escape(text[last:start]))
+        out.append("<mark>" + escape(text[start:end]) + "</mark>")
+        last = end
     out.append(escape(text[last:]))
     return mark_safe("".join(out))
 
 
+_CJK = "\u2018-\u201d\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_AFTER_CJK = re.compile(f"(?<=[{_CJK}])[,:;!?)]")
+_BEFORE_CJK = re.compile(f"\\((?=[{_CJK}])")
+
+
+def _widen(text):
+    """Give Chinese text back the full-width punctuation that NFKC took away, one character for one."""
+    text = _AFTER_CJK.sub(lambda match: chr(ord(match.group()) + 0xFEE0), text)
+    return _BEFORE_CJK.sub("\uff08", text)
+
+
 def snippet(text, terms, length=SNIPPET_LENGTH):
-    """About `length` characters around the first match of any term, highlighted and escaped."""
-    match = _terms_pattern(terms).search(text) if terms else None
-    start = max(0, match.start() - SNIPPET_LEAD) if match else 0
+    """About `length` characters of indexed text around the first match of any term, highlighted and escaped."""
+    first = next(_spans(text, terms), None) if terms else None
+    start = max(0, first[0] - SNIPPET_LEAD) if first else 0
     end = min(len(text), start + length)
     start = max(0, min(start, end - length))
-    piece = text[start:end]
-    return mark_safe(("…" if start > 0 else "") + highlight(piece, terms) + ("…" if end < len(text) else ""))
+    piece = highlight(_widen(text[start:end]), terms)
+    return mark_safe(("…" if start > 0 else "") + piece + ("…" if end < len(text) else ""))
 
 
 def _private_q():
@@ -290,7 +314,7 @@ def search(query, page_number=1, page_size=10, request=None):
         results.hits.append(
             SearchHit(
                 url=page.get_url(request),
-                title=highlight(entry.title, terms),
+                title=highlight(page.title, terms),
                 snippet=snippet(_body(entry), terms),
                 label=specific_class._meta.verbose_name if specific_class else "",
                 date=entry.date,

@@ -100,6 +100,11 @@ def test_a_full_width_query_matches_half_width_text_and_the_other_way_round(case
     warning_case(cases, "abc 平台采购案", body=["涉及金额１２３万元"])
     assert plain_titles("ＡＢＣ") == ["abc 平台采购案"]
     assert plain_titles("123万") == ["abc 平台采购案"]
+    warning_case(cases, "ＸＹＺ公司行贿案", body=["行贿金额（折合人民币）５０万元，情节严重"])
+    hit = search.search("xyz 50万").hits[0]
+    assert hit.title == "<mark>ＸＹＺ</mark>公司行贿案"
+    # Indexed text is NFKC; Chinese punctuation is widened again for display.
+    assert "行贿金额（折合人民币）<mark>50万</mark>元，情节严重" in hit.snippet
 
 
 def test_the_snippet_highlights_every_term_and_escapes_the_text(cases, client):
