@@ -183,6 +183,9 @@ def test_results_are_paginated_keeping_the_query(cases, client):
     assert results.total == 12 and len(results.hits) == 2
     assert results.page.number == 2
     assert search.search("公款", page_number="abc").page.number == 1
+    past_the_end = search.search("公款", page_number=99)
+    assert past_the_end.page.number == 2 and len(past_the_end.hits) == 2 and past_the_end.total == 12
+    assert search.search("公款", page_number=2, page_size=20).page.number == 1
     content = client.get(reverse("search"), {"q": "公款"}).content.decode()
     assert "?q=%E5%85%AC%E6%AC%BE&amp;page=2" in content
     assert "<mark>公款</mark>案11" in content and "案00" not in content
