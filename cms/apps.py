@@ -16,4 +16,7 @@ class CmsConfig(AppConfig):
     verbose_name = _("Online education")
 
     def ready(self):
+        from cms.signal_handlers import register_signal_handlers
+
         post_migrate.connect(set_up_site, sender=self)
+        register_signal_handlers()

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.views import search_view
 from config import views
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     # The public site's own login (forum, later citizens' pages); staff keep the admin's at /admin/login/.
     path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("search/", search_view, name="search"),
 ]
 
 if settings.DEBUG:

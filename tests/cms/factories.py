@@ -9,6 +9,7 @@ from factory.django import DjangoModelFactory
 from PIL import Image as PillowImage
 from wagtail.images import get_image_model
 from wagtail.models import Site
+from wagtail.rich_text import RichText
 
 from cms.models import (
     ArticlePage,
@@ -130,3 +131,31 @@ class CultureWorkPageFactory(PageFactory):
     title = factory.Sequence(lambda n: f"清风颂{n}")
     work_kind = CultureWorkPage.Kind.POEM
     creator = "王某"
+
+
+# Terse helpers for tests that care about text only (search): published pages with paragraph bodies.
+def paragraphs(*texts):
+    """A body StreamField value of rich-text paragraphs; each text is HTML."""
+    return [("paragraph", RichText(f"<p>{text}</p>")) for text in texts]
+
+
+def section(home, title="警示案例", kind=SectionPage.Kind.WARNING_CASES):
+    return SectionPageFactory(parent=home, title=title, kind=kind)
+
+
+def warning_case(parent, title, body=(), date=None, **fields):
+    defaults = {"official": "某局原局长 张某", "official_post": "某局局长", "discipline": "开除党籍", "summary": ""}
+    return WarningCasePageFactory(
+        parent=parent,
+        title=title,
+        body=paragraphs(*body),
+        date=date or datetime.date(2024, 6, 1),
+        decided_on=datetime.date(2024, 5, 1),
+        **{**defaults, **fields},
+    )
+
+
+def article(parent, title, body=(), date=None, **fields):
+    return ArticlePageFactory(
+        parent=parent, title=title, body=paragraphs(*body), date=date or datetime.date(2024, 6, 1), **fields
+    )
