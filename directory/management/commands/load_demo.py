@@ -1,3 +1,5 @@
+import logging
+
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -23,7 +25,14 @@ class Command(BaseCommand):
             self.stdout.write(_("Departments already exist: demo data not loaded."))
             self.write_login_hint(existing_demo_usernames())
             return
-        run = load_demo(stdout=self.stdout, reset_passwords=reset_passwords)
+        # Wagtail logs a line per page created, edited and published: hundreds of them would bury the summary.
+        wagtail_log = logging.getLogger("wagtail")
+        level = wagtail_log.level
+        wagtail_log.setLevel(logging.WARNING)
+        try:
+            run = load_demo(stdout=self.stdout, reset_passwords=reset_passwords)
+        finally:
+            wagtail_log.setLevel(level)
 
         for label, created, total in run.rows:
             self.stdout.write(
