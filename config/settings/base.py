@@ -175,9 +175,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest cadre spreadsheet accepted by the importer (bytes).
 CADRE_IMPORT_MAX_BYTES = env.int("CADRE_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 
-# SMS: "console" stores and prints; later backends are added in sms/gateways/.
+# SMS: "console" stores and prints; "twilio" sends through Twilio (or a compatible server at TWILIO_BASE_URL).
 SMS_GATEWAY = env("SMS_GATEWAY", default="console")
 SMS_SIGNATURE = env("SMS_SIGNATURE", default="【清河市纪委监委】")
+# The sender's throughput in messages per second (a long code sends 1/s, a short code 100/s and more).
+SMS_RATE = env.float("SMS_RATE", default=10.0)
+# Requests in flight at once, so that a slow gateway does not hold the rate below SMS_RATE.
+SMS_CONCURRENCY = env.int("SMS_CONCURRENCY", default=8)
+# Campaign messages wait outside these hours (local time, "HH:MM-HH:MM"); codes and replies are not held.
+SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="21:00-08:00")
+SMS_DAILY_CAP = env.int("SMS_DAILY_CAP", default=3)
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=5)
+# Estimated price of one segment, for previews (yuan).
+SMS_SEGMENT_PRICE = env.float("SMS_SEGMENT_PRICE", default=0.05)
+SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=5)
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM = env.str("TWILIO_FROM", default="")
+# Empty for api.twilio.com; tests point it at a local fake server.
+TWILIO_BASE_URL = env.str("TWILIO_BASE_URL", default="")
+TWILIO_TIMEOUT = env.float("TWILIO_TIMEOUT", default=10.0)
 
 # The public site's login (forum and later the citizen pages); the admin keeps its own at /admin/login/.
 LOGIN_URL = "/accounts/login/"
