@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sms.models import CampaignRun, Delivery, DeliveryStatus
 
@@ -98,10 +99,25 @@ class RunProgress:
         return timezone.now() + timedelta(seconds=self.pending / self.rate)
 
     @property
-    def reach_chart(self):
-        """Bars for the SVG chart: widths in percent of the drawing, one row per department."""
+    def tiles(self):
+        """The live counts, every status in order (zeros too, so the grid does not jump), then clicks."""
         return [
-            {"name": d.name, "delivered": d.delivered_pct, "clicked": d.clicked_pct, "y": i * CHART_ROW}
+            {"key": status.value, "label": status.label, "count": self.counts.get(status, 0)}
+            for status in STATUS_ORDER
+        ] + [{"key": "clicked", "label": _("Clicked"), "count": self.clicked}]
+
+    @property
+    def reach_chart(self):
+        """Rows of the SVG bar chart, in user units of a CHART_WIDTH-wide drawing."""
+        return [
+            {
+                "name": d.name,
+                "delivered": d.delivered_pct,
+                "clicked": d.clicked_pct,
+                "delivered_w": round(CHART_BAR * d.delivered_pct / 100, 1),
+                "clicked_w": round(CHART_BAR * d.clicked_pct / 100, 1),
+                "y": i * CHART_ROW,
+            }
             for i, d in enumerate(self.departments)
         ]
 
@@ -110,7 +126,9 @@ class RunProgress:
         return len(self.departments) * CHART_ROW
 
 
-CHART_ROW = 34  # SVG user units per department row: a label line and two bars
+CHART_ROW = 40  # SVG user units per department row: a label line and two bars
+CHART_WIDTH = 400
+CHART_BAR = 330  # the width of a 100% bar; the rest holds the percentage
 
 
 def _status_counts(run_ids):
