@@ -96,6 +96,18 @@ def _latest_run_count(condition=None):
 
 
 class CampaignIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("approved_by", "phrase")
+            .prefetch_related("departments", "groups", "exclude_departments", "exclude_groups", "exclude_cadres")
+            .annotate(
+                latest_total=_latest_run_count(),
+                latest_pending=_latest_run_count(Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING])),
+            )
+        )
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         for button in buttons:
@@ -154,6 +166,8 @@ class CampaignEditView(generic.EditView):
 
 class CampaignViewSet(ModelViewSet):
     model = Campaign
+    name = "sms_campaign"
+    url_prefix = "sms/campaign"
     icon = "mail"
     menu_label = _("SMS campaigns")
     menu_order = 100
@@ -223,16 +237,6 @@ class CampaignViewSet(ModelViewSet):
         base_form_class=CampaignForm,
     )
 
-    def get_queryset(self, request):
-        return (
-            Campaign.objects.select_related("approved_by", "phrase")
-            .prefetch_related("departments", "groups", "exclude_departments", "exclude_groups", "exclude_cadres")
-            .annotate(
-                latest_total=_latest_run_count(),
-                latest_pending=_latest_run_count(Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING])),
-            )
-        )
-
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
@@ -262,12 +266,20 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission(["view"]) if "view" in actions else self.user_model.objects.none()
 
 
+class MessageIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("cadre__department")
+
+
 class MessageViewSet(ModelViewSet):
     model = Message
+    name = "sms_message"
+    url_prefix = "sms/message"
     icon = "list-ul"
     menu_label = _("Message log")
     menu_order = 110
     add_to_admin_menu = False
+    index_view_class = MessageIndexView
     copy_view_enabled = False
     inspect_view_enabled = True
     add_to_reference_index = False
@@ -300,9 +312,6 @@ class MessageViewSet(ModelViewSet):
         "status_changed_at",
     ]
     form_fields = []  # never used: there are no add or edit views
-
-    def get_queryset(self, request):
-        return Message.objects.select_related("cadre__department")
 
     def get_urlpatterns(self):
         # Only listing and inspecting: no URL exists to add, edit, copy or delete a message.
