@@ -1,5 +1,8 @@
 import pytest
 
+# Fakes of outside services (fake_twilio...), available to every test directory.
+pytest_plugins = ["tests.fakes.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

@@ -228,6 +228,8 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Wagtail 8 runs its search/reference-index tasks through django-tasks and logs each one.
         "django_tasks": {"level": "WARNING"},
+        # The Twilio SDK logs every request at INFO, phone numbers of list queries included.
+        "twilio.http_client": {"level": "WARNING"},
     },
 }
 
