@@ -1,10 +1,10 @@
-"""Public URLs of the SMS app, included at the site root (before Wagtail's catch-all)."""
-
 from django.urls import path
 
-from sms import views
+from sms import webhooks
 
 app_name = "sms"
+
 urlpatterns = [
-    path("s/<str:code>", views.short_link, name="short_link"),
+    path("webhooks/<slug:gateway>/status/", webhooks.status, name="webhook_status"),
+    path("webhooks/<slug:gateway>/inbound/", webhooks.inbound, name="webhook_inbound"),
 ]

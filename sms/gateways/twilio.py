@@ -202,11 +202,11 @@ class GatewayBackend(Gateway):
             return None
         extra = {key: _field(data, key) for key in ("To", "FromCity", "FromCountry", "NumSegments") if key in data}
         return InboundMessage(
-            sender=sender, body=_field(data, "Body"), provider_id=_field(data, "MessageSid"), extra=extra
+            sender=sender, body=_field(data, "Body", strip=False), provider_id=_field(data, "MessageSid"), extra=extra
         )
 
 
-def _field(data, key):
+def _field(data, key, strip=True):
     """One form value as a trimmed string, whatever shape the payload has ('' when missing or odd)."""
     try:
         value = data.get(key, "")
@@ -214,4 +214,6 @@ def _field(data, key):
         return ""
     if isinstance(value, list | tuple):
         value = value[-1] if value else ""
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return value.strip() if strip else value
