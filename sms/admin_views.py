@@ -1,6 +1,7 @@
 """Admin pages of the SMS platform beyond the generic ones: campaign review and progress, the approval actions,
 the delivery log export and a cadre's SMS subscription. The work is done by sms.services and sms.progress."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -69,7 +70,7 @@ class CampaignInspectView(generic.InspectView):
             campaign=campaign,
             timing=timing_summary(campaign),
             audience=audience_summary(campaign),
-            preview=services.preview(campaign) if show_preview else None,
+            preview=_preview(campaign) if show_preview else None,
             runs=runs,
             refresh_seconds=REFRESH_SECONDS if running else None,
             can_submit=can_change(user) and campaign.status == Campaign.Status.DRAFT,
@@ -79,6 +80,30 @@ class CampaignInspectView(generic.InspectView):
             fingerprint=campaign.fingerprint(),
         )
         return context
+
+
+def duration_text(seconds):
+    seconds = round(seconds or 0)
+    if seconds >= 3600:
+        return gettext("%(h)d h %(m)d min") % {"h": seconds // 3600, "m": seconds % 3600 // 60}
+    if seconds >= 60:
+        return gettext("%(m)d min %(s)d s") % {"m": seconds // 60, "s": seconds % 60}
+    return gettext("%(s)d s") % {"s": seconds}
+
+
+def _preview(campaign):
+    result = services.preview(campaign)
+    labels = services.SkipReason.labels
+    return {
+        "recipients": result.recipients,
+        "skipped": [(labels.get(reason, reason), count) for reason, count in sorted(result.skipped.items())],
+        "encoding": result.encoding,
+        "segments": result.segments,
+        "characters": result.characters,
+        "cost": result.estimated_cost,
+        "duration": duration_text(result.estimated_seconds),
+        "rate": settings.SMS_RATE,
+    }
 
 
 def _error_text(error):

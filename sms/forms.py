@@ -11,19 +11,10 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from directory.models import Cadre, Rank
 from sms.models import Campaign
+from sms import services
 from sms.encoding import segment_info
-from sms.services import signed
 
 MAX_HOLIDAY_DAYS_BEFORE = 10
-SHORT_CODE_LENGTH = 12  # the longest Delivery.short_code: the form measures the message with the longest link
-
-
-def campaign_body_info(phrase, text, link_page):
-    """Encoding and segments of the message as a recipient would get it, signature and short link included."""
-    body = phrase.text if phrase else text
-    if link_page is not None:
-        body = f"{body} {settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/s/{'x' * SHORT_CODE_LENGTH}"
-    return segment_info(signed(body))
 
 
 class CadrePhonesField(forms.Field):
@@ -98,8 +89,15 @@ class CampaignForm(WagtailAdminModelForm):
         if not phrase and not text:
             self.add_error("text", _("Choose a warning phrase or write the text of the message."))
             return
-        info = campaign_body_info(phrase, text, cleaned.get("link_page"))
-        if info.segments > settings.SMS_MAX_SEGMENTS:
+        # Measured as the recipient gets it (signature, short link) by the same rule submission applies.
+        sample = Campaign(phrase=phrase, text=text, link_page=cleaned.get("link_page"))
+        try:
+            services.validate_content(sample)
+        except ValidationError as error:
+            if error.code != "too_long":
+                self.add_error("phrase" if phrase else "text", error)
+                return
+            info = segment_info(services._sample_body(sample))
             self.add_error(
                 "phrase" if phrase else "text",
                 ValidationError(

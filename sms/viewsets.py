@@ -133,7 +133,7 @@ class CampaignEditView(generic.EditView):
         campaign = super().save_instance()
         # Approval vouches for a fingerprint of content, audience and timing (taken after the m2m fields saved).
         if campaign.approved_fingerprint and not campaign.is_approved:
-            services.mark_edited(campaign)
+            services.mark_edited(campaign, by=self.request.user)
             campaign.refresh_from_db()
             self.needs_approval_again = True
         return campaign
