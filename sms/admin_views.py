@@ -62,9 +62,7 @@ class CampaignInspectView(generic.InspectView):
         context = super().get_context_data(**kwargs)
         campaign, user = self.object, self.request.user
         runs = progress.campaign_progress(campaign)
-        running = any(
-            item.run.status in (CampaignRun.Status.BUILDING, CampaignRun.Status.DISPATCHING) for item in runs
-        )
+        running = any(item.run.status in (CampaignRun.Status.BUILDING, CampaignRun.Status.DISPATCHING) for item in runs)
         show_preview = campaign.status in (Campaign.Status.DRAFT, Campaign.Status.PENDING, Campaign.Status.APPROVED)
         context.update(
             campaign=campaign,
@@ -190,9 +188,7 @@ def export_deliveries(request, pk, run_pk):
         gettext("Delivered"),
         gettext("First clicked"),
     ]
-    response = StreamingHttpResponse(
-        progress.delivery_log_rows(run, header), content_type="text/csv; charset=utf-8"
-    )
+    response = StreamingHttpResponse(progress.delivery_log_rows(run, header), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sms-campaign-{run.campaign_id}-run-{run.pk}.csv"'
     return response
 

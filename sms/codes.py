@@ -92,10 +92,11 @@ def _wait_message(seconds):
 
 
 def _check_number_limits(phone, now):
-    windows = {f"w{i}": Count("id", filter=Q(created_at__gt=now - window)) for i, (window, _n) in enumerate(NUMBER_LIMITS)}
-    oldest = {
-        f"o{i}": Min("created_at", filter=Q(created_at__gt=now - window)) for i, (window, _n) in enumerate(NUMBER_LIMITS)
-    }
+    windows, oldest = {}, {}
+    for i, (window, _allowed) in enumerate(NUMBER_LIMITS):
+        inside = Q(created_at__gt=now - window)
+        windows[f"w{i}"] = Count("id", filter=inside)
+        oldest[f"o{i}"] = Min("created_at", filter=inside)
     longest = max(window for window, _n in NUMBER_LIMITS)
     stats = OneTimeCode.objects.filter(phone=phone, created_at__gt=now - longest).aggregate(**windows, **oldest)
     wait = 0

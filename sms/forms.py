@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from directory.models import Cadre, Rank
-from sms.models import Campaign
 from sms import services
 from sms.encoding import segment_info
+from sms.models import Campaign
 
 MAX_HOLIDAY_DAYS_BEFORE = 10
 
@@ -57,9 +57,7 @@ class CadrePhonesField(forms.Field):
 
 
 class CampaignForm(WagtailAdminModelForm):
-    posts = forms.MultipleChoiceField(
-        label=_("posts"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
-    )
+    posts = forms.MultipleChoiceField(label=_("posts"), required=False, widget=forms.CheckboxSelectMultiple, choices=())
     ranks = forms.MultipleChoiceField(
         label=_("ranks"), required=False, widget=forms.CheckboxSelectMultiple, choices=Rank.choices
     )

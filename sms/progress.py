@@ -102,8 +102,7 @@ class RunProgress:
     def tiles(self):
         """The live counts, every status in order (zeros too, so the grid does not jump), then clicks."""
         return [
-            {"key": status.value, "label": status.label, "count": self.counts.get(status, 0)}
-            for status in STATUS_ORDER
+            {"key": status.value, "label": status.label, "count": self.counts.get(status, 0)} for status in STATUS_ORDER
         ] + [{"key": "clicked", "label": _("Clicked"), "count": self.clicked}]
 
     @property

@@ -18,9 +18,9 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from sms import admin_views
@@ -66,8 +66,8 @@ def audience_summary(campaign):
     if campaign.ranks:
         labels = dict(Rank.choices)
         parts.append(gettext("Ranks: %(names)s") % {"names": _names(labels.get(r, r) for r in campaign.ranks)})
-    excluded = (
-        len(campaign.exclude_departments.all()) + len(campaign.exclude_groups.all()) + len(campaign.exclude_cadres.all())
+    excluded = sum(
+        len(getattr(campaign, name).all()) for name in ("exclude_departments", "exclude_groups", "exclude_cadres")
     )
     if excluded:
         parts.append(gettext("%(n)d exclusions") % {"n": excluded})
