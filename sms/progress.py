@@ -125,7 +125,7 @@ class RunProgress:
         return len(self.departments) * CHART_ROW
 
 
-CHART_ROW = 40  # SVG user units per department row: a label line and two bars
+CHART_ROW = 52  # SVG user units per department row: a label line and two bars
 CHART_WIDTH = 400
 CHART_BAR = 330  # the width of a 100% bar; the rest holds the percentage
 
