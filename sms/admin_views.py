@@ -183,10 +183,10 @@ def export_deliveries(request, pk, run_pk):
         gettext("Provider message id"),
         gettext("Error"),
         gettext("Attempts"),
-        gettext("Queued"),
-        gettext("Sent"),
-        gettext("Delivered"),
-        gettext("First clicked"),
+        gettext("Queued at"),
+        gettext("Sent at"),
+        gettext("Delivered at"),
+        gettext("First clicked at"),
     ]
     response = StreamingHttpResponse(progress.delivery_log_rows(run, header), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sms-campaign-{run.campaign_id}-run-{run.pk}.csv"'

@@ -57,7 +57,10 @@ class CadrePhonesField(forms.Field):
 
 
 class CampaignForm(WagtailAdminModelForm):
-    posts = forms.MultipleChoiceField(label=_("posts"), required=False, widget=forms.CheckboxSelectMultiple, choices=())
+    # "posts held": the catalogue already translates "posts" as forum posts.
+    posts = forms.MultipleChoiceField(
+        label=_("posts held"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
     ranks = forms.MultipleChoiceField(
         label=_("ranks"), required=False, widget=forms.CheckboxSelectMultiple, choices=Rank.choices
     )

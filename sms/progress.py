@@ -73,6 +73,10 @@ class RunProgress:
         return round(100 * self.processed / self.total, 1) if self.total else 0.0
 
     @property
+    def percent_text(self):
+        return f"{self.percent_done}%"
+
+    @property
     def segments(self):
         """The progress bar: one segment per status with its share of the width."""
         total = self.total or 1
