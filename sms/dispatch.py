@@ -527,6 +527,7 @@ def batch_size():
 
 
 def may_send(run):
+    """Whether the run is dispatching and its campaign still approved as it is now (an edit or cancel stops it)."""
     run.refresh_from_db(fields=["status"])
     if run.status != CampaignRun.Status.DISPATCHING:
         return False
@@ -543,14 +544,14 @@ def dispatch_run(run_id, budget=None, gateway=None):
     run = CampaignRun.objects.select_related("campaign").get(pk=run_id)
     gateway = gateway or get_gateway()
     limiter = RateLimiter(settings.SMS_RATE, f"{gateway.name}:{getattr(settings, 'TWILIO_FROM', '')}")
-    callback = status_callback_url()
+    callback = status_callback_url(gateway)
     info = segment_info(delivery_body(run.body, "x" * services.SHORT_CODE_LENGTH))
     sent = 0
     concurrency = max(settings.SMS_CONCURRENCY, 1)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"sms-run-{run_id}") as pool:
         while True:
             if not may_send(run):
-                return DispatchResult("paused", sent)
+                return DispatchResult("done" if run.status == CampaignRun.Status.DONE else "paused", sent)
             now = timezone.now()
             resume_at = quiet_until(now)
             if resume_at:
@@ -615,13 +616,12 @@ def finish_run(run):
         services._transition(campaign, "finish" if one_off else "rest")
 
 
-def status_callback_url():
-    """The public URL of the delivery-status webhook, when the gateway's webhook view is installed."""
-    from django.urls import NoReverseMatch, reverse
-
-    for name in ("sms:status_callback", "sms:status", "sms-status-callback"):
-        try:
-            return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse(name)}"
-        except NoReverseMatch:
-            continue
-    return None
+def status_callback_url(gateway):
+    """The public URL of the delivery-status webhook, when the gateway and the webhook module provide one."""
+    if not getattr(gateway, "supports_status_callbacks", False):
+        return None
+    try:
+        from sms.tracking import status_callback_url as url
+    except ImportError:
+        return None
+    return url()
