@@ -520,10 +520,12 @@ class DispatchResult:
 
 
 def batch_size():
+    """Rows per claim: about five seconds of sending at SMS_RATE, so a claim is sent long before half its lease
+    (and at most lease x 10 rows, which a worker sends in time at 20 messages/s even when the rate is unlimited)."""
     rate = settings.SMS_RATE
-    # About five seconds of sending per claim at the configured rate, so a claim is always far inside its lease.
     size = int(rate * 5) if rate and rate > 0 and not math.isinf(rate) else 500
-    return max(settings.SMS_CONCURRENCY * 2, min(size, 500))
+    size = min(size, 500, int(settings.SMS_CLAIM_LEASE * 10))
+    return max(settings.SMS_CONCURRENCY * 2, size)
 
 
 def may_send(run):
