@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("search/", search_view, name="search"),
+    # Provider webhooks (delivery reports, inbound SMS); before Wagtail's catch-all.
+    path("sms/", include("sms.urls")),
 ]
 
 if settings.DEBUG:

@@ -29,12 +29,16 @@ def send_message(phone, body, kind=MessageKind.NOTICE, cadre=None, gateway=None)
     """Send one SMS now, outside any campaign (codes, replies, notices), and log it. Raises GatewayError on failure.
 
     The log row is written after the gateway accepted the message, so a failed send leaves no "sent" record.
+    Gateways that report delivery (Twilio) are given the status webhook, which updates the row's status.
     """
+    from sms.tracking import status_callback_url
+
     gateway = gateway or get_gateway()
     text = signed(body)
     info = segment_info(text)
     to = phone if isinstance(phone, str) else phone.as_e164
-    result = gateway.send(to, text)
+    callback = status_callback_url(gateway.name) if getattr(gateway, "supports_status_callbacks", False) else None
+    result = gateway.send(to, text, status_callback=callback)
     return Message.objects.create(
         direction=Direction.OUTBOUND,
         kind=kind,
