@@ -69,6 +69,7 @@ logger = logging.getLogger(__name__)
 LINK_PLACEHOLDER = "{link}"
 BUILD_BATCH = 2000
 RECORD_BATCH = 100
+RECORD_DELAY = 0.2  # seconds
 # Provider clocks and ours differ a little: ask about messages from a bit before our claim.
 RECONCILE_MARGIN = datetime.timedelta(seconds=60)
 BASE62 = string.digits + string.ascii_letters
@@ -584,14 +585,18 @@ def _send_batch(claims, pool, concurrency, gateway, limiter, callback, run, info
             done.append(outcome)
             sent += outcome.kind == "sent"
 
+    oldest = None
     for claim in claims:
         while len(in_flight) >= concurrency:
             finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
             collect(finished)
         in_flight.add(pool.submit(attempt, claim, gateway, limiter, callback))
-        if len(done) >= RECORD_BATCH:
+        if done and oldest is None:
+            oldest = time.monotonic()
+        # Recorded in batches, but promptly: a status callback for a provider id not yet recorded is dropped.
+        if len(done) >= RECORD_BATCH or (done and time.monotonic() - oldest > RECORD_DELAY):
             record(done, run, gateway.name, info)
-            done = []
+            done, oldest = [], None
     finished, _pending = wait(in_flight)
     collect(finished)
     if done:
@@ -619,11 +624,9 @@ def finish_run(run):
 
 
 def status_callback_url(gateway):
-    """The public URL of the delivery-status webhook, when the gateway and the webhook module provide one."""
+    """The public URL of the delivery-status webhook, for gateways that report statuses."""
     if not getattr(gateway, "supports_status_callbacks", False):
         return None
-    try:
-        from sms.tracking import status_callback_url as url
-    except ImportError:
-        return None
-    return url()
+    from sms.tracking import status_callback_url as url
+
+    return url(gateway.name)
