@@ -69,6 +69,7 @@ logger = logging.getLogger(__name__)
 LINK_PLACEHOLDER = "{link}"
 BUILD_BATCH = 2000
 RECORD_BATCH = 100
+RECORD_DELAY = 0.2  # seconds
 # Provider clocks and ours differ a little: ask about messages from a bit before our claim.
 RECONCILE_MARGIN = datetime.timedelta(seconds=60)
 BASE62 = string.digits + string.ascii_letters
@@ -520,13 +521,16 @@ class DispatchResult:
 
 
 def batch_size():
+    """Rows per claim: about five seconds of sending at SMS_RATE, so a claim is sent long before half its lease
+    (and at most lease x 10 rows, which a worker sends in time at 20 messages/s even when the rate is unlimited)."""
     rate = settings.SMS_RATE
-    # About five seconds of sending per claim at the configured rate, so a claim is always far inside its lease.
     size = int(rate * 5) if rate and rate > 0 and not math.isinf(rate) else 500
-    return max(settings.SMS_CONCURRENCY * 2, min(size, 500))
+    size = min(size, 500, int(settings.SMS_CLAIM_LEASE * 10))
+    return max(settings.SMS_CONCURRENCY * 2, size)
 
 
 def may_send(run):
+    """Whether the run is dispatching and its campaign still approved as it is now (an edit or cancel stops it)."""
     run.refresh_from_db(fields=["status"])
     if run.status != CampaignRun.Status.DISPATCHING:
         return False
@@ -543,14 +547,14 @@ def dispatch_run(run_id, budget=None, gateway=None):
     run = CampaignRun.objects.select_related("campaign").get(pk=run_id)
     gateway = gateway or get_gateway()
     limiter = RateLimiter(settings.SMS_RATE, f"{gateway.name}:{getattr(settings, 'TWILIO_FROM', '')}")
-    callback = status_callback_url()
+    callback = status_callback_url(gateway)
     info = segment_info(delivery_body(run.body, "x" * services.SHORT_CODE_LENGTH))
     sent = 0
     concurrency = max(settings.SMS_CONCURRENCY, 1)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"sms-run-{run_id}") as pool:
         while True:
             if not may_send(run):
-                return DispatchResult("paused", sent)
+                return DispatchResult("done" if run.status == CampaignRun.Status.DONE else "paused", sent)
             now = timezone.now()
             resume_at = quiet_until(now)
             if resume_at:
@@ -581,14 +585,18 @@ def _send_batch(claims, pool, concurrency, gateway, limiter, callback, run, info
             done.append(outcome)
             sent += outcome.kind == "sent"
 
+    oldest = None
     for claim in claims:
         while len(in_flight) >= concurrency:
             finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
             collect(finished)
         in_flight.add(pool.submit(attempt, claim, gateway, limiter, callback))
-        if len(done) >= RECORD_BATCH:
+        if done and oldest is None:
+            oldest = time.monotonic()
+        # Recorded in batches, but promptly: a status callback for a provider id not yet recorded is dropped.
+        if len(done) >= RECORD_BATCH or (done and time.monotonic() - oldest > RECORD_DELAY):
             record(done, run, gateway.name, info)
-            done = []
+            done, oldest = [], None
     finished, _pending = wait(in_flight)
     collect(finished)
     if done:
@@ -615,13 +623,10 @@ def finish_run(run):
         services._transition(campaign, "finish" if one_off else "rest")
 
 
-def status_callback_url():
-    """The public URL of the delivery-status webhook, when the gateway's webhook view is installed."""
-    from django.urls import NoReverseMatch, reverse
+def status_callback_url(gateway):
+    """The public URL of the delivery-status webhook, for gateways that report statuses."""
+    if not getattr(gateway, "supports_status_callbacks", False):
+        return None
+    from sms.tracking import status_callback_url as url
 
-    for name in ("sms:status_callback", "sms:status", "sms-status-callback"):
-        try:
-            return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse(name)}"
-        except NoReverseMatch:
-            continue
-    return None
+    return url(gateway.name)

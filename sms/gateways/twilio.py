@@ -198,22 +198,22 @@ class GatewayBackend(Gateway):
 
     def parse_inbound(self, data):
         sender = _field(data, "From")
-        if not sender or "Body" not in data:
+        if not sender or _field(data, "Body", strip=False, default=None) is None:
             return None
-        extra = {key: _field(data, key) for key in ("To", "FromCity", "FromCountry", "NumSegments") if key in data}
+        extra = {key: _field(data, key) for key in ("To", "FromCity", "FromCountry", "NumSegments")}
         return InboundMessage(
             sender=sender, body=_field(data, "Body", strip=False), provider_id=_field(data, "MessageSid"), extra=extra
         )
 
 
-def _field(data, key, strip=True):
-    """One form value as a trimmed string, whatever shape the payload has ('' when missing or odd)."""
+def _field(data, key, strip=True, default=""):
+    """One form value as a (trimmed) string, whatever shape the payload has (`default` when missing or odd)."""
     try:
-        value = data.get(key, "")
-    except AttributeError:
-        return ""
+        value = data.get(key)
+    except (AttributeError, TypeError):
+        return default
     if isinstance(value, list | tuple):
-        value = value[-1] if value else ""
+        value = value[-1] if value else None
     if not isinstance(value, str):
-        return ""
+        return default
     return value.strip() if strip else value

@@ -175,6 +175,48 @@ def test_one_backend_sends_from_many_threads(fake_twilio, gateway):
     assert len({id(c) for c in clients.values()}) == len(clients) > 1
 
 
+@pytest.mark.parametrize(
+    "twilio_status, ours",
+    [
+        ("accepted", "queued"),
+        ("scheduled", "queued"),
+        ("queued", "queued"),
+        ("sending", "sending"),
+        ("sent", "sent"),
+        ("delivered", "delivered"),
+        ("read", "delivered"),
+        ("undelivered", "undelivered"),
+        ("failed", "failed"),
+        ("canceled", "failed"),
+        ("DELIVERED", "delivered"),
+    ],
+)
+def test_parse_status_maps_twilio_statuses(settings, twilio_status, ours):
+    update = get_gateway("twilio").parse_status({"MessageSid": "SM1", "MessageStatus": twilio_status})
+    assert (update.provider_id, update.status) == ("SM1", ours)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, [], "MessageSid=SM1", 42, {}, {"MessageSid": "SM1"}, {"MessageSid": ["SM1"], "MessageStatus": [7]}],
+)
+def test_parse_never_raises_on_garbage(data):
+    gateway = get_gateway("twilio")
+    assert gateway.parse_status(data) is None
+    assert gateway.parse_inbound(data) is None
+
+
+def test_parse_inbound_keeps_the_text_as_sent():
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    data.update({"From": "+8613800000001", "To": "+15005550006", "Body": " 退订 ", "MessageSid": "SM9"})
+    inbound = get_gateway("twilio").parse_inbound(data)
+
+    assert (inbound.sender, inbound.body, inbound.provider_id) == ("+8613800000001", " 退订 ", "SM9")
+    assert inbound.extra["To"] == "+15005550006"
+
+
 def _wait(predicate, timeout=5.0):
     import time
 
