@@ -99,7 +99,8 @@ def _preview(campaign):
         "segments": result.segments,
         "characters": result.characters,
         "cost": result.estimated_cost,
-        "duration": duration_text(result.estimated_seconds),
+        # SMS_RATE 0 means "as fast as the gateway takes them": no estimate then.
+        "duration": duration_text(result.estimated_seconds) if settings.SMS_RATE > 0 else "—",
         "rate": settings.SMS_RATE,
     }
 

@@ -47,7 +47,8 @@ def approve(client, campaign):
     return client.post(f"/admin/sms/campaign/approve/{campaign.pk}/", {"fingerprint": fingerprint}, follow=True)
 
 
-def test_the_review_page_shows_the_preview_to_an_operator(client, operator, draft):
+def test_the_review_page_shows_the_preview_to_an_operator(client, operator, draft, settings):
+    settings.SMS_RATE = 2
     CadreFactory.create_batch(3)
     CadreFactory(sms_opt_in=False)
     client.force_login(operator)
@@ -59,6 +60,7 @@ def test_the_review_page_shows_the_preview_to_an_operator(client, operator, draf
     assert preview["recipients"] == 3 and preview["encoding"] == "UCS-2" and preview["segments"] == 1
     assert dict(preview["skipped"]) == {zh("Opted out of SMS"): 1}
     assert "¥0.15" in body
+    assert preview["duration"] == gettext("%(s)d s") % {"s": 2}  # 3 recipients at 2 a second
     assert 'action="/admin/sms/campaign/submit/' in body and "csrfmiddlewaretoken" in body
 
 
