@@ -188,7 +188,11 @@ def _stop_runs(campaign, code, reason):
     )
     # Rows in "sending" may be in a provider's hands already: they finish (or are reconciled) as usual.
     Delivery.objects.filter(run__in=runs, status=DeliveryStatus.QUEUED).update(
-        status=DeliveryStatus.SKIPPED, error_code=code, error_message=reason, next_attempt_at=None, updated_at=timezone.now()
+        status=DeliveryStatus.SKIPPED,
+        error_code=code,
+        error_message=reason,
+        next_attempt_at=None,
+        updated_at=timezone.now(),
     )
     runs.update(status=CampaignRun.Status.CANCELLED, finished_at=timezone.now())
 
