@@ -90,6 +90,7 @@ def run(args, fake, env):
     for count in args.workers:
         sms_common.reset_run(run)
         fake.reset()
+        fake.configure(callbacks=False)  # no web server here to take them: the fake only records them
         workers = sms_common.Workers(run.pk, {**env, "BENCH_SETTINGS": json.dumps({})})
         for _ in range(count):
             workers.spawn()

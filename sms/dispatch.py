@@ -23,7 +23,10 @@ Exactly once, with workers that may be killed (SIGKILL) at any instant and resta
 
 This rests on the gateway's promises (sms/gateways/base.py): an accepted message is visible to ``find_sent``
 at once, and a TemporaryError with maybe_sent False really was not accepted. Recording is batched (one
-transaction per ~100 results): a crash loses only the record, and reconciliation recovers it.
+transaction per 100 results or 0.2 s): a crash loses only the record, and reconciliation recovers it. Limits: a
+process frozen (not killed) for longer than half the lease could still send late; and two runs sending the same
+text without a link to one number within minutes could let reconciliation take the other run's message for its
+own (a provider id is recorded once, so that clash is detected and the row resent).
 
 Pacing: a token bucket per sender shared through the cache (Redis in any deployment with several workers; see
 RateLimiter). Concurrency: SMS_CONCURRENCY requests in flight in a thread pool, so a slow gateway does not hold
@@ -327,7 +330,8 @@ def claim_batch(run, limit, now=None):
             phone=phone if isinstance(phone, str) else phone.as_e164,
             body=delivery_body(run.body, short_code),
             attempts=attempts + 1,
-            claimed_at=claimed_at if status == DeliveryStatus.SENDING else now,
+            # (A row put in "sending" by anything but a claim has no claim time: then ask about the whole lease.)
+            claimed_at=(claimed_at or now - lease) if status == DeliveryStatus.SENDING else now,
             uncertain=status == DeliveryStatus.SENDING,
             send_by=send_by,
         )

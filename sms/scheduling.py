@@ -63,13 +63,19 @@ def holiday_occurrence(campaign, now):
     return None
 
 
+def one_off_occurrence(campaign):
+    """A one-off campaign sends once per approval: re-approved after an edit, it sends its new content again."""
+    approved_at = campaign.approved_at and campaign.approved_at.astimezone(_tz())
+    return f"{ONCE} {approved_at:%Y-%m-%d %H:%M:%S.%f}" if approved_at else ONCE
+
+
 def due_occurrence(campaign, now):
     """The occurrence key of the campaign's run due now, or None."""
     timing = campaign.timing
-    if timing == Campaign.Timing.NOW:
-        return ONCE
-    if timing == Campaign.Timing.AT:
-        return ONCE if campaign.send_at and campaign.send_at <= now else None
+    if timing in (Campaign.Timing.NOW, Campaign.Timing.AT):
+        if timing == Campaign.Timing.AT and not (campaign.send_at and campaign.send_at <= now):
+            return None
+        return one_off_occurrence(campaign)
     if timing == Campaign.Timing.RECURRING:
         occurrence = recurring_occurrence(campaign, now)
         return occurrence and occurrence.isoformat(timespec="minutes")

@@ -174,29 +174,39 @@ def reject_campaign(campaign, by):
 @transaction.atomic
 def cancel_campaign(campaign, by=None):
     """Stop a campaign for good: its unfinished runs are cancelled and their waiting messages never sent."""
+    _transition(campaign, "cancel", by)
+    _stop_runs(campaign, "cancelled", _("Campaign cancelled"))
+    return campaign
+
+
+def _stop_runs(campaign, code, reason):
+    """Cancel the campaign's unfinished runs; their waiting messages are never sent."""
     from sms.models import CampaignRun, Delivery, DeliveryStatus
 
-    _transition(campaign, "cancel", by)
     runs = CampaignRun.objects.filter(campaign=campaign).exclude(
         status__in=[CampaignRun.Status.DONE, CampaignRun.Status.CANCELLED]
     )
     # Rows in "sending" may be in a provider's hands already: they finish (or are reconciled) as usual.
     Delivery.objects.filter(run__in=runs, status=DeliveryStatus.QUEUED).update(
         status=DeliveryStatus.SKIPPED,
-        error_code="cancelled",
-        error_message=_("Campaign cancelled"),
+        error_code=code,
+        error_message=reason,
         next_attempt_at=None,
         updated_at=timezone.now(),
     )
     runs.update(status=CampaignRun.Status.CANCELLED, finished_at=timezone.now())
-    return campaign
 
 
 @transaction.atomic
 def mark_edited(campaign, by=None):
-    """Call after an admin edit: if what approval vouched for changed, the campaign is a draft again."""
+    """Call after an admin edit: if what approval vouched for changed, the campaign is a draft again.
+
+    Its unfinished runs are cancelled: they were rendered and built from what the approver saw, and must not
+    resume after a new approval of different content (that approval starts a run of its own).
+    """
     if not campaign.approved_fingerprint or campaign.approved_fingerprint == campaign.fingerprint():
         return campaign
+    _stop_runs(campaign, "edited", _("Campaign edited after approval"))
     if campaign.status in TRANSITIONS["edit"][0]:
         return _transition(
             campaign, "edit", by, approved_by=None, approved_at=None, approved_fingerprint="", submitted_by=None

@@ -77,6 +77,30 @@ def test_an_edit_of_the_audience_mid_run_pauses_it(approved, cadres):
     assert Console.outbox == []
 
 
+def test_a_run_edited_mid_way_is_cancelled_and_the_new_approval_sends_the_new_text(
+    approved, cadres, author, approver, settings
+):
+    from sms import scheduling
+
+    people = cadres(3)
+    campaign = approved(text="旧内容")
+    [old_run] = scheduling.sweep(enqueue=lambda run_id: None)[0]
+    campaign.text = "新内容"
+    campaign.save()
+    services.mark_edited(campaign, author)
+    old_run = CampaignRun.objects.get(pk=old_run)
+    assert old_run.status == CampaignRun.Status.CANCELLED
+    assert set(old_run.deliveries.values_list("error_code", flat=True)) == {"edited"}
+    assert dispatch.dispatch_run(old_run.pk).state == "paused"
+    campaign.refresh_from_db()
+    services.submit_campaign(campaign, author)
+    services.approve_campaign(campaign, approver)
+    scheduling.sweep()
+    new_run = CampaignRun.objects.exclude(pk=old_run.pk).get()
+    assert new_run.status == CampaignRun.Status.DONE
+    assert sorted(Console.outbox) == sorted((str(c.phone), settings.SMS_SIGNATURE + "新内容") for c in people)
+
+
 def test_an_edit_that_changes_nothing_keeps_the_approval(approved):
     campaign = approved()
     campaign.title = "只改了标题"
