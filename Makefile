@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser lint format messages bench bench-pages screenshots check-deploy clean
+.PHONY: run test test-browser lint format messages bench bench-pages bench-sms bench-sms-faults screenshots check-deploy clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -45,6 +45,15 @@ bench: $(VENV)/.installed
 # Serves the demo with gunicorn and the production settings; loads the home page and a warning case.
 bench-pages: $(VENV)/.installed
 	$(PY) bench/pages.py
+
+# Campaign dispatch on PostgreSQL against the fake Twilio server (needs PostgreSQL and Redis; takes minutes).
+bench-sms: $(VENV)/.installed
+	$(PY) bench/sms_campaign.py --recipients 100000
+	$(PY) bench/sms_campaign.py --recipients 3000 --rate 100 --workers 1 4
+
+# Exactly once under 20% gateway failures and three SIGKILLed workers.
+bench-sms-faults: $(VENV)/.installed
+	$(PY) bench/sms_faults.py
 
 screenshots: $(VENV)/.installed
 	@bash scripts/ensure_chromium.sh

@@ -1,13 +1,20 @@
 """SMS operations other parts of the system call. Campaign dispatch lives in sms/dispatch.py."""
 
 import logging
+from dataclasses import dataclass
+from decimal import Decimal
 
+import phonenumbers
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from sms.encoding import segment_info
+from sms.encoding import estimated_cost, segment_info
 from sms.gateways import get_gateway
-from sms.models import Direction, Message, MessageKind
+from sms.models import Campaign, Direction, Message, MessageKind
 
 logger = logging.getLogger(__name__)
 
@@ -44,4 +51,241 @@ def send_message(phone, body, kind=MessageKind.NOTICE, cadre=None, gateway=None)
         provider_id=result.provider_id,
         status=result.status,
         status_changed_at=timezone.now(),
+    )
+
+
+# --- Campaign lifecycle ---------------------------------------------------------------------------------------------
+
+audit = logging.getLogger("sms.audit")
+
+S = Campaign.Status
+# Every allowed move of a campaign, written once: action -> (from statuses, to status).
+TRANSITIONS = {
+    "submit": ({S.DRAFT}, S.PENDING),
+    "approve": ({S.PENDING}, S.APPROVED),
+    "reject": ({S.PENDING}, S.DRAFT),
+    "start": ({S.APPROVED, S.SENDING}, S.SENDING),
+    # A one-off campaign is finished after its run; a recurring or holiday one waits for its next occurrence.
+    "finish": ({S.SENDING}, S.FINISHED),
+    "rest": ({S.SENDING}, S.APPROVED),
+    "edit": ({S.PENDING, S.APPROVED, S.SENDING}, S.DRAFT),
+    "cancel": ({S.DRAFT, S.PENDING, S.APPROVED, S.SENDING}, S.CANCELLED),
+}
+
+
+class CampaignStateError(ValidationError):
+    """The campaign is not in a status that allows this action (or another user changed it meanwhile)."""
+
+
+class ApprovalDenied(PermissionDenied):
+    pass
+
+
+def _transition(campaign, action, by=None, **fields):
+    """Move the campaign if its status allows `action`, atomically against concurrent moves, and audit it."""
+    sources, target = TRANSITIONS[action]
+    if campaign.status not in sources:
+        raise CampaignStateError(
+            _("A campaign that is “%(status)s” cannot be changed this way.")
+            % {"status": campaign.get_status_display()},
+            code="invalid_transition",
+        )
+    moved = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(
+        status=target, updated_at=timezone.now(), **fields
+    )
+    if not moved:
+        raise CampaignStateError(_("Someone else changed this campaign meanwhile; reload it."), code="stale")
+    previous = campaign.status
+    campaign.status = target
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    audit.info(
+        "campaign %s %s: %s -> %s by %s", campaign.pk, action, previous, target, getattr(by, "pk", None) or "system"
+    )
+    return campaign
+
+
+def campaign_text(campaign):
+    return campaign.phrase.text if campaign.phrase_id else campaign.text
+
+
+def _sample_body(campaign):
+    """The text as a recipient sees it, with a short link of the real length when the campaign has one."""
+    text = signed(campaign_text(campaign).strip())
+    if campaign.link_page_id:
+        text = f"{text} {short_link('x' * SHORT_CODE_LENGTH)}"
+    return text
+
+
+SHORT_CODE_LENGTH = 8
+
+
+def short_link(code):
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/s/{code}"
+
+
+def validate_content(campaign):
+    """Raise ValidationError if the text is empty or, signed and with its link, longer than SMS_MAX_SEGMENTS."""
+    if not campaign_text(campaign).strip():
+        raise ValidationError(_("The message has no text."), code="empty")
+    info = segment_info(_sample_body(campaign))
+    if info.segments > settings.SMS_MAX_SEGMENTS:
+        raise ValidationError(
+            _("The message takes %(segments)d segments with the signature and link; at most %(max)d are allowed.")
+            % {"segments": info.segments, "max": settings.SMS_MAX_SEGMENTS},
+            code="too_long",
+        )
+    return info
+
+
+@transaction.atomic
+def submit_campaign(campaign, by):
+    """Send a draft for approval: its content must be valid first."""
+    validate_content(campaign)
+    return _transition(campaign, "submit", by, submitted_by=by)
+
+
+@transaction.atomic
+def approve_campaign(campaign, by):
+    """Second-person approval: whoever created or submitted a campaign cannot approve it.
+
+    Stores the fingerprint of what was approved; a later edit no longer matches and stops every sending.
+    """
+    if not by.has_perm("sms.approve_campaign"):
+        raise ApprovalDenied(_("You do not have permission to approve SMS campaigns."))
+    if by.pk in {campaign.created_by_id, campaign.submitted_by_id}:
+        raise ApprovalDenied(_("A campaign must be approved by someone other than its author and submitter."))
+    validate_content(campaign)
+    return _transition(
+        campaign,
+        "approve",
+        by,
+        approved_by=by,
+        approved_at=timezone.now(),
+        approved_fingerprint=campaign.fingerprint(),
+    )
+
+
+@transaction.atomic
+def reject_campaign(campaign, by):
+    return _transition(campaign, "reject", by)
+
+
+@transaction.atomic
+def cancel_campaign(campaign, by=None):
+    """Stop a campaign for good: its unfinished runs are cancelled and their waiting messages never sent."""
+    _transition(campaign, "cancel", by)
+    _stop_runs(campaign, "cancelled", _("Campaign cancelled"))
+    return campaign
+
+
+def _stop_runs(campaign, code, reason):
+    """Cancel the campaign's unfinished runs; their waiting messages are never sent."""
+    from sms.models import CampaignRun, Delivery, DeliveryStatus
+
+    runs = CampaignRun.objects.filter(campaign=campaign).exclude(
+        status__in=[CampaignRun.Status.DONE, CampaignRun.Status.CANCELLED]
+    )
+    # Rows in "sending" may be in a provider's hands already: they finish (or are reconciled) as usual.
+    Delivery.objects.filter(run__in=runs, status=DeliveryStatus.QUEUED).update(
+        status=DeliveryStatus.SKIPPED,
+        error_code=code,
+        error_message=reason,
+        next_attempt_at=None,
+        updated_at=timezone.now(),
+    )
+    runs.update(status=CampaignRun.Status.CANCELLED, finished_at=timezone.now())
+
+
+@transaction.atomic
+def mark_edited(campaign, by=None):
+    """Call after an admin edit: if what approval vouched for changed, the campaign is a draft again.
+
+    Its unfinished runs are cancelled: they were rendered and built from what the approver saw, and must not
+    resume after a new approval of different content (that approval starts a run of its own).
+    """
+    if not campaign.approved_fingerprint or campaign.approved_fingerprint == campaign.fingerprint():
+        return campaign
+    _stop_runs(campaign, "edited", _("Campaign edited after approval"))
+    if campaign.status in TRANSITIONS["edit"][0]:
+        return _transition(
+            campaign, "edit", by, approved_by=None, approved_at=None, approved_fingerprint="", submitted_by=None
+        )
+    Campaign.objects.filter(pk=campaign.pk).update(approved_by=None, approved_at=None, approved_fingerprint="")
+    campaign.approved_by, campaign.approved_at, campaign.approved_fingerprint = None, None, ""
+    return campaign
+
+
+# --- Recipients and preview -----------------------------------------------------------------------------------------
+
+
+class SkipReason:
+    OPTED_OUT = "opted_out"
+    INVALID = "invalid_number"
+    FOREIGN = "foreign_number"
+    NOT_MOBILE = "not_mobile"
+
+    labels = {
+        OPTED_OUT: gettext_lazy("Opted out of SMS"),
+        INVALID: gettext_lazy("Invalid phone number"),
+        FOREIGN: gettext_lazy("Number outside mainland China"),
+        NOT_MOBILE: gettext_lazy("Not a mobile number"),
+    }
+
+
+def recipient_problem(phone):
+    """Why a number cannot receive a campaign SMS (a SkipReason code), or None if it can."""
+    from phonenumber_field.phonenumber import to_python
+
+    from directory.models import MOBILE_TYPES
+
+    number = phone if hasattr(phone, "is_valid") else to_python(str(phone), region="CN")
+    if number is None or not number.is_valid():
+        return SkipReason.INVALID
+    if phonenumbers.region_code_for_number(number) != "CN":
+        return SkipReason.FOREIGN
+    if phonenumbers.number_type(number) not in MOBILE_TYPES:
+        return SkipReason.NOT_MOBILE
+    return None
+
+
+@dataclass(frozen=True)
+class Preview:
+    recipients: int
+    skipped: dict  # SkipReason code -> count
+    encoding: str
+    segments: int
+    characters: int
+    estimated_cost: Decimal
+    estimated_seconds: float
+
+
+def preview(campaign, chunk_size=2000):
+    """What sending would do: recipients, skipped by reason, encoding, segments, cost and duration at SMS_RATE."""
+    from collections import Counter
+
+    from sms.audience import audience
+
+    info = segment_info(_sample_body(campaign))
+    cadres = audience(campaign)
+    skipped = Counter()
+    recipients = 0
+    for phone in cadres.values_list("phone", flat=True).iterator(chunk_size=chunk_size):
+        problem = recipient_problem(phone)
+        if problem:
+            skipped[problem] += 1
+        else:
+            recipients += 1
+    opted_out = audience(campaign, include_opted_out=True).filter(sms_opt_in=False).count()
+    if opted_out:
+        skipped[SkipReason.OPTED_OUT] = opted_out
+    rate = settings.SMS_RATE
+    return Preview(
+        recipients=recipients,
+        skipped=dict(skipped),
+        encoding=info.encoding,
+        segments=info.segments,
+        characters=info.units,
+        estimated_cost=estimated_cost(info.segments, recipients),
+        estimated_seconds=recipients / rate if rate > 0 else 0.0,
     )

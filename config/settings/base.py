@@ -189,6 +189,13 @@ SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=5)
 # Estimated price of one segment, for previews (yuan).
 SMS_SEGMENT_PRICE = env.float("SMS_SEGMENT_PRICE", default=0.05)
 SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=5)
+# Campaign dispatch internals (seconds). A claimed message not finished within the lease is taken over (its worker
+# died) and reconciled with the provider before any resend: keep it far above TWILIO_TIMEOUT.
+SMS_CLAIM_LEASE = 300
+# First retry delay; doubled per attempt, with jitter.
+SMS_RETRY_BACKOFF = 5.0
+# How long one dispatch task sends before handing over to a fresh task: below Q_CLUSTER's timeout of 120 s.
+SMS_DISPATCH_BUDGET = 90
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM = env.str("TWILIO_FROM", default="")

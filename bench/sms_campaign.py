@@ -1,0 +1,124 @@
+"""Benchmark campaign dispatch: build the deliveries of 100,000 cadres, then send them through the fake Twilio
+server (its own process, real SDK and HTTP) with 1, 2 and 4 worker processes; memory of builder and workers.
+
+    .venv/bin/python bench/sms_campaign.py [--recipients 100000] [--workers 1 2 4] [--rate R]
+
+Needs PostgreSQL (and Redis for the shared rate bucket) as on every development machine. It creates its own
+database on the server of --database-url (default postgres://postgres@127.0.0.1:5432/) and drops it afterwards.
+Without --rate the sender is unlimited and throughput is what the machine gives; with --rate the achieved rate must
+be within 5% of it. Peak memory (RSS) of each process must stay under 300 MB, and flat: it is printed at 10% of
+the work and at the end. Exits 1 when a target is missed.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import sms_common  # noqa: E402
+
+MEMORY_LIMIT_MB = 300
+RATE_TOLERANCE = 0.05
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipients", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--rate", type=float, default=0.0, help="messages/s of the sender (0: unlimited)")
+    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight per worker")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", sms_common.DEFAULT_SERVER))
+    args = parser.parse_args()
+
+    failures = []
+    with sms_common.FakeTwilioProcess() as fake, sms_common.BenchDatabase(args.database_url, "bench_sms") as db:
+        env = sms_common.environment(
+            db.url, fake, SMS_RATE=args.rate, SMS_CONCURRENCY=args.concurrency, SMS_MAX_ATTEMPTS=5
+        )
+        sms_common.setup_django()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+        print(f"database: PostgreSQL {db.name}; fake Twilio at {fake.url}; rate {args.rate or 'unlimited'}/s")
+        failures += run(args, fake, env)
+    if failures:
+        print("FAILED: " + "; ".join(failures))
+        sys.exit(1)
+    print("all targets met")
+
+
+def run(args, fake, env):
+    from sms import dispatch
+    from sms.models import Delivery
+
+    failures = []
+    started = time.perf_counter()
+    sms_common.generate_cadres(args.recipients)
+    print(f"cadres: {args.recipients:,} generated in {time.perf_counter() - started:.1f} s")
+
+    campaign = sms_common.approved_campaign()
+    rss_before = sms_common.rss_mb()
+    started = time.perf_counter()
+    samples = []
+    original = dispatch._insert_deliveries
+
+    def sampled(run, rows, with_link):
+        original(run, rows, with_link)
+        samples.append(sms_common.rss_mb())
+
+    dispatch._insert_deliveries = sampled
+    run = dispatch.start_run(campaign, "bench")
+    dispatch._insert_deliveries = original
+    build_seconds = time.perf_counter() - started
+    early = samples[max(len(samples) // 10 - 1, 0)]
+    print(
+        f"build: {run.recipients:,} deliveries in {build_seconds:.1f} s ({run.recipients / build_seconds:,.0f}/s); "
+        f"RSS {rss_before:.0f} MB before, {early:.0f} MB at 10%, {samples[-1]:.0f} MB at the end, "
+        f"peak {sms_common.peak_rss_mb():.0f} MB"
+    )
+    if sms_common.peak_rss_mb() > MEMORY_LIMIT_MB:
+        failures.append(f"builder peak RSS {sms_common.peak_rss_mb():.0f} MB")
+    if samples[-1] - early > 30:
+        failures.append(f"builder memory grew from {early:.0f} to {samples[-1]:.0f} MB")
+
+    from django.db import connections
+
+    connections.close_all()
+    for count in args.workers:
+        sms_common.reset_run(run)
+        fake.reset()
+        fake.configure(callbacks=False)  # no web server here to take them: the fake only records them
+        workers = sms_common.Workers(run.pk, {**env, "BENCH_SETTINGS": json.dumps({})})
+        for _ in range(count):
+            workers.spawn()
+        started = time.perf_counter()
+        workers.go()
+        reports = workers.wait(timeout=3600)
+        seconds = time.perf_counter() - started
+        stats = fake.stats()
+        sent_rows = Delivery.objects.filter(run=run, status="sent").count()
+        rate = sent_rows / seconds
+        peak = max(r["peak_rss_mb"] for r in reports)
+        print(
+            f"{count} worker{'s' if count > 1 else ' '}: {sent_rows:,} sent in {seconds:6.1f} s = {rate:7.1f} msg/s; "
+            f"fake accepted {stats['accepted']:,}, duplicates {stats['duplicates']}; worker RSS at 10% "
+            f"{max(r['rss_at_10pct_mb'] for r in reports):.0f} MB, at end {max(r['rss_end_mb'] for r in reports):.0f} "
+            f"MB, peak {peak:.0f} MB"
+        )
+        if sent_rows != run.recipients or stats["accepted"] != run.recipients or stats["duplicates"]:
+            failures.append(f"{count} workers: {sent_rows} sent, {stats['accepted']} accepted of {run.recipients}")
+        if peak > MEMORY_LIMIT_MB:
+            failures.append(f"{count} workers: peak RSS {peak:.0f} MB")
+        if args.rate:
+            ok = abs(rate - args.rate) <= args.rate * RATE_TOLERANCE
+            print(f"  achieved rate {rate:.1f}/s for a target of {args.rate:g}/s: {'met' if ok else 'NOT MET'}")
+            if not ok:
+                failures.append(f"{count} workers: rate {rate:.1f}/s")
+    return failures
+
+
+if __name__ == "__main__":
+    main()

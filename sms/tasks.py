@@ -1,0 +1,30 @@
+"""django-q2 tasks of the SMS app: thin wrappers around sms.dispatch and sms.scheduling."""
+
+from django.core.cache import cache
+
+from config.schedules import Every
+from sms import dispatch, scheduling
+
+
+def dispatch_run(run_id):
+    """Send a run for up to SMS_DISPATCH_BUDGET seconds (inside Q_CLUSTER's timeout), then hand over to a new task."""
+    result = dispatch.dispatch_run(run_id)
+    if result.state == "more":
+        from django_q.tasks import async_task
+
+        cache.set(scheduling.dispatch_key(run_id), 1, timeout=300)
+        async_task("sms.tasks.dispatch_run", run_id, task_name=f"sms.dispatch_run.{run_id}")
+        return result.state
+    cache.delete(scheduling.dispatch_key(run_id))
+    if result.state == "wait" and result.resume_at:
+        scheduling.schedule_resume(run_id, result.resume_at)
+    return result.state
+
+
+def sweep_campaigns():
+    """Start due campaign runs and resume unfinished ones; cheap when nothing is due."""
+    started, resumed = scheduling.sweep()
+    return {"started": started, "resumed": resumed}
+
+
+SCHEDULES = [Every("sms.sweep_campaigns", "sms.tasks.sweep_campaigns", minutes=1)]
