@@ -5,6 +5,8 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,3 +73,16 @@ def apply_status_update(update) -> Outcome:
     if not found:
         return Outcome.UNKNOWN
     return Outcome.UPDATED if updated else Outcome.UNCHANGED
+
+
+def record_click(code):
+    """Count a click on a campaign short link; returns its delivery (with the run and campaign) or None.
+
+    One UPDATE, so concurrent clicks each count and first_clicked_at is set once. Nothing about the reader is kept.
+    """
+    delivery = Delivery.objects.filter(short_code=code).select_related("run__campaign__link_page").first()
+    if delivery is not None:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            clicks=F("clicks") + 1, first_clicked_at=Coalesce(F("first_clicked_at"), timezone.now())
+        )
+    return delivery
