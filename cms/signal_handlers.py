@@ -5,6 +5,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import search
+from cms.caching import bump_content_version
 
 
 def on_page_published(sender, instance, **kwargs):
@@ -40,3 +41,6 @@ def register_signal_handlers():
     post_page_move.connect(on_page_moved, dispatch_uid="cms_search_moved")
     post_save.connect(on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="cms_search_restricted")
     post_delete.connect(on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="cms_search_unrestricted")
+    for signal, uid in ((page_published, "published"), (page_unpublished, "unpublished"), (post_page_move, "moved")):
+        signal.connect(bump_content_version, dispatch_uid=f"cms_content_version_{uid}")
+    post_delete.connect(bump_content_version, sender=Page, dispatch_uid="cms_content_version_deleted")

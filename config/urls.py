@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import search_view
 from config import views
+from sms import views as sms_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("search/", search_view, name="search"),
     # Provider webhooks (delivery reports, inbound SMS); before Wagtail's catch-all.
     path("sms/", include("sms.urls")),
+    # Short links in campaign messages: /s/<code> (sms.services.short_link builds them).
+    path("s/<str:code>", sms_views.short_link, name="sms_short_link"),
 ]
 
 if settings.DEBUG:

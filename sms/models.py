@@ -234,7 +234,12 @@ class CampaignRun(models.Model):
         constraints = [models.UniqueConstraint(fields=["campaign", "occurrence"], name="one_run_per_occurrence")]
 
     def __str__(self):
-        return f"{self.campaign} · {self.occurrence}"
+        return f"{self.campaign} · {self.occurrence_label}"
+
+    @property
+    def occurrence_label(self):
+        """A one-off run says so in words; recurring and holiday runs show their date."""
+        return _("Single sending") if self.occurrence == "once" else self.occurrence
 
 
 class Delivery(models.Model):

@@ -8,6 +8,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber, Substr
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -52,15 +53,19 @@ class HomePage(Page):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
+        from cms.caching import content_version
         from cms.models.snippets import WarningPhrase
 
         context = super().get_context(request, *args, **kwargs)
+        # Lazy: the template caches these lists under the content version, so a cache hit never queries them.
         featured = with_covers(ContentPage.objects.live().public().filter(featured_on__home=self))
-        context["featured"] = featured.order_by("featured_on__sort_order")
-        sections = list(SectionPage.objects.child_of(self).live().public().order_by("path"))
-        context["sections"] = attach_latest(sections, LATEST_PER_SECTION)
+        context["featured"] = SimpleLazyObject(lambda: list(featured.order_by("featured_on__sort_order")))
+        sections = SectionPage.objects.child_of(self).live().public().order_by("path")
+        context["sections"] = SimpleLazyObject(lambda: attach_latest(list(sections), LATEST_PER_SECTION))
+        boards = Page.objects.child_of(self).live().public().type(apps.get_model("forum", "ForumBoardPage"))
+        context["boards"] = SimpleLazyObject(lambda: list(boards))
         context["phrase"] = WarningPhrase.objects.of_the_day()
-        context["boards"] = Page.objects.child_of(self).live().public().type(apps.get_model("forum", "ForumBoardPage"))
+        context["content_version"] = content_version()
         return context
 
 

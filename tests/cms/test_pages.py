@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.documents import get_document_model
@@ -135,6 +136,7 @@ def _bulk_pages(section, count, image):
 
 def _queries(client, url):
     client.get(url)  # warm up: renditions are generated on first view
+    cache.clear()  # measure the uncached path: cached fragments would hide a query per row
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)
@@ -219,3 +221,21 @@ def test_pages_need_no_javascript_and_one_small_stylesheet(client, home_page):
         assert "<script" not in html, url
         assert html.count('rel="stylesheet"') == 1, url
     assert len(open(finders.find("css/site.css"), "rb").read()) < 30 * 1024
+
+
+def test_the_home_page_lists_are_cached_until_something_is_published(client, home_page):
+    cases = SectionPageFactory()
+    WarningCasePageFactory(parent=cases, title="第一篇案例")
+    client.get("/")
+    with CaptureQueriesContext(connection) as cached:
+        assert "第一篇案例" in client.get("/").content.decode()
+    cache.clear()
+    with CaptureQueriesContext(connection) as uncached:
+        client.get("/")
+    assert len(cached.captured_queries) < len(uncached.captured_queries)
+
+    WarningCasePageFactory(parent=cases, title="刚发布的案例")
+    assert "刚发布的案例" in client.get("/").content.decode()
+    newest = cases.get_children().live().last()
+    newest.unpublish()
+    assert "刚发布的案例" not in client.get("/").content.decode()

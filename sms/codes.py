@@ -1,0 +1,220 @@
+"""One-time login codes sent by SMS, for the mobile app's phone login.
+
+Codes are stored as HMAC-SHA256(SECRET_KEY, phone + code), not with the password hasher: a six-digit code has only
+a million values, so a deliberately slow hash would not stop anyone holding the database from trying them all,
+while a key the database does not hold does; it also keeps verification cheap, so the verify endpoint cannot be
+used to burn CPU. Comparison is constant-time.
+
+The answer to a request is the same whether or not the number belongs to a cadre (a code row is written and
+counted either way; only a registered number is sent an SMS), so the endpoint does not tell who is registered.
+"""
+
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import phonenumbers
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, F, Min, Q
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from directory.models import MOBILE_TYPES, Cadre
+from sms.gateways.base import GatewayError
+from sms.models import MessageKind, OneTimeCode
+
+logger = logging.getLogger(__name__)
+
+CODE_DIGITS = 6
+CODE_TTL = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+# Requests per number (counted from OneTimeCode rows): (window, allowed requests in it).
+NUMBER_LIMITS = ((timedelta(minutes=1), 1), (timedelta(hours=1), 5), (timedelta(days=1), 10))
+# Requests per client IP (counted in the cache only: an IP is personal data we have no reason to keep).
+# Generous, because mobile carriers put many phones behind one address.
+IP_LIMITS = ((timedelta(minutes=1), 10), (timedelta(hours=1), 30), (timedelta(days=1), 100))
+SMS_LANGUAGE = "zh-hans"
+
+
+class CodeError(Exception):
+    """A refused request or verification; `message` is for the user, `code` for the API."""
+
+    def __init__(self, message, code, retry_after=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.retry_after = retry_after  # seconds, when rate limited
+
+
+@dataclass(frozen=True)
+class CodeRequest:
+    phone: str  # E.164
+    expires_in: int  # seconds
+    resend_after: int  # seconds
+
+
+def normalise_phone(raw):
+    """The number in E.164 if it is a valid mainland China mobile number, else CodeError."""
+    try:
+        number = phonenumbers.parse(str(raw or "").strip(), "CN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if (
+        number is None
+        or number.country_code != 86
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) not in MOBILE_TYPES
+    ):
+        raise CodeError(_("Enter a valid mainland China mobile number."), "invalid_phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _hash(phone, code):
+    return salted_hmac("sms.codes", f"{phone}:{code}", algorithm="sha256").hexdigest()
+
+
+def _wait_message(seconds):
+    seconds = max(1, int(seconds))
+    if seconds < 60:
+        wait = ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    elif seconds < 3600:
+        minutes = -(-seconds // 60)
+        wait = ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    else:
+        hours = -(-seconds // 3600)
+        wait = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return _("Too many code requests. Try again in %(wait)s.") % {"wait": wait}
+
+
+def _check_number_limits(phone, now):
+    windows, oldest = {}, {}
+    for i, (window, _allowed) in enumerate(NUMBER_LIMITS):
+        inside = Q(created_at__gt=now - window)
+        windows[f"w{i}"] = Count("id", filter=inside)
+        oldest[f"o{i}"] = Min("created_at", filter=inside)
+    longest = max(window for window, _n in NUMBER_LIMITS)
+    stats = OneTimeCode.objects.filter(phone=phone, created_at__gt=now - longest).aggregate(**windows, **oldest)
+    wait = 0
+    for i, (window, allowed) in enumerate(NUMBER_LIMITS):
+        if stats[f"w{i}"] >= allowed:
+            # Sliding window: the oldest request in it has to leave before another fits. A refused request
+            # writes no row, so a window never holds more than `allowed` and the oldest is the one to wait for.
+            wait = max(wait, (stats[f"o{i}"] + window - now).total_seconds())
+    if wait:
+        raise CodeError(_wait_message(wait), "rate_limited", retry_after=int(wait) + 1)
+
+
+def _ip_key(client_ip, window):
+    digest = salted_hmac("sms.codes.ip", client_ip or "-", algorithm="sha256").hexdigest()[:32]
+    return f"sms:code-ip:{int(window.total_seconds())}:{digest}"
+
+
+def _check_ip_limits(client_ip, now):
+    """Fixed windows in the cache; counts the request when it is allowed."""
+    keys = []
+    for window, allowed in IP_LIMITS:
+        seconds = int(window.total_seconds())
+        bucket = int(now.timestamp()) // seconds
+        key = f"{_ip_key(client_ip, window)}:{bucket}"
+        if (cache.get(key) or 0) >= allowed:
+            wait = (bucket + 1) * seconds - now.timestamp()
+            raise CodeError(_wait_message(wait), "rate_limited", retry_after=int(wait) + 1)
+        keys.append((key, seconds))
+    for key, seconds in keys:
+        cache.add(key, 0, timeout=seconds)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=seconds)
+
+
+def request_code(phone, client_ip):
+    """Issue a code for a phone login. Same answer for any valid number; only a cadre's number gets the SMS.
+
+    Raises CodeError for an invalid number ("invalid_phone") or too many requests ("rate_limited", with
+    retry_after in seconds).
+    """
+    from sms.services import send_message
+
+    phone = normalise_phone(phone)
+    now = timezone.now()
+    _check_number_limits(phone, now)
+    _check_ip_limits(client_ip, now)
+    code = "".join(secrets.choice("0123456789") for _i in range(CODE_DIGITS))
+    cadre = Cadre.objects.filter(phone=phone).first()
+    with transaction.atomic():
+        # A new code replaces any earlier one still open.
+        OneTimeCode.objects.filter(phone=phone, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+        OneTimeCode.objects.create(
+            phone=phone,
+            # An unknown number gets a row too (the limits count it the same) but no code can ever match it.
+            code_hash=_hash(phone, code) if cadre else _hash(phone, secrets.token_hex(16)),
+            expires_at=now + CODE_TTL,
+        )
+    if cadre is not None:
+        with translation.override(SMS_LANGUAGE):
+            body = _(
+                "Your login code is %(code)s, valid for %(minutes)d minutes. If you did not ask for it, ignore this "
+                "message."
+            ) % {"code": code, "minutes": CODE_TTL.seconds // 60}
+        try:
+            send_message(phone, body, kind=MessageKind.CODE, cadre=cadre)
+        except GatewayError:
+            # Answering differently would tell the caller the number is registered; the user can ask again.
+            logger.exception("Sending a login code failed")
+    return CodeRequest(
+        phone=phone, expires_in=int(CODE_TTL.total_seconds()), resend_after=int(NUMBER_LIMITS[0][0].total_seconds())
+    )
+
+
+def verify_code(phone, code):
+    """The Cadre whose number received this code, or CodeError. A code works once, 5 tries, for 5 minutes."""
+    wrong = CodeError(_("The code is wrong or has expired. Request a new one."), "invalid_code")
+    try:
+        phone = normalise_phone(phone)
+    except CodeError:
+        raise wrong from None
+    code = str(code or "").strip()
+    now = timezone.now()
+    with transaction.atomic():
+        # The row lock serialises concurrent verifications on PostgreSQL; the guarded updates below make a
+        # double use impossible on any database even without it.
+        row = (
+            OneTimeCode.objects.select_for_update()
+            .filter(phone=phone, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if row is None or row.expires_at <= now:
+            raise wrong
+        counted = OneTimeCode.objects.filter(pk=row.pk, used_at__isnull=True, attempts__lt=MAX_ATTEMPTS).update(
+            attempts=F("attempts") + 1
+        )
+        matches = hmac.compare_digest(row.code_hash, _hash(phone, code))
+        used = matches and counted and OneTimeCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now)
+        cadre = Cadre.objects.select_related("user").filter(phone=phone).first() if used else None
+    # Raised after the transaction, so the counted attempt is kept.
+    if not counted:
+        raise CodeError(
+            _("Too many wrong codes. Request a new one."),
+            "too_many_attempts",
+        )
+    if cadre is None:
+        left = MAX_ATTEMPTS - row.attempts - 1
+        if left <= 0:
+            raise CodeError(_("Too many wrong codes. Request a new one."), "too_many_attempts")
+        raise CodeError(
+            ngettext(
+                "The code is wrong. %(n)d attempt left.",
+                "The code is wrong. %(n)d attempts left.",
+                left,
+            )
+            % {"n": left},
+            "invalid_code",
+        )
+    return cadre

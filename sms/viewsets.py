@@ -1,0 +1,330 @@
+"""The SMS platform in the Wagtail admin: campaigns (edit, review, progress) and the read-only message log."""
+
+from django import forms
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin import messages
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+    TabbedInterface,
+)
+from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from sms import admin_views
+from sms.forms import CampaignForm
+from sms.models import Campaign, CampaignRun, Delivery, DeliveryStatus, Message
+
+AUDIENCE_NAMES_SHOWN = 3
+
+
+def timing_summary(campaign):
+    Timing = Campaign.Timing
+    if campaign.timing == Timing.AT and campaign.send_at:
+        return gettext("At %(when)s") % {"when": date_format(timezone.localtime(campaign.send_at), "Y-m-d H:i")}
+    if campaign.timing == Timing.RECURRING:
+        return gettext("Recurring: %(cron)s") % {"cron": campaign.cron}
+    if campaign.timing == Timing.HOLIDAY:
+        return gettext("%(days)d working days before each holiday, %(time)s") % {
+            "days": campaign.holiday_days_before,
+            "time": campaign.holiday_send_time.strftime("%H:%M") if campaign.holiday_send_time else "",
+        }
+    return campaign.get_timing_display()
+
+
+def _names(items):
+    names = [str(item) for item in items]
+    shown = "、".join(names[:AUDIENCE_NAMES_SHOWN])
+    return shown + ("…" if len(names) > AUDIENCE_NAMES_SHOWN else "")
+
+
+def audience_summary(campaign):
+    """One line: who is chosen, then who is left out. Reads prefetched many-to-many fields."""
+    from directory.models import Rank
+
+    parts = []
+    if campaign.all_cadres:
+        parts.append(gettext("All cadres"))
+    if departments := list(campaign.departments.all()):
+        parts.append(gettext("Departments: %(names)s") % {"names": _names(departments)})
+    if groups := list(campaign.groups.all()):
+        parts.append(gettext("Groups: %(names)s") % {"names": _names(groups)})
+    if campaign.posts:
+        parts.append(gettext("Posts: %(names)s") % {"names": _names(campaign.posts)})
+    if campaign.ranks:
+        labels = dict(Rank.choices)
+        parts.append(gettext("Ranks: %(names)s") % {"names": _names(labels.get(r, r) for r in campaign.ranks)})
+    excluded = sum(
+        len(getattr(campaign, name).all()) for name in ("exclude_departments", "exclude_groups", "exclude_cadres")
+    )
+    if excluded:
+        parts.append(gettext("%(n)d exclusions") % {"n": excluded})
+    return "；".join(parts) or "—"
+
+
+def progress_summary(campaign):
+    total = campaign.latest_total or 0
+    if not total:
+        return "—"
+    done = total - (campaign.latest_pending or 0)
+    return f"{done}/{total}（{round(100 * done / total)}%）"
+
+
+STATUS_PRIMARY = {Campaign.Status.PENDING, Campaign.Status.APPROVED, Campaign.Status.SENDING}
+
+
+def _latest_run_count(condition=None):
+    """Deliveries of the campaign's latest run (matching condition), as a subquery: one query for the whole page."""
+    latest_run = CampaignRun.objects.filter(campaign=OuterRef(OuterRef("pk"))).order_by("-created_at").values("pk")[:1]
+    deliveries = Delivery.objects.filter(run_id=Subquery(latest_run))
+    if condition is not None:
+        deliveries = deliveries.filter(condition)
+    counted = deliveries.order_by().values("run_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class CampaignIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("approved_by", "phrase")
+            .prefetch_related("departments", "groups", "exclude_departments", "exclude_groups", "exclude_cadres")
+            .annotate(
+                latest_total=_latest_run_count(),
+                latest_pending=_latest_run_count(Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING])),
+            )
+        )
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        for button in buttons:
+            if button.url == self.get_inspect_url(instance):
+                button.label = gettext("Review and progress")
+                button.icon_name = "view"
+        return buttons
+
+
+class CampaignCreateView(generic.CreateView):
+    def save_instance(self):
+        self.form.instance.created_by = self.request.user
+        return super().save_instance()
+
+    def get_success_url(self):
+        return reverse("sms_campaign:inspect", args=[self.object.pk])
+
+
+class CampaignEditView(generic.EditView):
+    def save_instance(self):
+        from sms import services
+
+        campaign = super().save_instance()
+        # Approval vouches for a fingerprint of content, audience and timing (taken after the m2m fields saved).
+        if campaign.approved_fingerprint and not campaign.is_approved:
+            services.mark_edited(campaign, by=self.request.user)
+            campaign.refresh_from_db()
+            self.needs_approval_again = True
+        return campaign
+
+    def save_action(self):
+        response = super().save_action()
+        if getattr(self, "needs_approval_again", False):
+            messages.warning(
+                self.request,
+                gettext("The campaign was approved, and has changed since: it is a draft again and needs approval."),
+            )
+        return response
+
+    def get_success_url(self):
+        return reverse("sms_campaign:inspect", args=[self.object.pk])
+
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        buttons.append(
+            Button(
+                gettext("Review and progress"),
+                url=reverse("sms_campaign:inspect", args=[self.object.pk]),
+                icon_name="view",
+                priority=5,
+            )
+        )
+        return buttons
+
+
+class CampaignViewSet(ModelViewSet):
+    model = Campaign
+    name = "sms_campaign"
+    url_prefix = "sms/campaign"
+    icon = "mail"
+    menu_label = _("SMS campaigns")
+    menu_order = 100
+    add_to_admin_menu = False
+    copy_view_enabled = True
+    inspect_view_enabled = True
+    index_view_class = CampaignIndexView
+    add_view_class = CampaignCreateView
+    edit_view_class = CampaignEditView
+    inspect_view_class = admin_views.CampaignInspectView
+    list_filter = ["status", "timing"]
+    search_fields = ["title", "text", "phrase__text"]
+    search_backend_name = None  # ORM icontains: finds Chinese substrings
+    list_per_page = 30
+    list_display = [
+        TitleColumn("title", label=_("title")),
+        StatusTagColumn(
+            "get_status_display",
+            label=_("status"),
+            sort_key="status",
+            primary=lambda campaign: campaign.status in STATUS_PRIMARY,
+        ),
+        Column("timing", label=_("when"), accessor=timing_summary, sort_key="timing"),
+        Column("audience", label=_("audience"), accessor=audience_summary),
+        Column("approved_by", label=_("approved by")),
+        Column("progress", label=_("progress of the latest run"), accessor=progress_summary),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("title"),
+                    FieldPanel("phrase"),
+                    FieldPanel("text"),
+                    PageChooserPanel("link_page"),
+                ],
+                heading=_("Content"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("all_cadres"),
+                    FieldPanel("departments"),
+                    FieldPanel("groups", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("posts"),
+                    FieldPanel("ranks"),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("exclude_departments"),
+                            FieldPanel("exclude_groups", widget=forms.CheckboxSelectMultiple),
+                            FieldPanel("exclude_cadres"),
+                        ],
+                        heading=_("Exclusions"),
+                    ),
+                ],
+                heading=_("Audience"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("timing", widget=forms.RadioSelect),
+                    FieldPanel("send_at"),
+                    FieldPanel("cron"),
+                    FieldRowPanel([FieldPanel("holiday_days_before"), FieldPanel("holiday_send_time")]),
+                ],
+                heading=_("Timing"),
+            ),
+        ],
+        base_form_class=CampaignForm,
+    )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("submit/<int:pk>/", admin_views.submit, name="submit"),
+            path("approve/<int:pk>/", admin_views.approve, name="approve"),
+            path("cancel/<int:pk>/", admin_views.cancel, name="cancel"),
+            path("export/<int:pk>/<int:run_pk>/", admin_views.export_deliveries, name="export"),
+        ]
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """The message log is a record: it can be read (with the view permission) and never changed from the admin."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and super().user_has_permission(user, "view")
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(["view"]) if "view" in actions else self.user_model.objects.none()
+
+
+class MessageIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("cadre__department")
+
+
+class MessageViewSet(ModelViewSet):
+    model = Message
+    name = "sms_message"
+    url_prefix = "sms/message"
+    icon = "list-ul"
+    menu_label = _("Message log")
+    menu_order = 110
+    add_to_admin_menu = False
+    index_view_class = MessageIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    add_to_reference_index = False
+    list_display = [
+        TitleColumn("created_at", label=_("created")),
+        "direction",
+        "kind",
+        Column("phone", label=_("phone")),
+        Column("cadre", label=_("cadre")),
+        "status",
+        "segments",
+    ]
+    list_filter = ["direction", "kind", "status", "created_at"]
+    search_fields = ["phone", "body", "provider_id", "cadre__name"]
+    search_backend_name = None
+    list_per_page = 50
+    inspect_view_fields = [
+        "created_at",
+        "direction",
+        "kind",
+        "phone",
+        "cadre",
+        "body",
+        "encoding",
+        "segments",
+        "gateway",
+        "provider_id",
+        "status",
+        "error_code",
+        "status_changed_at",
+    ]
+    form_fields = []  # never used: there are no add or edit views
+
+    def get_urlpatterns(self):
+        # Only listing and inspecting: no URL exists to add, edit, copy or delete a message.
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+
+class SmsViewSetGroup(ModelViewSetGroup):
+    items = (CampaignViewSet, MessageViewSet)
+    menu_icon = "mail"
+    menu_label = _("SMS platform")
+    menu_name = "sms"
+    menu_order = 310  # right after the cadre directory (300)

@@ -1,0 +1,34 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets.button import Button
+from wagtail.permissions import register_permission_policy
+
+from directory.models import Cadre
+from sms import admin_views
+from sms.models import Message
+from sms.viewsets import ReadOnlyPolicy, SmsViewSetGroup
+
+# Registered before any view asks for Message's policy (else Wagtail has already made a default one).
+register_permission_policy(Message, ReadOnlyPolicy(Message))
+
+
+@hooks.register("register_admin_viewset")
+def register_sms_viewsets():
+    return SmsViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_sms_urls():
+    return [path("sms/subscription/<int:cadre_pk>/", admin_views.subscription, name="sms_subscription")]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def cadre_subscription_button(snippet, user, next_url=None):
+    if isinstance(snippet, Cadre) and admin_views.can_manage_subscriptions(user):
+        yield Button(
+            _("SMS subscription"),
+            url=reverse("sms_subscription", args=[snippet.pk]),
+            icon_name="mail",
+            priority=40,
+        )
