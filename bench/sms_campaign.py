@@ -51,6 +51,8 @@ def main():
 
 
 def run(args, fake, env):
+    from django.db.models import Max, Min
+
     from sms import dispatch
     from sms.models import Delivery
 
@@ -113,10 +115,17 @@ def run(args, fake, env):
         if peak > MEMORY_LIMIT_MB:
             failures.append(f"{count} workers: peak RSS {peak:.0f} MB")
         if args.rate:
-            ok = abs(rate - args.rate) <= args.rate * RATE_TOLERANCE
-            print(f"  achieved rate {rate:.1f}/s for a target of {args.rate:g}/s: {'met' if ok else 'NOT MET'}")
+            # The pace while sending: first to last message recorded (the wall time above also counts process
+            # start-up hand-over and exit, about a second).
+            span = Delivery.objects.filter(run=run).aggregate(first=Min("sent_at"), last=Max("sent_at"))
+            paced = (sent_rows - 1) / (span["last"] - span["first"]).total_seconds()
+            ok = abs(paced - args.rate) <= args.rate * RATE_TOLERANCE
+            print(
+                f"  achieved rate {paced:.1f}/s while sending ({rate:.1f}/s wall clock) for a target of "
+                f"{args.rate:g}/s: {'met' if ok else 'NOT MET'}"
+            )
             if not ok:
-                failures.append(f"{count} workers: rate {rate:.1f}/s")
+                failures.append(f"{count} workers: rate {paced:.1f}/s")
     return failures
 
 

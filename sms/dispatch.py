@@ -548,7 +548,9 @@ def dispatch_run(run_id, budget=None, gateway=None):
     Safe to run twice at once and to kill at any moment (see the module docstring).
     """
     deadline = time.monotonic() + (budget if budget is not None else settings.SMS_DISPATCH_BUDGET)
-    run = CampaignRun.objects.select_related("campaign").get(pk=run_id)
+    run = CampaignRun.objects.select_related("campaign").filter(pk=run_id).first()
+    if run is None:  # deleted with its campaign while a task or wake-up for it was queued
+        return DispatchResult("done")
     gateway = gateway or get_gateway()
     limiter = RateLimiter(settings.SMS_RATE, f"{gateway.name}:{getattr(settings, 'TWILIO_FROM', '')}")
     callback = status_callback_url(gateway)

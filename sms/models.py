@@ -239,7 +239,8 @@ class CampaignRun(models.Model):
     @property
     def occurrence_label(self):
         """A one-off run says so in words; recurring and holiday runs show their date."""
-        return _("Single sending") if self.occurrence == "once" else self.occurrence
+        # "once-2"...: sent again after an edit and a new approval (sms.scheduling.one_off_occurrence).
+        return _("Single sending") if self.occurrence.split("-")[0] == "once" else self.occurrence
 
 
 class Delivery(models.Model):

@@ -64,9 +64,19 @@ def holiday_occurrence(campaign, now):
 
 
 def one_off_occurrence(campaign):
-    """A one-off campaign sends once per approval: re-approved after an edit, it sends its new content again."""
-    approved_at = campaign.approved_at and campaign.approved_at.astimezone(_tz())
-    return f"{ONCE} {approved_at:%Y-%m-%d %H:%M:%S.%f}" if approved_at else ONCE
+    """A one-off campaign sends once per approval: "once", and "once-2"... when, after an edit cancelled its run,
+    it was approved again with new content (that approval deserves a run of its own)."""
+    runs = list(
+        campaign.runs.filter(occurrence__startswith=ONCE)
+        .order_by("created_at")
+        .values_list("occurrence", "status", "created_at")
+    )
+    if not runs:
+        return ONCE
+    occurrence, status, created_at = runs[-1]
+    if status == CampaignRun.Status.CANCELLED and campaign.approved_at and created_at < campaign.approved_at:
+        return f"{ONCE}-{len(runs) + 1}"
+    return occurrence
 
 
 def due_occurrence(campaign, now):

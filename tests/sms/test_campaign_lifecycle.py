@@ -97,7 +97,8 @@ def test_a_run_edited_mid_way_is_cancelled_and_the_new_approval_sends_the_new_te
     services.approve_campaign(campaign, approver)
     scheduling.sweep()
     new_run = CampaignRun.objects.exclude(pk=old_run.pk).get()
-    assert new_run.status == CampaignRun.Status.DONE
+    assert (old_run.occurrence, new_run.occurrence, new_run.status) == ("once", "once-2", CampaignRun.Status.DONE)
+    assert str(new_run).endswith("单次发送") or "Single sending" in str(new_run)
     assert sorted(Console.outbox) == sorted((str(c.phone), settings.SMS_SIGNATURE + "新内容") for c in people)
 
 

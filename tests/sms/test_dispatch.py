@@ -230,3 +230,32 @@ def test_pacing_holds_the_rate(approved, cadres, settings):
     elapsed = (timezone.now() - started).total_seconds()
     assert len(Console.outbox) == 21
     assert 0.8 <= elapsed < 2.5
+
+
+def test_the_rate_bucket_is_shared_by_every_limiter_of_a_sender(settings):
+    import threading
+    import time
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}  # as if shared
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "workers": 4}
+    shared = [dispatch.RateLimiter(50, "twilio:+1500") for _ in range(4)]
+    assert all(limiter.rate == 50 for limiter in shared)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Not shared between processes: each of the 4 workers takes a quarter.
+    assert dispatch.RateLimiter(50, "twilio:+1500").rate == 12.5
+
+    taken = []
+
+    def take(limiter):
+        for _ in range(10):
+            limiter.acquire()
+            taken.append(time.monotonic())
+
+    threads = [threading.Thread(target=take, args=(limiter,)) for limiter in shared]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # 40 tokens at 50/s from one bucket (the default cache here is in-process, which all four share).
+    assert 0.6 <= taken[-1] - started <= 1.2

@@ -28,7 +28,7 @@ def test_the_minute_sweep_sends_an_approved_campaign_through_django_q(approved, 
     Schedule.objects.filter(pk=sweep.pk).update(next_run=timezone.now() - datetime.timedelta(seconds=1))
     scheduler()  # test settings run the task synchronously
     run = CampaignRun.objects.get(campaign=campaign)
-    assert run.occurrence.startswith("once ") and run.status == CampaignRun.Status.DONE
+    assert (run.occurrence, run.status) == ("once", CampaignRun.Status.DONE)
     assert len(Console.outbox) == 3
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.FINISHED
