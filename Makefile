@@ -40,6 +40,7 @@ messages: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/import_cadres.py
+	$(PY) bench/search.py
 	$(PY) bench/pages.py
 
 # Serves the demo with gunicorn and the production settings; loads the home page and a warning case.

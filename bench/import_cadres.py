@@ -8,13 +8,11 @@ measure on another database, e.g. postgres://postgres@127.0.0.1:5432/bench_impor
 
 import argparse
 import io
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from throwaway import throwaway_django
+
 TARGET_ROWS_PER_SECOND = 2_000
 
 
@@ -24,27 +22,8 @@ def main():
     parser.add_argument("--departments", type=int, default=200)
     args = parser.parse_args()
 
-    workdir = tempfile.TemporaryDirectory(prefix="bench-import-")
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    # Set before Django reads the settings, so .env and the developer's database are never used.
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir.name}/bench.sqlite3")
-    os.environ["MEDIA_ROOT"] = workdir.name
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    call_command("migrate", verbosity=0, interactive=False)
-    try:
+    with throwaway_django("bench-import-"):
         run(args.rows, args.departments)
-    finally:
-        connection.close()
-        workdir.cleanup()
 
 
 def make_workbook(rows, department_codes, post="科员"):

@@ -8,15 +8,12 @@ measure on another database, e.g. postgres://postgres@127.0.0.1:5432/bench_searc
 
 import argparse
 import datetime
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from throwaway import throwaway_django
+
 QUERIES = ["公款", "挪用公款", "公款 吃喝", "小金库 礼金", "ＡＢＣ", "不存在的词语"]
 PHRASES = [
     "违反中央八项规定精神",
@@ -42,26 +39,8 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
-    workdir = tempfile.TemporaryDirectory(prefix="bench-search-")
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir.name}/bench.sqlite3")
-    os.environ["MEDIA_ROOT"] = workdir.name
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    call_command("migrate", verbosity=0, interactive=False)
-    try:
+    with throwaway_django("bench-search-"):
         run(args.pages, args.runs)
-    finally:
-        connection.close()
-        workdir.cleanup()
 
 
 def body(rng, length=600):
