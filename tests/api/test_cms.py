@@ -41,7 +41,7 @@ def test_section_is_paginated_and_capped(home_page, gql):
     assert len(data["items"]) == 5
 
 
-PAGE = """query($id: Int) { page(id: $id) { id title url
+PAGE = """query($id: ID) { page(id: $id) { id title url
   ... on WarningCasePage { official lessons summary tags { name }
     body { blockType
       ... on RichTextBlock { value }
@@ -49,7 +49,7 @@ PAGE = """query($id: Int) { page(id: $id) { id title url
         image { url rendition(width: 640) { url } srcSet(sizes: [320, 640], format: "webp") } }
       ... on QuoteBlock { text source }
       ... on VideoBlock { caption video { url } poster { url } }
-      ... on CalloutBlock { tone title text }
+      ... on CalloutBlock { tone title calloutText: text }
       ... on QuestionAnswerBlock { question answer }
       ... on RegulationCitationBlock { regulationTitle article text }
     } } } }"""
@@ -99,7 +99,7 @@ def test_page_query_returns_every_block(home_page, gql):
     assert blocks["QuoteBlock"] == {"blockType": "QuoteBlock", "text": "物必先腐，而后虫生。", "source": "苏轼"}
     assert blocks["VideoBlock"]["video"]["url"].endswith(".mp4")
     assert blocks["VideoBlock"]["poster"]["url"]
-    assert blocks["CalloutBlock"]["tone"] == "danger" and "严禁" in blocks["CalloutBlock"]["text"]
+    assert blocks["CalloutBlock"]["tone"] == "danger" and "严禁" in blocks["CalloutBlock"]["calloutText"]
     assert blocks["QuestionAnswerBlock"]["question"] == "能否收受土特产？"
     assert blocks["RegulationCitationBlock"]["regulationTitle"] == "中国共产党纪律处分条例"
     assert page["tags"] == [{"name": "春节"}]
@@ -107,7 +107,7 @@ def test_page_query_returns_every_block(home_page, gql):
 
 def test_a_rendition_outside_the_allowed_sizes_is_refused(home_page, gql):
     case = _case_with_every_block(home_page)
-    query = "query($id: Int) { page(id: $id) { ... on WarningCasePage { cover { rendition(width: 1234) { url } } } } }"
+    query = "query($id: ID) { page(id: $id) { ... on WarningCasePage { cover { rendition(width: 1234) { url } } } } }"
     case.cover = ImageFactory()
     case.save_revision().publish()
     data = gql(query, {"id": case.pk})["data"]["page"]
@@ -119,12 +119,12 @@ def test_reading_a_page_as_a_cadre_records_a_read(home_page, gql, client, django
     from tests.directory.factories import CadreFactory
 
     case = _case_with_every_block(home_page)
-    gql("query($id: Int) { page(id: $id) { id } }", {"id": case.pk})
+    gql("query($id: ID) { page(id: $id) { id } }", {"id": case.pk})
     assert not ReadRecord.objects.exists()  # anonymous
     user = django_user_model.objects.create_user("reader")
     cadre = CadreFactory(user=user)
     client.force_login(user)
-    gql("query($id: Int) { page(id: $id) { id } }", {"id": case.pk})
+    gql("query($id: ID) { page(id: $id) { id } }", {"id": case.pk})
     assert ReadRecord.objects.filter(cadre=cadre, page_id=case.pk).count() == 1
 
 

@@ -80,3 +80,8 @@ def test_an_unexpected_error_gives_a_generic_message(client, monkeypatch, caplog
     assert "secret" not in json.dumps(response.json())
     assert error["extensions"]["code"] == "internal_error"
     assert "secret internals" in caplog.text
+
+
+def test_grapple_listings_of_the_whole_cms_are_not_exposed(client):
+    for field in ("documents { id }", "images { id }", "redirects { oldPath }"):
+        assert _post(client, json.dumps({"query": f"{{ {field} }}"})).status_code == 400
