@@ -85,3 +85,19 @@ def test_an_unexpected_error_gives_a_generic_message(client, monkeypatch, caplog
 def test_grapple_listings_of_the_whole_cms_are_not_exposed(client):
     for field in ("documents { id }", "images { id }", "redirects { oldPath }"):
         assert _post(client, json.dumps({"query": f"{{ {field} }}"})).status_code == 400
+
+
+def test_graphiql_is_off_without_debug(client, settings):
+    settings.DEBUG = False
+    response = client.get("/graphql/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 400
+    assert b"graphiql" not in response.content.lower()
+
+
+def test_the_client_address_is_only_kept_as_an_hmac(client):
+    from django.core.cache import cache
+
+    _post(client, json.dumps({"query": 'mutation { requestCode(phone: "13800138999") { ok } }'}))
+    keys = [str(key) for key in cache._cache]  # the in-process cache of the test settings
+    assert any("api:rate:request_code:ip:" in key for key in keys)
+    assert not any("127.0.0.1" in key for key in keys)
