@@ -9,6 +9,7 @@ non-zero if any request failed. Set BENCH_DATABASE_URL to measure on another, em
 """
 
 import argparse
+import contextlib
 import http.client
 import io
 import logging
@@ -42,7 +43,16 @@ def main():
     parser.add_argument("--seconds", type=float, default=15)
     args = parser.parse_args()
 
-    workdir = tempfile.TemporaryDirectory(prefix="bench-pages-")
+    with serving_demo() as (port, urls):
+        failed = run(port, urls, args.concurrency, args.seconds)
+    if failed:
+        sys.exit(1)
+
+
+@contextlib.contextmanager
+def serving_demo(prefix="bench-pages-"):
+    """The demo site on a throw-away database, served by gunicorn with the production settings: (port, urls)."""
+    workdir = tempfile.TemporaryDirectory(prefix=prefix)
     root = Path(workdir.name)
     (root / "bench_settings.py").write_text(SETTINGS_MODULE.format(static_root=str(root / "static")))
     env = {
@@ -65,13 +75,11 @@ def main():
         urls = prepare()
         server = start_server(root, env)
         try:
-            failed = run(server.port, urls, args.concurrency, args.seconds)
+            yield server.port, urls
         finally:
             server.stop()
     finally:
         workdir.cleanup()
-    if failed:
-        sys.exit(1)
 
 
 def prepare():
