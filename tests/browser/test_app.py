@@ -77,3 +77,59 @@ def test_language_switch_is_remembered(site, content, page):
     expect(page.locator(".tabs")).to_contain_text("Forum")
     page.locator("#lang").click()
     expect(page.locator(".tabs")).to_contain_text("论坛")
+
+
+def log_in(context, site, user):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": site.url}])
+
+
+def test_cadre_replies_in_the_forum_and_an_offline_reply_waits_then_sends(site, page, context, screenshot):
+    from forum.models import ModerationMode, Post
+    from tests.forum.factories import PostFactory, TopicFactory, UserFactory, make_board
+
+    board = make_board("廉政论坛", ModerationMode.POST, slug="lianzheng", intro="交流学习体会、分享基层经验。")
+    cadre = UserFactory(username="cadre", first_name="王建国")
+    author = UserFactory(username="township", first_name="李秀英")
+    topic = TopicFactory(board=board, title="春节期间如何婉拒礼品？", author=author, opening="大家是怎么婉拒的？")
+    PostFactory(topic=topic, author=author, body="当面说明纪律要求：心意领了，东西不能收。")
+    log_in(context, site, cadre)
+
+    page.goto(site.url + "/app/forum")
+    page.locator("#view a", has_text="廉政论坛").click()
+    expect(page.locator("#view h1")).to_have_text("廉政论坛")
+    page.locator("#view a", has_text="春节期间如何婉拒礼品？").click()
+    page.fill("#id_body", "实在退不回的，按规定登记上交。")
+    page.click("#reply button[type=submit]")
+    expect(page.locator("#view .post-list .post")).to_have_count(3)
+    assert page.url.startswith(site.url + "/app/")
+    assert Post.objects.filter(author=cadre).count() == 1
+    screenshot("app-forum")
+
+    wait_for_worker(page)
+    context.set_offline(True)
+    page.fill("#id_body", "离线时写的回复，联网后发送。")
+    page.click("#reply button[type=submit]")
+    expect(page.locator("#view .pending")).to_contain_text("等待发送")
+    expect(page.locator("#outbox")).to_contain_text("1 条内容等待发送")
+    assert Post.objects.filter(author=cadre).count() == 1
+    context.set_offline(False)
+    expect(page.locator("#outbox")).to_be_hidden()
+    assert Post.objects.filter(author=cadre).count() == 2
+
+
+def test_me_shows_reading_history_and_login_asks_for_a_phone(site, content, page, screenshot):
+    page.goto(site.url + "/app" + content.url)
+    expect(page.locator("#view h1")).to_contain_text("王某")
+    page.locator(".tabs a", has_text="我的").click()
+    expect(page.locator("#view h2").first).to_have_text("阅读记录")
+    expect(page.locator("#view .plain")).to_contain_text("某县交通局原局长王某挪用公款吃喝问题")
+    screenshot("app-me")
+    page.goto(site.url + "/app/login")
+    expect(page.locator("#phone")).to_be_visible()
+    screenshot("app-login")
