@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from grapple.helpers import register_streamfield_block
+from grapple.models import GraphQLDocument, GraphQLImage, GraphQLRichText, GraphQLString
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
@@ -11,9 +13,13 @@ RICH_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-lin
 VIDEO_EXTENSIONS = (".mp4", ".webm", ".m4v")
 
 
+@register_streamfield_block
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("image"))
     caption = blocks.CharBlock(label=_("caption"), required=False, max_length=200)
+
+    # The app reads every block through /graphql/ (wagtail-grapple).
+    graphql_fields = [GraphQLImage("image"), GraphQLString("caption")]
 
     class Meta:
         icon = "image"
@@ -21,9 +27,13 @@ class ImageBlock(blocks.StructBlock):
         template = "cms/blocks/image.html"
 
 
+@register_streamfield_block
 class QuoteBlock(blocks.StructBlock):
     text = blocks.TextBlock(label=_("quotation"))
     source = blocks.CharBlock(label=_("source"), required=False, max_length=200)
+
+    # The app reads every block through /graphql/ (wagtail-grapple).
+    graphql_fields = [GraphQLString("text"), GraphQLString("source")]
 
     class Meta:
         icon = "openquote"
@@ -31,6 +41,7 @@ class QuoteBlock(blocks.StructBlock):
         template = "cms/blocks/quote.html"
 
 
+@register_streamfield_block
 class VideoBlock(blocks.StructBlock):
     """A self-hosted video: the file is a Wagtail document, so it stays on our own servers."""
 
@@ -47,12 +58,16 @@ class VideoBlock(blocks.StructBlock):
             )
         return value
 
+    # The app reads every block through /graphql/ (wagtail-grapple).
+    graphql_fields = [GraphQLDocument("video"), GraphQLImage("poster"), GraphQLString("caption")]
+
     class Meta:
         icon = "media"
         label = _("Video")
         template = "cms/blocks/video.html"
 
 
+@register_streamfield_block
 class CalloutBlock(blocks.StructBlock):
     tone = blocks.ChoiceBlock(
         label=_("tone"),
@@ -62,15 +77,22 @@ class CalloutBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("title"), required=False, max_length=100)
     text = blocks.RichTextBlock(label=_("text"), features=["bold", "italic", "link", "ol", "ul"])
 
+    # The app reads every block through /graphql/ (wagtail-grapple).
+    graphql_fields = [GraphQLString("tone"), GraphQLString("title"), GraphQLRichText("text")]
+
     class Meta:
         icon = "warning"
         label = _("Callout box")
         template = "cms/blocks/callout.html"
 
 
+@register_streamfield_block
 class QuestionAnswerBlock(blocks.StructBlock):
     question = blocks.CharBlock(label=_("question"), max_length=300)
     answer = blocks.RichTextBlock(label=_("answer"), features=["bold", "italic", "link", "ol", "ul"])
+
+    # The app reads every block through /graphql/ (wagtail-grapple).
+    graphql_fields = [GraphQLString("question"), GraphQLRichText("answer")]
 
     class Meta:
         icon = "help"
@@ -78,6 +100,7 @@ class QuestionAnswerBlock(blocks.StructBlock):
         template = "cms/blocks/qa.html"
 
 
+@register_streamfield_block
 class RegulationCitationBlock(blocks.StructBlock):
     regulation = SnippetChooserBlock("cms.Regulation", label=_("regulation"), required=False)
     name = blocks.CharBlock(
@@ -96,6 +119,14 @@ class RegulationCitationBlock(blocks.StructBlock):
                 block_errors={"name": ValidationError(_("Choose a regulation or type its name."))}
             )
         return value
+
+    # The app reads every block through /graphql/ (wagtail-grapple).
+    graphql_fields = [GraphQLString("regulation_title"), GraphQLString("article"), GraphQLString("text")]
+
+    def regulation_title(self, info, values, **kwargs):
+        """What the template shows: the typed name, else the chosen regulation's title (grapple calls this)."""
+        regulation = values.get("regulation")
+        return values.get("name") or (regulation.title if regulation else "")
 
     class Meta:
         icon = "doc-full"

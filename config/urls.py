@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from api.views import QingfengGraphQLView
+from api.views import csrf as api_csrf
 from cms.views import search_view
 from config import views
 from sms import views as sms_views
@@ -19,6 +21,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("search/", search_view, name="search"),
+    # The app's API: session auth, CSRF-protected like any form (the app reads its token from /api/csrf/).
+    path("graphql/", QingfengGraphQLView.as_view(), name="graphql"),
+    path("api/csrf/", api_csrf, name="api_csrf"),
     # Provider webhooks (delivery reports, inbound SMS); before Wagtail's catch-all.
     path("sms/", include("sms.urls")),
     # Short links in campaign messages: /s/<code> (sms.services.short_link builds them).

@@ -11,6 +11,14 @@ from django.db.models.functions import RowNumber, Substr
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from grapple.models import (
+    GraphQLDocument,
+    GraphQLImage,
+    GraphQLRichText,
+    GraphQLStreamfield,
+    GraphQLString,
+    GraphQLTag,
+)
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -43,6 +51,8 @@ class HomePage(Page):
         FieldPanel("body"),
         InlinePanel("featured_items", label=_("Featured"), max_num=6),
     ]
+
+    graphql_fields = [GraphQLString("intro"), GraphQLRichText("body")]
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
@@ -109,6 +119,7 @@ class SectionPage(Page):
     intro = models.CharField(_("introduction"), max_length=255, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("kind"), FieldPanel("intro")]
+    graphql_fields = [GraphQLString("kind"), GraphQLString("intro")]
 
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.WarningCasePage", "cms.PolicyExplainerPage", "cms.ArticlePage", "cms.CultureWorkPage"]
@@ -169,6 +180,14 @@ class ContentPage(Page):
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    # What /graphql/ (wagtail-grapple) exposes; subtypes add their own fields to these.
+    graphql_fields = [
+        GraphQLString("date"),
+        GraphQLString("summary"),
+        GraphQLImage("cover"),
+        GraphQLTag("tags"),
+        GraphQLStreamfield("body"),
+    ]
 
     summary_panels = [
         MultiFieldPanel(
@@ -267,6 +286,14 @@ class WarningCasePage(ContentPage):
         index.SearchField("discipline"),
         index.SearchField("lessons"),
     ]
+    graphql_fields = ContentPage.graphql_fields + [
+        GraphQLString("official"),
+        GraphQLString("official_post"),
+        GraphQLString("official_level"),
+        GraphQLString("discipline"),
+        GraphQLString("decided_on"),
+        GraphQLRichText("lessons"),
+    ]
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -309,6 +336,11 @@ class PolicyExplainerPage(ContentPage):
     questions = StreamField(QuestionAnswerStream(), verbose_name=_("questions and answers"), blank=True)
 
     search_fields = ContentPage.search_fields + [index.SearchField("articles"), index.SearchField("questions")]
+    graphql_fields = ContentPage.graphql_fields + [
+        GraphQLString("articles"),
+        GraphQLString("effective_date"),
+        GraphQLStreamfield("questions"),
+    ]
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -335,6 +367,7 @@ class ArticlePage(ContentPage):
     source = models.CharField(_("source"), max_length=100, blank=True)
 
     search_fields = ContentPage.search_fields + [index.SearchField("author")]
+    graphql_fields = ContentPage.graphql_fields + [GraphQLString("author"), GraphQLString("source")]
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("author"), FieldPanel("source")]),
@@ -377,6 +410,13 @@ class CultureWorkPage(ContentPage):
     description = RichTextField(_("description"), blank=True, features=["bold", "italic", "link"])
 
     search_fields = ContentPage.search_fields + [index.SearchField("creator"), index.SearchField("description")]
+    graphql_fields = ContentPage.graphql_fields + [
+        GraphQLString("work_kind"),
+        GraphQLString("creator"),
+        GraphQLImage("image"),
+        GraphQLDocument("video"),
+        GraphQLRichText("description"),
+    ]
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("work_kind"), FieldPanel("creator")]),

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     # Third party
     "django_q",
     "phonenumber_field",
+    # GraphQL: grapple exposes Wagtail content; it needs graphene_django and wagtail_headless_preview.
+    "grapple",
+    "graphene_django",
+    "wagtail_headless_preview",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -217,6 +221,26 @@ FORUM_REPORTS_TO_HIDE = env.int("FORUM_REPORTS_TO_HIDE", default=3)
 # The same text posted again by the same user within this many seconds is refused as a flood.
 FORUM_FLOOD_SECONDS = 600
 FORUM_SENSITIVE_WORDS_FILE = BASE_DIR / "forum" / "data" / "sensitive_words.txt"
+
+# GraphQL API (/graphql/): one schema, api/schema.py composes grapple's Wagtail queries with ours.
+GRAPHENE = {"SCHEMA": "api.schema.schema"}
+GRAPPLE = {
+    "APPS": ["cms"],
+    "EXPOSE_GRAPHIQL": False,
+    "PAGE_SIZE": 10,
+    "MAX_PAGE_SIZE": 20,
+    # Only these renditions may be asked for: any other filter spec would let a client fill the disk and burn CPU.
+    "ALLOWED_IMAGE_FILTERS": [
+        f"width-{width}{suffix}" for width in (320, 480, 640, 800, 960, 1280) for suffix in ("", "|format-webp")
+    ],
+}
+# Limits of /graphql/ (api/security.py).
+GRAPHQL_MAX_DEPTH = 10
+GRAPHQL_MAX_BODY_BYTES = 10 * 1024
+GRAPHQL_MAX_FIELDS = 300
+# Mutations per minute, per user and per client address (the address only ever as an HMAC in a cache key).
+GRAPHQL_MUTATIONS_PER_MINUTE_USER = 30
+GRAPHQL_MUTATIONS_PER_MINUTE_IP = 60
 
 LOGGING = {
     "version": 1,

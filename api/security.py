@@ -1,0 +1,83 @@
+"""Limits of /graphql/: body size, depth, number of fields, introspection, and mutation rate limits."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from graphene.validation import DisableIntrospection, depth_limit_validator
+from graphql import GraphQLError
+from graphql.validation import ValidationRule
+
+RATE_WINDOW = 60  # seconds
+
+
+def field_limit_rule(max_fields):
+    """A cheap complexity bound: the number of fields selected in the document, fragments included."""
+
+    class FieldLimit(ValidationRule):
+        def __init__(self, context):
+            super().__init__(context)
+            self.count = 0
+            self.reported = False
+
+        def enter_field(self, node, *_args):
+            self.count += 1
+            if self.count > max_fields and not self.reported:
+                self.reported = True
+                self.report_error(
+                    GraphQLError(
+                        _("The query selects more than %(max)d fields. Ask for less at once.") % {"max": max_fields},
+                        node,
+                        extensions={"code": "too_complex"},
+                    )
+                )
+
+    return FieldLimit
+
+
+def validation_rules():
+    """Read per request, so that a settings change (or a test's override) takes effect without a restart."""
+    rules = [depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH), field_limit_rule(settings.GRAPHQL_MAX_FIELDS)]
+    if not settings.DEBUG:
+        # The schema is no secret (the app ships it), but introspection makes probing cheap; developers have DEBUG.
+        rules.append(DisableIntrospection)
+    return rules
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _bucket_key(kind, ident, name):
+    bucket = int(time.time()) // RATE_WINDOW
+    return f"api:rate:{name}:{kind}:{ident}:{bucket}"
+
+
+def _hit(key, allowed):
+    """Count one request in a fixed window; False once the window is full."""
+    cache.add(key, 0, timeout=RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=RATE_WINDOW)
+        count = 1
+    return count <= allowed
+
+
+def allow_mutation(request, name):
+    """Per-user and per-address limits on mutations. The address appears only as an HMAC inside a cache key."""
+    digest = salted_hmac("api.rate.ip", client_ip(request) or "-", algorithm="sha256").hexdigest()[:32]
+    if not _hit(_bucket_key("ip", digest, name), settings.GRAPHQL_MUTATIONS_PER_MINUTE_IP):
+        return False
+    user = request.user
+    if user.is_authenticated:
+        return _hit(_bucket_key("user", user.pk, name), settings.GRAPHQL_MUTATIONS_PER_MINUTE_USER)
+    return True
+
+
+def rate_limited_error():
+    from api.errors import error
+
+    return error(_("Too many requests. Wait a minute and try again."), "rate_limited")
