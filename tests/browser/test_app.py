@@ -123,13 +123,36 @@ def test_cadre_replies_in_the_forum_and_an_offline_reply_waits_then_sends(site, 
     assert Post.objects.filter(author=cadre).count() == 2
 
 
-def test_me_shows_reading_history_and_login_asks_for_a_phone(site, content, page, screenshot):
+def test_cadre_logs_in_with_a_phone_code_and_sees_me_and_sms_switch(site, content, page, screenshot):
+    import re
+
+    from directory.models import Cadre
+    from sms.gateways.console import GatewayBackend as Console
+    from tests.directory.factories import CadreFactory
+
+    cadre = CadreFactory(name="王建国", phone="+8613800138000", post="科员")
+    Console.outbox.clear()
     page.goto(site.url + "/app" + content.url)
     expect(page.locator("#view h1")).to_contain_text("王某")
     page.locator(".tabs a", has_text="我的").click()
-    expect(page.locator("#view h2").first).to_have_text("阅读记录")
-    expect(page.locator("#view .plain")).to_contain_text("某县交通局原局长王某挪用公款吃喝问题")
-    screenshot("app-me")
-    page.goto(site.url + "/app/login")
-    expect(page.locator("#phone")).to_be_visible()
+    expect(page).to_have_url(site.url + "/app/login")
+    expect(page.locator("#code-form")).to_be_hidden()
+    page.fill("#phone", "13800138000")
+    page.click("#phone-form button")
+    expect(page.locator("#code-form")).to_be_visible()
     screenshot("app-login")
+    body = next(body for to, body in Console.outbox if to == "+8613800138000")
+    page.fill("#code", re.search(r"\d{6}", body).group())
+    page.click("#code-form button")
+    expect(page).to_have_url(site.url + "/app/me")
+    expect(page.locator("#view h1")).to_have_text("王建国")
+    expect(page.locator("#view .plain")).to_contain_text("某县交通局原局长王某挪用公款吃喝问题")
+    sms = page.locator("#sms")
+    expect(sms).to_be_visible()
+    was = sms.is_checked()
+    sms.click()
+    page.wait_for_function(f"document.querySelector('#sms').checked === {str(not was).lower()}")
+    page.wait_for_timeout(500)
+    cadre.refresh_from_db()
+    assert Cadre.objects.get(pk=cadre.pk).sms_opt_in is (not was)
+    screenshot("app-me")

@@ -38,7 +38,11 @@ async function parse(response) {
   if (response.status === 404) throw new ApiMissing("no GraphQL endpoint");
   let body;
   try { body = await response.json(); } catch { throw new ApiMissing(`GraphQL answered ${response.status}`); }
-  if (body.errors?.length) throw new ApiMissing(body.errors[0].message); // schema mismatch: the caller degrades
+  if (body.errors?.length) {
+    const code = body.errors[0].extensions?.code;
+    if (code === "unauthenticated") throw new ApiError(body.errors[0].message, [{ code, message: body.errors[0].message }]);
+    throw new ApiMissing(body.errors[0].message); // schema mismatch: the caller degrades
+  }
   return body.data;
 }
 

@@ -35,7 +35,7 @@ export function startRouter() {
   });
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    if (form.method !== "get" || !form.action.includes("/app/")) return;
+    if (event.defaultPrevented || form.method !== "get" || !form.getAttribute("action")?.startsWith("/app/")) return;
     event.preventDefault();
     navigate(form.action + "?" + new URLSearchParams(new FormData(form)));
   });

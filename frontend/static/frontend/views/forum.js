@@ -4,7 +4,7 @@ import { t } from "../i18n.js";
 import { esc, render } from "../ui.js";
 import { failed, loading, postForm, serverPage } from "./common.js";
 
-const BOARDS = `query Boards { boards { id title urlPath description } }`;
+const BOARDS = `query Boards { boards { id title intro url } }`;
 const REPLY = `mutation Reply($topic: ID!, $body: String!) { reply(topicId: $topic, body: $body) {
   errors { field message code } } }`;
 
@@ -21,14 +21,14 @@ export default async function forum() {
   } catch {
     try {
       const doc = new DOMParser().parseFromString(await (await fetch("/")).text(), "text/html");
-      boards = [...doc.querySelectorAll(".board-links a")].map((a) => ({ title: a.textContent, urlPath: a.getAttribute("href") }));
+      boards = [...doc.querySelectorAll(".board-links a")].map((a) => ({ title: a.textContent, url: a.getAttribute("href") }));
     } catch (error) {
       failed(error);
       return;
     }
   }
-  render(`<h1>${esc(t("forum.boards"))}</h1><ul class="cards">${boards.map((b) => `<li><a class="card" href="/app${esc(b.urlPath)}" data-link>
-    <strong>${esc(b.title)}</strong>${b.description ? `<small>${esc(b.description)}</small>` : ""}</a></li>`).join("")}</ul>`);
+  render(`<h1>${esc(t("forum.boards"))}</h1><ul class="cards">${boards.map((b) => `<li><a class="card" href="/app${esc(b.url)}" data-link>
+    <strong>${esc(b.title)}</strong>${b.intro ? `<small>${esc(b.intro)}</small>` : ""}</a></li>`).join("")}</ul>`);
 }
 
 export { serverPage };
