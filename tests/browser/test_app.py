@@ -90,7 +90,7 @@ def log_in(context, site, user):
 
 
 def test_cadre_replies_in_the_forum_and_an_offline_reply_waits_then_sends(site, page, context, screenshot):
-    from forum.models import ModerationMode, Post
+    from forum.models import ModerationMode, Post, PostReport
     from tests.forum.factories import PostFactory, TopicFactory, UserFactory, make_board
 
     board = make_board("廉政论坛", ModerationMode.POST, slug="lianzheng", intro="交流学习体会、分享基层经验。")
@@ -104,22 +104,30 @@ def test_cadre_replies_in_the_forum_and_an_offline_reply_waits_then_sends(site, 
     page.locator("#view a", has_text="廉政论坛").click()
     expect(page.locator("#view h1")).to_have_text("廉政论坛")
     page.locator("#view a", has_text="春节期间如何婉拒礼品？").click()
-    page.fill("#id_body", "实在退不回的，按规定登记上交。")
+    expect(page.locator("#view .post")).to_have_count(2)
+    page.fill("#reply-body", "实在退不回的，按规定登记上交。")
     page.click("#reply button[type=submit]")
-    expect(page.locator("#view .post-list .post")).to_have_count(3)
-    assert page.url.startswith(site.url + "/app/")
+    expect(page.locator("#view .post")).to_have_count(3)
     assert Post.objects.filter(author=cadre).count() == 1
+
+    page.locator("#view .post").nth(1).locator("summary").click()
+    page.locator("#view .post").nth(1).locator("select").select_option("SPAM")
+    page.locator("#view .post").nth(1).locator("form button").click()
+    expect(page.locator("#view .post").nth(1)).to_contain_text("已举报")
+    assert PostReport.objects.filter(reporter=cadre).count() == 1
     screenshot("app-forum")
 
     wait_for_worker(page)
     context.set_offline(True)
-    page.fill("#id_body", "离线时写的回复，联网后发送。")
+    page.fill("#reply-body", "离线时写的回复，联网后发送。")
     page.click("#reply button[type=submit]")
-    expect(page.locator("#view .pending")).to_contain_text("等待发送")
+    expect(page.locator("#view .pending-post")).to_contain_text("离线时写的回复")
     expect(page.locator("#outbox")).to_contain_text("1 条内容等待发送")
     assert Post.objects.filter(author=cadre).count() == 1
     context.set_offline(False)
     expect(page.locator("#outbox")).to_be_hidden()
+    expect(page.locator("#view .post")).to_have_count(4)
+    expect(page.locator("#view .pending-post")).to_have_count(0)
     assert Post.objects.filter(author=cadre).count() == 2
 
 

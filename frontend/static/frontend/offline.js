@@ -41,6 +41,7 @@ export async function flush(senders) {
     try {
       await senders[item.kind](item);
       outbox.save(outbox.all().filter((i) => i.id !== item.id));
+      document.dispatchEvent(new CustomEvent("qf:sent", { detail: item }));
     } catch (error) {
       if (error.errors) { // refused for good (typed error): keep it visible with the reason, do not retry forever
         outbox.save(outbox.all().map((i) => (i.id === item.id ? { ...i, error: error.message } : i)));
