@@ -38,6 +38,7 @@ def wait_for_worker(page):
 def test_reader_browses_searches_and_reads_offline(site, content, page, context, screenshot):
     page.goto(site.url + "/app/")
     expect(page.locator("#view")).to_contain_text("某县交通局原局长王某挪用公款吃喝问题")
+    expect(page.locator("#view .phrase")).to_contain_text("每日警语")  # the app's own feed, from GraphQL `home`
     expect(page.locator(".tabs a[aria-current=page]")).to_have_text("⌂首页")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("app-home")
@@ -54,6 +55,7 @@ def test_reader_browses_searches_and_reads_offline(site, content, page, context,
     page.locator("#view input[type=search]").fill("公款")
     page.locator("#view input[type=search]").press("Enter")
     expect(page.locator("#view mark").first).to_have_text("公款")
+    expect(page.locator("#view")).to_contain_text("找到 1 条结果")  # GraphQL `search`, not the site's page
     screenshot("app-search")
 
     # The article was read once online: offline, the service worker gives it back with the banner shown.
