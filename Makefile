@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser lint format messages bench bench-pages bench-sms bench-sms-faults screenshots check-deploy clean
+.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults screenshots check-deploy clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -46,6 +46,10 @@ bench: $(VENV)/.installed
 # Serves the demo with gunicorn and the production settings; loads the home page and a warning case.
 bench-pages: $(VENV)/.installed
 	$(PY) bench/pages.py
+
+# The GraphQL home feed and a page query beside plain Django JSON views with the same data, through gunicorn.
+bench-api: $(VENV)/.installed
+	$(PY) bench/api.py
 
 # Campaign dispatch on PostgreSQL against the fake Twilio server (needs PostgreSQL and Redis; takes minutes).
 bench-sms: $(VENV)/.installed

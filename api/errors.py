@@ -1,7 +1,7 @@
 """Typed mutation errors: every mutation answers `errors { field message code }` instead of raising."""
 
 import graphene
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
 
@@ -53,6 +53,3 @@ class MutationResult:
 
 def failed(payload_class, *errors):
     return payload_class(ok=False, errors=list(errors))
-
-
-__all__ = ["FieldError", "MutationResult", "ValidationError", "error", "failed", "from_validation_error"]

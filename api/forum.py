@@ -10,6 +10,7 @@ from api import errors, security
 from api.pagination import PageInfo, clamp_page_size, page_of
 from forum import services
 from forum.models import ForumBoardPage, Post, PostStatus, ReportReason, Topic
+from forum.views import TOPICS_PER_PAGE
 
 ReportReasonEnum = graphene.Enum.from_enum(ReportReason)
 
@@ -119,7 +120,7 @@ class ForumQuery(graphene.ObjectType):
             .select_related("author")
             .order_by("-pinned", "-last_activity_at", "-pk")
         )
-        items, page_info = page_of(Paginator(topics, clamp_page_size(None) * 2), page)
+        items, page_info = page_of(Paginator(topics, TOPICS_PER_PAGE), page)
         return BoardListing(board=board, topics=items, page_info=page_info)
 
     @staticmethod

@@ -2,7 +2,7 @@
 
 import graphene
 from grapple.registry import registry as grapple_registry
-from wagtail import hooks
+from grapple.types.pages import PagesQuery
 
 from api.accounts import AccountsMutation, AccountsQuery
 from api.cms import CmsQuery
@@ -10,16 +10,11 @@ from api.forum import ForumMutation, ForumQuery
 from api.sms import SmsMutation
 
 
-def _grapple_query_mixins():
-    """The query mixins grapple registers through its `register_schema_query` hook (page, pages, images ...)."""
-    mixins = []
-    for register in hooks.get_hooks("register_schema_query"):
-        register(mixins)
-    return [mixin for mixin in mixins if mixin is not graphene.ObjectType]
-
-
-# Ours come first: where a name is in both (search, page), ours wins.
-class Query(CmsQuery, ForumQuery, AccountsQuery, *_grapple_query_mixins(), graphene.ObjectType):
+# Of grapple's queries only `page` and `pages` (live, public pages): its `images`, `documents`, `snippets`,
+# `redirects`, `collections` and `settings` would list everything in the CMS, including what no page shows.
+# Images and documents stay reachable through the pages that use them. CmsQuery comes first so that its
+# `resolve_page` (grapple's, plus a read record) wins.
+class Query(CmsQuery, ForumQuery, AccountsQuery, PagesQuery(), graphene.ObjectType):
     pass
 
 

@@ -8,7 +8,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from graphene.validation import DisableIntrospection, depth_limit_validator
 from graphql import GraphQLError
-from graphql.validation import ValidationRule
+from graphql.validation import ValidationRule, specified_rules
 
 RATE_WINDOW = 60  # seconds
 
@@ -39,7 +39,13 @@ def field_limit_rule(max_fields):
 
 def validation_rules():
     """Read per request, so that a settings change (or a test's override) takes effect without a restart."""
-    rules = [depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH), field_limit_rule(settings.GRAPHQL_MAX_FIELDS)]
+    # graphql-core runs only the rules it is given: the standard ones must be named too, or an unknown field or a
+    # wrong argument type would pass validation unchecked.
+    rules = [
+        *specified_rules,
+        depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH),
+        field_limit_rule(settings.GRAPHQL_MAX_FIELDS),
+    ]
     if not settings.DEBUG:
         # The schema is no secret (the app ships it), but introspection makes probing cheap; developers have DEBUG.
         rules.append(DisableIntrospection)

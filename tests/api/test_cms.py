@@ -39,3 +39,141 @@ def test_section_is_paginated_and_capped(home_page, gql):
     assert len(data["items"]) == 20
     data = gql(query, {"p": 2, "s": 500})["data"]["section"]
     assert len(data["items"]) == 5
+
+
+PAGE = """query($id: ID) { page(id: $id) { id title url
+  ... on WarningCasePage { official lessons summary tags { name }
+    body { blockType
+      ... on RichTextBlock { value }
+      ... on ImageBlock { caption
+        image { url rendition(width: 640) { url } srcSet(sizes: [320, 640], format: "webp") } }
+      ... on QuoteBlock { text source }
+      ... on VideoBlock { caption video { url } poster { url } }
+      ... on CalloutBlock { tone title calloutText: text }
+      ... on QuestionAnswerBlock { question answer }
+      ... on RegulationCitationBlock { regulationTitle article text }
+    } } } }"""
+
+
+def _case_with_every_block(home_page):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.rich_text import RichText
+
+    from tests.cms.factories import RegulationFactory
+
+    image = ImageFactory()
+    regulation = RegulationFactory(title="中国共产党纪律处分条例")
+    video = get_document_model().objects.create(title="警示片", file=ContentFile(b"\x00" * 16, name="film.mp4"))
+    body = [
+        ("paragraph", RichText("<p>正文段落：挪用公款吃喝的教训。</p>")),
+        ("image", {"image": image, "caption": "图片说明文字"}),
+        ("quote", {"text": "物必先腐，而后虫生。", "source": "苏轼"}),
+        ("video", {"video": video, "poster": image, "caption": "警示教育片"}),
+        ("callout", {"tone": "danger", "title": "红线提醒", "text": RichText("<p>严禁收受礼品礼金。</p>")}),
+        ("qa", {"question": "能否收受土特产？", "answer": RichText("<p>不能。</p>")}),
+        ("citation", {"regulation": regulation, "name": "", "article": "第九十八条", "text": "收受礼品。"}),
+    ]
+    section = SectionPageFactory(parent=home_page, slug="cases")
+    return WarningCasePageFactory(parent=section, body=body, tags=["春节"], lessons="<p>小节不守</p>")
+
+
+def test_page_query_returns_every_block(home_page, gql):
+    case = _case_with_every_block(home_page)
+    page = gql(PAGE, {"id": case.pk})["data"]["page"]
+    assert page["official"] == case.official
+    blocks = {block["blockType"]: block for block in page["body"]}
+    assert set(blocks) == {
+        "RichTextBlock",
+        "ImageBlock",
+        "QuoteBlock",
+        "VideoBlock",
+        "CalloutBlock",
+        "QuestionAnswerBlock",
+        "RegulationCitationBlock",
+    }
+    assert "挪用公款吃喝" in blocks["RichTextBlock"]["value"]
+    assert blocks["ImageBlock"]["caption"] == "图片说明文字"
+    assert ".webp 320w" in blocks["ImageBlock"]["image"]["srcSet"]
+    assert blocks["ImageBlock"]["image"]["rendition"]["url"]
+    assert blocks["QuoteBlock"] == {"blockType": "QuoteBlock", "text": "物必先腐，而后虫生。", "source": "苏轼"}
+    assert blocks["VideoBlock"]["video"]["url"].endswith(".mp4")
+    assert blocks["VideoBlock"]["poster"]["url"]
+    assert blocks["CalloutBlock"]["tone"] == "danger" and "严禁" in blocks["CalloutBlock"]["calloutText"]
+    assert blocks["QuestionAnswerBlock"]["question"] == "能否收受土特产？"
+    assert blocks["RegulationCitationBlock"]["regulationTitle"] == "中国共产党纪律处分条例"
+    assert page["tags"] == [{"name": "春节"}]
+
+
+def test_a_rendition_outside_the_allowed_sizes_is_refused(home_page, gql):
+    case = _case_with_every_block(home_page)
+    query = "query($id: ID) { page(id: $id) { ... on WarningCasePage { cover { rendition(width: 1234) { url } } } } }"
+    case.cover = ImageFactory()
+    case.save_revision().publish()
+    data = gql(query, {"id": case.pk})["data"]["page"]
+    assert data["cover"]["rendition"] is None
+
+
+def test_reading_a_page_as_a_cadre_records_a_read(home_page, gql, client, django_user_model):
+    from cms.models import ReadRecord
+    from tests.directory.factories import CadreFactory
+
+    case = _case_with_every_block(home_page)
+    gql("query($id: ID) { page(id: $id) { id } }", {"id": case.pk})
+    assert not ReadRecord.objects.exists()  # anonymous
+    user = django_user_model.objects.create_user("reader")
+    cadre = CadreFactory(user=user)
+    client.force_login(user)
+    gql("query($id: ID) { page(id: $id) { id } }", {"id": case.pk})
+    assert ReadRecord.objects.filter(cadre=cadre, page_id=case.pk).count() == 1
+
+
+def test_search_returns_highlighted_hits(home_page, gql):
+    from cms.search import rebuild_index
+
+    section = SectionPageFactory(parent=home_page)
+    ArticlePageFactory(parent=section, title="收受购物卡的教训", summary="购物卡不能收")
+    rebuild_index()
+    data = gql('{ search(query: "购物卡") { total hits { url titleHtml snippetHtml typeLabel } } }')["data"]
+    assert data["search"]["total"] == 1
+    hit = data["search"]["hits"][0]
+    assert "<mark>购物卡</mark>" in hit["titleHtml"]
+    assert hit["url"] and hit["typeLabel"]
+
+
+def _count_queries(gql, query, variables=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    gql(query, variables)  # warm Wagtail's site and content-type caches
+    with CaptureQueriesContext(connection) as ctx:
+        gql(query, variables)
+    return len(ctx.captured_queries)
+
+
+def test_list_queries_do_not_grow_with_the_list(home_page, gql):
+    from tests.forum.factories import PostFactory, TopicFactory, make_board
+
+    featured_home = home_page
+    section = SectionPageFactory(parent=home_page, slug="list")
+    board = make_board("论坛", slug="bbs")
+    topic = TopicFactory(board=board)
+    queries = {
+        "home": (HOME, None),
+        "section": ('{ section(slug: "list") { items { title url typeLabel cover { url } } } }', None),
+        "board": ("query($id: ID!) { board(id: $id) { topics { title authorName } } }", {"id": board.pk}),
+        "topic": ("query($id: ID!) { topic(id: $id) { posts { body authorName isMine } } }", {"id": topic.pk}),
+    }
+
+    def add(n):
+        for _i in range(n):
+            page = ArticlePageFactory(parent=section, cover=ImageFactory())
+            featured_home.featured_items.create(page=page)
+            TopicFactory(board=board)
+            PostFactory(topic=topic)
+
+    add(5)
+    with_5 = {name: _count_queries(gql, *args) for name, args in queries.items()}
+    add(15)  # 20: a full page of a section, a board and a topic
+    with_20 = {name: _count_queries(gql, *args) for name, args in queries.items()}
+    assert with_20 == with_5
