@@ -45,8 +45,11 @@ def test_reader_browses_searches_and_reads_offline(site, content, page, context,
 
     page.locator("#view a", has_text="某县交通局原局长王某").first.click()
     expect(page).to_have_url(site.url + "/app" + content.url)
+    expect(page.locator("#view [data-source=api]")).to_be_visible()  # rendered from grapple's `page(urlPath:)`
     expect(page.locator("#view blockquote")).to_contain_text("公款姓公")
     expect(page.locator("#view img[srcset]").first).to_be_visible()
+    assert page.locator("#view img[srcset]").first.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect(page.locator("#view .facts")).to_contain_text("开除党籍")
     expect(page.locator("#view")).to_contain_text("莫伸手")
     expect(page.locator("#view .app-continue")).to_have_count(0)
     screenshot("app-page")

@@ -16,7 +16,10 @@ const STRINGS = {
     "me.title": "我的", "me.history": "阅读记录", "me.study": "学习记录", "me.sms": "接收廉政短信",
     "me.logout": "退出登录", "me.reads": "阅读 {n} 篇", "me.language": "语言", "pending": "{n} 条内容等待发送（联网后自动发送）",
     "pending.item": "等待发送", "sent": "已发送", "unavailable": "此功能暂不可用，请使用网站版：",
-    "site": "打开网站版", "continue": "阅读原文",
+    "site": "打开网站版", "continue": "阅读原文", video: "下载视频",
+    "kind.case": "警示案例", "kind.explainer": "政策解读", "kind.culture": "廉政文化", "kind.article": "文章",
+    "f.official": "当事人", "f.post": "违纪时职务", "f.discipline": "处理结果", "f.decided": "处理日期", "f.articles": "解读条款",
+    "f.effective": "施行日期", "f.creator": "作者", "f.author": "作者", "f.source": "来源", "f.lessons": "警示教训", "f.qa": "问答",
   },
   en: {
     "tab.home": "Home", "tab.search": "Search", "tab.forum": "Forum", "tab.me": "Me",
@@ -35,7 +38,11 @@ const STRINGS = {
     "me.title": "Me", "me.history": "Reading history", "me.study": "Study record", "me.sms": "Receive integrity SMS",
     "me.logout": "Log out", "me.reads": "{n} read", "me.language": "Language", "pending": "{n} waiting to send (sent when back online)",
     "pending.item": "Waiting to send", "sent": "Sent", "unavailable": "Not available in the app yet. Use the website:",
-    "site": "Open the website", "continue": "Read on the website",
+    "site": "Open the website", "continue": "Read on the website", video: "Download the video",
+    "kind.case": "Warning case", "kind.explainer": "Policy explainer", "kind.culture": "Integrity culture", "kind.article": "Article",
+    "f.official": "Official", "f.post": "Post at the time", "f.discipline": "Discipline imposed", "f.decided": "Decided on",
+    "f.articles": "Articles explained", "f.effective": "In force from", "f.creator": "Creator", "f.author": "Author",
+    "f.source": "Source", "f.lessons": "Lessons", "f.qa": "Questions and answers",
   },
 };
 

@@ -1,9 +1,21 @@
 // Sections and content pages. The server's templates already render every StreamField block (images with
 // srcset, quotes, video, callouts, Q&A, citations) and each page type's own fields, so the app shows that
 // HTML; the service worker keeps the last 50 read for offline use.
+import { query } from "../api.js";
 import { t } from "../i18n.js";
-import { esc } from "../ui.js";
+import { appLinks, esc, render } from "../ui.js";
+import { article, KINDS, PAGE } from "./blocks.js";
 import { failed, loading, serverPage } from "./common.js";
+
+// Content pages through grapple's `page(urlPath:)`; sections, boards and anything else as server HTML.
+async function fromApi(path) {
+  const { page } = await query(PAGE, { path });
+  if (!page || !KINDS[page.pageType]) return null;
+  const view = render(article(page));
+  appLinks(view);
+  document.title = `${page.title} · ${t("brand")}`;
+  return view;
+}
 
 const HISTORY = "qf.history";
 
@@ -17,14 +29,16 @@ export const history = () => JSON.parse(localStorage.getItem(HISTORY) || "[]");
 
 export default async function page({ path, params }) {
   loading();
-  const query = params.toString();
+  const search = params.toString();
   const serverPath = path.endsWith("/") ? path : path + "/";
   try {
-    const view = await serverPage(serverPath + (query ? `?${query}` : ""), "page");
-    const article = view.querySelector("article.entry");
-    if (article) {
+    let view = null;
+    if (!search) view = await fromApi(serverPath).catch(() => null);
+    view = view || (await serverPage(serverPath + (search ? `?${search}` : ""), "page"));
+    const entry = view.querySelector("article.entry");
+    if (entry) {
       remember(serverPath, view.querySelector("h1")?.textContent || serverPath);
-      article.insertAdjacentHTML("beforeend",
+      entry.insertAdjacentHTML("beforeend",
         `<p class="site-link"><a href="${esc(serverPath)}">${esc(t("continue"))}</a></p>`);
     }
   } catch (error) {
