@@ -48,7 +48,8 @@ def test_reader_browses_searches_and_reads_offline(site, content, page, context,
     expect(page.locator("#view [data-source=api]")).to_be_visible()  # rendered from grapple's `page(urlPath:)`
     expect(page.locator("#view blockquote")).to_contain_text("公款姓公")
     expect(page.locator("#view img[srcset]").first).to_be_visible()
-    assert page.locator("#view img[srcset]").first.evaluate("img => img.complete && img.naturalWidth > 0")
+    loaded = "(() => { const i = document.querySelector('#view img[srcset]'); return i.complete && i.naturalWidth })()"
+    page.wait_for_function(loaded)
     expect(page.locator("#view .facts")).to_contain_text("开除党籍")
     expect(page.locator("#view")).to_contain_text("莫伸手")
     expect(page.locator("#view .app-continue")).to_have_count(0)
@@ -169,3 +170,26 @@ def test_cadre_logs_in_with_a_phone_code_and_sees_me_and_sms_switch(site, conten
     cadre.refresh_from_db()
     assert Cadre.objects.get(pk=cadre.pk).sms_opt_in is (not was)
     screenshot("app-me")
+
+
+def test_policy_explainer_shows_its_questions_and_citation(site, page):
+    from cms.services import ensure_home_page
+    from tests.cms.factories import PolicyExplainerPageFactory, RegulationFactory
+
+    home = ensure_home_page()
+    regulation = RegulationFactory(title="中国共产党纪律处分条例")
+    explainer = PolicyExplainerPageFactory(
+        parent=section(home, title="政策解读", kind="policy"),
+        title="八项规定精神解读",
+        body=[
+            (
+                "citation",
+                {"regulation": regulation, "name": "", "article": "第九十八条", "text": "违反有关规定接受宴请的"},
+            )
+        ],
+    )
+    page.goto(site.url + "/app" + explainer.url)
+    expect(page.locator("#view [data-source=api]")).to_be_visible()
+    expect(page.locator("#view details.qa")).to_contain_text("可以接受管理服务对象宴请吗？")
+    expect(page.locator("#view .citation")).to_contain_text("第九十八条")
+    expect(page.locator("#view .facts")).to_contain_text("第一条至第八条")
