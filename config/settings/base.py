@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "cms",
     "forum",
     "sms",
+    "frontend",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",

@@ -12,8 +12,8 @@ CSV = (
 
 
 def test_an_hr_officer_imports_a_spreadsheet_on_a_phone(site, page, screenshot, django_user_model, tmp_path):
-    Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
-    Department.objects.create(code="QH-JYJ", name="市教育局", kind=DepartmentKind.BUREAU, parent_id=1)
+    city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
+    Department.objects.create(code="QH-JYJ", name="市教育局", kind=DepartmentKind.BUREAU, parent=city)
     django_user_model.objects.create_superuser("hr", "hr@example.cn", "secret-pass-1")
     upload = tmp_path / "名册.csv"
     upload.write_bytes(CSV.encode("gb18030"))  # as Excel on a Chinese Windows saves it

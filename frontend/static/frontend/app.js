@@ -1,0 +1,39 @@
+// Qingfeng mobile app: native ES modules, no build step.
+import { applyStatic, lang, setLang } from "./i18n.js";
+import { dispatch, route, startRouter } from "./router.js";
+import { startOffline } from "./offline.js";
+import { senders } from "./views/forum.js";
+
+route(/^\/$/, () => import("./views/home.js"));
+route(/^\/search\/?$/, () => import("./views/search.js"));
+route(/^\/login\/?$/, () => import("./views/login.js"));
+route(/^\/me\/?$/, () => import("./views/me.js"));
+route(/^\/forum(\/.*)?$/, () => import("./views/forum.js"));
+route(/^\/.+$/, () => import("./views/page.js")); // sections and content pages: Wagtail URL paths
+
+function markTab() {
+  const path = location.pathname.replace(/^\/app/, "") || "/";
+  const tab = path === "/" ? "home" : path.startsWith("/search") ? "search"
+    : path.startsWith("/forum") ? "forum" : /^\/(me|login)/.test(path) ? "me" : "";
+  document.querySelectorAll(".tabs a").forEach((a) => {
+    if (a.dataset.tab === tab) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  });
+}
+
+document.getElementById("lang").addEventListener("click", () => {
+  setLang(lang === "en" ? "zh-hans" : "en");
+  dispatch();
+});
+window.addEventListener("popstate", markTab);
+document.addEventListener("qf:routed", markTab);
+
+applyStatic();
+startOffline(senders);
+startRouter().then(markTab);
+const _push = history.pushState.bind(history);
+history.pushState = (...args) => { _push(...args); markTab(); };
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register(document.body.dataset.sw, { scope: "/app/" }).catch(() => {});
+}

@@ -1,0 +1,70 @@
+// App strings in zh-hans (default) and English; the choice lives in localStorage only.
+const STRINGS = {
+  "zh-hans": {
+    "tab.home": "首页", "tab.search": "搜索", "tab.forum": "论坛", "tab.me": "我的",
+    brand: "清风", phrase: "每日警语", featured: "推荐阅读", more: "更多", latest: "最新",
+    loading: "正在加载…", error: "加载失败，请稍后重试。", retry: "重试", offline: "当前离线，显示的是已缓存的内容。",
+    "offline.miss": "离线时无法打开这一页：它还没有被读过。", "search.label": "搜索案例和文章", "search.go": "搜索",
+    "search.none": "没有找到相关内容。", "search.count": "找到 {n} 条结果", prev: "上一页", next: "下一页",
+    "forum.boards": "论坛版块", "forum.new": "发表主题", "forum.reply": "回复", "forum.report": "举报",
+    "forum.title": "标题", "forum.body": "内容", "forum.send": "发送", "forum.reported": "已举报，谢谢。",
+    "forum.login": "登录后才能发言。", "forum.replies": "{n} 条回复", "forum.reason": "举报理由",
+    "forum.reason.ABUSE": "辱骂或人身攻击", "forum.reason.SPAM": "垃圾广告", "forum.reason.FALSE_INFORMATION": "虚假信息",
+    "forum.reason.PRIVACY": "泄露他人隐私", "forum.reason.OTHER": "其他", "forum.status.pending": "等待审核：只有你能看到",
+    "forum.status.rejected": "未通过审核", "forum.status.hidden": "已被管理员隐藏", "login.title": "手机号登录", "login.phone": "手机号",
+    "login.request": "获取验证码", "login.code": "验证码", "login.verify": "登录", "login.sent": "验证码已发送到 {p}。",
+    "me.title": "我的", "me.history": "阅读记录", "me.study": "学习记录", "me.sms": "接收廉政短信",
+    "me.logout": "退出登录", "me.reads": "阅读 {n} 篇", "me.language": "语言", "pending": "{n} 条内容等待发送（联网后自动发送）",
+    "pending.item": "等待发送", "sent": "已发送", "unavailable": "此功能暂不可用，请使用网站版：",
+    "site": "打开网站版", "continue": "阅读原文", video: "下载视频",
+    "kind.case": "警示案例", "kind.explainer": "政策解读", "kind.culture": "廉政文化", "kind.article": "文章",
+    "f.official": "当事人", "f.post": "违纪时职务", "f.discipline": "处理结果", "f.decided": "处理日期", "f.articles": "解读条款",
+    "f.effective": "施行日期", "f.creator": "作者", "f.author": "作者", "f.source": "来源", "f.lessons": "警示教训", "f.qa": "问答",
+  },
+  en: {
+    "tab.home": "Home", "tab.search": "Search", "tab.forum": "Forum", "tab.me": "Me",
+    brand: "Qingfeng", phrase: "Phrase of the day", featured: "Featured", more: "More", latest: "Latest",
+    loading: "Loading…", error: "Could not load. Please try again.", retry: "Retry", offline: "You are offline: showing saved content.",
+    "offline.miss": "This page cannot open offline: it has not been read yet.", "search.label": "Search cases and articles",
+    "search.go": "Search", "search.none": "Nothing found.", "search.count": "{n} results", prev: "Previous", next: "Next",
+    "forum.boards": "Boards", "forum.new": "New topic", "forum.reply": "Reply", "forum.report": "Report",
+    "forum.title": "Title", "forum.body": "Message", "forum.send": "Send", "forum.reported": "Reported, thank you.",
+    "forum.login": "Log in to post.", "forum.replies": "{n} replies", "forum.reason": "Reason",
+    "forum.reason.ABUSE": "Abuse or insults", "forum.reason.SPAM": "Spam or advertising",
+    "forum.reason.FALSE_INFORMATION": "False information", "forum.reason.PRIVACY": "Reveals private information",
+    "forum.reason.OTHER": "Other", "forum.status.pending": "Awaiting review: only you can see this",
+    "forum.status.rejected": "Rejected by a moderator", "forum.status.hidden": "Hidden by a moderator", "login.title": "Log in with your phone", "login.phone": "Phone number",
+    "login.request": "Send code", "login.code": "Code", "login.verify": "Log in", "login.sent": "A code was sent to {p}.",
+    "me.title": "Me", "me.history": "Reading history", "me.study": "Study record", "me.sms": "Receive integrity SMS",
+    "me.logout": "Log out", "me.reads": "{n} read", "me.language": "Language", "pending": "{n} waiting to send (sent when back online)",
+    "pending.item": "Waiting to send", "sent": "Sent", "unavailable": "Not available in the app yet. Use the website:",
+    "site": "Open the website", "continue": "Read on the website", video: "Download the video",
+    "kind.case": "Warning case", "kind.explainer": "Policy explainer", "kind.culture": "Integrity culture", "kind.article": "Article",
+    "f.official": "Official", "f.post": "Post at the time", "f.discipline": "Discipline imposed", "f.decided": "Decided on",
+    "f.articles": "Articles explained", "f.effective": "In force from", "f.creator": "Creator", "f.author": "Author",
+    "f.source": "Source", "f.lessons": "Lessons", "f.qa": "Questions and answers",
+  },
+};
+
+const KEY = "qf.lang";
+export let lang = localStorage.getItem(KEY) || "zh-hans";
+
+export function t(key, vars = {}) {
+  const text = STRINGS[lang][key] ?? STRINGS["zh-hans"][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? "");
+}
+
+export function setLang(next) {
+  lang = next;
+  localStorage.setItem(KEY, next);
+  applyStatic();
+}
+
+export function applyStatic() {
+  document.documentElement.lang = lang === "en" ? "en" : "zh-Hans";
+  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  const button = document.getElementById("lang");
+  button.textContent = lang === "en" ? "中文" : "EN";
+  button.setAttribute("aria-label", lang === "en" ? "切换到中文" : "Switch to English");
+  document.getElementById("brand-name").textContent = t("brand");
+}
