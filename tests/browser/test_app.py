@@ -193,3 +193,21 @@ def test_policy_explainer_shows_its_questions_and_citation(site, page):
     expect(page.locator("#view details.qa")).to_contain_text("可以接受管理服务对象宴请吗？")
     expect(page.locator("#view .citation")).to_contain_text("第九十八条")
     expect(page.locator("#view .facts")).to_contain_text("第一条至第八条")
+
+
+def test_a_section_lists_its_pages_from_the_api_with_pages_at_320_px(site, page):
+    from cms.services import ensure_home_page
+
+    home = ensure_home_page()
+    cases = section(home, title="警示案例")
+    for day in range(1, 13):
+        warning_case(cases, f"第{day}号警示案例", date=datetime.date(2026, 1, day))
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.goto(site.url + "/app" + cases.url)
+    expect(page.locator("#view .section-head h1")).to_have_text("警示案例")  # the app's own view, from `section`
+    expect(page.locator("#view .cards li")).to_have_count(10)
+    expect(page.locator("#view .cards li").first).to_contain_text("第12号警示案例")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.locator("#view a", has_text="下一页").click()
+    expect(page.locator("#view .cards li")).to_have_count(2)
+    expect(page.locator("#view")).to_contain_text("2 / 2")

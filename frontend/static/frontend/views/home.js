@@ -11,7 +11,7 @@ const HOME = `query Home { home {
 
 const link = (p) => `/app${esc(p.url)}`;
 
-function card(p) {
+export function card(p) {
   return `<li><a class="card" href="${link(p)}" data-link><strong>${esc(p.title)}</strong>
     ${p.summary ? `<small>${esc(p.summary)}</small>` : ""}${p.date ? `<time>${esc(p.date)}</time>` : ""}</a></li>`;
 }

@@ -6,8 +6,10 @@ import { t } from "../i18n.js";
 import { appLinks, esc, render } from "../ui.js";
 import { article, KINDS, PAGE } from "./blocks.js";
 import { failed, loading, serverPage } from "./common.js";
+import { sectionView } from "./section.js";
 
-// Content pages through grapple's `page(urlPath:)`; sections, boards and anything else as server HTML.
+// Sections through the `section` query, content pages through grapple's `page(urlPath:)`; anything else
+// (forum boards, unknown types, an API failure) as the server's HTML.
 async function fromApi(path) {
   const { page } = await query(PAGE, { path });
   if (!page || !KINDS[page.pageType]) return null;
@@ -33,7 +35,9 @@ export default async function page({ path, params }) {
   const serverPath = path.endsWith("/") ? path : path + "/";
   try {
     let view = null;
-    if (!search) view = await fromApi(serverPath).catch(() => null);
+    const sectionSlug = serverPath.match(/^\/([^/]+)\/$/)?.[1];
+    if (sectionSlug) view = await sectionView(decodeURIComponent(sectionSlug), params).catch(() => null);
+    if (!view && !search) view = await fromApi(serverPath).catch(() => null);
     view = view || (await serverPage(serverPath + (search ? `?${search}` : ""), "page"));
     const entry = view.querySelector("article.entry");
     if (entry) {
