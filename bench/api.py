@@ -8,10 +8,7 @@ feed and a warning case it prints requests/s and p95 for /graphql/ and for the p
 """
 
 import argparse
-import os
-import secrets
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -45,24 +42,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     args = parser.parse_args()
 
-    workdir = tempfile.TemporaryDirectory(prefix="bench-api-")
-    root = Path(workdir.name)
-    (root / "bench_settings.py").write_text(SETTINGS_MODULE.format(static_root=str(root / "static")))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{root}/bench.sqlite3"),
-        "MEDIA_ROOT": str(root / "media"),
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join([str(root), str(pages.ROOT)]),
-    }
-    os.environ.update(env)
-    sys.path[:0] = [str(root), str(pages.ROOT)]
-    failed = False
-    try:
-        urls = pages.prepare()
+    with pages.serving_demo("bench-api-", SETTINGS_MODULE) as (port, _urls):
         from cms.models import WarningCasePage
 
         case_id = WarningCasePage.objects.live().order_by("-date", "-pk").values_list("pk", flat=True).first()
@@ -70,14 +50,7 @@ def main():
             "home feed": (graphql_url(HOME), "/plain/home/"),
             "article": (graphql_url(ARTICLE, {"id": case_id}), f"/plain/page/{case_id}/"),
         }
-        del urls
-        server = pages.start_server(root, env)
-        try:
-            failed = compare(server.port, pairs, args.concurrency, args.seconds)
-        finally:
-            server.stop()
-    finally:
-        workdir.cleanup()
+        failed = compare(port, pairs, args.concurrency, args.seconds)
     if failed:
         sys.exit(1)
 

@@ -50,11 +50,11 @@ def main():
 
 
 @contextlib.contextmanager
-def serving_demo(prefix="bench-pages-"):
+def serving_demo(prefix="bench-pages-", settings_module=SETTINGS_MODULE):
     """The demo site on a throw-away database, served by gunicorn with the production settings: (port, urls)."""
     workdir = tempfile.TemporaryDirectory(prefix=prefix)
     root = Path(workdir.name)
-    (root / "bench_settings.py").write_text(SETTINGS_MODULE.format(static_root=str(root / "static")))
+    (root / "bench_settings.py").write_text(settings_module.format(static_root=str(root / "static")))
     env = {
         "DJANGO_SETTINGS_MODULE": "bench_settings",
         "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{root}/bench.sqlite3"),
