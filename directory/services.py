@@ -13,7 +13,8 @@ def user_for_cadre(cadre):
     The new account has no usable password (the phone code is how it logs in) and is named after the cadre's
     id, not the phone number, so that the number never shows where a username does (the forum shows first_name).
     """
-    cadre = Cadre.objects.select_for_update().select_related("user").get(pk=cadre.pk)
+    # Lock the cadre row only: PostgreSQL refuses FOR UPDATE across the nullable side of the user join.
+    cadre = Cadre.objects.select_for_update(of=("self",)).select_related("user").get(pk=cadre.pk)
     if cadre.user is not None:
         return cadre.user
     User = get_user_model()

@@ -19,3 +19,17 @@ def home_page(db):
     from cms.services import ensure_home_page
 
     return ensure_home_page()
+
+
+@pytest.fixture
+def cache_keys():
+    """Every key in the configured cache: local memory in the default run, Redis in CI's second run."""
+    from django.core.cache import cache
+
+    def keys():
+        store = cache._cache
+        if hasattr(store, "get_client"):
+            return [key.decode() for key in store.get_client(None).keys("*")]
+        return [str(key) for key in store]
+
+    return keys
