@@ -9,14 +9,11 @@ running it again changes nothing and a changed interval reaches existing databas
 """
 
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.db import transaction
-from django.utils.module_loading import module_has_submodule
 from django_q.models import Schedule
 
-OUR_APPS = ("config", "directory", "cms", "forum", "sms", "quizzes", "approvals", "supervision", "complaints")
+from config.discovery import our_submodules
 
 
 @dataclass(frozen=True)
@@ -40,11 +37,7 @@ class Cron:
 
 
 def declared_schedules():
-    declared = []
-    for config in apps.get_app_configs():
-        if config.name in OUR_APPS and module_has_submodule(config.module, "tasks"):
-            declared.extend(getattr(import_module(f"{config.name}.tasks"), "SCHEDULES", ()))
-    return declared
+    return [spec for module in our_submodules("tasks") for spec in getattr(module, "SCHEDULES", ())]
 
 
 @transaction.atomic

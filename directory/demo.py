@@ -21,18 +21,14 @@ page exist first) and runs the registered steps in that order, inside one transa
 import random
 import secrets
 from dataclasses import dataclass, field
-from importlib import import_module
-from pathlib import Path
 
-from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
 
 from cms.services import ensure_home_page
+from config.discovery import our_submodules
 from directory.models import Cadre, CadreGroup, Department, DepartmentKind, Rank
 from directory.roles import ROLES_BY_CODE, sync_roles
 
@@ -173,11 +169,7 @@ def load_demo(stdout=None, reset_passwords=False):
 
 def _discover_steps():
     """Import the demo module of each of our own apps (not third-party ones), which registers its steps."""
-    base_dir = Path(settings.BASE_DIR).resolve()
-    for app_config in apps.get_app_configs():
-        ours = Path(app_config.path).resolve().parent == base_dir
-        if ours and module_has_submodule(app_config.module, "demo"):
-            import_module(f"{app_config.name}.demo")
+    our_submodules("demo")
 
 
 # --- the directory's own step -------------------------------------------------------------------------------------
