@@ -3,12 +3,12 @@
 import time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from graphene.validation import DisableIntrospection, depth_limit_validator
 from graphql import GraphQLError
 from graphql.validation import ValidationRule, specified_rules
+
+from config.ratelimit import hashed_ip, increment, window_bucket
 
 RATE_WINDOW = 60  # seconds
 
@@ -57,24 +57,18 @@ def client_ip(request):
 
 
 def _bucket_key(kind, ident, name):
-    bucket = int(time.time()) // RATE_WINDOW
+    bucket, _ends = window_bucket(time.time(), RATE_WINDOW)
     return f"api:rate:{name}:{kind}:{ident}:{bucket}"
 
 
 def _hit(key, allowed):
     """Count one request in a fixed window; False once the window is full."""
-    cache.add(key, 0, timeout=RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW)
-        count = 1
-    return count <= allowed
+    return increment(key, RATE_WINDOW) <= allowed
 
 
 def allow_mutation(request, name):
     """Per-user and per-address limits on mutations. The address appears only as an HMAC inside a cache key."""
-    digest = salted_hmac("api.rate.ip", client_ip(request) or "-", algorithm="sha256").hexdigest()[:32]
+    digest = hashed_ip("api.rate.ip", client_ip(request))
     if not _hit(_bucket_key("ip", digest, name), settings.GRAPHQL_MUTATIONS_PER_MINUTE_IP):
         return False
     user = request.user

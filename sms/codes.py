@@ -24,6 +24,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.ratelimit import hashed_ip, increment, window_bucket
 from directory.models import MOBILE_TYPES, Cadre
 from sms.gateways.base import GatewayError
 from sms.models import MessageKind, OneTimeCode
@@ -110,8 +111,7 @@ def _check_number_limits(phone, now):
 
 
 def _ip_key(client_ip, window):
-    digest = salted_hmac("sms.codes.ip", client_ip or "-", algorithm="sha256").hexdigest()[:32]
-    return f"sms:code-ip:{int(window.total_seconds())}:{digest}"
+    return f"sms:code-ip:{int(window.total_seconds())}:{hashed_ip('sms.codes.ip', client_ip)}"
 
 
 def _check_ip_limits(client_ip, now):
@@ -119,18 +119,14 @@ def _check_ip_limits(client_ip, now):
     keys = []
     for window, allowed in IP_LIMITS:
         seconds = int(window.total_seconds())
-        bucket = int(now.timestamp()) // seconds
+        bucket, ends = window_bucket(now.timestamp(), seconds)
         key = f"{_ip_key(client_ip, window)}:{bucket}"
         if (cache.get(key) or 0) >= allowed:
-            wait = (bucket + 1) * seconds - now.timestamp()
+            wait = ends - now.timestamp()
             raise CodeError(_wait_message(wait), "rate_limited", retry_after=int(wait) + 1)
         keys.append((key, seconds))
     for key, seconds in keys:
-        cache.add(key, 0, timeout=seconds)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=seconds)
+        increment(key, seconds)
 
 
 def request_code(phone, client_ip):
