@@ -1,0 +1,104 @@
+"""Domain events: how the platforms tell electronic supervision (电子监察) what happened, as it happens.
+
+A platform that runs a supervised process (approvals, complaints) stores each transition in its own event table
+(the history its users see) and, inside the same database transaction, publishes it here::
+
+    from config import events
+
+    events.publish(events.DomainEvent(source="approvals", id=row.pk, kind="application.accepted", ...))
+
+Receivers (supervision's audit trail, clocks and rules) run synchronously in that transaction: if one fails, the
+transition rolls back with it, so no transition exists without its audit record. The source knows nothing about
+its receivers, and a receiver must accept an event it has seen before (same ``source`` and ``id``) or one that
+arrives after a later event of the same subject, without counting it twice.
+
+Clocks. An event may carry clock instructions (``Clock``): start a clock when a step or stage begins, pause it
+while the applicant supplies materials, resume it with its new due time, stop it when the step ends. The source
+computes due times (in working days, through ``config.workdays``); supervision decides when to warn and card.
+
+Facts. ``payload`` is a JSON object. Supervision's rules read these keys where a source provides them; a source
+leaves out what does not apply:
+
+    item             the supervised kind of case, "approvals.item:12" (thresholds and peer comparisons use it)
+    item_name        its name, for people
+    reference        the case number people see (tracking number, complaint reference)
+    actor_department_id  the department the actor belongs to
+    materials_missing    list of required material names not provided when the case was accepted
+    supplement_count     how many supplement requests the case has had, this one included
+    justification       the written reason given for an action that needs one
+    legal_basis          the legal basis cited by a decision
+    fee_charged, fee_published  in yuan, as strings ("0.00")
+    decision             "approved" | "refused" | "substantiated" | "partly_substantiated" | "unsubstantiated"
+    rating, comment      the applicant's satisfaction rating (1-5)
+    promised_working_days  the promised time limit of the step or case
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.dispatch import Signal
+
+# Sent with ``event=DomainEvent``; sender is the source's app label.
+domain_event = Signal()
+
+
+class ClockAction:
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    STOP = "stop"
+    ALL = (START, PAUSE, RESUME, STOP)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """An instruction for one supervised clock, identified by ``key`` across events."""
+
+    key: str  # what is timed: "approvals.step:42", "approvals.application:7", "complaints.stage:9"
+    action: str  # a ClockAction
+    due_at: datetime.datetime | None = None  # start and resume: when it becomes overdue
+    label: str = ""  # what people see: "实质审查 · 建设工程规划许可 · QF20261126001"
+    department_id: int | None = None  # the department that answers for it
+    handler_id: int | None = None  # the user handling it, when one is assigned
+    policy: str = ""  # whose thresholds apply, usually the payload's "item"
+
+    def __post_init__(self):
+        if self.action not in ClockAction.ALL:
+            raise ValueError(f"unknown clock action {self.action!r}")
+        if self.action in (ClockAction.START, ClockAction.RESUME) and self.due_at is None:
+            raise ValueError(f"a clock {self.action} needs due_at")
+        if self.due_at is not None and self.due_at.tzinfo is None:
+            raise ValueError("due_at must be timezone-aware")
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    source: str  # the app label of the platform: "approvals", "complaints"
+    id: int  # the source's own id for the event, unique within the source
+    kind: str  # "application.accepted", "step.approved", "complaint.concluded" ...
+    occurred_at: datetime.datetime  # aware, to the second
+    subject: str  # the case the event belongs to: "approvals.application:7"
+    actor_id: int | None = None  # the user who acted; None for the applicant, a citizen or the system
+    actor_name: str = ""  # as recorded at the time (a user may be renamed later)
+    department_id: int | None = None  # the department handling the subject at this event
+    from_state: str = ""
+    to_state: str = ""
+    payload: dict = field(default_factory=dict)
+    clocks: tuple[Clock, ...] = ()
+
+    def __post_init__(self):
+        if self.occurred_at.tzinfo is None:
+            raise ValueError("occurred_at must be timezone-aware")
+        if not isinstance(self.payload, dict):
+            raise ValueError("payload must be a dict")
+
+    @property
+    def key(self):
+        """Identifies the event across deliveries: a receiver that has seen this key ignores the event."""
+        return f"{self.source}:{self.id}"
+
+
+def publish(event: DomainEvent):
+    """Hand an event to every receiver, now, inside the caller's transaction; a receiver's error propagates."""
+    # send(), not send_robust(): a receiver's failure must roll the transition back, not vanish.
+    domain_event.send(sender=event.source, event=event)
