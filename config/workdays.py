@@ -4,16 +4,24 @@ Fed by the `holidays` package's China calendar, which knows the State Council's 
 their bridging rest days, and the weekend days worked in exchange (调休). Approval deadlines, supervision clocks and
 holiday SMS reminders all count through here, so a correction to the calendar reaches every one of them.
 
-For a year whose schedule the package has not published yet it falls back to the fixed rules (no 调休); the
-package is upgraded each December when the next year's schedule is announced.
+A year whose schedule the package does not know yet (the State Council announces the next year's in November; the
+package is upgraded each December) has no trustworthy working days: counting into it raises ``UnknownCalendarYear``
+and logs an error on the "config.workdays" logger (once per year and process) so operators upgrade the package,
+rather than give a deadline that may be wrong. ``public_holidays`` of such a year is empty (with the same alert):
+no holiday reminder is planned on a guessed date.
 """
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
+from django.utils.translation import gettext as _
+from holidays.countries.china import ChinaStaticHolidays
+
+logger = logging.getLogger(__name__)
 
 # The seven statutory holidays, in the names the package uses (language zh_CN).
 PUBLIC_HOLIDAYS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
@@ -27,14 +35,79 @@ def _calendar():
     return holidays.China(language="zh_CN")
 
 
+class UnknownCalendarYear(Exception):
+    """Working days were asked of a year whose State Council schedule the calendar does not have."""
+
+    def __init__(self, year):
+        self.year = year
+        super().__init__(
+            _(
+                "The working-day calendar for %(year)d has not been published in this system yet, so no deadline "
+                "can be computed for it. Please ask the administrator to update the holiday calendar."
+            )
+            % {"year": year}
+        )
+
+
+_alerted_years = set()
+
+
+def known_years() -> frozenset[int]:
+    """The years whose official holiday schedule (with its 调休 make-up days) the package carries."""
+    return frozenset(ChinaStaticHolidays.special_public_holidays)
+
+
+def is_known_year(year: int) -> bool:
+    return year in known_years()
+
+
+def check_year(year: int):
+    """Raise UnknownCalendarYear (and alert, once per year) unless the calendar knows this year."""
+    if is_known_year(year):
+        return
+    _alert(year)
+    raise UnknownCalendarYear(year)
+
+
+def _alert(year):
+    if year not in _alerted_years:
+        _alerted_years.add(year)
+        logger.error("Working-day calendar has no State Council schedule for %s: upgrade the `holidays` package.", year)
+
+
 def is_working_day(day: datetime.date) -> bool:
-    """Monday to Friday unless a holiday or rest day, plus the weekend days worked in exchange (调休)."""
-    return _calendar().is_working_day(_as_date(day))
+    """Monday to Friday unless a holiday or rest day, plus the weekend days worked in exchange (调休).
+
+    Raises UnknownCalendarYear for a year the calendar does not know.
+    """
+    day = _as_date(day)
+    check_year(day.year)
+    return _calendar().is_working_day(day)
 
 
 def add_working_days(day: datetime.date, n: int) -> datetime.date:
-    """The n-th working day after `day` (before it when n is negative); n=0 gives `day` or the next working day."""
-    return _calendar().get_nth_working_day(_as_date(day), n)
+    """The n-th working day after `day` (before it when n is negative); n=0 gives `day` or the next working day.
+
+    Raises UnknownCalendarYear when the count starts in or runs into a year the calendar does not know.
+    """
+    day = _as_date(day)
+    check_year(day.year)
+    result = _calendar().get_nth_working_day(day, n)
+    for year in range(min(day.year, result.year), max(day.year, result.year) + 1):
+        check_year(year)
+    return result
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many working days lie after `start` up to and including `end` (0 when end <= start)."""
+    start, end = _as_date(start), _as_date(end)
+    count = 0
+    day = start + datetime.timedelta(days=1)
+    while day <= end:
+        if is_working_day(day):
+            count += 1
+        day += datetime.timedelta(days=1)
+    return count
 
 
 @dataclass(frozen=True)
@@ -51,6 +124,9 @@ def public_holidays(year: int) -> list[PublicHoliday]:
     the State Council announces it: 2026's Spring Festival runs from Sunday 15 February to 23 February. A period
     belongs to the year of its holiday, so 元旦 may start on 31 December of the year before.
     """
+    if not is_known_year(year):
+        _alert(year)
+        return []
     calendar = _calendar()
     named = {}
     for day in _dates_of(calendar, year):
@@ -62,9 +138,9 @@ def public_holidays(year: int) -> list[PublicHoliday]:
         if day in seen:
             continue
         first = last = day
-        while not is_working_day(first - datetime.timedelta(days=1)):
+        while not calendar.is_working_day(first - datetime.timedelta(days=1)):
             first -= datetime.timedelta(days=1)
-        while not is_working_day(last + datetime.timedelta(days=1)):
+        while not calendar.is_working_day(last + datetime.timedelta(days=1)):
             last += datetime.timedelta(days=1)
         names = []
         current = first

@@ -66,3 +66,37 @@ def test_public_holidays_2026():
 
 def test_a_new_year_period_may_start_in_the_year_before():
     assert public_holidays(2023)[0].first_day == D(2022, 12, 31)
+
+
+def test_counting_into_an_unknown_year_raises_and_alerts_once(caplog):
+    from config import workdays
+
+    workdays._alerted_years.discard(2099)
+    with caplog.at_level("ERROR", logger="config.workdays"):
+        with pytest.raises(workdays.UnknownCalendarYear) as raised:
+            add_working_days(D(2099, 3, 2), 3)
+        with pytest.raises(workdays.UnknownCalendarYear):
+            is_working_day(D(2099, 3, 3))
+    assert raised.value.year == 2099
+    assert "2099" in str(raised.value)
+    assert [r.levelname for r in caplog.records if "2099" in r.getMessage()] == ["ERROR"]
+
+
+def test_counting_from_a_known_year_into_an_unknown_one_raises():
+    from config import workdays
+
+    last_known = max(workdays.known_years())
+    with pytest.raises(workdays.UnknownCalendarYear):
+        add_working_days(D(last_known, 12, 28), 10)
+    assert add_working_days(D(last_known, 12, 1), 3).year == last_known
+
+
+def test_working_days_between_skips_the_national_day_week():
+    from config.workdays import working_days_between
+
+    # 30 Sep 2026 to 10 Oct: 8, 9 October and the make-up Saturday 10 October.
+    assert working_days_between(D(2026, 9, 30), D(2026, 10, 10)) == 3
+
+
+def test_an_unknown_year_has_no_guessed_holidays():
+    assert public_holidays(2099) == []
