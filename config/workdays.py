@@ -7,8 +7,8 @@ holiday SMS reminders all count through here, so a correction to the calendar re
 A year whose schedule the package does not know yet (the State Council announces the next year's in November; the
 package is upgraded each December) has no trustworthy working days: counting into it raises ``UnknownCalendarYear``
 and logs an error on the "config.workdays" logger (once per year and process) so operators upgrade the package,
-rather than give a deadline that may be wrong. ``public_holidays`` of such a year is empty (with the same alert):
-no holiday reminder is planned on a guessed date.
+rather than give a deadline that may be wrong. ``public_holidays`` alone still answers for such a year, from the
+statutory dates (no 调休, so provisional), because holiday reminders are planned ahead; it logs the same alert.
 """
 
 import datetime
@@ -91,9 +91,10 @@ def add_working_days(day: datetime.date, n: int) -> datetime.date:
     Raises UnknownCalendarYear when the count starts in or runs into a year the calendar does not know.
     """
     day = _as_date(day)
-    check_year(day.year)
     result = _calendar().get_nth_working_day(day, n)
-    for year in range(min(day.year, result.year), max(day.year, result.year) + 1):
+    # The days the count looked at: `day` itself only when n=0.
+    first = day if n == 0 else day + datetime.timedelta(days=1 if n > 0 else -1)
+    for year in range(min(first.year, result.year), max(first.year, result.year) + 1):
         check_year(year)
     return result
 
@@ -126,7 +127,6 @@ def public_holidays(year: int) -> list[PublicHoliday]:
     """
     if not is_known_year(year):
         _alert(year)
-        return []
     calendar = _calendar()
     named = {}
     for day in _dates_of(calendar, year):

@@ -98,5 +98,5 @@ def test_working_days_between_skips_the_national_day_week():
     assert working_days_between(D(2026, 9, 30), D(2026, 10, 10)) == 3
 
 
-def test_an_unknown_year_has_no_guessed_holidays():
-    assert public_holidays(2099) == []
+def test_counting_back_from_new_year_of_an_unknown_year_stays_in_the_known_one():
+    assert add_working_days(D(2027, 1, 1), -1) == D(2026, 12, 31)
