@@ -41,12 +41,27 @@ ROLES = (
         ),
     ),
     Role("moderator", "版主", (ACCESS_ADMIN, "forum.moderate_forum")),
-    Role("window_staff", "窗口工作人员", (ACCESS_ADMIN, "directory.view_department")),
-    Role("department_handler", "部门承办人", (ACCESS_ADMIN, "directory.view_department")),
+    Role(
+        "window_staff",
+        "窗口工作人员",
+        (ACCESS_ADMIN, "directory.view_department", "approvals.view_application", "approvals.view_approvalitem"),
+    ),
+    Role(
+        "department_handler",
+        "部门承办人",
+        (ACCESS_ADMIN, "directory.view_department", "approvals.view_application", "approvals.view_approvalitem"),
+    ),
     Role(
         "supervisor",
         "监察员",
-        (ACCESS_ADMIN, "directory.view_department", "directory.view_cadre", "directory.view_cadregroup"),
+        (
+            ACCESS_ADMIN,
+            "directory.view_department",
+            "directory.view_cadre",
+            "directory.view_cadregroup",
+            "approvals.view_application",
+            "approvals.view_approvalitem",
+        ),
     ),
     Role("investigator", "调查员", (ACCESS_ADMIN,)),
     Role(

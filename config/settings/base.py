@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "forum",
     "sms",
     "frontend",
+    "approvals",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
@@ -262,3 +263,9 @@ LOGGING = {
 # e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.cn:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="清风 <noreply@qingfeng.invalid>")
+
+# Online approval (approvals/)
+APPROVALS_MAX_UPLOAD_BYTES = env.int("APPROVALS_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+APPROVALS_ACCEPTANCE_DAYS = 2  # working days the window has to accept, refuse or ask for supplements
+APPROVALS_TRACKING_WINDOW = 900  # seconds: failed tracking lookups are counted per window ...
+APPROVALS_TRACKING_FAILURES = 10  # ... and refused past this many, per client address and per tracking number
