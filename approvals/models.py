@@ -339,3 +339,6 @@ class SupplementNotice(models.Model):
     class Meta:
         ordering = ["application", "number"]
         constraints = [models.UniqueConstraint(fields=["application", "number"], name="approvals_supplement_number")]
+
+    def __str__(self):
+        return f"{self.application_id} #{self.number}"
