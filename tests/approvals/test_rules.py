@@ -31,7 +31,9 @@ def test_two_handlers_deciding_the_same_step_one_wins(submit, staff):
     with pytest.raises(ValidationError) as raised:
         services.decide_step(step, by=staff.sjj2, approve=False, opinion="不同意", legal_basis="法")
     assert raised.value.code == "conflict"
-    assert ApplicationEvent.objects.filter(step=step, kind__startswith="step.").exclude(kind="step.started").count() == 1
+    assert (
+        ApplicationEvent.objects.filter(step=step, kind__startswith="step.").exclude(kind="step.started").count() == 1
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -107,8 +109,12 @@ def test_missing_materials_are_named(submit, item):
 @pytest.mark.parametrize(
     ("upload", "code"),
     [
-        (lambda: __import__("tests.approvals.conftest", fromlist=["x"]).SimpleUploadedFile("a.pdf", b"MZ\x90\x00evil"),
-         "not an accepted"),
+        (
+            lambda: __import__("tests.approvals.conftest", fromlist=["x"]).SimpleUploadedFile(
+                "a.pdf", b"MZ\x90\x00evil"
+            ),
+            "not an accepted",
+        ),
         (lambda: png("营业执照.pdf"), "not an accepted"),  # a PNG named .pdf
         (lambda: pdf("营业执照.exe"), "not an accepted"),
         (lambda: pdf(size=11 * 1024 * 1024), "too large"),

@@ -1,0 +1,119 @@
+"""What an applicant sees of their case: status, current step, handling department, officer's staff number, due
+dates and the history. Shared by the tracking page, GraphQL and the app, so all three show the same."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from approvals.models import Application, ApplicationEvent, StepState
+
+EVENT_LABELS = {
+    "application.submitted": "Application submitted",
+    "application.accepted": "Accepted",
+    "application.not_accepted": "Not accepted",
+    "application.supplement_requested": "Supplementary materials requested",
+    "application.supplemented": "Supplementary materials received",
+    "step.started": "Step started",
+    "step.approved": "Step approved",
+    "step.refused": "Step refused",
+    "application.approved": "Approved",
+    "application.refused": "Refused",
+    "application.completed": "Completed",
+    "application.rated": "Service rated",
+    "application.withdrawn": "Withdrawn",
+}
+
+
+def staff_number(user):
+    """The officer's staff number (工号) shown to applicants: never their name or phone."""
+    cadre = getattr(user, "cadre", None) if user is not None else None
+    return f"{cadre.department.code}-{cadre.pk:05d}" if cadre is not None else ""
+
+
+@dataclass
+class CurrentStep:
+    name: str
+    department: str
+    officer: str
+    due_at: object
+    paused: bool
+
+
+@dataclass
+class HistoryEntry:
+    occurred_at: object
+    label: str
+    step: str
+    department: str
+    officer: str
+    note: str
+
+
+@dataclass
+class Tracking:
+    application: Application
+    status: str
+    state: str
+    item_name: str
+    tracking_number: str
+    submitted_at: object
+    due_at: object
+    paused: bool
+    current_steps: list = field(default_factory=list)
+    history: list = field(default_factory=list)
+    supplement_materials: list = field(default_factory=list)
+    decision_reason: str = ""
+    can_rate: bool = False
+    can_withdraw: bool = False
+    can_supplement: bool = False
+
+
+def tracking_for(pk):
+    """Everything the applicant may see, in a fixed number of queries."""
+    app = Application.objects.select_related("item", "item__department", "service_centre").get(pk=pk)
+    steps = list(app.steps.filter(state=StepState.ACTIVE).select_related("department", "assignee__cadre__department"))
+    events = list(
+        ApplicationEvent.objects.filter(application=app)
+        .select_related("step", "department", "actor__cadre__department")
+        .order_by("occurred_at", "pk")
+    )
+    notice = app.supplement_notices.order_by("-number").first() if app.state == "supplementing" else None
+    history = []
+    for event in events:
+        note = ""
+        if event.kind in ("application.not_accepted",):
+            note = event.payload.get("reason", "")
+        elif event.kind == "application.supplement_requested":
+            note = "、".join(event.payload.get("materials", []))
+        elif event.kind in ("step.refused", "application.refused"):
+            note = event.step.opinion if event.step else app.decision_reason
+        history.append(
+            HistoryEntry(
+                occurred_at=event.occurred_at,
+                label=_(EVENT_LABELS.get(event.kind, event.kind)),
+                step=event.step.name if event.step else "",
+                department=event.department.name if event.department else "",
+                officer=staff_number(event.actor),
+                note=note,
+            )
+        )
+    return Tracking(
+        application=app,
+        status=app.get_state_display(),
+        state=app.state,
+        item_name=app.item.name,
+        tracking_number=app.tracking_number,
+        submitted_at=app.submitted_at,
+        due_at=app.due_at,
+        paused=app.is_paused,
+        current_steps=[
+            CurrentStep(s.name, s.department.name, staff_number(s.assignee), s.due_at, s.paused_at is not None)
+            for s in steps
+        ],
+        history=history,
+        supplement_materials=notice.materials if notice else [],
+        decision_reason=app.decision_reason if app.state in ("not_accepted", "refused", "completed") else "",
+        can_rate=app.state == "completed" and app.rating is None,
+        can_withdraw=app.state in ("submitted", "supplementing", "in_review"),
+        can_supplement=app.state == "supplementing",
+    )

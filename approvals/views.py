@@ -1,0 +1,220 @@
+"""Public pages: the catalogue, applying online, and tracking by number and code. Logic lives in services."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from approvals import permissions, services
+from approvals.export import catalogue as export_catalogue
+from approvals.flowchart import flowchart_svg
+from approvals.forms import ApplyForm, CatalogueFilterForm, RateForm, SupplementForm, TrackForm, WithdrawForm
+from approvals.models import Application, ApprovalItem, SubmittedMaterial
+from approvals.tracking import tracking_for
+
+SESSION_KEY = "approvals_tracking"
+ITEMS_PER_PAGE = 20
+
+
+def _published():
+    return ApprovalItem.objects.filter(is_published=True).select_related("department")
+
+
+def catalogue(request):
+    form = CatalogueFilterForm(request.GET or None)
+    items = _published().order_by("department__path", "code")
+    if form.is_valid():
+        if q := form.cleaned_data["q"].strip():
+            items = items.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(summary__icontains=q))
+        if department := form.cleaned_data["department"]:
+            items = items.filter(department=department)
+        if theme := form.cleaned_data["theme"]:
+            items = items.filter(theme=theme)
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "approvals/catalogue.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def catalogue_json(request):
+    response = JsonResponse(export_catalogue(request), json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _item(code):
+    return get_object_or_404(
+        _published().prefetch_related("materials", "steps__departments", "township_centres"), code=code
+    )
+
+
+def item_detail(request, code):
+    item = _item(code)
+    return render(
+        request,
+        "approvals/item.html",
+        {
+            "item": item,
+            "flowchart": mark_safe(flowchart_svg(item)),  # built with escape() from our own data
+            "centres": services.service_centres_for(item),
+        },
+    )
+
+
+def item_flowchart(request, code):
+    return HttpResponse(flowchart_svg(_item(code)), content_type="image/svg+xml; charset=utf-8")
+
+
+def _grant(request, pk):
+    granted = [p for p in request.session.get(SESSION_KEY, []) if p != pk][-9:]
+    request.session[SESSION_KEY] = [*granted, pk]
+
+
+def _granted(request, pk):
+    return pk in request.session.get(SESSION_KEY, [])
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply(request, code):
+    item = _item(code)
+    centres = services.service_centres_for(item)
+    form = ApplyForm(request.POST or None, request.FILES or None, item=item, centres=centres)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            submission = services.submit_application(
+                item,
+                service_centre=data["service_centre"],
+                applicant_kind=data["applicant_kind"],
+                applicant_name=data["applicant_name"],
+                applicant_phone=data["applicant_phone"],
+                organisation_code=data["organisation_code"],
+                description=data["description"],
+                files=form.files_given(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            _grant(request, submission.application.pk)
+            return render(
+                request,
+                "approvals/submitted.html",
+                {"application": submission.application, "code": submission.code},
+            )
+    return render(request, "approvals/apply.html", {"item": item, "form": form})
+
+
+def _add_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    form = TrackForm(request.POST or None, initial={"tracking_number": request.GET.get("number", "")})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            pk = services.find_for_tracking(
+                form.cleaned_data["tracking_number"], form.cleaned_data["code"], request.META.get("REMOTE_ADDR", "")
+            )
+        except services.RateLimited:
+            form.add_error(None, _("Too many failed attempts. Please try again later."))
+            status = 429
+        else:
+            if pk is not None:
+                _grant(request, pk)
+                number = Application.objects.values_list("tracking_number", flat=True).get(pk=pk)
+                return redirect("approvals:track_detail", number=number)
+            # The same words whether the number does not exist or the code is wrong.
+            form.add_error(None, _("No application matches this tracking number and query code."))
+    return render(request, "approvals/track.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track_detail(request, number):
+    pk = Application.objects.filter(tracking_number=number).values_list("pk", flat=True).first()
+    if pk is None or not _granted(request, pk):
+        return redirect(f"{reverse('approvals:track')}?number={number}")
+    view = tracking_for(pk)
+    app = view.application
+    supplement = SupplementForm(names=view.supplement_materials)
+    rate, withdraw = RateForm(), WithdrawForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "supplement" and view.can_supplement:
+                supplement = SupplementForm(request.POST, request.FILES, names=view.supplement_materials)
+                if supplement.is_valid():
+                    services.supplement_application(app, files=supplement.files_given())
+                    messages.success(request, _("Thank you: your materials were received and the review continues."))
+                    return redirect(request.path)
+            elif action == "rate" and view.can_rate:
+                rate = RateForm(request.POST)
+                if rate.is_valid():
+                    services.rate_application(app, **rate.cleaned_data)
+                    messages.success(request, _("Thank you for your rating."))
+                    return redirect(request.path)
+            elif action == "withdraw" and view.can_withdraw:
+                withdraw = WithdrawForm(request.POST)
+                if withdraw.is_valid():
+                    services.withdraw_application(app, reason=withdraw.cleaned_data["reason"])
+                    messages.success(request, _("Your application was withdrawn."))
+                    return redirect(request.path)
+            else:
+                messages.error(request, _("This cannot be done at this stage."))
+                return redirect(request.path)
+        except ValidationError as exc:
+            target = {"supplement": supplement, "rate": rate, "withdraw": withdraw}.get(action)
+            _add_errors(target, exc)
+    files = list(app.submitted_materials.select_related("material"))
+    return render(
+        request,
+        "approvals/track_detail.html",
+        {"view": view, "files": files, "supplement": supplement, "rate": rate, "withdraw": withdraw},
+    )
+
+
+def _may_read(request, application):
+    if _granted(request, application.pk):
+        return True
+    return request.user.is_authenticated and permissions.can_view_application(request.user, application)
+
+
+def _serve(fieldfile, download_name):
+    response = FileResponse(fieldfile.open("rb"), as_attachment=True, filename=download_name)
+    response["Content-Type"] = mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+def material_file(request, pk):
+    row = SubmittedMaterial.objects.select_related("application__item").filter(pk=pk).first()
+    if row is None or not _may_read(request, row.application):
+        raise Http404
+    return _serve(row.file, row.original_name)
+
+
+@never_cache
+def result_file(request, number):
+    app = Application.objects.select_related("item").filter(tracking_number=number).first()
+    if app is None or not app.result_document or not _may_read(request, app):
+        raise Http404
+    return _serve(app.result_document, app.result_document_name or "result.pdf")
