@@ -754,7 +754,7 @@ def _play(item, centre, scenario, start, index, rng):
         if scenario == "joint" and any(s.is_parallel for s in open_steps):
             return
     app.refresh_from_db()
-    if scenario == "approved" or app.state not in ("approved", "refused"):
+    if scenario in ("approved", "refused") or app.state not in ("approved", "refused"):
         return
     with _at(answered + hour):
         services.complete_application(app, by=window, document=_file("行政许可决定书.pdf"))
