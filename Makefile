@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-lighthouse screenshots check-deploy clean
+.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-approvals bench-lighthouse screenshots check-deploy clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -52,6 +52,9 @@ bench-api: $(VENV)/.installed
 	$(PY) bench/api.py
 
 # Lighthouse mobile scores (performance, accessibility) through Debian's Chromium; needs npm on first use.
+bench-approvals: $(VENV)/.installed
+	$(PY) bench/approvals.py
+
 bench-lighthouse: $(VENV)/.installed
 	bash bench/lighthouse.sh
 
