@@ -51,10 +51,11 @@ bench-pages: $(VENV)/.installed
 bench-api: $(VENV)/.installed
 	$(PY) bench/api.py
 
-# Lighthouse mobile scores (performance, accessibility) through Debian's Chromium; needs npm on first use.
+# Online approval with 200,000 applications: p95 of a tracking lookup and of a department's work queue.
 bench-approvals: $(VENV)/.installed
 	$(PY) bench/approvals.py
 
+# Lighthouse mobile scores (performance, accessibility) through Debian's Chromium; needs npm on first use.
 bench-lighthouse: $(VENV)/.installed
 	bash bench/lighthouse.sh
 

@@ -181,12 +181,6 @@ class ApprovalsQuery(graphene.ObjectType):
         page_size=graphene.Int(),
     )
     approval_item = graphene.Field(ApprovalItemType, code=graphene.String(required=True))
-    track_application = graphene.Field(
-        Tracking,
-        tracking_number=graphene.String(required=True),
-        code=graphene.String(required=True),
-        description="Null when the number and code do not match (whichever is wrong); rate-limited.",
-    )
 
     @staticmethod
     def resolve_approval_items(root, info, search=None, department_id=None, theme=None, page=1, page_size=None):
@@ -205,10 +199,30 @@ class ApprovalsQuery(graphene.ObjectType):
     def resolve_approval_item(root, info, code):
         return _items().filter(code=code).first()
 
-    @staticmethod
-    def resolve_track_application(root, info, tracking_number, code):
-        pk = _track(info, tracking_number, code)
-        return tracking_for(pk) if pk is not None else None
+
+class TrackApplication(errors.MutationResult, graphene.Mutation):
+    """Look a case up by tracking number and query code. A mutation, so the code travels in a POST body (never in
+    a URL or a cache) and the attempt is counted: `not_found` whichever of the two is wrong; `rate_limited`."""
+
+    class Arguments:
+        tracking_number = graphene.String(required=True)
+        code = graphene.String(required=True)
+
+    tracking = graphene.Field(Tracking)
+
+    @classmethod
+    def mutate(cls, root, info, tracking_number, code):
+        if not security.allow_mutation(info.context, "track_application"):
+            return errors.failed(cls, security.rate_limited_error())
+        try:
+            pk = _track(info, tracking_number, code)
+        except GraphQLError as exc:
+            return errors.failed(cls, errors.error(exc.message, "rate_limited"))
+        if pk is None:
+            return errors.failed(
+                cls, errors.error(_("No application matches this tracking number and query code."), "not_found")
+            )
+        return cls(ok=True, errors=[], tracking=tracking_for(pk))
 
 
 class RateApplication(errors.MutationResult, graphene.Mutation):
@@ -236,4 +250,5 @@ class RateApplication(errors.MutationResult, graphene.Mutation):
 
 
 class ApprovalsMutation(graphene.ObjectType):
+    track_application = TrackApplication.Field()
     rate_application = RateApplication.Field()

@@ -50,19 +50,21 @@ def test_item_by_code_with_flowchart(gql, item):
     assert data["flowchartSvg"].startswith("<svg") and len(data["conditions"]) == 2
 
 
-TRACK = """query($n: String!, $c: String!) { trackApplication(trackingNumber: $n, code: $c) {
-  status state dueAt currentSteps { name department officer dueAt } history { label occurredAt department } } }"""
+TRACK = """mutation($n: String!, $c: String!) { trackApplication(trackingNumber: $n, code: $c) {
+  ok errors { code message } tracking {
+  status state dueAt currentSteps { name department officer dueAt } history { label occurredAt department } } } }"""
 
 
 def test_track_by_number_and_code(gql, submit, staff, django_assert_max_num_queries):
     submission = submit()
     app = services.accept_application(submission.application, by=staff.window)
     with django_assert_max_num_queries(16):
-        data = gql(TRACK, {"n": app.tracking_number, "c": submission.code})["data"]["trackApplication"]
+        data = gql(TRACK, {"n": app.tracking_number, "c": submission.code})["data"]["trackApplication"]["tracking"]
     assert data["state"] == "in_review" and data["currentSteps"][0]["department"] == "市市场监督管理局"
     assert len(data["history"]) == 4
-    assert gql(TRACK, {"n": app.tracking_number, "c": "WRONG123"})["data"]["trackApplication"] is None
-    assert gql(TRACK, {"n": "QF0", "c": "WRONG123"})["data"]["trackApplication"] is None
+    wrong = gql(TRACK, {"n": app.tracking_number, "c": "WRONG123"})["data"]["trackApplication"]
+    unknown = gql(TRACK, {"n": "QF0", "c": "WRONG123"})["data"]["trackApplication"]
+    assert wrong == unknown and wrong["tracking"] is None and wrong["errors"][0]["code"] == "not_found"
 
 
 def test_track_is_rate_limited(gql, submit, settings):
@@ -70,7 +72,7 @@ def test_track_is_rate_limited(gql, submit, settings):
     for _ in range(settings.APPROVALS_TRACKING_FAILURES):
         gql(TRACK, {"n": app.tracking_number, "c": "WRONG123"})
     result = gql(TRACK, {"n": app.tracking_number, "c": "WRONG123"})
-    assert result["errors"][0]["extensions"]["code"] == "rate_limited"
+    assert result["data"]["trackApplication"]["errors"][0]["code"] == "rate_limited"
 
 
 def test_rate_through_the_api(gql, submit, staff):
