@@ -9,6 +9,7 @@ route(/^\/search\/?$/, () => import("./views/search.js"));
 route(/^\/login\/?$/, () => import("./views/login.js"));
 route(/^\/me\/?$/, () => import("./views/me.js"));
 route(/^\/forum(\/.*)?$/, () => import("./views/forum.js"));
+route(/^\/approvals(\/.*)?$/, () => import("./views/approvals.js"));
 route(/^\/.+$/, () => import("./views/page.js")); // sections and content pages: Wagtail URL paths
 
 function markTab() {

@@ -1,0 +1,123 @@
+// Online approval in the app: the catalogue (search, item with its flowchart and checklist) and tracking a case by
+// number and query code. Tracking goes by POST (a mutation): the code never appears in a URL or a cache.
+import { ApiError, mutate, query } from "../api.js";
+import { lang } from "../i18n.js";
+import { esc, render } from "../ui.js";
+import { failed, loading } from "./common.js";
+
+const S = {
+  "zh-hans": {
+    catalogue: "网上审批", search: "搜索审批事项", go: "搜索", track: "办件查询", number: "受理编号", code: "查询密码",
+    lookup: "查询", status: "办理状态", due: "承诺办结", steps: "当前环节", history: "办理过程", officer: "经办人工号",
+    days: "{n} 个工作日", free: "免费", materials: "材料清单", procedure: "办理流程", required: "必交", optional: "如有",
+    promised: "承诺时限", statutory: "法定时限", fee: "收费", none: "没有找到事项。", paused: "已暂停计时（待补正）",
+    open: "在网站上打开（上传补正材料、下载文件、评价）", apply: "网上申请", reasons: "理由",
+  },
+  en: {
+    catalogue: "Online approval", search: "Search approval items", go: "Search", track: "Track an application",
+    number: "Tracking number", code: "Query code", lookup: "Look up", status: "Status", due: "Promised completion",
+    steps: "Current step", history: "History", officer: "Officer no.", days: "{n} working days", free: "Free",
+    materials: "Materials checklist", procedure: "Procedure", required: "Required", optional: "If applicable",
+    promised: "Promised limit", statutory: "Statutory limit", fee: "Fee", none: "No item found.",
+    paused: "Time limit paused (awaiting materials)", open: "Open on the website (upload materials, files, rating)",
+    apply: "Apply online", reasons: "Reasons",
+  },
+};
+const s = (key, n) => (S[lang] || S["zh-hans"])[key].replace("{n}", n);
+const when = (iso) => (iso ? new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { dateStyle: "short", timeStyle: "short" }) : "—");
+
+const ITEMS = `query Items($search: String) { approvalItems(search: $search, pageSize: 20) {
+  items { code name themeLabel promisedDays fee department { name } } pageInfo { total } } }`;
+const ITEM = `query Item($code: String!) { approvalItem(code: $code) { code name summary themeLabel promisedDays statutoryDays
+  fee feeBasis handlingMode conditions department { name } flowchartSvg materials { name form copies required } } }`;
+const TRACK = `mutation Track($n: String!, $c: String!) { trackApplication(trackingNumber: $n, code: $c) {
+  ok errors { field message code } tracking { trackingNumber itemName status paused dueAt decisionReason pageUrl
+  supplementMaterials currentSteps { name department officer dueAt paused }
+  history { occurredAt label step department officer note } } } }`;
+
+function nav() {
+  return `<nav class="row"><a class="button ghost" href="/app/approvals" data-link>${esc(s("catalogue"))}</a>
+    <a class="button ghost" href="/app/approvals/track" data-link>${esc(s("track"))}</a></nav>`;
+}
+
+async function catalogue(params) {
+  const search = params.get("q") || "";
+  const { approvalItems: list } = await query(ITEMS, { search });
+  render(`${nav()}<h1>${esc(s("catalogue"))}</h1>
+    <form class="row" action="/app/approvals" method="get" role="search">
+      <label class="visually-hidden" for="ap-q">${esc(s("search"))}</label>
+      <input id="ap-q" type="search" name="q" value="${esc(search)}" placeholder="${esc(s("search"))}">
+      <button class="button" type="submit">${esc(s("go"))}</button></form>
+    <ul class="cards">${list.items.map((i) => `<li><a class="card" href="/app/approvals/items/${esc(i.code)}" data-link>
+      <strong>${esc(i.name)}</strong><small>${esc(i.department.name)} · ${esc(i.themeLabel)} ·
+      ${esc(s("days", i.promisedDays))} · ${i.fee === "0.00" ? esc(s("free")) : "¥" + esc(i.fee)}</small></a></li>`).join("")
+      || `<li>${esc(s("none"))}</li>`}</ul>`);
+}
+
+async function item(code) {
+  const { approvalItem: i } = await query(ITEM, { code });
+  if (!i) return failed(new Error("404"));
+  // flowchartSvg is drawn by our server from escaped catalogue data.
+  render(`${nav()}<h1>${esc(i.name)}</h1><p class="muted">${esc(i.department.name)} · ${esc(i.themeLabel)} · ${esc(i.handlingMode)}</p>
+    <p>${esc(i.summary)}</p>
+    <dl><dt>${esc(s("promised"))}</dt><dd>${esc(s("days", i.promisedDays))}</dd>
+    <dt>${esc(s("statutory"))}</dt><dd>${esc(s("days", i.statutoryDays))}</dd>
+    <dt>${esc(s("fee"))}</dt><dd>${i.fee === "0.00" ? esc(s("free")) : "¥" + esc(i.fee) + " " + esc(i.feeBasis)}</dd></dl>
+    <h2>${esc(s("procedure"))}</h2><div class="card">${i.flowchartSvg}</div>
+    <h2>${esc(s("materials"))}</h2><ul>${i.materials.map((m) => `<li>${esc(m.name)} · ${esc(m.form)} ×${m.copies}
+      · ${esc(s(m.required ? "required" : "optional"))}</li>`).join("")}</ul>
+    <p><a class="button" href="/approvals/items/${esc(i.code)}/apply/">${esc(s("apply"))}</a></p>`);
+}
+
+function trackForm(message = "", number = "") {
+  return `${nav()}<h1>${esc(s("track"))}</h1>
+    <form id="ap-track" class="stack" novalidate>
+      <label for="ap-n">${esc(s("number"))}</label><input id="ap-n" name="n" maxlength="20" autocomplete="off" value="${esc(number)}" required>
+      <label for="ap-c">${esc(s("code"))}</label><input id="ap-c" name="c" type="password" maxlength="16" autocomplete="off" required>
+      <button class="button" type="submit">${esc(s("lookup"))}</button>
+      <p class="field-error" role="alert">${esc(message)}</p></form><div id="ap-result"></div>`;
+}
+
+function showTracking(v) {
+  const steps = v.currentSteps.length ? `<h2>${esc(s("steps"))}</h2><ul class="cards">${v.currentSteps.map((st) => `<li class="card">
+    <strong>${esc(st.name)}</strong><small>${esc(st.department)} · ${esc(s("officer"))} ${esc(st.officer || "—")} ·
+    ${st.paused ? esc(s("paused")) : esc(s("due")) + " " + esc(when(st.dueAt))}</small></li>`).join("")}</ul>` : "";
+  return `<section class="card"><p class="muted">${esc(v.trackingNumber)} · ${esc(v.itemName)}</p>
+    <p>${esc(s("status"))}: <strong>${esc(v.status)}</strong>${v.paused ? " · " + esc(s("paused")) : ""}</p>
+    ${v.dueAt ? `<p>${esc(s("due"))}: ${esc(when(v.dueAt))}</p>` : ""}
+    ${v.decisionReason ? `<p>${esc(s("reasons"))}: ${esc(v.decisionReason)}</p>` : ""}
+    ${v.supplementMaterials.length ? `<p>${esc(v.supplementMaterials.join("、"))}</p>` : ""}</section>
+    ${steps}<h2>${esc(s("history"))}</h2><ol class="cards">${v.history.map((e) => `<li class="card"><strong>${esc(e.label)}</strong>
+      ${e.step ? " · " + esc(e.step) : ""}<small>${esc(when(e.occurredAt))} · ${esc(e.department)}${e.officer ? " · " + esc(s("officer")) + " " + esc(e.officer) : ""}</small>
+      ${e.note ? `<small>${esc(e.note)}</small>` : ""}</li>`).join("")}</ol>
+    <p><a class="button ghost" href="${esc(v.pageUrl)}">${esc(s("open"))}</a></p>`;
+}
+
+function track(params) {
+  render(trackForm("", params.get("number") || ""));
+  const form = document.getElementById("ap-track");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const box = form.querySelector(".field-error");
+    box.textContent = "";
+    try {
+      const result = await mutate(TRACK, { n: form.n.value.trim(), c: form.c.value.trim() }, "trackApplication");
+      form.c.value = "";
+      document.getElementById("ap-result").innerHTML = showTracking(result.tracking);
+    } catch (error) {
+      box.textContent = error instanceof ApiError ? error.message : String(error.message || error);
+    }
+  });
+}
+
+export default async function view({ path, params }) {
+  loading();
+  try {
+    const itemMatch = path.match(/^\/approvals\/items\/([^/]+)\/?$/);
+    if (itemMatch) return await item(decodeURIComponent(itemMatch[1]));
+    if (/^\/approvals\/track\/?/.test(path)) return track(params);
+    return await catalogue(params);
+  } catch (error) {
+    return failed(error);
+  }
+}

@@ -1,0 +1,61 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.approvals.conftest import _media, city, item, make_staff, staff, submit  # noqa: F401
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def case(site, submit, staff):  # noqa: F811
+    from approvals import services
+
+    submission = submit()
+    app = services.accept_application(submission.application, by=staff.window)
+    services.take_step(app.steps.get(order=1), by=staff.sjj)
+    return app, submission.code
+
+
+def test_catalogue_and_item_page_on_a_phone(site, item, page, screenshot):  # noqa: F811
+    page.goto(f"{site.url}/approvals/")
+    expect(page.get_by_role("link", name=re.compile("食品经营许可"))).to_be_visible()
+    screenshot("approvals-catalogue")
+    page.get_by_role("link", name=re.compile("食品经营许可")).click()
+    expect(page.locator("svg[role=img]")).to_be_visible()
+    screenshot("approvals-item")
+
+
+def test_track_in_the_app_and_on_the_page(site, case, page, screenshot):
+    app, code = case
+    page.goto(f"{site.url}/app/approvals/track")
+    page.get_by_label("受理编号").fill(app.tracking_number)
+    page.get_by_label("查询密码").fill("WRONG999")
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator(".field-error")).not_to_be_empty()
+    page.get_by_label("查询密码").fill(code)
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_text("市市场监督管理局").first).to_be_visible()
+    screenshot("approvals-app-track")
+    page.goto(f"{site.url}/approvals/track/{app.tracking_number}/")  # the app's lookup opened this session
+    expect(page.locator("ol.ap-timeline li").first).to_be_visible()
+    screenshot("approvals-track")
+
+
+def test_handler_decides_in_the_admin(site, case, staff, page, screenshot):  # noqa: F811
+    app, _code = case
+    staff.sjj.set_password("pw-handler-1")
+    staff.sjj.save()
+    page.goto(f"{site.url}/admin/login/")
+    page.fill("input[name=username]", staff.sjj.username)
+    page.fill("input[name=password]", "pw-handler-1")
+    page.click("button[type=submit]")
+    page.goto(f"{site.url}/admin/approvals/{app.pk}/")
+    screenshot("approvals-admin-case")
+    page.check("input[name=decision][value=approve]")
+    page.fill("textarea[name=opinion]", "材料齐全，符合条件")
+    page.fill("input[name=legal_basis]", "《食品安全法》第三十五条")
+    page.get_by_role("button", name=re.compile("Record the decision|记录")).click()
+    app.refresh_from_db()
+    assert app.steps.filter(order=2).count() == 2
