@@ -38,6 +38,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from approvals import permissions
 from approvals.models import (
@@ -76,18 +77,26 @@ FINAL_STATES = {S.NOT_ACCEPTED, S.COMPLETED, S.WITHDRAWN}
 
 # What the applicant is told by SMS when their case enters a state (English msgids; sent in Chinese).
 SMS_TEXTS = {
-    "application.submitted": "Your application for %(item)s was received, tracking number %(number)s.",
-    "application.accepted": "Your application %(number)s (%(item)s) was accepted; promised completion by %(due)s.",
-    "application.not_accepted": "Your application %(number)s (%(item)s) was not accepted: %(reason)s",
-    "application.supplement_requested": (
+    "application.submitted": gettext_noop("Your application for %(item)s was received, tracking number %(number)s."),
+    "application.accepted": gettext_noop(
+        "Your application %(number)s (%(item)s) was accepted; promised completion by %(due)s."
+    ),
+    "application.not_accepted": gettext_noop("Your application %(number)s (%(item)s) was not accepted: %(reason)s"),
+    "application.supplement_requested": gettext_noop(
         "Your application %(number)s needs further materials: %(materials)s. Please supply them online or at the "
         "window; the time limit is paused until then."
     ),
-    "application.supplemented": "The materials for application %(number)s were received; the review continues.",
-    "application.approved": "Your application %(number)s (%(item)s) was approved; the result will be issued soon.",
-    "application.refused": "Your application %(number)s (%(item)s) was refused: %(reason)s",
-    "application.completed": "Your application %(number)s (%(item)s) is completed. Please rate our service.",
-    "application.withdrawn": "Your application %(number)s (%(item)s) was withdrawn.",
+    "application.supplemented": gettext_noop(
+        "The materials for application %(number)s were received; the review continues."
+    ),
+    "application.approved": gettext_noop(
+        "Your application %(number)s (%(item)s) was approved; the result will be issued soon."
+    ),
+    "application.refused": gettext_noop("Your application %(number)s (%(item)s) was refused: %(reason)s"),
+    "application.completed": gettext_noop(
+        "Your application %(number)s (%(item)s) is completed. Please rate our service."
+    ),
+    "application.withdrawn": gettext_noop("Your application %(number)s (%(item)s) was withdrawn."),
 }
 
 

@@ -4,23 +4,24 @@ dates and the history. Shared by the tracking page, GraphQL and the app, so all 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from approvals.models import Application, ApplicationEvent, StepState
 
 EVENT_LABELS = {
-    "application.submitted": "Application submitted",
-    "application.accepted": "Accepted",
-    "application.not_accepted": "Not accepted",
-    "application.supplement_requested": "Supplementary materials requested",
-    "application.supplemented": "Supplementary materials received",
-    "step.started": "Step started",
-    "step.approved": "Step approved",
-    "step.refused": "Step refused",
-    "application.approved": "Approved",
-    "application.refused": "Refused",
-    "application.completed": "Completed",
-    "application.rated": "Service rated",
-    "application.withdrawn": "Withdrawn",
+    "application.submitted": gettext_noop("Application submitted"),
+    "application.accepted": gettext_noop("Accepted"),
+    "application.not_accepted": gettext_noop("Not accepted"),
+    "application.supplement_requested": gettext_noop("Supplementary materials requested"),
+    "application.supplemented": gettext_noop("Supplementary materials received"),
+    "step.started": gettext_noop("Step started"),
+    "step.approved": gettext_noop("Step approved"),
+    "step.refused": gettext_noop("Step refused"),
+    "application.approved": gettext_noop("Approved"),
+    "application.refused": gettext_noop("Refused"),
+    "application.completed": gettext_noop("Completed"),
+    "application.rated": gettext_noop("Service rated"),
+    "application.withdrawn": gettext_noop("Withdrawn"),
 }
 
 
