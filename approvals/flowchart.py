@@ -46,6 +46,7 @@ def flowchart_svg(item, steps=None):
             y += BOX_H
             continue
         # A parallel joint review: a frame with the stage's name, one box per department side by side.
+        parallel = _("Parallel review")
         per_row = min(len(departments), 3)
         rows = (len(departments) + per_row - 1) // per_row
         frame_h = 24 + rows * (BOX_H + 8)
@@ -53,7 +54,7 @@ def flowchart_svg(item, steps=None):
             f'<rect x="{PAD}" y="{y}" width="{inner}" height="{frame_h}" rx="8" fill="#fffbe6" stroke="#c79100" '
             f'stroke-dasharray="5 3"/>'
             f'<text x="{centre_x}" y="{y + 16}" text-anchor="middle" font-size="12" font-weight="600" fill="#6d4c00">'
-            f"{escape(_('Parallel review'))} · {escape(label)}</text>"
+            f"{escape(parallel)} · {escape(label)}</text>"
         )
         box_w = (inner - 8 * (per_row + 1)) / per_row
         for index, department in enumerate(departments):

@@ -7,7 +7,12 @@ from directory.models import Department
 
 
 class CatalogueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=50)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Item name or code")}),
+    )
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("All departments")
     )
