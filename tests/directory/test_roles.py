@@ -35,6 +35,8 @@ def test_supervisor_and_sms_operator_get_the_directory_permissions_of_their_work
     assert _permission_labels(role_group("window_staff")) == {
         "wagtailadmin.access_admin",
         "directory.view_department",
+        "approvals.view_application",
+        "approvals.view_approvalitem",
     }
 
 
