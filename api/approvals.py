@@ -11,7 +11,7 @@ from api import errors, security
 from api.pagination import PageInfo, clamp_page_size, page_of
 from approvals import services
 from approvals.flowchart import flowchart_svg
-from approvals.models import Application, ApprovalItem, ItemStep, Theme
+from approvals.models import ApprovalItem, ItemStep, Theme
 from approvals.tracking import tracking_for
 from approvals.views import _grant
 
@@ -157,17 +157,17 @@ def _items():
 
 
 def _track(info, tracking_number, code):
-    """The application's pk if number and code match; None otherwise, the same for both failures."""
+    """The application if number and code match; None otherwise, the same for both failures."""
     request = info.context
     try:
-        pk = services.find_for_tracking(tracking_number, code, security.client_ip(request))
+        found = services.find_for_tracking(tracking_number, code, security.client_ip(request))
     except services.RateLimited:
         raise GraphQLError(
             _("Too many failed attempts. Please try again later."), extensions={"code": "rate_limited"}
         ) from None
-    if pk is not None:
-        _grant(request, pk)
-    return pk
+    if found is not None:
+        _grant(request, found.pk)
+    return found
 
 
 class ApprovalsQuery(graphene.ObjectType):
@@ -215,14 +215,14 @@ class TrackApplication(errors.MutationResult, graphene.Mutation):
         if not security.allow_mutation(info.context, "track_application"):
             return errors.failed(cls, security.rate_limited_error())
         try:
-            pk = _track(info, tracking_number, code)
+            found = _track(info, tracking_number, code)
         except GraphQLError as exc:
             return errors.failed(cls, errors.error(exc.message, "rate_limited"))
-        if pk is None:
+        if found is None:
             return errors.failed(
                 cls, errors.error(_("No application matches this tracking number and query code."), "not_found")
             )
-        return cls(ok=True, errors=[], tracking=tracking_for(pk))
+        return cls(ok=True, errors=[], tracking=tracking_for(found))
 
 
 class RateApplication(errors.MutationResult, graphene.Mutation):
@@ -237,13 +237,13 @@ class RateApplication(errors.MutationResult, graphene.Mutation):
         if not security.allow_mutation(info.context, "rate_application"):
             return errors.failed(cls, security.rate_limited_error())
         try:
-            pk = _track(info, tracking_number, code)
+            found = _track(info, tracking_number, code)
         except GraphQLError as exc:
             return errors.failed(cls, errors.error(exc.message, "rate_limited"))
-        if pk is None:
+        if found is None:
             return errors.failed(cls, errors.not_found())
         try:
-            services.rate_application(Application.objects.get(pk=pk), rating=rating, comment=comment)
+            services.rate_application(found, rating=rating, comment=comment)
         except ValidationError as exc:
             return errors.failed(cls, *errors.from_validation_error(exc))
         return cls(ok=True, errors=[])

@@ -145,7 +145,7 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 
 def hash_code(code):
     key = hashlib.sha256(f"approvals.query-code:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, code.strip().upper().encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, code.strip().upper()[:64].encode(), hashlib.sha256).hexdigest()
 
 
 def new_code():
@@ -167,27 +167,33 @@ def find_for_tracking(tracking_number, code, client_ip):
     """The application with this number if the code matches it, else None; the same None for both failures.
 
     Failed attempts are counted per client address (hashed) and per tracking number, so neither one address nor
-    many can go on guessing; past the limit every attempt raises RateLimited, right or wrong.
+    many can go on guessing; past the limit every attempt raises RateLimited, right or wrong. The application comes
+    with its item and centre, ready for ``tracking.tracking_for``.
     """
+    from django.core.cache import cache
+
     window = settings.APPROVALS_TRACKING_WINDOW
     bucket, _ends = ratelimit.window_bucket(time.time(), window)
     ip_key = f"approvals:track:ip:{ratelimit.hashed_ip('approvals.track', client_ip)}:{bucket}"
     number = (tracking_number or "").strip().upper()[:20]
     number_key = f"approvals:track:no:{hashlib.sha256(number.encode()).hexdigest()[:32]}:{bucket}"
-    from django.core.cache import cache
-
     limit = settings.APPROVALS_TRACKING_FAILURES
-    if (cache.get(ip_key) or 0) >= limit or (cache.get(number_key) or 0) >= limit:
+    counts = cache.get_many([ip_key, number_key])
+    if counts.get(ip_key, 0) >= limit or counts.get(number_key, 0) >= limit:
         raise RateLimited
-    row = Application.objects.filter(tracking_number=number).values_list("pk", "code_hash").first()
+    application = (
+        Application.objects.select_related("item", "item__department", "service_centre")
+        .filter(tracking_number=number)
+        .first()
+    )
     given = hash_code(code or "")
     # Compare in constant time, and against a dummy when the number is unknown, so timing tells nothing either.
-    matches = constant_time_compare(given, row[1] if row else _DUMMY_HASH) and row is not None
-    if not matches:
+    stored = application.code_hash if application is not None else _DUMMY_HASH
+    if not constant_time_compare(given, stored) or application is None:
         ratelimit.increment(ip_key, window)
         ratelimit.increment(number_key, window)
         return None
-    return row[0]
+    return application
 
 
 # --- recording ------------------------------------------------------------------------------------------------------

@@ -69,9 +69,11 @@ class Tracking:
     can_supplement: bool = False
 
 
-def tracking_for(pk):
-    """Everything the applicant may see, in a fixed number of queries."""
-    app = Application.objects.select_related("item", "item__department", "service_centre").get(pk=pk)
+def tracking_for(application):
+    """Everything the applicant may see, in a fixed number of queries (an Application or its pk)."""
+    app = application
+    if not isinstance(app, Application):
+        app = Application.objects.select_related("item", "item__department", "service_centre").get(pk=application)
     steps = list(app.steps.filter(state=StepState.ACTIVE).select_related("department", "assignee__cadre__department"))
     events = list(
         ApplicationEvent.objects.filter(application=app)

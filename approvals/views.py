@@ -129,17 +129,16 @@ def track(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            pk = services.find_for_tracking(
+            found = services.find_for_tracking(
                 form.cleaned_data["tracking_number"], form.cleaned_data["code"], request.META.get("REMOTE_ADDR", "")
             )
         except services.RateLimited:
             form.add_error(None, _("Too many failed attempts. Please try again later."))
             status = 429
         else:
-            if pk is not None:
-                _grant(request, pk)
-                number = Application.objects.values_list("tracking_number", flat=True).get(pk=pk)
-                return redirect("approvals:track_detail", number=number)
+            if found is not None:
+                _grant(request, found.pk)
+                return redirect("approvals:track_detail", number=found.tracking_number)
             # The same words whether the number does not exist or the code is wrong.
             form.add_error(None, _("No application matches this tracking number and query code."))
     return render(request, "approvals/track.html", {"form": form}, status=status)

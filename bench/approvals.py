@@ -174,8 +174,8 @@ def main():
         print(f"{Application.objects.count():,} applications in the database")
 
         def lookup():
-            pk = services.find_for_tracking(rng.choice(numbers), "BENCH123", "203.0.113.9")
-            view = tracking_for(pk)
+            found = services.find_for_tracking(rng.choice(numbers), "BENCH123", "203.0.113.9")
+            view = tracking_for(found)
             assert view.history
 
         def queue():
