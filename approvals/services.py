@@ -339,7 +339,7 @@ def _require_window(by, application):
         )
 
 
-def _store_files(application, files, round_number, by_material):
+def _store_files(application, files, round_number):
     """Validate then store (material, upload) pairs; every file is checked before any is written."""
     checked = []
     for material, upload in files:
@@ -353,17 +353,13 @@ def _store_files(application, files, round_number, by_material):
         SubmittedMaterial.objects.create(
             application=application,
             material=material,
-            file=_renamed(upload),
+            file=upload,  # stored under SubmittedMaterial's random upload_to name, never the applicant's
             original_name=(upload.name or "")[:200],
             extension=kind,
             size=size,
             sha256=digest,
             round=round_number,
         )
-
-
-def _renamed(upload):
-    return upload  # the storage name comes from SubmittedMaterial's upload_to, never from the applicant
 
 
 def service_centres_for(item):
@@ -443,7 +439,7 @@ def submit_application(
                 continue  # a tracking number taken a moment ago: draw another
         if application is None:
             raise ValidationError(_("Please try again."), code="retry")
-        _store_files(application, files, 0, materials)
+        _store_files(application, files, 0)
         acceptance = ApplicationStep.objects.create(
             application=application,
             kind=StepKind.ACCEPTANCE,
@@ -685,7 +681,7 @@ def supplement_application(application, *, files, by=None):
             raise PermissionDenied(_("Only the applicant or window staff may supply materials."))
         notice = app.supplement_notices.order_by("-number").first()
         moment = now()
-        _store_files(app, files, app.supplement_count, None)
+        _store_files(app, files, app.supplement_count)
         paused_at = app.paused_at
         to_state = app.paused_from or S.SUBMITTED
         clocks = []

@@ -20,6 +20,7 @@ from approvals.flowchart import flowchart_svg
 from approvals.forms import ApplyForm, CatalogueFilterForm, RateForm, SupplementForm, TrackForm, WithdrawForm
 from approvals.models import Application, ApprovalItem, SubmittedMaterial
 from approvals.tracking import tracking_for
+from config.workdays import UnknownCalendarYear
 
 SESSION_KEY = "approvals_tracking"
 ITEMS_PER_PAGE = 20
@@ -104,6 +105,8 @@ def apply(request, code):
             )
         except ValidationError as exc:
             _add_errors(form, exc)
+        except UnknownCalendarYear as exc:  # no deadline can be computed: say so, never guess (operators alerted)
+            form.add_error(None, str(exc))
         else:
             _grant(request, submission.application.pk)
             return render(
@@ -181,6 +184,9 @@ def track_detail(request, number):
         except ValidationError as exc:
             target = {"supplement": supplement, "rate": rate, "withdraw": withdraw}.get(action)
             _add_errors(target, exc)
+        except UnknownCalendarYear as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
     files = list(app.submitted_materials.select_related("material"))
     return render(
         request,
