@@ -1,7 +1,9 @@
 """Public pages: the catalogue, applying online, and tracking by number and code. Logic lives in services."""
 
 import mimetypes
+import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,6 +22,7 @@ from approvals.flowchart import flowchart_svg
 from approvals.forms import ApplyForm, CatalogueFilterForm, RateForm, SupplementForm, TrackForm, WithdrawForm
 from approvals.models import Application, ApprovalItem, SubmittedMaterial
 from approvals.tracking import tracking_for
+from config import ratelimit
 from config.workdays import UnknownCalendarYear
 
 SESSION_KEY = "approvals_tracking"
@@ -90,7 +93,10 @@ def apply(request, code):
     item = _item(code)
     centres = services.service_centres_for(item)
     form = ApplyForm(request.POST or None, request.FILES or None, item=item, centres=centres)
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    if request.method == "POST" and not _allow_application(request):
+        form.add_error(None, _("Too many applications from this connection. Please try again later."))
+    elif valid:
         data = form.cleaned_data
         try:
             submission = services.submit_application(
@@ -115,6 +121,13 @@ def apply(request, code):
                 {"application": submission.application, "code": submission.code},
             )
     return render(request, "approvals/apply.html", {"item": item, "form": form})
+
+
+def _allow_application(request):
+    """Online applications per client address per hour (the address only as an HMAC in a cache key)."""
+    bucket, _ends = ratelimit.window_bucket(time.time(), 3600)
+    key = f"approvals:apply:{ratelimit.hashed_ip('approvals.apply', request.META.get('REMOTE_ADDR', ''))}:{bucket}"
+    return ratelimit.increment(key, 3600) <= settings.APPROVALS_APPLICATIONS_PER_HOUR
 
 
 def _add_errors(form, exc):

@@ -269,3 +269,4 @@ APPROVALS_MAX_UPLOAD_BYTES = env.int("APPROVALS_MAX_UPLOAD_BYTES", default=10 * 
 APPROVALS_ACCEPTANCE_DAYS = 2  # working days the window has to accept, refuse or ask for supplements
 APPROVALS_TRACKING_WINDOW = 900  # seconds: failed tracking lookups are counted per window ...
 APPROVALS_TRACKING_FAILURES = 10  # ... and refused past this many, per client address and per tracking number
+APPROVALS_APPLICATIONS_PER_HOUR = 20  # online applications accepted per client address per hour

@@ -114,3 +114,11 @@ def test_applicant_supplies_materials_and_rates_from_the_tracking_page(client, s
     assert response.status_code == 302
     app.refresh_from_db()
     assert app.rating is None  # not completed yet: nothing rated
+
+
+def test_online_applications_are_rate_limited_per_address(client, item, settings):
+    settings.APPROVALS_APPLICATIONS_PER_HOUR = 1
+    url = reverse("approvals:apply", args=[item.code])
+    client.post(url, {})
+    response = client.post(url, {})
+    assert "Too many applications" in response.content.decode() or "申请过多" in response.content.decode()
