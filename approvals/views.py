@@ -92,9 +92,10 @@ def _granted(request, pk):
 def apply(request, code):
     item = _item(code)
     centres = services.service_centres_for(item)
-    form = ApplyForm(request.POST or None, request.FILES or None, item=item, centres=centres)
-    valid = request.method == "POST" and form.is_valid()
-    if request.method == "POST" and not _allow_application(request):
+    posted = request.method == "POST"
+    form = ApplyForm(request.POST if posted else None, request.FILES if posted else None, item=item, centres=centres)
+    valid = posted and form.is_valid()
+    if posted and not _allow_application(request):
         form.add_error(None, _("Too many applications from this connection. Please try again later."))
     elif valid:
         data = form.cleaned_data
