@@ -46,9 +46,22 @@ ROLES = (
     Role(
         "supervisor",
         "监察员",
-        (ACCESS_ADMIN, "directory.view_department", "directory.view_cadre", "directory.view_cadregroup"),
+        (
+            ACCESS_ADMIN,
+            "directory.view_department",
+            "directory.view_cadre",
+            "directory.view_cadregroup",
+            # Complaints: read every file and the identity-reveal log, never the identities themselves.
+            "complaints.view_complaint",
+            "complaints.view_revealrecord",
+            "complaints.view_complaint_statistics",
+        ),
     ),
-    Role("investigator", "调查员", (ACCESS_ADMIN,)),
+    Role(
+        "investigator",
+        "调查员",
+        (ACCESS_ADMIN, "complaints.view_complaint", "complaints.handle_complaint", "complaints.view_complaint_statistics"),
+    ),
     Role(
         "sms_operator",
         "短信管理员",
