@@ -104,6 +104,7 @@ class ComplaintStatus(graphene.ObjectType):
     decision_name = graphene.String()
     outcome = graphene.String()
     closed_reason = graphene.String()
+    transferred_to = graphene.String(description="The competent body the complaint was transferred to.")
     description = graphene.String(required=True)
     received_at = graphene.DateTime(required=True)
     is_public = graphene.Boolean(required=True)

@@ -79,6 +79,7 @@ class Complaint(NoDeleteModel):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     decision = models.CharField(_("decision"), max_length=24, choices=Decision.choices, blank=True)
     outcome = models.TextField(_("outcome for the reporter"), blank=True)
+    transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True)
     handling_department = models.ForeignKey(
         "directory.Department",
         verbose_name=_("handling department"),
@@ -139,6 +140,9 @@ class Reporter(NoDeleteModel):
     class Meta:
         default_permissions = ()
 
+    def __str__(self):
+        return f"reporter of complaint {self.complaint_id}"  # never the name
+
 
 class RevealRecord(NoDeleteModel):
     """Every time an investigator opened a named reporter's identity, and why. Supervisors read these."""
@@ -156,6 +160,9 @@ class RevealRecord(NoDeleteModel):
         ordering = ["-created_at"]
         default_permissions = ("view",)
 
+    def __str__(self):
+        return f"{self.complaint_id} · {self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class Stage(NoDeleteModel):
     """One stage of a complaint with a deadline; its pk names the supervision clock "complaints.stage:<pk>"."""
@@ -169,6 +176,9 @@ class Stage(NoDeleteModel):
     class Meta:
         ordering = ["started_at", "pk"]
         default_permissions = ()
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.status} due {self.due_at:%Y-%m-%d}"
 
     @property
     def clock_key(self):
@@ -193,6 +203,9 @@ class ComplaintEvent(NoDeleteModel):
         ordering = ["created_at", "pk"]
         default_permissions = ()
 
+    def __str__(self):
+        return f"{self.complaint_id} {self.kind}"
+
 
 class Attachment(NoDeleteModel):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
@@ -204,6 +217,9 @@ class Attachment(NoDeleteModel):
 
     class Meta:
         default_permissions = ()
+
+    def __str__(self):
+        return self.file.name
 
 
 class ThreadMessage(NoDeleteModel):
@@ -221,6 +237,9 @@ class ThreadMessage(NoDeleteModel):
         ordering = ["created_at", "pk"]
         default_permissions = ()
 
+    def __str__(self):
+        return f"{self.complaint_id} {'reporter' if self.from_reporter else 'investigator'} {self.created_at:%Y-%m-%d}"
+
 
 class Note(NoDeleteModel):
     """Internal notes of the investigators; never shown to the reporter or the public."""
@@ -233,6 +252,9 @@ class Note(NoDeleteModel):
     class Meta:
         ordering = ["created_at", "pk"]
         default_permissions = ()
+
+    def __str__(self):
+        return f"{self.complaint_id} note {self.pk}"
 
 
 class UpdateKind(models.TextChoices):
@@ -254,6 +276,9 @@ class CaseUpdate(NoDeleteModel):
         ordering = ["published_at", "pk"]
         default_permissions = ()
 
+    def __str__(self):
+        return f"{self.complaint_id} {self.kind}"
+
 
 class Clarification(NoDeleteModel):
     """澄清正名: a public notice clearing an official of an unsubstantiated accusation, with their consent."""
@@ -271,6 +296,9 @@ class Clarification(NoDeleteModel):
 
     class Meta:
         default_permissions = ()
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.official_name}"
 
 
 class Subscription(NoDeleteModel):
@@ -291,3 +319,6 @@ class Subscription(NoDeleteModel):
     class Meta:
         default_permissions = ()
         constraints = [models.UniqueConstraint(fields=["complaint", "phone_digest"], name="complaints_sub_unique")]
+
+    def __str__(self):
+        return f"subscription {self.pk} to {self.complaint_id}"

@@ -4,7 +4,7 @@
 complaint screens, a GraphQL request naming a complaint field) it keeps only an HMAC of the client address
 (``request.complaints_source``, for rate limits in the cache) and removes the address, the user agent, forwarding
 headers and the referrer from ``request.META`` before any other middleware, view or logger sees the request. The
-response is marked ``no-store`` and ``no-referrer``.
+response is marked ``no-store`` and ``Referrer-Policy: same-origin``.
 
 ``ComplaintLogFilter`` (on the console handler in LOGGING) removes the request object from log records of such
 requests and drops the development server's access lines for complaint paths.
@@ -74,7 +74,9 @@ class ComplaintPrivacyMiddleware:
         response = self.get_response(request)
         if private:
             add_never_cache_headers(response)
-            response.headers["Referrer-Policy"] = "no-referrer"
+            # Not "no-referrer": browsers then send "Origin: null" with form posts and CSRF checks fail. Same-origin
+            # keeps the complaint URL from leaking to any other site; our own copy of the header is scrubbed.
+            response.headers["Referrer-Policy"] = "same-origin"
         return response
 
 

@@ -361,8 +361,7 @@ def not_accept(complaint, by, reason):
 
 def transfer(complaint, by, to_body):
     to_body = _required(to_body, "to_body", _("Name the competent body the complaint goes to."))
-    outcome = _("Transferred to %(body)s, which is competent for it.") % {"body": to_body}
-    return _transition(complaint, "transfer", by, payload={"to_body": to_body}, update={"outcome": outcome})
+    return _transition(complaint, "transfer", by, payload={"to_body": to_body}, update={"transferred_to": to_body})
 
 
 def start_investigation(complaint, by):
@@ -600,7 +599,7 @@ def public_cases():
     return Complaint.objects.filter(is_public=True).select_related("concerned_department")
 
 
-# --- SMS subscriptions to public cases ---------------------------------------------------------------------------------
+# --- SMS subscriptions to public cases ---------------------------------------------------------------------------
 
 CODE_TTL = datetime.timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5

@@ -60,7 +60,12 @@ ROLES = (
     Role(
         "investigator",
         "调查员",
-        (ACCESS_ADMIN, "complaints.view_complaint", "complaints.handle_complaint", "complaints.view_complaint_statistics"),
+        (
+            ACCESS_ADMIN,
+            "complaints.view_complaint",
+            "complaints.handle_complaint",
+            "complaints.view_complaint_statistics",
+        ),
     ),
     Role(
         "sms_operator",

@@ -107,7 +107,10 @@ def test_pdf_with_javascript_refused_and_metadata_blanked(submit):
     evil = b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF"
     with pytest.raises(ValidationError):
         submit(files=[SimpleUploadedFile("a.pdf", evil)])
-    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n2 0 obj << /Author (Zhang San) /Producer <FEFF0041> >> endobj\ntrailer << /Info 2 0 R >>\n%%EOF"
+    pdf = (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+        b"2 0 obj << /Author (Zhang San) /Producer <FEFF0041> >> endobj\ntrailer << /Info 2 0 R >>\n%%EOF"
+    )
     complaint = submit(files=[SimpleUploadedFile("a.pdf", pdf)]).complaint
     stored = complaint.attachments.get().file.read()
     assert len(stored) == len(pdf) and b"Zhang San" not in stored and b"FEFF0041" not in stored

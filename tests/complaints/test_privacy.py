@@ -50,7 +50,10 @@ def test_complaint_requests_leave_no_ip_or_user_agent_in_db_or_logs(client, city
     client.post("/complaints/follow/", {"reference": reference, "receipt": "1" * 18}, **meta)
     client.get("/complaints/cases/NOPE/", **meta)
     # ... and the GraphQL entrance.
-    query = 'mutation { submitComplaint(category: "delay", description: "审批拖了三个月没有任何答复，多次询问无果。", concernedPerson: "某科长") { ok reference errors { code } } }'
+    query = (
+        'mutation { submitComplaint(category: "delay", description: "审批拖了三个月没有任何答复，多次询问无果。", '
+        'concernedPerson: "某科长") { ok reference errors { code } } }'
+    )
     answer = client.post("/graphql/", json.dumps({"query": query}), content_type="application/json", **meta).json()
     assert answer["data"]["submitComplaint"]["ok"] is True
 

@@ -133,14 +133,20 @@ def test_no_delete_permission_for_any_role(investigator, supervisor):
 def test_graphql_follow_and_message(client, submit, investigator):
     submission = submit()
     ref = submission.complaint.reference
-    follow = "mutation($r: String!, $c: String!) { followComplaint(reference: $r, receipt: $c) { ok complaint { statusName messages { body } } errors { code } } }"
+    follow = (
+        "mutation($r: String!, $c: String!) { followComplaint(reference: $r, receip"
+        "t: $c) { ok complaint { statusName messages { body } } errors { code } } }"
+    )
     answer = client.post(
         "/graphql/",
         json.dumps({"query": follow, "variables": {"r": ref, "c": "0" * 18}}),
         content_type="application/json",
     ).json()
     assert answer["data"]["followComplaint"]["errors"][0]["code"] == "invalid_receipt"
-    send = "mutation($r: String!, $c: String!, $b: String!) { sendComplaintMessage(reference: $r, receipt: $c, body: $b) { ok errors { code } } }"
+    send = (
+        "mutation($r: String!, $c: String!, $b: String!) { sendComplaintMes"
+        "sage(reference: $r, receipt: $c, body: $b) { ok errors { code } } }"
+    )
     answer = client.post(
         "/graphql/",
         json.dumps({"query": send, "variables": {"r": ref, "c": submission.receipt, "b": "补充材料"}}),
@@ -170,7 +176,10 @@ def test_public_cases_query_count_does_not_grow(client, submit, investigator, dj
         services.acknowledge(complaint, investigator)
         services.accept(complaint, investigator)
         services.publish_update(complaint, investigator, "opened", "已立案。", public_title=f"案件{i}")
-    query = "{ publicCases(pageSize: 20) { items { reference title categoryName statusName department updates { kindName body } clarification { officialName } } pageInfo { total } } }"
+    query = (
+        "{ publicCases(pageSize: 20) { items { reference title categoryName statusName departm"
+        "ent updates { kindName body } clarification { officialName } } pageInfo { total } } }"
+    )
     with django_assert_max_num_queries(6):
         answer = client.get("/graphql/", {"query": query}).json()
     assert len(answer["data"]["publicCases"]["items"]) == 6

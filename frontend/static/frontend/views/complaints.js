@@ -20,7 +20,7 @@ const S = {
     open: "查询", status: "当前状态", thread: "与调查人员的留言", you: "我", inv: "调查人员", noMsg: "暂无留言。",
     send: "发送留言", msg: "留言内容", outcome: "处理结果", pub: "查看公开案件页",
     clar: "澄清正名", sub: "短信关注此案件", subCode: "获取验证码", code: "验证码", confirm: "确认关注",
-    codeSent: "验证码已发送，请输入。", confirmed: "已关注：案件有更新时将短信通知您。", error: "出错了，请稍后重试。",
+    codeSent: "验证码已发送，请输入。", confirmed: "已关注：案件有更新时将短信通知您。", error: "出错了，请稍后重试。", transferred: "已转交有权处理的机关办理：",
   },
   en: {
     title: "Complaints", intro: "Report demanding favours, inaction, arbitrary action, dragging feet, illegal fees, banqueting on public funds. You may stay anonymous.",
@@ -35,7 +35,7 @@ const S = {
     open: "Open", status: "Status", thread: "Messages with the investigator", you: "You", inv: "Investigator", noMsg: "No messages yet.",
     send: "Send", msg: "Message", outcome: "Outcome", pub: "Public case page", clar: "Clarification", sub: "Follow this case by SMS",
     subCode: "Send me a code", code: "Code", confirm: "Confirm", codeSent: "We sent a code. Enter it to confirm.",
-    confirmed: "Confirmed: you will get an SMS when this case is updated.", error: "Something went wrong. Please try again.",
+    confirmed: "Confirmed: you will get an SMS when this case is updated.", error: "Something went wrong. Please try again.", transferred: "Transferred to the competent body: ",
   },
 };
 const s = (key) => (S[lang] || S["zh-hans"])[key];
@@ -46,7 +46,7 @@ const CATS = `query { complaintCategories { code name } }`;
 const CASES = `query PublicCases($page: Int) { publicCases(page: $page) { items { reference title categoryName statusName department } } }`;
 const CASE = `query PublicCase($r: String!) { publicCase(reference: $r) { reference title categoryName statusName decisionName department
   updates { kindName body publishedAt } clarification { officialName officialPost body } } }`;
-const STATUS = `complaint { reference statusName decisionName outcome closedReason description isPublic messages { fromReporter body createdAt } }`;
+const STATUS = `complaint { reference statusName decisionName outcome closedReason transferredTo description isPublic messages { fromReporter body createdAt } }`;
 const FOLLOW = `mutation Follow($r: String!, $c: String!) { followComplaint(reference: $r, receipt: $c) { ok ${STATUS} ${ERR} } }`;
 const SEND = `mutation Send($r: String!, $c: String!, $b: String!) { sendComplaintMessage(reference: $r, receipt: $c, body: $b) { ok ${STATUS} ${ERR} } }`;
 const SUB = `mutation Sub($r: String!, $p: String!) { requestCaseSubscription(reference: $r, phone: $p) { ok ${ERR} } }`;
@@ -124,8 +124,11 @@ async function report() {
       });
       const answer = await response.json();
       if (!answer.ok) {
-        // Everything typed stays in the form; the messages say what to fix.
+        // Everything typed stays in the form; the messages say what to fix, and the fields at fault are marked.
+        form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+        Object.keys(answer.errors).forEach((name) => form.elements[name]?.setAttribute?.("aria-invalid", "true"));
         box.innerHTML = Object.values(answer.errors).flat().map((e) => esc(e.message)).join("<br>");
+        box.scrollIntoView({ block: "center" });
         return;
       }
       localStorage.removeItem(DRAFT);
@@ -143,6 +146,7 @@ async function report() {
 
 function statusHtml(c) {
   return `<h1>${esc(c.reference)}</h1><p>${esc(s("status"))}: <strong>${esc(c.statusName)}</strong>${c.decisionName ? ` · ${esc(c.decisionName)}` : ""}</p>
+    ${c.transferredTo ? `<div class="card notice"><p>${esc(s("transferred"))}${esc(c.transferredTo)}</p></div>` : ""}
     ${c.outcome ? `<div class="card notice"><p>${para(c.outcome)}</p></div>` : ""}
     ${c.closedReason ? `<div class="card notice"><p>${para(c.closedReason)}</p></div>` : ""}
     ${c.isPublic ? `<p><a href="/app/cases/${esc(c.reference)}" data-link>${esc(s("pub"))}</a></p>` : ""}
