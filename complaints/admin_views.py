@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Min, Q
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from complaints import services
-from complaints.models import Category, Complaint, Decision, RevealRecord, Status, UpdateKind
+from complaints.models import Attachment, Category, Complaint, Decision, RevealRecord, Status, UpdateKind
 from complaints.workflow import allowed_actions
 from directory.models import Department
 
@@ -149,6 +149,20 @@ def reveal(request, complaint):
             messages.error(request, message)
         return redirect("complaints_admin:detail", complaint.pk)
     response = TemplateResponse(request, "complaints/admin/reveal.html", {"complaint": complaint, "identity": identity})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def attachment(request, pk, attachment_pk):
+    """An attachment for staff who may read the complaint; downloaded, never rendered inline."""
+    _require(services.can_view, request.user)
+    row = get_object_or_404(Attachment, pk=attachment_pk, complaint_id=pk)
+    extension = row.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        row.file.open("rb"), as_attachment=True, filename=f"{row.complaint.reference}-{row.pk}.{extension}"
+    )
+    response["Content-Type"] = row.content_type
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
 

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from complaints.storage import private_storage
+
 
 class Category(models.TextChoices):
     DEMANDING = "demanding", _("Eating, taking, obstructing and demanding favours")
@@ -210,7 +212,7 @@ class ComplaintEvent(NoDeleteModel):
 class Attachment(NoDeleteModel):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
     # A random name: the reporter's own file name ("张三-举报.pdf") could identify them.
-    file = models.FileField(upload_to="complaints/%Y/%m/")
+    file = models.FileField(upload_to="complaints/%Y/%m/", storage=private_storage)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)

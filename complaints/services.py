@@ -467,11 +467,11 @@ def notice_key(kind, *parts):
 
 def _notify_reporter(complaint, what, key_suffix=""):
     """Queue a notice to a named reporter (no-op for anonymous ones); idempotent per complaint and stage."""
-    from sms.notices import queue_notice
-
     phone = _reporter_phone(complaint)
     if phone is None:
         return None
+    from sms.notices import queue_notice
+
     with translation.override(SMS_LANGUAGE):
         body = _sms_body(what)
     return queue_notice(notice_key("reporter", complaint.pk, what, key_suffix), phone, body)

@@ -256,6 +256,8 @@ COMPLAINTS_ENCRYPTION_KEYS = env.list(
         .decode()
     ],
 )
+# Complaint attachments live here, outside MEDIA_ROOT: never served by the web server, only through the admin.
+COMPLAINTS_PRIVATE_ROOT = Path(env("COMPLAINTS_PRIVATE_ROOT", default=str(BASE_DIR / "private")))
 COMPLAINTS_ATTACHMENT_MAX_BYTES = env.int("COMPLAINTS_ATTACHMENT_MAX_BYTES", default=8 * 1024 * 1024)
 COMPLAINTS_MAX_ATTACHMENTS = 5
 COMPLAINTS_IMAGE_MAX_PIXELS = 40_000_000

@@ -12,9 +12,18 @@ from directory.roles import role_group
 
 
 @pytest.fixture(autouse=True)
+def _private_root(settings, tmp_path):
+    settings.COMPLAINTS_PRIVATE_ROOT = tmp_path / "private"
+
+
+class Outbox(dict):
+    original = None  # the real sms.notices.queue_notice, when it exists
+
+
+@pytest.fixture(autouse=True)
 def sms_outbox(monkeypatch):
     """Records every queued notice (key -> (phone, body)), idempotent by key like sms.notices.queue_notice."""
-    sent = {}
+    sent = Outbox()
 
     def queue_notice(key, phone, body, cadre=None):
         sent.setdefault(key, (str(phone), body))
@@ -25,6 +34,7 @@ def sms_outbox(monkeypatch):
     except ImportError:  # until the lead's sms.notices lands on this branch
         notices = types.ModuleType("sms.notices")
         monkeypatch.setitem(sys.modules, "sms.notices", notices)
+    sent.original = getattr(notices, "queue_notice", None)
     monkeypatch.setattr(notices, "queue_notice", queue_notice, raising=False)
     return sent
 

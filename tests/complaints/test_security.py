@@ -200,3 +200,33 @@ def test_public_pages_render(client, submit, investigator):
     for path in ("/complaints/", "/complaints/new/", "/complaints/follow/", "/complaints/cases/"):
         assert client.get(path).status_code == 200
     assert client.get(f"/complaints/cases/{complaint.reference}/").status_code == 404  # not public yet
+
+
+def test_attachments_are_private_and_downloaded_only_by_staff(client, submit, investigator, handler, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.complaints.conftest import jpeg_with_gps
+
+    complaint = submit(files=[SimpleUploadedFile("x.jpg", jpeg_with_gps())]).complaint
+    attachment = complaint.attachments.get()
+    assert str(settings.COMPLAINTS_PRIVATE_ROOT) in attachment.file.path
+    assert str(settings.MEDIA_ROOT) not in attachment.file.path
+    url = f"/admin/complaints/{complaint.pk}/attachments/{attachment.pk}/"
+    client.force_login(handler)
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(investigator)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_admin_list_query_count_does_not_grow(client, submit, investigator, django_assert_max_num_queries):
+    from complaints import services
+
+    for i in range(8):
+        complaint = submit(source=f"q{i}", concerned_person=f"人{i}").complaint
+        services.assign(complaint, investigator, [investigator])
+    client.force_login(investigator)
+    with django_assert_max_num_queries(14):
+        response = client.get("/admin/complaints/")
+    assert response.status_code == 200 and response.content.decode().count("/admin/complaints/") >= 8

@@ -150,3 +150,17 @@ def test_subscription_confirmed_by_code_then_notified(submit, investigator, sms_
     services.start_investigation(complaint, investigator)
     services.publish_update(complaint, investigator, "investigation", "调查组已进驻。")
     assert any(key.startswith("complaints.follow") for key in sms_outbox)
+
+
+def test_with_the_real_notice_queue(submit, sms_outbox, monkeypatch):
+    """When sms.notices is present, a named reporter's notice is a real Notice row, queued once per stage."""
+    notices = pytest.importorskip("sms.notices")
+    if sms_outbox.original is None:
+        pytest.skip("sms.notices.queue_notice is not on this branch yet")
+    monkeypatch.setattr(notices, "queue_notice", sms_outbox.original)
+    from sms.models import Notice
+
+    complaint = submit(is_anonymous="0", name="陈小明", phone="13912345678").complaint
+    notice = Notice.objects.get()
+    assert notice.phone == "+8613912345678" and complaint.reference not in notice.body
+    assert str(complaint.pk) not in notice.key.split(":")[0]
