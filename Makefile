@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-lighthouse screenshots check-deploy clean
+.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-lighthouse screenshots check-deploy clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -51,6 +51,10 @@ bench-pages: $(VENV)/.installed
 bench-api: $(VENV)/.installed
 	$(PY) bench/api.py
 
+# Complaint intake, receipt look-ups (scrypt) and the public case list, on a throw-away database.
+bench-complaints: $(VENV)/.installed
+	$(PY) bench/complaints.py
+
 # Lighthouse mobile scores (performance, accessibility) through Debian's Chromium; needs npm on first use.
 bench-lighthouse: $(VENV)/.installed
 	bash bench/lighthouse.sh
@@ -71,6 +75,7 @@ screenshots: $(VENV)/.installed
 
 check-deploy: $(VENV)/.installed
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=qingfeng.example.cn \
+		COMPLAINTS_ENCRYPTION_KEYS=$$($(PY) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 		$(PY) manage.py check --deploy --fail-level WARNING --settings=config.settings.production
 
 clean:
