@@ -195,6 +195,10 @@ class SubmitComplaint(errors.MutationResult, graphene.Mutation):
 
     @classmethod
     def mutate(cls, root, info, category, description, anonymous=True, concerned_department_id=None, **rest):
+        try:
+            services.count_attempt(source_of(info.context))
+        except ValidationError as exc:
+            return errors.failed(cls, *_validation_errors(exc))
         form = ComplaintForm(
             {
                 "category": category,

@@ -24,7 +24,7 @@ class Category(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", _("Just received")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     ACCEPTED = "accepted", _("Accepted as a case")
     NOT_ACCEPTED = "not_accepted", _("Not accepted")
@@ -76,7 +76,7 @@ class Complaint(NoDeleteModel):
         db_index=True,
         help_text=_("The tracking number of the approval application this complaint is about, if any."),
     )
-    description = models.TextField(_("description"))
+    description = models.TextField(_("complaint description"))
     is_anonymous = models.BooleanField(_("anonymous"), default=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     decision = models.CharField(_("decision"), max_length=24, choices=Decision.choices, blank=True)
@@ -270,7 +270,7 @@ class CaseUpdate(NoDeleteModel):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="updates")
     kind = models.CharField(_("kind"), max_length=20, choices=UpdateKind.choices)
-    body = models.TextField(_("text"))
+    body = models.TextField(_("update text"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(_("published at"))
 
@@ -287,8 +287,8 @@ class Clarification(NoDeleteModel):
 
     complaint = models.OneToOneField(Complaint, on_delete=models.PROTECT, related_name="clarification")
     official_name = models.CharField(_("official cleared"), max_length=50)
-    official_post = models.CharField(_("post"), max_length=100)
-    body = models.TextField(_("text"))
+    official_post = models.CharField(_("official's post"), max_length=100)
+    body = models.TextField(_("clarification text"))
     consent_note = models.TextField(
         _("consent"), help_text=_("How and when the official agreed to this notice (e.g. signed statement of ...).")
     )

@@ -12,6 +12,7 @@ requests and drops the development server's access lines for complaint paths.
 
 import re
 
+from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
 from config.ratelimit import hashed_ip
@@ -42,8 +43,14 @@ def is_complaint_request(request):
     if PRIVATE_PATHS.match(path):
         return True
     if path == GRAPHQL_PATH:
-        text = request.body if request.method == "POST" else request.META.get("QUERY_STRING", "").encode()
-        return bool(GRAPHQL_COMPLAINT.search(text))
+        if request.method != "POST":
+            return bool(GRAPHQL_COMPLAINT.search(request.META.get("QUERY_STRING", "").encode()))
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        # An over-large body is refused by the GraphQL view with its own message; reading it here would fail first.
+        return length <= settings.GRAPHQL_MAX_BODY_BYTES and bool(GRAPHQL_COMPLAINT.search(request.body))
     return False
 
 

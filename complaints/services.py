@@ -99,6 +99,19 @@ def check_flood(source):
         )
 
 
+def count_attempt(source):
+    """Count a submission attempt, valid or not, from this source; ValidationError past the hourly limit.
+
+    Accepted complaints have their own, lower limit (check_flood); this one bounds the work a flood of invalid
+    submissions can cause.
+    """
+    if increment(_hour_key("attempt", source), HOUR) > settings.COMPLAINTS_ATTEMPTS_PER_HOUR:
+        raise ValidationError(
+            _("Too many attempts from this connection in the last hour. Your text is kept: try again later."),
+            code="rate_limited",
+        )
+
+
 def _new_reference():
     today = timezone.localdate()
     for _attempt in range(20):
@@ -260,7 +273,12 @@ def _actor_name(user):
 def _record(complaint, kind, by, from_state="", to_state="", payload=None, clocks=()):
     """Write the event row and publish it to supervision, in the caller's transaction."""
     now = timezone.now().replace(microsecond=0)
-    facts = {"item": _item(complaint), "reference": complaint.reference}
+    facts = {
+        "item": _item(complaint),
+        "reference": complaint.reference,
+        "category": complaint.category,
+        "concerned_department_id": complaint.concerned_department_id,
+    }
     if complaint.related_reference:
         facts["related_reference"] = complaint.related_reference
     if by is not None:

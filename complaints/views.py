@@ -37,7 +37,12 @@ def new(request):
     form = ComplaintForm(request.POST)
     files = request.FILES.getlist("attachments")
     submission = None
-    if form.is_valid():
+    try:
+        services.count_attempt(source_of(request))
+    except ValidationError as exc:
+        form.is_valid()  # the reporter's text comes back with the refusal
+        form.add_error(None, exc.messages)
+    if not form.errors and form.is_valid():
         try:
             submission = services.submit_complaint(form.cleaned_data, files, source=source_of(request))
         except ValidationError as exc:

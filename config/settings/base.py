@@ -269,6 +269,7 @@ COMPLAINTS_INTAKE_DEPARTMENT = env("COMPLAINTS_INTAKE_DEPARTMENT", default="QH-J
 COMPLAINTS_RECEIPT_VALID_DAYS = 365
 # Per source (an HMAC of the client address, in the cache only): submissions, receipt look-ups per hour.
 COMPLAINTS_SUBMISSIONS_PER_HOUR = env.int("COMPLAINTS_SUBMISSIONS_PER_HOUR", default=5)
+COMPLAINTS_ATTEMPTS_PER_HOUR = 30  # submissions tried, valid or not
 COMPLAINTS_LOOKUPS_PER_HOUR = env.int("COMPLAINTS_LOOKUPS_PER_HOUR", default=30)
 # Wrong receipts per case reference per hour, whoever tries.
 COMPLAINTS_WRONG_RECEIPTS_PER_CASE = 10

@@ -36,7 +36,7 @@ def _text_hits(needle):
     return hits
 
 
-def test_complaint_requests_leave_no_ip_or_user_agent_in_db_or_logs(client, city, caplog):
+def test_complaint_requests_leave_no_ip_or_user_agent_in_db_or_logs(client, city, caplog, capfd):
     caplog.set_level(logging.DEBUG)
     meta = {"REMOTE_ADDR": IP, "HTTP_USER_AGENT": UA, "HTTP_X_FORWARDED_FOR": IP, "HTTP_REFERER": f"http://{IP}/"}
     data = form_data(city, is_anonymous="0", name="陈小明", phone="13912345678")
@@ -66,7 +66,8 @@ def test_complaint_requests_leave_no_ip_or_user_agent_in_db_or_logs(client, city
         if request is not None and hasattr(request, "META"):
             logged.append(repr(request.META))
         logged.append(repr(record.__dict__))
-    text = "\n".join(logged) + caplog.text
+    out, err = capfd.readouterr()  # what the console handlers printed
+    text = "\n".join(logged) + caplog.text + out + err
     assert IP not in text and "UniqueAgent-7Q3X" not in text
 
 

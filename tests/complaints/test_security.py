@@ -230,3 +230,15 @@ def test_admin_list_query_count_does_not_grow(client, submit, investigator, djan
     with django_assert_max_num_queries(14):
         response = client.get("/admin/complaints/")
     assert response.status_code == 200 and response.content.decode().count("/admin/complaints/") >= 8
+
+
+def test_invalid_submissions_are_bounded_per_source(client, city, settings):
+    settings.COMPLAINTS_ATTEMPTS_PER_HOUR = 3
+    for _i in range(3):
+        assert client.post("/complaints/new/", {"description": "短"}).status_code == 400
+    response = client.post("/complaints/new/", {"description": "这一次的描述已经足够长了，但来源已超限。"})
+    assert response.status_code == 400
+    assert "这一次的描述已经足够长了" in response.content.decode()  # the text is kept
+    query = 'mutation { submitComplaint(category: "delay", description: "x") { ok errors { code } } }'
+    answer = client.post("/graphql/", json.dumps({"query": query}), content_type="application/json").json()
+    assert answer["data"]["submitComplaint"]["errors"][0]["code"] == "rate_limited"
