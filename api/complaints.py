@@ -276,17 +276,20 @@ def _public_case_or_error(reference):
 
 
 class RequestCaseSubscription(errors.MutationResult, graphene.Mutation):
+    """Send a code to follow a public case by SMS; with `stop`, to stop following it."""
+
     class Arguments:
         reference = graphene.String(required=True)
         phone = graphene.String(required=True)
+        stop = graphene.Boolean(default_value=False)
 
     @classmethod
-    def mutate(cls, root, info, reference, phone):
+    def mutate(cls, root, info, reference, phone, stop=False):
         case, problem = _public_case_or_error(reference)
         if problem:
             return errors.failed(cls, problem)
         try:
-            services.request_subscription(case, phone, source=source_of(info.context))
+            services.request_subscription(case, phone, source=source_of(info.context), stop=stop)
         except ValidationError as exc:
             return errors.failed(cls, *_validation_errors(exc))
         return cls(ok=True, errors=[])
@@ -297,14 +300,15 @@ class ConfirmCaseSubscription(errors.MutationResult, graphene.Mutation):
         reference = graphene.String(required=True)
         phone = graphene.String(required=True)
         code = graphene.String(required=True)
+        stop = graphene.Boolean(default_value=False)
 
     @classmethod
-    def mutate(cls, root, info, reference, phone, code):
+    def mutate(cls, root, info, reference, phone, code, stop=False):
         case, problem = _public_case_or_error(reference)
         if problem:
             return errors.failed(cls, problem)
         try:
-            services.confirm_subscription(case, phone, code)
+            services.confirm_subscription(case, phone, code, stop=stop)
         except ValidationError as exc:
             return errors.failed(cls, *_validation_errors(exc))
         return cls(ok=True, errors=[])

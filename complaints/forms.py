@@ -83,3 +83,4 @@ class MessageForm(forms.Form):
 class SubscribeForm(forms.Form):
     phone = forms.CharField(label=_("Mobile number"), max_length=20)
     code = forms.CharField(label=_("Code"), max_length=6, required=False)
+    stop = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -621,17 +621,28 @@ def public_cases():
 
 CODE_TTL = datetime.timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
-CODES_PER_SUBSCRIPTION = 3
+CODES_PER_NUMBER_PER_DAY = 3
+SUBSCRIBE_REQUESTS_PER_HOUR = 10
 
 
-def _code_hash(subscription_pk, code):
-    # As sms.codes does for login codes: HMAC with a key the database does not hold; a 6-digit code gains nothing
-    # from a slow hash.
-    return salted_hmac("complaints.subscribe", f"{subscription_pk}:{code}", algorithm="sha256").hexdigest()
+def _code_hash(subscription_pk, code, stop=False):
+    # As sms.codes does for login codes: HMAC with a key the database does not hold (a 6-digit code gains nothing
+    # from a slow hash). The purpose is inside, so a code to follow cannot stop and the other way round.
+    purpose = "stop" if stop else "follow"
+    return salted_hmac("complaints.subscribe", f"{subscription_pk}:{purpose}:{code}", algorithm="sha256").hexdigest()
 
 
-def request_subscription(complaint, phone, source=""):
-    """Send a confirmation code to follow a public case by SMS. Raises ValidationError."""
+def _day_key(kind, ident):
+    bucket, _ends = window_bucket(timezone.now().timestamp(), 24 * HOUR)
+    return f"complaints:{kind}:{ident}:{bucket}"
+
+
+def request_subscription(complaint, phone, source="", stop=False):
+    """Send a code to follow a public case by SMS (or, with ``stop``, to stop following it). ValidationError.
+
+    To stop, the answer is the same whether or not the number follows the case (only a follower gets the SMS), so
+    the form does not tell who follows what.
+    """
     from sms.codes import CodeError, normalise_phone
     from sms.notices import queue_notice
 
@@ -641,39 +652,47 @@ def request_subscription(complaint, phone, source=""):
         phone = normalise_phone(phone)
     except CodeError as exc:
         raise ValidationError({"phone": exc.message}, code=exc.code) from None
-    if increment(_hour_key("subscribe", source), HOUR) > 10:
+    if increment(_hour_key("subscribe", source), HOUR) > SUBSCRIBE_REQUESTS_PER_HOUR:
         raise ValidationError(_("Too many requests. Wait an hour and try again."), code="rate_limited")
     digest = crypto.digest("subscriber", phone)
+    if (cache.get(_day_key("code", digest)) or 0) >= CODES_PER_NUMBER_PER_DAY:
+        raise ValidationError(_("Too many codes for this number today."), code="rate_limited")
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
     with transaction.atomic():
-        subscription, _created = Subscription.objects.select_for_update().get_or_create(
-            complaint=complaint,
-            phone_digest=digest,
-            defaults={"phone_encrypted": crypto.encrypt(phone), "code_hash": "", "code_expires_at": now},
-        )
-        if subscription.confirmed_at and not subscription.unsubscribed_at:
+        subscription = Subscription.objects.select_for_update().filter(complaint=complaint, phone_digest=digest).first()
+        active = subscription is not None and subscription.confirmed_at and not subscription.unsubscribed_at
+        if stop and not active:
+            return None
+        if not stop and active:
             raise ValidationError(_("This number already follows the case."), code="already_subscribed")
-        if (
-            subscription.code_sent_count >= CODES_PER_SUBSCRIPTION
-            and subscription.created_at > now - datetime.timedelta(days=1)
-        ):
-            raise ValidationError(_("Too many codes for this number today."), code="rate_limited")
+        if subscription is None:
+            subscription = Subscription.objects.create(
+                complaint=complaint,
+                phone_digest=digest,
+                phone_encrypted=crypto.encrypt(phone),
+                code_hash="",
+                code_expires_at=now,
+            )
         subscription.code_sent_count += 1
-        subscription.code_hash = _code_hash(subscription.pk, code)
+        subscription.code_hash = _code_hash(subscription.pk, code, stop)
         subscription.code_expires_at = now + CODE_TTL
         subscription.attempts = 0
         subscription.save()
         with translation.override(SMS_LANGUAGE):
-            body = _("Your code to follow case %(ref)s is %(code)s, valid for 10 minutes.") % {
-                "ref": complaint.reference,
-                "code": code,
-            }
+            text = (
+                _("Your code to stop following case %(ref)s is %(code)s, valid for 10 minutes.")
+                if stop
+                else _("Your code to follow case %(ref)s is %(code)s, valid for 10 minutes.")
+            )
+            body = text % {"ref": complaint.reference, "code": code}
         queue_notice(notice_key("subscribe", subscription.pk, subscription.code_sent_count), phone, body)
+    increment(_day_key("code", digest), 24 * HOUR)
     return subscription
 
 
-def confirm_subscription(complaint, phone, code):
+def confirm_subscription(complaint, phone, code, stop=False):
+    """Confirm following a case (or stopping, with ``stop``) with the code sent by request_subscription."""
     from sms.codes import CodeError, normalise_phone
 
     wrong = ValidationError({"code": _("The code is wrong or has expired. Request a new one.")}, code="invalid_code")
@@ -692,12 +711,18 @@ def confirm_subscription(complaint, phone, code):
         if subscription.attempts >= CODE_MAX_ATTEMPTS:
             raise ValidationError({"code": _("Too many wrong codes. Request a new one.")}, code="too_many_attempts")
         subscription.attempts += 1
-        if not constant_time_compare(subscription.code_hash, _code_hash(subscription.pk, str(code or "").strip())):
+        if not constant_time_compare(
+            subscription.code_hash, _code_hash(subscription.pk, str(code or "").strip(), stop)
+        ):
             subscription.save(update_fields=["attempts"])
             ok = False
         else:
-            subscription.confirmed_at = timezone.now()
-            subscription.unsubscribed_at = None
+            now = timezone.now()
+            if stop:
+                subscription.unsubscribed_at = now
+            else:
+                subscription.confirmed_at = now
+                subscription.unsubscribed_at = None
             subscription.code_hash = ""
             subscription.save()
             ok = True

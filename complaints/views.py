@@ -113,12 +113,13 @@ def case(request, reference):
     form = SubscribeForm(request.POST or None)
     state = None
     if request.method == "POST" and form.is_valid():
+        phone, code, stop = (form.cleaned_data[name] for name in ("phone", "code", "stop"))
         try:
-            if form.cleaned_data.get("code"):
-                services.confirm_subscription(complaint, form.cleaned_data["phone"], form.cleaned_data["code"])
-                state = "confirmed"
+            if code:
+                services.confirm_subscription(complaint, phone, code, stop=stop)
+                state = "stopped" if stop else "confirmed"
             else:
-                services.request_subscription(complaint, form.cleaned_data["phone"], source=source_of(request))
+                services.request_subscription(complaint, phone, source=source_of(request), stop=stop)
                 state = "code_sent"
         except ValidationError as exc:
             for field, messages in _errors_of(exc).items():
@@ -129,5 +130,6 @@ def case(request, reference):
         "clarification": Clarification.objects.filter(complaint=complaint).first(),
         "form": form,
         "state": state,
+        "stop": request.POST.get("stop") == "1" or request.GET.get("stop") == "1",
     }
     return render(request, "complaints/case.html", context, status=400 if form.errors else 200)

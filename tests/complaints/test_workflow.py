@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -6,6 +8,11 @@ from complaints.models import RevealRecord, Stage, Status
 from config import events
 
 pytestmark = pytest.mark.django_db
+
+
+def code_in(body):
+    """The six-digit code of an SMS (the case reference has more digits, "10 minutes" fewer)."""
+    return re.findall(r"(?<!\d)\d{6}(?!\d)", body)[0]
 
 
 @pytest.fixture
@@ -143,7 +150,7 @@ def test_subscription_confirmed_by_code_then_notified(submit, investigator, sms_
     services.publish_update(complaint, investigator, "opened", "已立案调查。", public_title="关于某局干部吃拿卡要问题")
     services.request_subscription(complaint, "13700001111", source="s")
     ((_key, (phone, body)),) = [item for item in sms_outbox.items() if item[0].startswith("complaints.subscribe")]
-    code = body.split("is ")[1][:6] if "is " in body else "".join(ch for ch in body if ch.isdigit())[-6:]
+    code = code_in(body)
     with pytest.raises(ValidationError):
         services.confirm_subscription(complaint, "13700001111", "000000" if code != "000000" else "111111")
     services.confirm_subscription(complaint, "13700001111", code)
@@ -164,3 +171,47 @@ def test_with_the_real_notice_queue(submit, sms_outbox, monkeypatch):
     notice = Notice.objects.get()
     assert notice.phone == "+8613912345678" and complaint.reference not in notice.body
     assert str(complaint.pk) not in notice.key.split(":")[0]
+
+
+def test_stop_following_a_case_with_a_code_without_telling_who_follows(submit, investigator, sms_outbox, client):
+    from complaints.models import Subscription
+
+    complaint = submit().complaint
+    services.acknowledge(complaint, investigator)
+    services.accept(complaint, investigator)
+    services.publish_update(complaint, investigator, "opened", "已立案调查。", public_title="关于某局干部的举报")
+
+    def last_code():
+        return code_in(list(sms_outbox.values())[-1][1])
+
+    services.request_subscription(complaint, "13700001111", source="s")
+    services.confirm_subscription(complaint, "13700001111", last_code())
+    # A number that does not follow gets the same answer and no SMS.
+    before = len(sms_outbox)
+    assert services.request_subscription(complaint, "13700002222", source="s", stop=True) is None
+    assert len(sms_outbox) == before
+    services.request_subscription(complaint, "13700001111", source="s", stop=True)
+    with pytest.raises(ValidationError):  # a follow code cannot stop, nor the other way round
+        services.confirm_subscription(complaint, "13700001111", last_code(), stop=False)
+    services.request_subscription(complaint, "13700001111", source="s", stop=True)
+    services.confirm_subscription(complaint, "13700001111", last_code(), stop=True)
+    assert Subscription.objects.get().unsubscribed_at is not None
+    services.start_investigation(complaint, investigator)
+    before = len(sms_outbox)
+    services.publish_update(complaint, investigator, "investigation", "调查组已进驻。")
+    assert len(sms_outbox) == before
+
+
+def test_case_page_subscribe_flow(client, submit, investigator, sms_outbox):
+    complaint = submit().complaint
+    services.acknowledge(complaint, investigator)
+    services.accept(complaint, investigator)
+    services.publish_update(complaint, investigator, "opened", "已立案调查。", public_title="关于某局干部的举报")
+    url = f"/complaints/cases/{complaint.reference}/"
+    page = client.get(url)
+    assert "已立案调查。" in page.content.decode() and "关于某局干部的举报" in page.content.decode()
+    assert client.post(url, {"phone": "13700001111"}).status_code == 200
+    code = code_in(list(sms_outbox.values())[-1][1])
+    response = client.post(url, {"phone": "13700001111", "code": code})
+    assert response.status_code == 200 and response.context["state"] == "confirmed"
+    assert client.post(url, {"phone": "123"}).status_code == 400

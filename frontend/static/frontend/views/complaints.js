@@ -20,7 +20,7 @@ const S = {
     open: "查询", status: "当前状态", thread: "与调查人员的留言", you: "我", inv: "调查人员", noMsg: "暂无留言。",
     send: "发送留言", msg: "留言内容", outcome: "处理结果", pub: "查看公开案件页",
     clar: "澄清正名", sub: "短信关注此案件", subCode: "获取验证码", code: "验证码", confirm: "确认关注",
-    codeSent: "验证码已发送，请输入。", confirmed: "已关注：案件有更新时将短信通知您。", error: "出错了，请稍后重试。", transferred: "已转交有权处理的机关办理：",
+    codeSent: "验证码已发送，请输入。", unsub: "取消关注此案件", stopped: "已取消：该号码不再收到此案件的短信。", confirmed: "已关注：案件有更新时将短信通知您。", error: "出错了，请稍后重试。", transferred: "已转交有权处理的机关办理：",
   },
   en: {
     title: "Complaints", intro: "Report demanding favours, inaction, arbitrary action, dragging feet, illegal fees, banqueting on public funds. You may stay anonymous.",
@@ -34,7 +34,8 @@ const S = {
     keep: "Write both down or take a screenshot now. The receipt is shown only once and cannot be recovered.",
     open: "Open", status: "Status", thread: "Messages with the investigator", you: "You", inv: "Investigator", noMsg: "No messages yet.",
     send: "Send", msg: "Message", outcome: "Outcome", pub: "Public case page", clar: "Clarification", sub: "Follow this case by SMS",
-    subCode: "Send me a code", code: "Code", confirm: "Confirm", codeSent: "We sent a code. Enter it to confirm.",
+    subCode: "Send me a code", code: "Code", confirm: "Confirm", codeSent: "We sent a code. Enter it to confirm.", unsub: "Stop following this case",
+    stopped: "Done: this number gets no more SMS about this case.",
     confirmed: "Confirmed: you will get an SMS when this case is updated.", error: "Something went wrong. Please try again.", transferred: "Transferred to the competent body: ",
   },
 };
@@ -49,8 +50,9 @@ const CASE = `query PublicCase($r: String!) { publicCase(reference: $r) { refere
 const STATUS = `complaint { reference statusName decisionName outcome closedReason transferredTo description isPublic messages { fromReporter body createdAt } }`;
 const FOLLOW = `mutation Follow($r: String!, $c: String!) { followComplaint(reference: $r, receipt: $c) { ok ${STATUS} ${ERR} } }`;
 const SEND = `mutation Send($r: String!, $c: String!, $b: String!) { sendComplaintMessage(reference: $r, receipt: $c, body: $b) { ok ${STATUS} ${ERR} } }`;
-const SUB = `mutation Sub($r: String!, $p: String!) { requestCaseSubscription(reference: $r, phone: $p) { ok ${ERR} } }`;
-const CONFIRM = `mutation Confirm($r: String!, $p: String!, $c: String!) { confirmCaseSubscription(reference: $r, phone: $p, code: $c) { ok ${ERR} } }`;
+const SUB = `mutation Sub($r: String!, $p: String!, $s: Boolean) { requestCaseSubscription(reference: $r, phone: $p, stop: $s) { ok ${ERR} } }`;
+const CONFIRM = `mutation Confirm($r: String!, $p: String!, $c: String!, $s: Boolean) {
+  confirmCaseSubscription(reference: $r, phone: $p, code: $c, stop: $s) { ok ${ERR} } }`;
 
 const para = (text) => esc(text).replace(/\n/g, "<br>");
 const day = (iso) => (iso ? iso.slice(0, 10) : "");
@@ -203,22 +205,31 @@ async function caseView(reference) {
     <h2>${esc(s("sub"))}</h2><form id="c-sub" class="stack" novalidate>
       <label for="c-sub-phone">${esc(s("phone"))}</label><input id="c-sub-phone" name="phone" type="tel" maxlength="20">
       <div id="c-sub-code" class="stack" hidden><label for="c-code">${esc(s("code"))}</label><input id="c-code" name="code" inputmode="numeric" maxlength="6"></div>
-      <button class="button" type="submit">${esc(s("subCode"))}</button><p class="field-error" role="alert"></p></form>`);
+      <button class="button" type="submit">${esc(s("subCode"))}</button><p class="field-error" role="alert"></p></form>
+    <p><button type="button" class="button ghost" id="c-stop">${esc(s("unsub"))}</button></p>`);
   const form = document.getElementById("c-sub");
   let step = "request";
+  let stop = false;
+  document.getElementById("c-stop").addEventListener("click", (event) => {
+    stop = true;
+    step = "request";
+    event.target.hidden = true;
+    form.previousElementSibling.textContent = s("unsub");
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const box = form.querySelector(".field-error");
     try {
       if (step === "request") {
-        await mutate(SUB, { r: reference, p: form.phone.value }, "requestCaseSubscription");
+        await mutate(SUB, { r: reference, p: form.phone.value, s: stop }, "requestCaseSubscription");
         step = "confirm";
         document.getElementById("c-sub-code").hidden = false;
         form.querySelector("button").textContent = s("confirm");
         box.textContent = s("codeSent");
       } else {
-        await mutate(CONFIRM, { r: reference, p: form.phone.value, c: form.code.value }, "confirmCaseSubscription");
-        form.replaceWith(Object.assign(document.createElement("p"), { className: "card notice", textContent: s("confirmed") }));
+        await mutate(CONFIRM, { r: reference, p: form.phone.value, c: form.code.value, s: stop }, "confirmCaseSubscription");
+        form.replaceWith(Object.assign(document.createElement("p"), { className: "card notice", textContent: s(stop ? "stopped" : "confirmed") }));
+        document.getElementById("c-stop")?.remove();
       }
     } catch (error) {
       box.textContent = error instanceof ApiError ? error.message : s("error");
