@@ -143,3 +143,17 @@ def test_form_requires_description_and_target(city):
     assert "description" in form.errors and "concerned_department" in form.errors
     form = ComplaintForm(form_data(city, is_anonymous="0", name="", phone="123"))
     assert not form.is_valid() and "name" in form.errors and "phone" in form.errors
+
+
+def test_key_rotation_reencrypts_with_the_newest_key(submit, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    submission = submit(is_anonymous="0", name="陈小明", phone="13912345678")
+    old_keys = list(settings.COMPLAINTS_ENCRYPTION_KEYS)
+    new_key = Fernet.generate_key().decode()
+    settings.COMPLAINTS_ENCRYPTION_KEYS = [new_key, *old_keys]
+    call_command("rotate_complaint_keys")
+    settings.COMPLAINTS_ENCRYPTION_KEYS = [new_key]  # the old key is gone: the data still opens
+    reporter = Reporter.objects.get(complaint=submission.complaint)
+    assert crypto.decrypt(reporter.name_encrypted) == "陈小明"
