@@ -294,6 +294,9 @@ class ChainHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
 
+    def __str__(self):
+        return f"#{self.seq} {self.hash[:12]}"
+
 
 class Checkpoint(models.Model):
     """A signed statement of the chain head, also written to a file meant to be kept off the server."""

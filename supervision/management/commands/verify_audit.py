@@ -6,7 +6,7 @@ from supervision.models import ChainHead
 
 
 class Command(BaseCommand):
-    help = "Check the supervision audit chain and its signed checkpoints; name the first altered, inserted or deleted record."
+    help = "Check the audit chain and its signed checkpoints; name the first altered, inserted or deleted record."
 
     def handle(self, *args, **options):
         problems = audit.verify()
