@@ -18,4 +18,7 @@ class SupervisionConfig(AppConfig):
         post_save.connect(
             receivers.on_moderation_action, sender="forum.ModerationAction", dispatch_uid="supervision.moderation"
         )
+        post_save.connect(
+            receivers.on_threshold_saved, sender="supervision.ThresholdPolicy", dispatch_uid="supervision.thresholds"
+        )
         receivers.attach_sms_audit_handler()

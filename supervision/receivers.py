@@ -59,3 +59,13 @@ def attach_sms_audit_handler():
         sms_audit.addHandler(_handler)
     if sms_audit.level == logging.NOTSET or sms_audit.level > logging.INFO:
         sms_audit.setLevel(logging.INFO)
+
+
+def on_threshold_saved(sender, instance, **kwargs):
+    """Running clocks on these thresholds get their next check recomputed, after commit, in a task."""
+    if kwargs.get("raw"):
+        return
+    from django_q.tasks import async_task
+
+    policy = instance.policy
+    transaction.on_commit(lambda: async_task("supervision.tasks.reschedule_policy", policy))
