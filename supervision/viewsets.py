@@ -1,4 +1,4 @@
-"""Supervision in the Wagtail admin: read-only records (clocks, alerts, findings, events, audit, cases) and thresholds."""
+"""Supervision in the Wagtail admin: read-only records (clocks, alerts, findings, events, audit, cases), thresholds."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
