@@ -82,6 +82,7 @@ ROLES = (
             "sms.change_campaign",
             "sms.view_campaign",
             "sms.view_message",
+            "sms.view_notice",
             "cms.view_warningphrase",
         ),
     ),
