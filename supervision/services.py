@@ -307,7 +307,7 @@ def _sweep_batch(now, batch, thresholds):
         clock.next_fire_at = next_fire_at(clock, policy, fired)
     # The unique (clock, rung) constraint makes a double firing fail the batch rather than happen.
     Alert.objects.bulk_create(alerts)
-    Clock.objects.bulk_update(clocks, ["level", "next_fire_at"])
+    _update_schedule(clocks)
     audit.append_many(
         [
             (
@@ -329,6 +329,23 @@ def _sweep_batch(now, batch, thresholds):
     if alerts:
         transaction.on_commit(_queue_notifications)
     return len(alerts), len(clocks)
+
+
+def _update_schedule(clocks):
+    """level and next_fire_at of many clocks in one UPDATE ... FROM (VALUES ...): bulk_update's CASE is far slower."""
+    table = connection.ops.quote_name(Clock._meta.db_table)
+    field = Clock._meta.get_field("next_fire_at")
+    rows, params = [], []
+    for clock in clocks:
+        rows.append("(%s, %s, %s)")
+        params += [clock.pk, clock.level, field.get_db_prep_value(clock.next_fire_at, connection)]
+    cast = "::timestamptz" if connection.vendor == "postgresql" else ""
+    sql = (
+        f"WITH v(id, level, next_fire_at) AS (VALUES {', '.join(rows)}) "
+        f"UPDATE {table} SET level = v.level, next_fire_at = v.next_fire_at{cast} FROM v WHERE {table}.id = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _reason(rung):
