@@ -99,10 +99,8 @@ def run(open_count, due_count, department_count):
     started = time.perf_counter()
     fired = services.sweep(now=now)
     sweep_seconds = time.perf_counter() - started
-    print(
-        f"sweep: {fired:,} alerts fired in {sweep_seconds:.3f} s ({'OK' if sweep_seconds < TARGET_SECONDS else 'SLOW'}, "
-        f"target < {TARGET_SECONDS:.0f} s)"
-    )
+    verdict = "OK" if sweep_seconds < TARGET_SECONDS else "SLOW"
+    print(f"sweep: {fired:,} alerts fired in {sweep_seconds:.3f} s ({verdict}, target < {TARGET_SECONDS:.0f} s)")
 
     started = time.perf_counter()
     again = services.sweep(now=now)
