@@ -33,6 +33,17 @@ def _require(request, permission):
         raise PermissionDenied
 
 
+def render(request, template, context, icon="view"):
+    """An admin page with Wagtail's slim header: breadcrumbs home > dashboard > this page."""
+    title = context["title"]
+    crumbs = [{"url": reverse("wagtailadmin_home"), "label": _("Home")}]
+    if template != "supervision/admin/dashboard.html":
+        crumbs.append({"url": reverse("supervision_dashboard"), "label": _("Electronic supervision")})
+    crumbs.append({"url": "", "label": title})
+    context.update(header_title=title, page_title=title, breadcrumbs_items=crumbs, header_icon=icon)
+    return TemplateResponse(request, template, context)
+
+
 def live_counts(now=None):
     """The dashboard's figures, in two queries."""
     now = now or timezone.now()
@@ -83,7 +94,7 @@ def dashboard(request):
     counts = live_counts()
     recent_alerts = Alert.objects.select_related("clock", "department").order_by("-fired_at", "-pk")[:10]
     recent_findings = Finding.objects.select_related("department").filter(status=Finding.Status.OPEN)[:10]
-    return TemplateResponse(
+    return render(
         request,
         "supervision/admin/dashboard.html",
         {
@@ -105,9 +116,7 @@ def due_today(request):
         .select_related("department", "handler")
         .order_by("due_at")[:500]
     )
-    return TemplateResponse(
-        request, "supervision/admin/clock_list.html", {"title": _("Clocks due today"), "clocks": clocks}
-    )
+    return render(request, "supervision/admin/clock_list.html", {"title": _("Clocks due today"), "clocks": clocks})
 
 
 def subject_url(subject):
@@ -133,15 +142,17 @@ def timeline(request):
             .prefetch_related("alerts")
             .order_by("started_at", "pk")
         )
-        findings = list(Finding.objects.filter(subject=subject).order_by("created_at"))
+        findings = list(Finding.objects.filter(subject=subject).select_related("event").order_by("created_at"))
     entries = [{"at": e.occurred_at, "kind": "event", "event": e} for e in events]
     for clock in clocks:
         for alert in clock.alerts.all():
             entries.append({"at": alert.fired_at, "kind": "alert", "alert": alert, "clock": clock})
     for finding in findings:
-        entries.append({"at": finding.created_at, "kind": "finding", "finding": finding})
+        # Placed at the moment of the event it judges, right after it.
+        when = finding.event.occurred_at if finding.event_id else finding.created_at
+        entries.append({"at": when, "kind": "finding", "finding": finding})
     entries.sort(key=lambda e: e["at"])
-    return TemplateResponse(
+    return render(
         request,
         "supervision/admin/timeline.html",
         {
@@ -161,7 +172,7 @@ def audit_check(request):
     checkpoints = Checkpoint.objects.all()[:30]
     from supervision.models import ChainHead
 
-    return TemplateResponse(
+    return render(
         request,
         "supervision/admin/audit.html",
         {
@@ -199,7 +210,7 @@ def performance_report(request):
     weights = performance.weights()
     query = request.GET.copy()
     query.pop("format", None)
-    return TemplateResponse(
+    return render(
         request,
         "supervision/admin/performance.html",
         {
@@ -253,7 +264,7 @@ def open_case(request):
         else:
             messages.success(request, _("Special supervision case opened."))
             return redirect("supervision_case_detail", case.pk)
-    return TemplateResponse(
+    return render(
         request,
         "supervision/admin/case_open.html",
         {"title": _("Open a special supervision case"), "form": form, "findings": findings},
@@ -281,7 +292,7 @@ def case_detail(request, pk):
                     return redirect("supervision_case_detail", case.pk)
         except services.CaseError as error:
             messages.error(request, str(error))
-    return TemplateResponse(
+    return render(
         request,
         "supervision/admin/case_detail.html",
         {

@@ -95,7 +95,7 @@ class Clock(models.Model):
 
     class Level(models.TextChoices):
         NONE = "", _("Normal")
-        WARNING = "warning", _("Warning")
+        WARNING = "warning", _("Early warning")
         YELLOW = "yellow", _("Yellow card")
         RED = "red", _("Red card")
 
@@ -155,7 +155,7 @@ class Clock(models.Model):
 
 
 class Rung(models.TextChoices):
-    WARNING = "warning", _("Warning")
+    WARNING = "warning", _("Early warning")
     YELLOW = "yellow", _("Yellow card")
     RED = "red", _("Red card")
 

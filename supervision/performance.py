@@ -349,8 +349,8 @@ def trend_chart(points, height=180):
 
 def table(rows):
     header = [
-        _("Rank"),
-        _("Name"),
+        _("Place"),
+        _("Department or handler"),
         _("Volume"),
         _("On-time rate"),
         _("Time used of the limit"),
