@@ -316,7 +316,7 @@ def trend_chart(points, height=180):
     left, right, top, bottom = 40, CHART_WIDTH - 10, 10, height - 24
     step = (right - left) / 12
     peak = max([p["total"] for p in points] + [1])
-    bars, line, labels = [], [], []
+    bars, line, labels, dots = [], [], [], []
     for i, p in enumerate(points):
         x = left + i * step
         h = (bottom - top) * p["total"] / peak
@@ -330,7 +330,9 @@ def trend_chart(points, height=180):
             }
         )
         if p["rate"] is not None:
-            line.append(f"{round(x + step / 2, 1)},{round(bottom - (bottom - top) * p['rate'], 1)}")
+            cx, cy = round(x + step / 2, 1), round(bottom - (bottom - top) * p["rate"], 1)
+            line.append(f"{cx},{cy}")
+            dots.append({"x": cx, "y": cy, "rate": round(100 * p["rate"], 1)})
         labels.append({"x": round(x + step / 2, 1), "text": str(p["month"])})
     return {
         "height": height,

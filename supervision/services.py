@@ -194,17 +194,13 @@ def record_finding(
     """Write a finding once (by dedupe_key) and chain it. Returns the Finding, or None if it existed."""
     if Finding.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    finding = Finding.objects.create(
-        rule=rule,
-        title=str(title)[:200],
-        severity=severity,
-        message=str(message)[:500],
-        subject=event.subject if event else subject,
-        event=event,
-        department_id=event.department_id if event and department_id is None else department_id,
-        actor_id=event.actor_id if event and actor_id is None else actor_id,
-        dedupe_key=dedupe_key,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin must not roll back the publisher's transition
+            finding = _create_finding(
+                rule, title, severity, message, dedupe_key, event, subject, department_id, actor_id
+            )
+    except IntegrityError:
+        return None
     audit.append(
         "finding",
         f"supervision.finding:{finding.pk}",
@@ -219,6 +215,20 @@ def record_finding(
         },
     )
     return finding
+
+
+def _create_finding(rule, title, severity, message, dedupe_key, event, subject, department_id, actor_id):
+    return Finding.objects.create(
+        rule=rule,
+        title=str(title)[:200],
+        severity=severity,
+        message=str(message)[:500],
+        subject=event.subject if event else subject,
+        event=event,
+        department_id=event.department_id if event and department_id is None else department_id,
+        actor_id=event.actor_id if event and actor_id is None else actor_id,
+        dedupe_key=dedupe_key,
+    )
 
 
 def reschedule_policy(policy):
