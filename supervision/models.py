@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +67,7 @@ class ThresholdPolicy(models.Model):
     name = models.CharField(_("name"), max_length=100, blank=True)
     warning_working_days = models.PositiveSmallIntegerField(_("warn when fewer working days remain than"), default=1)
     warning_percent = models.PositiveSmallIntegerField(
-        _("warn when less of the time limit remains than (%)"), default=20
+        _("warn when less of the time limit remains than (%)"), default=20, validators=[MaxValueValidator(100)]
     )
     red_working_days = models.PositiveSmallIntegerField(_("red card when overdue by (working days)"), default=3)
     yellow_cards_for_red = models.PositiveSmallIntegerField(

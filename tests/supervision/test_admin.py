@@ -146,3 +146,41 @@ def test_stop_event_listed_in_timeline(supervisor_client, bureau):
     )
     html = supervisor_client.get(reverse("supervision_timeline") + "?subject=approvals.application:1").content.decode()
     assert "step.approved" in html
+
+
+def test_the_timeline_links_to_the_source_when_it_registers_a_resolver(supervisor_client, bureau):
+    from wagtail import hooks
+
+    publish(make_event("application.submitted", subject="approvals.application:5"))
+
+    def resolve(subject):
+        return f"/admin/approvals/application/{subject.split(':')[1]}/" if subject.startswith("approvals.") else None
+
+    with hooks.register_temporarily("supervision_subject_url", resolve):
+        html = supervisor_client.get(reverse("supervision_timeline") + "?subject=approvals.application:5").content
+    assert b"/admin/approvals/application/5/" in html
+
+
+def test_dashboard_queries_are_bounded(supervisor_client, bureau, handler, django_assert_max_num_queries):
+    _activity(bureau, handler, n=10)
+    with django_assert_max_num_queries(30):
+        assert supervisor_client.get(reverse("supervision_dashboard")).status_code == 200
+
+
+def test_threshold_form_refuses_a_percentage_above_100(supervisor_client):
+    response = supervisor_client.post(
+        reverse("supervision_threshold:add"),
+        {
+            "policy": "",
+            "name": "全局",
+            "warning_working_days": 1,
+            "warning_percent": 150,
+            "red_working_days": 3,
+            "yellow_cards_for_red": 3,
+            "min_step_minutes": 5,
+        },
+    )
+    assert response.status_code == 200
+    from supervision.models import ThresholdPolicy
+
+    assert not ThresholdPolicy.objects.exists()
