@@ -26,6 +26,7 @@ from supervision.models import (
 VIEW = "supervision.view_clock"
 AUDIT = "supervision.view_auditrecord"
 CASES = "supervision.change_supervisioncase"
+DISMISS = "supervision.change_finding"
 
 
 def _require(request, permission):
@@ -267,8 +268,33 @@ def open_case(request):
     return render(
         request,
         "supervision/admin/case_open.html",
-        {"title": _("Open a special supervision case"), "form": form, "findings": findings},
+        {
+            "title": _("Open a special supervision case"),
+            "form": form,
+            "findings": findings,
+            "dismiss_form": DismissForm() if len(findings) == 1 and request.user.has_perm(DISMISS) else None,
+        },
     )
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why it needs no action"), max_length=500)
+
+
+def dismiss_finding(request, pk):
+    _require(request, DISMISS)
+    finding = get_object_or_404(Finding, pk=pk)
+    if request.method != "POST":
+        return redirect(reverse("supervision_case_open") + f"?finding={finding.pk}")
+    form = DismissForm(request.POST)
+    if finding.status != Finding.Status.OPEN:
+        messages.error(request, _("Only an open finding can be dismissed."))
+    elif form.is_valid():
+        services.dismiss_finding(finding, request.user, form.cleaned_data["reason"])
+        messages.success(request, _("Finding dismissed; the reason is in the audit trail."))
+    else:
+        messages.error(request, _("Give the reason for dismissing the finding."))
+    return redirect("supervision_finding:index")
 
 
 def case_detail(request, pk):

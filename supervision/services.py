@@ -506,11 +506,18 @@ def save_case_notes(case, notes, by):
 
 
 def dismiss_finding(finding, by, reason=""):
+    """Close an open finding as needing no action; the reason goes into the audit trail. False if it was not open."""
     with transaction.atomic():
-        Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(status=Finding.Status.DISMISSED)
-        audit.append(
-            "finding.dismissed", f"supervision.finding:{finding.pk}", {"by": getattr(by, "pk", None), "reason": reason}
+        changed = Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(
+            status=Finding.Status.DISMISSED
         )
+        if changed:
+            audit.append(
+                "finding.dismissed",
+                f"supervision.finding:{finding.pk}",
+                {"by": getattr(by, "pk", None), "reason": reason},
+            )
+    return bool(changed)
 
 
 def default_thresholds():

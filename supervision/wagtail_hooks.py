@@ -69,6 +69,7 @@ def register_supervision_urls():
         path("supervision/performance/", admin_views.performance_report, name="supervision_performance"),
         path("supervision/case/new/", admin_views.open_case, name="supervision_case_open"),
         path("supervision/case/<int:pk>/", admin_views.case_detail, name="supervision_case_detail"),
+        path("supervision/finding/<int:pk>/dismiss/", admin_views.dismiss_finding, name="supervision_finding_dismiss"),
     ]
 
 

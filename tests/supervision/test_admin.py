@@ -184,3 +184,18 @@ def test_threshold_form_refuses_a_percentage_above_100(supervisor_client):
     from supervision.models import ThresholdPolicy
 
     assert not ThresholdPolicy.objects.exists()
+
+
+def test_dismiss_a_finding_with_a_reason(supervisor_client, bureau, handler):
+    from supervision.models import AuditRecord
+
+    _activity(bureau, handler)
+    finding = Finding.objects.get(rule="R01")
+    url = reverse("supervision_finding_dismiss", args=[finding.pk])
+    supervisor_client.post(url, {"reason": ""})
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN
+    supervisor_client.post(url, {"reason": "材料已在受理当日补齐，属系统录入延迟。"})
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.DISMISSED
+    assert AuditRecord.objects.filter(kind="finding.dismissed").count() == 1

@@ -135,3 +135,21 @@ def test_overdue_working_days_skip_weekends():
     assert working_days_overdue(clock, at(month=11, day=30, hour=11)) == 1
     assert working_days_overdue(clock, at(day=26)) == 0
     assert isinstance(datetime.timedelta(), datetime.timedelta)
+
+
+def test_clocks_of_deleted_departments_and_users_still_work(supervisor, client):
+    from django.urls import reverse
+
+    publish(
+        make_event(
+            "step.started",
+            department_id=987654,
+            actor_id=123456,
+            clocks=[start("approvals.step:1", at(day=27), department_id=987654, handler_id=123456)],
+        )
+    )
+    assert services.sweep(now=at(day=27, hour=11)) == 2
+    assert services.notify_alerts() == 2  # nobody to reach in the department line: every supervisor, per alert
+    client.force_login(supervisor)
+    assert client.get(reverse("supervision_alert:index")).status_code == 200
+    assert client.get(reverse("supervision_timeline") + "?subject=approvals.application:1").status_code == 200
