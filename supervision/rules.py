@@ -47,6 +47,10 @@ class Rule:
         """The finding's message when the rule fires, else None."""
         raise NotImplementedError
 
+    def related(self, event):
+        """Findings this event reveals about other events already received: [(event, message)]."""
+        return []
+
 
 class AcceptedWithoutMaterials(Rule):
     code = "R01"
@@ -220,6 +224,25 @@ class ChangeAfterCompletion(Rule):
             "when": timezone.localtime(final.occurred_at).strftime("%Y-%m-%d %H:%M"),
         }
 
+    def related(self, event):
+        """A final event arriving after changes that happened later (out of order): those changes are findings too."""
+        if not event.is_final:
+            return []
+        later = (
+            ReceivedEvent.objects.filter(subject=event.subject, occurred_at__gt=event.occurred_at, is_final=False)
+            .exclude(kind__in=AFTER_FINAL_KINDS)
+            .order_by("occurred_at")
+        )
+        when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")
+        return [
+            (
+                other,
+                _("%(kind)s after the case was finished (%(final)s at %(when)s)")
+                % {"kind": other.kind, "final": event.kind, "when": when},
+            )
+            for other in later
+        ]
+
 
 EVENT_RULES = [
     AcceptedWithoutMaterials(),
@@ -242,14 +265,15 @@ def run_event_rules(event):
         if not rule.applies(event):
             continue
         message = rule.check(event)
-        if message:
+        judged = [(event, message)] if message else []
+        for judged_event, judged_message in judged + rule.related(event):
             finding = record_finding(
                 rule=rule.code,
                 title=rule.description,
                 severity=rule.severity,
-                message=message,
-                dedupe_key=f"{rule.code}:{event.key}",
-                event=event,
+                message=judged_message,
+                dedupe_key=f"{rule.code}:{judged_event.key}",
+                event=judged_event,
             )
             if finding:
                 findings.append(finding)

@@ -114,3 +114,12 @@ def test_every_rule_has_a_code_description_and_severity():
     codes = [rule.code for rule in ALL_RULES]
     assert codes == [f"R0{n}" for n in range(1, 10)]
     assert all(rule.description and rule.severity for rule in ALL_RULES)
+
+
+def test_r08_also_when_the_final_event_arrives_after_the_change():
+    subject = "approvals.application:43"
+    publish(make_event("step.refused", subject=subject, occurred_at=at(hour=15), payload={"legal_basis": "x"}))
+    assert fired("R08") == 0
+    publish(make_event("application.completed", subject=subject, occurred_at=at(hour=11), payload={"final": True}))
+    finding = Finding.objects.get(rule="R08")
+    assert finding.event.kind == "step.refused"
