@@ -153,3 +153,13 @@ def test_clocks_of_deleted_departments_and_users_still_work(supervisor, client):
     client.force_login(supervisor)
     assert client.get(reverse("supervision_alert:index")).status_code == 200
     assert client.get(reverse("supervision_timeline") + "?subject=approvals.application:1").status_code == 200
+
+
+def test_a_global_threshold_change_reschedules_clocks_on_the_defaults_in_chunks(bureau):
+    clocks = [_start(f"approvals.step:{n}", at(day=27), bureau) for n in range(5)]
+    publish(make_event("step.started", clocks=[start("approvals.step:own", at(day=27), policy="approvals.item:9")]))
+    ThresholdPolicy.objects.create(policy="approvals.item:9", warning_working_days=1, warning_percent=0)
+    ThresholdPolicy.objects.create(policy="", warning_working_days=2, warning_percent=0)
+    assert services.reschedule_policy("", chunk=2) == 5
+    assert {Clock.objects.get(pk=c.pk).next_fire_at for c in clocks} == {at(day=25)}
+    assert Clock.objects.get(key="approvals.step:own").next_fire_at == at(day=26)
