@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -29,7 +30,8 @@ class ReceivedEvent(models.Model):
     from_state = models.CharField(_("from state"), max_length=40, blank=True)
     to_state = models.CharField(_("to state"), max_length=40, blank=True)
     is_final = models.BooleanField(_("final"), default=False)
-    payload = models.JSONField(_("facts"), default=dict, blank=True)
+    # DjangoJSONEncoder: a source passing a Decimal or a datetime must not fail its own transition.
+    payload = models.JSONField(_("facts"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     clocks = models.JSONField(_("clock instructions"), default=list, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 

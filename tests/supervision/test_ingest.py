@@ -98,3 +98,20 @@ def test_a_receiver_error_rolls_the_whole_event_back(monkeypatch):
     with pytest.raises(RuntimeError), transaction.atomic():
         publish(make_event("step.started", clocks=[start(KEY, at(day=27))]))
     assert not ReceivedEvent.objects.exists() and not Clock.objects.exists() and not AuditRecord.objects.exists()
+
+
+def test_a_payload_with_decimals_and_dates_is_kept_and_chained():
+    import decimal
+
+    from supervision import audit
+
+    publish(
+        make_event(
+            "application.accepted",
+            payload={"fee_charged": decimal.Decimal("20.00"), "fee_published": "0.00", "deadline": at(day=30)},
+        )
+    )
+    event = ReceivedEvent.objects.get()
+    assert event.payload["fee_charged"] == "20.00"
+    assert Finding.objects.filter(rule="R06").exists()
+    assert audit.verify() == []
