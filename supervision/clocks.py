@@ -41,17 +41,17 @@ def rung_times(clock, policy):
     return {Rung.WARNING: warning, Rung.YELLOW: due, Rung.RED: red}
 
 
-def next_fire_at(clock, policy, fired):
+def next_fire_at(clock, policy, fired, times=None):
     """When the sweeper must next look at the clock, given the rungs already fired (None: nothing left to fire)."""
     if clock.state != clock.State.RUNNING or clock.due_at is None:
         return None
-    times = rung_times(clock, policy)
+    times = times or rung_times(clock, policy)
     pending = [times[rung] for rung in times if rung not in fired]
     return min(pending) if pending else None
 
 
-def due_rungs(clock, policy, fired, now):
-    times = rung_times(clock, policy)
+def due_rungs(clock, policy, fired, now, times=None):
+    times = times or rung_times(clock, policy)
     return [rung for rung in (Rung.WARNING, Rung.YELLOW, Rung.RED) if rung not in fired and times[rung] <= now]
 
 

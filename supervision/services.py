@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from config.events import ClockAction
 from supervision import audit
-from supervision.clocks import Thresholds, due_rungs, next_fire_at
+from supervision.clocks import Thresholds, due_rungs, next_fire_at, rung_times
 from supervision.models import RUNG_ORDER, Alert, Clock, Finding, ReceivedEvent, Rung, Severity, SupervisionCase
 
 logger = logging.getLogger(__name__)
@@ -303,11 +303,13 @@ def _sweep_batch(now, batch, thresholds):
         .order_by()
     )
     alerts = []
+    reason_text = {rung: _reason(rung) for rung in RUNG_ORDER}
     for clock in clocks:
         policy = thresholds.for_policy(clock.policy)
         fired = fired_before.get(clock.pk, set())
-        rungs = due_rungs(clock, policy, fired, now)
-        reasons = {rung: _reason(rung) for rung in rungs}
+        times = rung_times(clock, policy) if clock.due_at else None
+        rungs = due_rungs(clock, policy, fired, now, times) if times else []
+        reasons = {rung: reason_text[rung] for rung in rungs}
         if Rung.YELLOW in rungs and Rung.RED not in rungs and Rung.RED not in fired and clock.department_id:
             yellows[clock.department_id] = yellows.get(clock.department_id, 0) + 1
             if policy.yellow_cards_for_red and yellows[clock.department_id] >= policy.yellow_cards_for_red:
@@ -329,7 +331,7 @@ def _sweep_batch(now, batch, thresholds):
         fired = fired | set(rungs)
         top = max(fired, key=RUNG_ORDER.index) if fired else ""
         clock.level = top
-        clock.next_fire_at = next_fire_at(clock, policy, fired)
+        clock.next_fire_at = next_fire_at(clock, policy, fired, times)
     # The unique (clock, rung) constraint makes a double firing fail the batch rather than happen.
     Alert.objects.bulk_create(alerts)
     _update_schedule(clocks)
