@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "sms",
     "frontend",
     "complaints",
+    # Supervision consumes the other platforms' events: keep it after approvals and complaints.
+    "supervision",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
@@ -293,6 +295,19 @@ LOGGING = {
         "twilio.http_client": {"level": "WARNING"},
     },
 }
+
+# Electronic supervision (supervision/README section). The Ed25519 key that signs the daily audit checkpoint:
+# base64 of the 32-byte private key (`manage.py audit_keygen`) or a PEM file; the checkpoint files go to
+# SUPERVISION_CHECKPOINT_DIR, to be copied off the server. SUPERVISION_PUBLIC_KEY verifies them when set.
+SUPERVISION_SIGNING_KEY = env.str("SUPERVISION_SIGNING_KEY", default="")
+SUPERVISION_SIGNING_KEY_FILE = env.str("SUPERVISION_SIGNING_KEY_FILE", default="")
+SUPERVISION_PUBLIC_KEY = env.str("SUPERVISION_PUBLIC_KEY", default="")
+SUPERVISION_CHECKPOINT_DIR = env.str("SUPERVISION_CHECKPOINT_DIR", default=str(BASE_DIR / "audit_checkpoints"))
+# Officials' actions outside these hours (local time) or on non-working days raise a finding.
+SUPERVISION_OFFICE_HOURS = env.str("SUPERVISION_OFFICE_HOURS", default="08:00-18:00")
+# Performance score weights (summing to 100) and the volume below which a unit is listed but not ranked.
+SUPERVISION_SCORE_WEIGHTS = {"on_time": 35, "speed": 15, "alerts": 20, "complaints": 15, "satisfaction": 15}
+SUPERVISION_MIN_VOLUME = env.int("SUPERVISION_MIN_VOLUME", default=5)
 
 # Mail: Wagtail notifies reviewers of submissions and authors of decisions. Printed to the console until configured,
 # e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.cn:587
