@@ -121,7 +121,7 @@ def _local(moment):
 def due_after(start, working_days):
     """The moment `working_days` working days after `start`, at the same time of day."""
     start = _local(start)
-    day = add_working_days(start.date(), working_days)
+    day = add_working_days(start.date(), working_days, strict=True)
     return datetime.datetime.combine(day, start.timetz().replace(tzinfo=None), tzinfo=start.tzinfo)
 
 
@@ -130,8 +130,8 @@ def carried_due(due_at, paused_at, resumed_at):
     due, paused, resumed = _local(due_at), _local(paused_at), _local(resumed_at)
     if due <= paused:  # already overdue when paused: stays overdue by as much
         return resumed - (paused - due)
-    days = working_days_between(paused.date(), due.date())
-    base = add_working_days(resumed.date(), days) if days else resumed.date()
+    days = working_days_between(paused.date(), due.date(), strict=True)
+    base = add_working_days(resumed.date(), days, strict=True) if days else resumed.date()
     time_of_day = datetime.timedelta(hours=due.hour, minutes=due.minute, seconds=due.second) - datetime.timedelta(
         hours=paused.hour, minutes=paused.minute, seconds=paused.second
     )

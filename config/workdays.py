@@ -5,10 +5,14 @@ their bridging rest days, and the weekend days worked in exchange (调休). Appr
 holiday SMS reminders all count through here, so a correction to the calendar reaches every one of them.
 
 A year whose schedule the package does not know yet (the State Council announces the next year's in November; the
-package is upgraded each December) has no trustworthy working days: counting into it raises ``UnknownCalendarYear``
-and logs an error on the "config.workdays" logger (once per year and process) so operators upgrade the package,
-rather than give a deadline that may be wrong. ``public_holidays`` alone still answers for such a year, from the
-statutory dates (no 调休, so provisional), because holiday reminders are planned ahead; it logs the same alert.
+package is upgraded each December) has no trustworthy working days. Touching such a year always logs an error on
+the "config.workdays" logger (once per year and process) so operators upgrade the package. What happens next is
+the caller's choice:
+
+- ``strict=True`` (deadlines people are held to, e.g. an approval's due date): ``UnknownCalendarYear`` is raised,
+  with a message for people, rather than a date that may be wrong;
+- the default gives a provisional answer from the fixed rules (no 调休), for uses that must go on working and can
+  be corrected later (holiday reminders, supervision's warning rungs). Callers that need certainty pass strict.
 """
 
 import datetime
@@ -75,37 +79,49 @@ def _alert(year):
         logger.error("Working-day calendar has no State Council schedule for %s: upgrade the `holidays` package.", year)
 
 
-def is_working_day(day: datetime.date) -> bool:
+def _checked(year, strict):
+    if is_known_year(year):
+        return
+    if strict:
+        check_year(year)
+    _alert(year)
+
+
+def is_working_day(day: datetime.date, *, strict: bool = False) -> bool:
     """Monday to Friday unless a holiday or rest day, plus the weekend days worked in exchange (调休).
 
-    Raises UnknownCalendarYear for a year the calendar does not know.
+    For a year the calendar does not know: UnknownCalendarYear when strict, else the fixed rules (alerted).
     """
     day = _as_date(day)
-    check_year(day.year)
+    _checked(day.year, strict)
     return _calendar().is_working_day(day)
 
 
-def add_working_days(day: datetime.date, n: int) -> datetime.date:
+def add_working_days(day: datetime.date, n: int, *, strict: bool = False) -> datetime.date:
     """The n-th working day after `day` (before it when n is negative); n=0 gives `day` or the next working day.
 
-    Raises UnknownCalendarYear when the count starts in or runs into a year the calendar does not know.
+    When the count runs into a year the calendar does not know: UnknownCalendarYear when strict, else a
+    provisional date from the fixed rules (alerted).
     """
     day = _as_date(day)
     result = _calendar().get_nth_working_day(day, n)
     # The days the count looked at: `day` itself only when n=0.
     first = day if n == 0 else day + datetime.timedelta(days=1 if n > 0 else -1)
     for year in range(min(first.year, result.year), max(first.year, result.year) + 1):
-        check_year(year)
+        _checked(year, strict)
     return result
 
 
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
+def working_days_between(start: datetime.date, end: datetime.date, *, strict: bool = False) -> int:
     """How many working days lie after `start` up to and including `end` (0 when end <= start)."""
     start, end = _as_date(start), _as_date(end)
+    for year in range(start.year, max(start.year, end.year) + 1):
+        _checked(year, strict)
+    calendar = _calendar()
     count = 0
     day = start + datetime.timedelta(days=1)
     while day <= end:
-        if is_working_day(day):
+        if calendar.is_working_day(day):
             count += 1
         day += datetime.timedelta(days=1)
     return count

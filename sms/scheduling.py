@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from config.workdays import UnknownCalendarYear, add_working_days, public_holidays
+from config.workdays import add_working_days, public_holidays
 from sms import dispatch
 from sms.models import Campaign, CampaignRun
 
@@ -49,10 +49,7 @@ def holiday_send_times(campaign, years):
     for year in years:
         for holiday in public_holidays(year):
             days = campaign.holiday_days_before
-            try:
-                day = holiday.first_day if days == 0 else add_working_days(holiday.first_day, -days)
-            except UnknownCalendarYear:
-                continue  # its working days are not published yet (config.workdays has alerted): no guessed date
+            day = holiday.first_day if days == 0 else add_working_days(holiday.first_day, -days)
             yield datetime.datetime.combine(day, send_time, tzinfo=_tz()), holiday
 
 

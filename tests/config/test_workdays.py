@@ -68,27 +68,30 @@ def test_a_new_year_period_may_start_in_the_year_before():
     assert public_holidays(2023)[0].first_day == D(2022, 12, 31)
 
 
-def test_counting_into_an_unknown_year_raises_and_alerts_once(caplog):
+def test_strict_counting_into_an_unknown_year_raises_and_alerts_once(caplog):
     from config import workdays
 
     workdays._alerted_years.discard(2099)
     with caplog.at_level("ERROR", logger="config.workdays"):
         with pytest.raises(workdays.UnknownCalendarYear) as raised:
-            add_working_days(D(2099, 3, 2), 3)
+            add_working_days(D(2099, 3, 2), 3, strict=True)
         with pytest.raises(workdays.UnknownCalendarYear):
-            is_working_day(D(2099, 3, 3))
+            is_working_day(D(2099, 3, 3), strict=True)
+        with pytest.raises(workdays.UnknownCalendarYear):
+            workdays.working_days_between(D(2098, 12, 1), D(2099, 1, 5), strict=True)
+        assert add_working_days(D(2099, 3, 2), 3) == D(2099, 3, 5)  # provisional, without strict
     assert raised.value.year == 2099
     assert "2099" in str(raised.value)
     assert [r.levelname for r in caplog.records if "2099" in r.getMessage()] == ["ERROR"]
 
 
-def test_counting_from_a_known_year_into_an_unknown_one_raises():
+def test_strict_counting_from_a_known_year_into_an_unknown_one_raises():
     from config import workdays
 
     last_known = max(workdays.known_years())
     with pytest.raises(workdays.UnknownCalendarYear):
-        add_working_days(D(last_known, 12, 28), 10)
-    assert add_working_days(D(last_known, 12, 1), 3).year == last_known
+        add_working_days(D(last_known, 12, 28), 10, strict=True)
+    assert add_working_days(D(last_known, 12, 1), 3, strict=True).year == last_known
 
 
 def test_working_days_between_skips_the_national_day_week():
@@ -99,4 +102,4 @@ def test_working_days_between_skips_the_national_day_week():
 
 
 def test_counting_back_from_new_year_of_an_unknown_year_stays_in_the_known_one():
-    assert add_working_days(D(2027, 1, 1), -1) == D(2026, 12, 31)
+    assert add_working_days(D(2027, 1, 1), -1, strict=True) == D(2026, 12, 31)

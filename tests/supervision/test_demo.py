@@ -21,10 +21,11 @@ def test_the_demo_writes_thresholds_and_sweeps_without_approvals_or_complaints()
         )
     )
     load_demo()
+    yellow = Alert.objects.filter(rung="yellow").count()  # the approvals demo adds its own overdue cases
     load_demo()
     assert ThresholdPolicy.objects.filter(policy="").count() == 1
     assert set(Alert.objects.values_list("rung", flat=True)) >= {"warning", "yellow"}
-    assert Alert.objects.filter(rung="yellow").count() == 1
+    assert Alert.objects.filter(rung="yellow").count() == yellow >= 1
     from supervision import audit
 
     assert audit.verify() == [] and AuditRecord.objects.filter(kind="alert").exists()
