@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from approvals import services
 from approvals.models import Application, ApprovalItem, ItemStep, Material, MaterialForm
-from config.workdays import UnknownCalendarYear
+from config.workdays import UnknownCalendarYear, is_working_day
 from directory.demo import SEED, WINDOW_POST, demo_step, generate_password
 from directory.models import Cadre, Department, DepartmentKind
 from directory.roles import role_group
@@ -589,6 +589,15 @@ def _window(centre):
 
 @contextlib.contextmanager
 def _at(moment):
+    """Act at `moment`, moved to a working day (staff do not work weekends in the demo), never into the future."""
+    moved = moment
+    while not is_working_day(moved.date()):
+        moved += datetime.timedelta(days=1)
+    if moved > timezone.now():
+        moved = moment
+        while not is_working_day(moved.date()):
+            moved -= datetime.timedelta(days=1)
+    moment = moved
     original = services.now
     services.now = lambda: moment.replace(microsecond=0)
     try:

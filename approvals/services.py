@@ -544,7 +544,7 @@ def _start_stage(application, first_order, by, moment):
         _record(
             application,
             "step.started",
-            by,
+            None,  # started by the procedure, not by a person: the acting department is the one before
             application.state,
             application.state,
             step=step,
@@ -763,7 +763,7 @@ def _after_stage_answer(app, step, by, moment):
         _record(
             app,
             "application.refused",
-            by,
+            None,  # the joint outcome: reached when the last department answered, decided by nobody alone
             S.IN_REVIEW,
             S.REFUSED,
             department=app.item.department,
@@ -782,7 +782,7 @@ def _after_stage_answer(app, step, by, moment):
     _record(
         app,
         "application.approved",
-        by,
+        None,  # the joint outcome: reached when the last department answered, decided by nobody alone
         S.IN_REVIEW,
         S.APPROVED,
         department=app.item.department,
