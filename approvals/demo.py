@@ -587,6 +587,9 @@ def _window(centre):
     return user
 
 
+_clock = {"last": None}
+
+
 @contextlib.contextmanager
 def _at(moment):
     """Act at `moment`, moved to a working day (staff do not work weekends in the demo), never into the future."""
@@ -597,7 +600,10 @@ def _at(moment):
         moved = moment
         while not is_working_day(moved.date()):
             moved -= datetime.timedelta(days=1)
-    moment = moved
+    # Within one case time only moves on: at least a quarter of an hour after its previous action.
+    if _clock["last"] is not None and moved < _clock["last"] + datetime.timedelta(minutes=15):
+        moved = _clock["last"] + datetime.timedelta(minutes=15)
+    _clock["last"] = moment = moved
     original = services.now
     services.now = lambda: moment.replace(microsecond=0)
     try:
@@ -684,6 +690,7 @@ def _load_applications(run):
 
 def _play(item, centre, scenario, start, index, rng):
     window = _window(centre)
+    _clock["last"] = None
     hour = datetime.timedelta(hours=1)
     name = NAMES[index % len(NAMES)]
     with _at(start):
