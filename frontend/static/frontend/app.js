@@ -16,7 +16,7 @@ route(/^\/.+$/, () => import("./views/page.js")); // sections and content pages:
 function markTab() {
   const path = location.pathname.replace(/^\/app/, "") || "/";
   const tab = path === "/" ? "home" : path.startsWith("/search") ? "search"
-    : path.startsWith("/forum") ? "forum" : /^\/(complaints|cases)/.test(path) ? "complaints" : /^\/(me|login)/.test(path) ? "me" : "";
+    : path.startsWith("/forum") ? "forum" : /^\/(complaints|cases)/.test(path) ? "complaints" : path.startsWith("/approvals") ? "approvals" : /^\/(me|login)/.test(path) ? "me" : "";
   document.querySelectorAll(".tabs a").forEach((a) => {
     if (a.dataset.tab === tab) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");

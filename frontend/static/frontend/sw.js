@@ -1,5 +1,5 @@
 // Qingfeng app service worker. Shell: cache-first, versioned. Reading: network-first, last 50 kept.
-const VERSION = "qf-v4";
+const VERSION = "qf-v5";
 const SHELL = `shell-${VERSION}`;
 const READ = "read-v1";
 const READ_LIMIT = 50;
