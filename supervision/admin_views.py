@@ -152,6 +152,12 @@ def timeline(request):
         # Placed at the moment of the event it judges, right after it.
         when = finding.event.occurred_at if finding.event_id else finding.created_at
         entries.append({"at": when, "kind": "finding", "finding": finding})
+    reference = next((e.reference for e in events if e.reference), "")
+    if reference:
+        # Other cases about this one (complaints naming its tracking number), in its record as the issue asks.
+        related = ReceivedEvent.objects.filter(related_reference=reference).exclude(subject=subject)
+        for event in related.select_related("department").order_by("occurred_at", "pk"):
+            entries.append({"at": event.occurred_at, "kind": "related", "event": event})
     entries.sort(key=lambda e: e["at"])
     return render(
         request,
@@ -162,7 +168,7 @@ def timeline(request):
             "entries": entries,
             "clocks": clocks,
             "source_url": subject_url(subject) if subject else None,
-            "reference": next((e.reference for e in events if e.reference), ""),
+            "reference": reference,
         },
     )
 

@@ -23,6 +23,9 @@ class ReceivedEvent(models.Model):
     subject = models.CharField(_("subject"), max_length=120, db_index=True)
     item = models.CharField(_("item"), max_length=80, blank=True, db_index=True)
     reference = models.CharField(_("reference"), max_length=80, blank=True)
+    # Another case's reference this event is about (a complaint naming an approval's tracking number): the event
+    # then shows on that case's timeline too.
+    related_reference = models.CharField(_("related reference"), max_length=80, blank=True, db_index=True)
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), **LOOSE)
     actor_name = models.CharField(_("actor name"), max_length=100, blank=True)

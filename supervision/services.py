@@ -41,6 +41,7 @@ def ingest(event):
                 subject=event.subject,
                 item=str(payload.get("item", ""))[:80],
                 reference=str(payload.get("reference", ""))[:80],
+                related_reference=str(payload.get("related_reference", ""))[:80],
                 occurred_at=event.occurred_at,
                 actor_id=event.actor_id,
                 actor_name=event.actor_name,

@@ -1,6 +1,5 @@
 import datetime
 import io
-import sys
 import types
 import zipfile
 from decimal import Decimal
@@ -42,27 +41,6 @@ def docx(name="申请书.docx"):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _sms_notices(monkeypatch):
-    """Until sms.notices lands on this branch, record queued notices in a stand-in with the same contract."""
-    try:
-        import sms.notices  # noqa: F401
-
-        yield None
-        return
-    except ImportError:
-        pass
-    queued = {}
-
-    def queue_notice(key, phone, body, cadre=None):
-        return queued.setdefault(key, types.SimpleNamespace(key=key, phone=phone, body=body, status="sent"))
-
-    module = types.ModuleType("sms.notices")
-    module.queue_notice = queue_notice
-    monkeypatch.setitem(sys.modules, "sms.notices", module)
-    yield queued
 
 
 @pytest.fixture

@@ -95,15 +95,12 @@ def test_the_whole_lifecycle_with_parallel_review_completion_and_rating(submit, 
     assert by_kind["step.approved"].department_id is not None
 
 
-def test_sms_to_the_applicant_at_each_status_change(submit, staff, _sms_notices):
+def test_sms_to_the_applicant_at_each_status_change(submit, staff):
+    from sms.models import Notice
+
     app = submit().application
     services.accept_application(app, by=staff.window)
-    if _sms_notices is not None:  # the stand-in, until sms.notices is merged
-        notices = list(_sms_notices.values())
-    else:
-        from sms.models import Notice
-
-        notices = list(Notice.objects.filter(key__startswith=f"approvals.application:{app.pk}:").order_by("pk"))
+    notices = list(Notice.objects.filter(key__startswith=f"approvals.application:{app.pk}:").order_by("pk"))
     assert len(notices) == 2
     assert len({n.key for n in notices}) == 2
     assert app.tracking_number in notices[1].body

@@ -113,19 +113,19 @@ def test_missing_materials_are_named(submit, item):
             lambda: __import__("tests.approvals.conftest", fromlist=["x"]).SimpleUploadedFile(
                 "a.pdf", b"MZ\x90\x00evil"
             ),
-            "not an accepted",
+            "不是可接受的文件",
         ),
-        (lambda: png("营业执照.pdf"), "not an accepted"),  # a PNG named .pdf
-        (lambda: pdf("营业执照.exe"), "not an accepted"),
-        (lambda: pdf(size=11 * 1024 * 1024), "too large"),
-        (lambda: __import__("tests.approvals.conftest", fromlist=["x"]).SimpleUploadedFile("e.pdf", b""), "empty"),
+        (lambda: png("营业执照.pdf"), "不是可接受的文件"),  # a PNG named .pdf
+        (lambda: pdf("营业执照.exe"), "不是可接受的文件"),
+        (lambda: pdf(size=11 * 1024 * 1024), "过大"),
+        (lambda: __import__("tests.approvals.conftest", fromlist=["x"]).SimpleUploadedFile("e.pdf", b""), "空"),
     ],
 )
 def test_bad_uploads_are_refused_and_nothing_is_stored(submit, item, upload, code):
     materials = list(item.materials.all())
     with pytest.raises(ValidationError) as raised:
         submit(files=[(materials[0], docx()), (materials[1], upload())])
-    assert code in " ".join(raised.value.messages)
+    assert code in " ".join(raised.value.messages)  # in the applicant's language, Chinese by default
     assert not Application.objects.exists() and not SubmittedMaterial.objects.exists()
 
 
