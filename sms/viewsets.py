@@ -21,8 +21,8 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 
+from config.admin_records import RecordViewSet
 from sms import admin_views
 from sms.forms import CampaignForm
 from sms.models import Campaign, CampaignRun, Delivery, DeliveryStatus, Message, Notice
@@ -247,47 +247,9 @@ class CampaignViewSet(ModelViewSet):
         ]
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """The message log is a record: it can be read (with the view permission) and never changed from the admin."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and super().user_has_permission(user, "view")
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission(["view"]) if "view" in actions else self.user_model.objects.none()
-
-
 class MessageIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("cadre__department")
-
-
-class RecordViewSet(ModelViewSet):
-    """A log in the admin: listed and inspected only; no URL exists to add, edit, copy or delete a row."""
-
-    add_to_admin_menu = False
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    add_to_reference_index = False
-    search_backend_name = None
-    list_per_page = 50
-    form_fields = []  # never used: there are no add or edit views
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
 
 
 class MessageViewSet(RecordViewSet):

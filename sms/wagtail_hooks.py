@@ -4,10 +4,11 @@ from wagtail import hooks
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 
+from config.admin_records import ReadOnlyPolicy
 from directory.models import Cadre
 from sms import admin_views
 from sms.models import Message, Notice
-from sms.viewsets import ReadOnlyPolicy, SmsViewSetGroup
+from sms.viewsets import SmsViewSetGroup
 
 # Registered before any view asks for Message's policy (else Wagtail has already made a default one).
 register_permission_policy(Message, ReadOnlyPolicy(Message))

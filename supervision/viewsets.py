@@ -5,28 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permission_policies import ModelPermissionPolicy
 
+from config.admin_records import RecordViewSet
 from supervision.models import Alert, AuditRecord, Clock, Finding, ReceivedEvent, SupervisionCase, ThresholdPolicy
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """A supervision record can be read (with the view permission) and never changed from the admin."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and super().user_has_permission(user, "view")
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission(["view"]) if "view" in actions else self.user_model.objects.none()
 
 
 class TimelineColumn(Column):
@@ -69,21 +50,7 @@ def _index(related):
     return IndexView
 
 
-class ReadOnlyViewSet(ModelViewSet):
-    add_to_admin_menu = False
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    add_to_reference_index = False
-    search_backend_name = None  # ORM icontains: finds Chinese substrings
-    list_per_page = 50
-    exclude_form_fields = []  # no add or edit view is ever allowed (ReadOnlyPolicy); Wagtail still wants a form
-
-    @property
-    def permission_policy(self):
-        return ReadOnlyPolicy(self.model)
-
-
-class ClockViewSet(ReadOnlyViewSet):
+class ClockViewSet(RecordViewSet):
     model = Clock
     name = "supervision_clock"
     url_prefix = "supervision/clock"
@@ -104,7 +71,7 @@ class ClockViewSet(ReadOnlyViewSet):
     search_fields = ["label", "key", "subject"]
 
 
-class AlertViewSet(ReadOnlyViewSet):
+class AlertViewSet(RecordViewSet):
     model = Alert
     name = "supervision_alert"
     url_prefix = "supervision/alert"
@@ -125,7 +92,7 @@ class AlertViewSet(ReadOnlyViewSet):
     search_fields = ["clock__label", "clock__key", "reason"]
 
 
-class FindingViewSet(ReadOnlyViewSet):
+class FindingViewSet(RecordViewSet):
     model = Finding
     name = "supervision_finding"
     url_prefix = "supervision/finding"
@@ -147,7 +114,7 @@ class FindingViewSet(ReadOnlyViewSet):
     search_fields = ["message", "subject", "title"]
 
 
-class EventViewSet(ReadOnlyViewSet):
+class EventViewSet(RecordViewSet):
     model = ReceivedEvent
     name = "supervision_event"
     url_prefix = "supervision/event"
@@ -167,7 +134,7 @@ class EventViewSet(ReadOnlyViewSet):
     search_fields = ["subject", "reference", "kind", "actor_name"]
 
 
-class CaseViewSet(ReadOnlyViewSet):
+class CaseViewSet(RecordViewSet):
     model = SupervisionCase
     name = "supervision_case"
     url_prefix = "supervision/cases"
@@ -190,7 +157,7 @@ class CaseViewSet(ReadOnlyViewSet):
     search_fields = ["title", "notes", "outcome"]
 
 
-class AuditRecordViewSet(ReadOnlyViewSet):
+class AuditRecordViewSet(RecordViewSet):
     model = AuditRecord
     name = "supervision_auditrecord"
     url_prefix = "supervision/audit-record"

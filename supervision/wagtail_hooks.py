@@ -5,9 +5,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
+from config.admin_records import ReadOnlyPolicy
 from supervision import admin_views
 from supervision.models import Alert, AuditRecord, Clock, Finding, ReceivedEvent, SupervisionCase
-from supervision.viewsets import ReadOnlyPolicy, SupervisionViewSetGroup
+from supervision.viewsets import SupervisionViewSetGroup
 
 # Registered before any view asks for these models' policy (else Wagtail has already made a default one).
 for _model in (Alert, AuditRecord, Clock, Finding, ReceivedEvent, SupervisionCase):
