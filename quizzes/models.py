@@ -72,11 +72,6 @@ class Question(models.Model):
     def __str__(self):
         return self.text[:60]
 
-    def clean(self):
-        from quizzes.services import validate_question
-
-        validate_question(self)
-
     def letters(self, indices):
         return "".join(LETTERS[i] for i in sorted(indices))
 
