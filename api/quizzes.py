@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from api import errors, security
 from config.ratelimit import increment, window_bucket
 from quizzes import boards, services
-from quizzes.models import LETTERS, Attempt, AttemptState, Board, QuizMode, QuizPage
+from quizzes.models import LETTERS, Attempt, AttemptState, Board, QuizMode
 
 BoardEnum = graphene.Enum.from_enum(Board)
 QuizModeEnum = graphene.Enum.from_enum(QuizMode)
@@ -96,9 +96,7 @@ def _annotate_for(quizzes, cadre):
         .annotate(n=Count("pk"), today=Count("pk", filter=Q(day=today)), best=Max("score"))
     }
     open_ids = dict(
-        Attempt.objects.filter(cadre=cadre, quiz__in=quizzes, state=AttemptState.IN_PROGRESS).values_list(
-            "quiz", "pk"
-        )
+        Attempt.objects.filter(cadre=cadre, quiz__in=quizzes, state=AttemptState.IN_PROGRESS).values_list("quiz", "pk")
     )
     for quiz in quizzes:
         row = counts.get(quiz.pk, {"n": 0, "today": 0, "best": None})
@@ -238,9 +236,7 @@ class QuizAttempt(graphene.ObjectType):
 def _answered(attempt):
     if not hasattr(attempt, "_answered"):
         attempt._answered = list(
-            attempt.items.filter(answered_at__isnull=False)
-            .select_related("question__policy_page")
-            .order_by("position")
+            attempt.items.filter(answered_at__isnull=False).select_related("question__policy_page").order_by("position")
         )
         for item in attempt._answered:
             item.attempt = attempt

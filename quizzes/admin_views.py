@@ -74,9 +74,7 @@ def import_questions(request):
                     "name": form.cleaned_data["file"].name,
                 }
                 return _preview(request, plan, digest, form.cleaned_data["file"].name)
-    return TemplateResponse(
-        request, "quizzes/admin/import.html", {"form": form}
-    )
+    return TemplateResponse(request, "quizzes/admin/import.html", {"form": form})
 
 
 def _preview(request, plan, digest, name):
@@ -119,8 +117,10 @@ def question_statistics(request):
     if fmt in ("csv", "xlsx"):
         table = stats.export_rows(rows)
         body = stats.to_csv(table) if fmt == "csv" else stats.to_xlsx(table)
-        kind = "text/csv; charset=utf-8" if fmt == "csv" else (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        kind = (
+            "text/csv; charset=utf-8"
+            if fmt == "csv"
+            else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         )
         response = HttpResponse(body, content_type=kind)
         response["Content-Disposition"] = f'attachment; filename="question-statistics.{fmt}"'

@@ -17,7 +17,9 @@ class QuestionForm(WagtailAdminModelForm):
         required=False,
         help_text=_("One option per line, in order A, B, C... A true-or-false question may leave this empty."),
     )
-    answer = forms.CharField(label=_("Answer"), max_length=8, help_text=_("The letters of the correct options: A or AC."))
+    answer = forms.CharField(
+        label=_("Answer"), max_length=8, help_text=_("The letters of the correct options: A or AC.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -176,9 +176,9 @@ def plan_import(data):
         while options and not options[-1]:
             options.pop()
         if "" in options:
-            row.errors.append(_("Option %(letter)s is empty but a later option is not.") % {
-                "letter": LETTERS[options.index("")]
-            })
+            row.errors.append(
+                _("Option %(letter)s is empty but a later option is not.") % {"letter": LETTERS[options.index("")]}
+            )
         if kind == QuestionKind.TRUE_FALSE and not options:
             options = ["正确", "错误"]
         correct = _answer(cells.get("answer", ""), kind, row)

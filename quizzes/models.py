@@ -109,21 +109,28 @@ class QuizPage(Page):
         blank=True,
         help_text=_("Empty: every cadre."),
     )
-    min_participants = models.PositiveSmallIntegerField(
-        _("participants before a department is ranked"), default=3
-    )
+    min_participants = models.PositiveSmallIntegerField(_("participants before a department is ranked"), default=3)
 
     content_panels = Page.content_panels + [
         FieldPanel("mode"),
         FieldPanel("intro"),
         MultiFieldPanel(
-            [FieldPanel("question_count"), FieldPanel("seconds_per_question"), FieldPanel("draw_tags"),
-             FieldPanel("difficulty")],
+            [
+                FieldPanel("question_count"),
+                FieldPanel("seconds_per_question"),
+                FieldPanel("draw_tags"),
+                FieldPanel("difficulty"),
+            ],
             _("Questions"),
         ),
         MultiFieldPanel(
-            [FieldPanel("opens_at"), FieldPanel("closes_at"), FieldPanel("attempt_limit"),
-             FieldPanel("eligible_departments"), FieldPanel("min_participants")],
+            [
+                FieldPanel("opens_at"),
+                FieldPanel("closes_at"),
+                FieldPanel("attempt_limit"),
+                FieldPanel("eligible_departments"),
+                FieldPanel("min_participants"),
+            ],
             _("Competition"),
         ),
     ]
@@ -269,9 +276,7 @@ class BoardScore(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["board", "period", "cadre"], name="board_score_unique")]
         indexes = [
-            models.Index(
-                fields=["board", "period", "-score", "reached_at", "cadre"], name="board_score_ranking"
-            )
+            models.Index(fields=["board", "period", "-score", "reached_at", "cadre"], name="board_score_ranking")
         ]
 
 
@@ -352,4 +357,3 @@ def week_period(day: datetime.date):
 
 def month_period(day: datetime.date):
     return f"{day.year}-{day.month:02d}"
-

@@ -455,9 +455,10 @@ def department_study_record(since, until):
         entry["cadres"].add(row["cadre"])
     departments = Department.objects.in_bulk(list(rows))
     headcount = dict(
-        Cadre.objects.filter(department__in=list(rows)).values("department").annotate(n=Count("pk")).values_list(
-            "department", "n"
-        )
+        Cadre.objects.filter(department__in=list(rows))
+        .values("department")
+        .annotate(n=Count("pk"))
+        .values_list("department", "n")
     )
     result = []
     for pk, entry in rows.items():
@@ -489,4 +490,3 @@ def quizzes_for(cadre, now=None):
     if cadre is None:
         return list(quizzes)
     return [q for q in quizzes if is_eligible(q, cadre)]
-

@@ -65,8 +65,10 @@ def set_question(day, question):
 def campaign_text(sms_question):
     question = sms_question.question
     options = " ".join(f"{LETTERS[i]}.{text}" for i, text in enumerate(question.options))
-    how = _("Reply with the letters of all correct options.") if question.kind == QuestionKind.MULTIPLE else _(
-        "Reply with the letter of your answer."
+    how = (
+        _("Reply with the letters of all correct options.")
+        if question.kind == QuestionKind.MULTIPLE
+        else _("Reply with the letter of your answer.")
     )
     return _("[Question of the day] %(question)s %(options)s %(how)s") % {
         "question": question.text,
@@ -155,7 +157,9 @@ def answer_sms(inbound, cadre):
     link = explanation_link(sms_question)
     right = question.letters(question.correct)
     if not created:
-        return _("You already answered today's question (%(yours)s); the answer is %(right)s. Explanation: %(link)s") % {
+        return _(
+            "You already answered today's question (%(yours)s); the answer is %(right)s. Explanation: %(link)s"
+        ) % {
             "yours": question.letters(answer.chosen),
             "right": right,
             "link": link,

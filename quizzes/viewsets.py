@@ -49,9 +49,6 @@ class QuestionViewSet(SnippetViewSet):
     )
 
 
-
-
-
 class QuestionTagViewSet(SnippetViewSet):
     model = QuestionTag
     icon = "tag"

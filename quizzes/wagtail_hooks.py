@@ -60,6 +60,8 @@ def prepare_sms_campaign(request, instance):
     try:
         prepare_campaign(instance, request.user)
     except ValidationError as exc:
-        messages.error(request, _("The SMS campaign could not be prepared: %(error)s") % {"error": " ".join(exc.messages)})
+        messages.error(
+            request, _("The SMS campaign could not be prepared: %(error)s") % {"error": " ".join(exc.messages)}
+        )
     else:
         messages.success(request, _("The day's SMS campaign was written and waits for a reviewer's approval."))

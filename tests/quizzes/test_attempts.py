@@ -5,7 +5,7 @@ import pytest
 from quizzes import services
 from quizzes.models import Attempt, AttemptEvent, AttemptState, BoardScore, QuestionKind, QuizMode, StudyDay
 from quizzes.services import QuizError
-from tests.quizzes.conftest import right_choice, wrong_choice
+from tests.quizzes.conftest import right_choice
 
 
 @pytest.fixture
