@@ -171,6 +171,9 @@ class DailySet(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quiz", "day"], name="one_daily_set_per_quiz_day")]
 
+    def __str__(self):
+        return f"{self.quiz_id} {self.day}"
+
 
 class AttemptState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
@@ -228,6 +231,9 @@ class AttemptEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     note = models.CharField(max_length=200, blank=True)
 
+    def __str__(self):
+        return f"{self.attempt_id} {self.from_state}->{self.to_state}"
+
 
 class AttemptQuestion(models.Model):
     """A question as served in one attempt: its option order, when it was shown, its deadline and the answer."""
@@ -251,6 +257,9 @@ class AttemptQuestion(models.Model):
             models.UniqueConstraint(fields=["attempt", "question"], name="attempt_question_unique"),
         ]
         indexes = [models.Index(fields=["question", "is_correct"])]
+
+    def __str__(self):
+        return f"{self.attempt_id}#{self.position}"
 
     @property
     def answered(self):
@@ -279,6 +288,9 @@ class BoardScore(models.Model):
             models.Index(fields=["board", "period", "-score", "reached_at", "cadre"], name="board_score_ranking")
         ]
 
+    def __str__(self):
+        return f"{self.board} {self.period} {self.cadre_id}: {self.score}"
+
 
 class DepartmentBoardScore(models.Model):
     """A department's total on one board and period; per_member (thousandths) orders the department board."""
@@ -301,6 +313,9 @@ class DepartmentBoardScore(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.board} {self.period} {self.department_id}: {self.total}/{self.participants}"
+
 
 class StudyDay(models.Model):
     """Quiz points a cadre earned on a day, before the daily cap (reading points come from cms ReadRecord)."""
@@ -312,6 +327,9 @@ class StudyDay(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cadre", "day"], name="study_day_unique")]
         indexes = [models.Index(fields=["day"])]
+
+    def __str__(self):
+        return f"{self.cadre_id} {self.day}: {self.quiz_points}"
 
 
 class SmsQuestion(models.Model):
@@ -344,6 +362,9 @@ class SmsAnswer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sms_question", "cadre"], name="one_sms_answer_per_cadre")]
+
+    def __str__(self):
+        return f"{self.sms_question_id} {self.cadre_id}"
 
 
 def local_day(moment=None):

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from quizzes.models import Question, QuestionKind, QuestionTag, QuizMode, QuizPage
+from tests.api.conftest import gql  # noqa: F401 - the GraphQL client fixture
 from tests.directory.factories import CadreFactory, DepartmentFactory
 
 

@@ -4,14 +4,14 @@ import pytest
 
 from api.quizzes import PlayQuestion
 from quizzes.models import Attempt, AttemptState, QuizMode
-from tests.api.conftest import gql  # noqa: F401
 
 START = """mutation($quiz: ID!) { startQuizAttempt(quizId: $quiz) { ok errors { field message code }
   attempt { id state questionCount } question { id position kind text options { key text } secondsLeft deadline } } }"""
 NEXT = """mutation($a: ID!) { nextQuizQuestion(attemptId: $a) { ok errors { code }
   attempt { id state score } question { id position text options { key text } secondsLeft } } }"""
-ANSWER = """mutation($a: ID!, $q: ID!, $c: [String!]!) { answerQuizQuestion(attemptId: $a, questionId: $q, choices: $c) {
-  ok errors { field message code } attempt { state score answeredCount }
+ANSWER = """mutation($a: ID!, $q: ID!, $c: [String!]!) {
+  answerQuizQuestion(attemptId: $a, questionId: $q, choices: $c) { ok
+  errors { field message code } attempt { state score answeredCount }
   feedback { isCorrect late points correct chosen explanation policyTitle } } }"""
 CORRECTNESS_WORDS = ("correct", "explanation", "isCorrect", "policy", "points", "chosen")
 
@@ -32,7 +32,7 @@ def letters_right(item):
     return ["ABCDEFGH"[item.option_order.index(i)] for i in item.question.correct]
 
 
-def test_the_played_question_carries_no_answer(timed, player, gql):  # noqa: F811
+def test_the_played_question_carries_no_answer(timed, player, gql):
     result = gql(START, {"quiz": timed.pk})
     payload = result["data"]["startQuizAttempt"]
     assert payload["ok"], payload
@@ -50,7 +50,7 @@ def test_the_played_question_carries_no_answer(timed, player, gql):  # noqa: F81
     assert "Cannot query field 'correct'" in asked["errors"][0]["message"]
 
 
-def test_a_whole_quiz_through_the_api_with_feedback_and_resume(timed, player, gql):  # noqa: F811
+def test_a_whole_quiz_through_the_api_with_feedback_and_resume(timed, player, gql):
     started = gql(START, {"quiz": timed.pk})["data"]["startQuizAttempt"]
     attempt_id = started["attempt"]["id"]
     # A reload: starting again resumes the same attempt at the same question.
@@ -75,7 +75,7 @@ def test_a_whole_quiz_through_the_api_with_feedback_and_resume(timed, player, gq
     assert review["correctCount"] == 3 and [r["position"] for r in review["review"]] == [0, 1, 2]
 
 
-def test_bad_input_is_refused_with_typed_errors(timed, player, make_cadre, client, gql):  # noqa: F811
+def test_bad_input_is_refused_with_typed_errors(timed, player, make_cadre, client, gql):
     started = gql(START, {"quiz": timed.pk})["data"]["startQuizAttempt"]
     a, q = started["attempt"]["id"], started["question"]["id"]
     bad = gql(ANSWER, {"a": a, "q": q, "c": ["Z"]})["data"]["answerQuizQuestion"]
@@ -98,7 +98,7 @@ def test_bad_input_is_refused_with_typed_errors(timed, player, make_cadre, clien
 
 def test_quiz_list_takes_a_fixed_number_of_queries(
     make_questions, make_quiz, player, gql, django_assert_max_num_queries
-):  # noqa: F811
+):
     make_questions(5)
     for mode in (QuizMode.DAILY, QuizMode.PRACTICE, QuizMode.TIMED, QuizMode.COMPETITION, QuizMode.TIMED):
         make_quiz(mode, count=3)
@@ -108,7 +108,7 @@ def test_quiz_list_takes_a_fixed_number_of_queries(
     assert len(result["data"]["quizzes"]) == 5
 
 
-def test_leaderboard_and_study_record(timed, player, gql, clock):  # noqa: F811
+def test_leaderboard_and_study_record(timed, player, gql, clock):
     from quizzes import services
 
     attempt = services.start_attempt(timed, player)
