@@ -17,9 +17,9 @@ from config.ratelimit import increment, window_bucket
 from quizzes import boards, services
 from quizzes.models import LETTERS, Attempt, AttemptState, Board, QuizMode
 
-BoardEnum = graphene.Enum.from_enum(Board)
-QuizModeEnum = graphene.Enum.from_enum(QuizMode)
-AttemptStateEnum = graphene.Enum.from_enum(AttemptState)
+BoardEnum = graphene.Enum.from_enum(Board, name="QuizBoard")
+QuizModeEnum = graphene.Enum.from_enum(QuizMode, name="QuizModeEnum")
+AttemptStateEnum = graphene.Enum.from_enum(AttemptState, name="QuizAttemptState")
 
 # Playing is bounded by the attempt's own state (one answer per question); this only stops a runaway client.
 PLAY_PER_MINUTE = getattr(settings, "QUIZ_PLAY_MUTATIONS_PER_MINUTE", 120)
