@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-lighthouse screenshots check-deploy clean
+.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-quizzes bench-lighthouse screenshots check-deploy clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -50,6 +50,10 @@ bench-pages: $(VENV)/.installed
 # The GraphQL home feed and a page query beside plain Django JSON views with the same data, through gunicorn.
 bench-api: $(VENV)/.installed
 	$(PY) bench/api.py
+
+# Quiz answers under concurrency 20 (p95) and the competition leaderboard at 100,000 attempts / 20,000 cadres.
+bench-quizzes: $(VENV)/.installed
+	$(PY) bench/quizzes.py
 
 # Lighthouse mobile scores (performance, accessibility) through Debian's Chromium; needs npm on first use.
 bench-lighthouse: $(VENV)/.installed

@@ -146,7 +146,7 @@ def _play_competition(players=240):
                 choice = correct_shown
             else:
                 wrong = [i for i in range(len(item.option_order)) if i not in correct_shown]
-                choice = [rng.choice(wrong)]
+                choice = [rng.choice(wrong)] if wrong else correct_shown[:1]  # "all of the above": pick one
             services.answer_question(attempt, item.pk, choice, cadre, now=at)
         played += 1
     return played

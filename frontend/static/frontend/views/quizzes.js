@@ -78,7 +78,7 @@ function status(quiz) {
 }
 
 function meta(quiz) {
-  return [q(`mode.${quiz.mode}`), q("questions", { n: quiz.questionCount }),
+  return [q("questions", { n: quiz.questionCount }),
     quiz.secondsPerQuestion ? q("seconds", { s: quiz.secondsPerQuestion }) : q("untimed"),
     quiz.attemptsLeft != null && quiz.mode !== "DAILY" ? q("left", { n: quiz.attemptsLeft }) : "",
     quiz.bestScore != null ? q("best", { n: quiz.bestScore }) : "",
