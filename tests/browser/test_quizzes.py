@@ -6,12 +6,11 @@ from playwright.sync_api import expect
 
 
 def test_a_cadre_plays_a_whole_timed_quiz_on_a_phone(site, page, screenshot):
+    from cms.services import ensure_home_page
     from quizzes.demo import load_questions
     from quizzes.models import Attempt, AttemptState, QuestionTag, QuizMode, QuizPage
     from sms.gateways.console import GatewayBackend as Console
     from tests.directory.factories import CadreFactory, DepartmentFactory
-
-    from cms.services import ensure_home_page
 
     home = ensure_home_page()
     load_questions()

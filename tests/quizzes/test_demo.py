@@ -6,6 +6,10 @@ from quizzes.models import Attempt, BoardScore, DepartmentBoardScore, Question, 
 from sms.models import Campaign
 
 
+def snapshot():
+    return tuple(model.objects.count() for model in (Question, QuizPage, Attempt, BoardScore))
+
+
 @pytest.mark.django_db
 def test_the_demo_has_the_bank_four_quizzes_a_played_competition_and_the_sms_question():
     load_demo()
