@@ -119,6 +119,19 @@ def test_editor_admin_pages(client, django_user_model, make_questions):
         {"kind": "single", "difficulty": 1, "is_active": "on", "text": "新题", "options_text": "甲\n乙", "answer": "C"},
     )
     assert added.status_code == 200 and not Question.objects.filter(text="新题").exists()  # C is not an option
+    client.post(
+        "/admin/snippets/quizzes/question/add/",
+        {
+            "kind": "multiple",
+            "difficulty": 2,
+            "is_active": "on",
+            "text": "新题",
+            "options_text": "甲\n乙\n丙",
+            "answer": "a,c",
+        },
+    )
+    saved = Question.objects.get(text="新题")
+    assert saved.options == ["甲", "乙", "丙"] and saved.correct == [0, 2]
     nobody = django_user_model.objects.create_user("nobody")
     nobody.groups.add(Group.objects.get_or_create(name="nothing")[0])
     client.force_login(nobody)
