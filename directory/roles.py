@@ -68,6 +68,7 @@ ROLES = (
             "sms.change_campaign",
             "sms.view_campaign",
             "sms.view_message",
+            "sms.view_notice",
             "cms.view_warningphrase",
         ),
     ),

@@ -9,13 +9,13 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.ratelimit import increment, window_bucket
 from forum.models import (
     POST_TRANSITIONS,
     HoldReason,
@@ -79,7 +79,6 @@ def create_topic(board, author, title, body):
             held_for=held_for,
             flagged_words=_flagged_text(flagged),
         )
-    _record_post_for_rate_limit(author)
     return Outcome(post=post, topic=topic, held_for=held_for, flagged=flagged)
 
 
@@ -105,7 +104,6 @@ def reply(topic, author, body):
         )
         if status == PostStatus.PUBLISHED:
             _refresh_topic_counters(topic, activity_at=post.created_at)
-    _record_post_for_rate_limit(author)
     return Outcome(post=post, topic=topic, held_for=held_for, flagged=flagged)
 
 
@@ -125,47 +123,46 @@ def _flagged_text(words):
 def _check_can_post(author, body):
     if not author.is_authenticated:
         raise PermissionDenied
-    check_rate_limit(author)
     since = timezone.now() - timezone.timedelta(seconds=settings.FORUM_FLOOD_SECONDS)
     if Post.objects.filter(author=author, body=body, created_at__gte=since).exists():
         raise _error("body", _("You posted the same text a moment ago. Please do not post it again."), "flood")
+    take_post_slot(author)  # last: a post refused for another reason does not use up the user's allowance
 
 
 # --- rate limits --------------------------------------------------------------------------------------------------
 
 
-def _rate_key(user):
-    return f"forum:posts:{user.pk}"
+def take_post_slot(user):
+    """Count a post against the user's minute and day windows, or refuse it when either is full.
 
-
-def _recent_post_times(user, now):
-    return [stamp for stamp in cache.get(_rate_key(user), []) if stamp > now - DAY]
-
-
-def check_rate_limit(user):
-    """Refuse a post beyond the per-minute or per-day limit (a sliding window kept in the cache)."""
+    One atomic cache increment per window (shared by every web process on Redis), taken before the post is written:
+    two posts sent at the same moment cannot both slip under the limit, as a read-then-write check would let them.
+    """
     now = time.time()
-    stamps = _recent_post_times(user, now)
-    per_minute, per_day = settings.FORUM_POSTS_PER_MINUTE, settings.FORUM_POSTS_PER_DAY
-    if sum(stamp > now - MINUTE for stamp in stamps) >= per_minute:
+    limits = (
+        (MINUTE, settings.FORUM_POSTS_PER_MINUTE, "rate_minute"),
+        (DAY, settings.FORUM_POSTS_PER_DAY, "rate_day"),
+    )
+    for seconds, limit, code in limits:
+        bucket, _ends = window_bucket(now, seconds)
+        if increment(f"forum:posts:{user.pk}:{seconds}:{bucket}", seconds) > limit:
+            raise _error(NON_FIELD_ERRORS, _rate_message(code, limit), code)
+
+
+def _rate_message(code, limit):
+    if code == "rate_minute":
         message = ngettext(
             "You can post at most %(count)d time a minute. Please wait a moment and send it again.",
             "You can post at most %(count)d times a minute. Please wait a moment and send it again.",
-            per_minute,
+            limit,
         )
-        raise _error(NON_FIELD_ERRORS, message % {"count": per_minute}, "rate_minute")
-    if len(stamps) >= per_day:
+    else:
         message = ngettext(
             "You can post at most %(count)d time a day. Please come back tomorrow.",
             "You can post at most %(count)d times a day. Please come back tomorrow.",
-            per_day,
+            limit,
         )
-        raise _error(NON_FIELD_ERRORS, message % {"count": per_day}, "rate_day")
-
-
-def _record_post_for_rate_limit(user):
-    now = time.time()
-    cache.set(_rate_key(user), [*_recent_post_times(user, now), now], DAY)
+    return message % {"count": limit}
 
 
 # --- reports ------------------------------------------------------------------------------------------------------

@@ -336,3 +336,45 @@ class OneTimeCode(models.Model):
 
     def __str__(self):
         return f"{self.phone} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Notice(models.Model):
+    """A transactional SMS another app asked for (a status change, an alert): queued once per key, sent once.
+
+    Apps call ``sms.notices.queue_notice`` inside their own transaction; the row commits or rolls back with the
+    change it announces, and a second request with the same key finds this row instead of sending again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    phone = PhoneNumberField(_("phone"), region="CN")
+    cadre = models.ForeignKey(
+        "directory.Cadre", verbose_name=_("cadre"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Due for a (re)try when pending; the lease's start when sending, so a crashed worker's claim is taken back.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # The gateway may have taken an earlier attempt (timeout, crash): ask it before sending again.
+    uncertain = models.BooleanField(default=False)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+    message = models.OneToOneField(
+        Message, verbose_name=_("message"), null=True, blank=True, on_delete=models.SET_NULL, related_name="notice"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="sms_notice_due")]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def __str__(self):
+        return self.key

@@ -3,7 +3,7 @@
 from django.core.cache import cache
 
 from config.schedules import Every
-from sms import dispatch, scheduling
+from sms import dispatch, notices, scheduling
 
 
 def dispatch_run(run_id):
@@ -27,4 +27,17 @@ def sweep_campaigns():
     return {"started": started, "resumed": resumed}
 
 
-SCHEDULES = [Every("sms.sweep_campaigns", "sms.tasks.sweep_campaigns", minutes=1)]
+def send_notice(notice_id):
+    """Send one queued notice (sms.notices.queue_notice enqueues this after its transaction commits)."""
+    return notices.send_notice(notice_id)
+
+
+def sweep_notices():
+    """Retry notices that failed for a while or were cut off by a crashed worker."""
+    return notices.sweep()
+
+
+SCHEDULES = [
+    Every("sms.sweep_campaigns", "sms.tasks.sweep_campaigns", minutes=1),
+    Every("sms.sweep_notices", "sms.tasks.sweep_notices", minutes=1),
+]

@@ -25,7 +25,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from sms import admin_views
 from sms.forms import CampaignForm
-from sms.models import Campaign, CampaignRun, Delivery, DeliveryStatus, Message
+from sms.models import Campaign, CampaignRun, Delivery, DeliveryStatus, Message, Notice
 
 AUDIENCE_NAMES_SHOWN = 3
 
@@ -271,18 +271,33 @@ class MessageIndexView(generic.IndexView):
         return super().get_base_queryset().select_related("cadre__department")
 
 
-class MessageViewSet(ModelViewSet):
+class RecordViewSet(ModelViewSet):
+    """A log in the admin: listed and inspected only; no URL exists to add, edit, copy or delete a row."""
+
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    add_to_reference_index = False
+    search_backend_name = None
+    list_per_page = 50
+    form_fields = []  # never used: there are no add or edit views
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+
+class MessageViewSet(RecordViewSet):
     model = Message
     name = "sms_message"
     url_prefix = "sms/message"
     icon = "list-ul"
     menu_label = _("Message log")
     menu_order = 110
-    add_to_admin_menu = False
     index_view_class = MessageIndexView
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    add_to_reference_index = False
     list_display = [
         TitleColumn("created_at", label=_("created")),
         "direction",
@@ -294,8 +309,6 @@ class MessageViewSet(ModelViewSet):
     ]
     list_filter = ["direction", "kind", "status", "created_at"]
     search_fields = ["phone", "body", "provider_id", "cadre__name"]
-    search_backend_name = None
-    list_per_page = 50
     inspect_view_fields = [
         "created_at",
         "direction",
@@ -311,19 +324,49 @@ class MessageViewSet(ModelViewSet):
         "error_code",
         "status_changed_at",
     ]
-    form_fields = []  # never used: there are no add or edit views
 
-    def get_urlpatterns(self):
-        # Only listing and inspecting: no URL exists to add, edit, copy or delete a message.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
+
+class NoticeIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("cadre")
+
+
+class NoticeViewSet(RecordViewSet):
+    """Transactional SMS other platforms queued (sms.notices): what each applicant or handler was told, or why not."""
+
+    model = Notice
+    name = "sms_notice"
+    url_prefix = "sms/notice"
+    icon = "info-circle"
+    menu_label = _("Notices")
+    menu_order = 120
+    list_display = [
+        TitleColumn("created_at", label=_("created")),
+        "key",
+        Column("phone", label=_("phone")),
+        "status",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["status", "created_at"]
+    search_fields = ["key", "phone", "body"]
+    inspect_view_fields = [
+        "created_at",
+        "key",
+        "phone",
+        "cadre",
+        "body",
+        "status",
+        "attempts",
+        "error",
+        "message",
+        "sent_at",
+    ]
+    index_view_class = NoticeIndexView
 
 
 class SmsViewSetGroup(ModelViewSetGroup):
-    items = (CampaignViewSet, MessageViewSet)
+    items = (CampaignViewSet, MessageViewSet, NoticeViewSet)
     menu_icon = "mail"
     menu_label = _("SMS platform")
     menu_name = "sms"

@@ -6,11 +6,12 @@ from wagtail.permissions import register_permission_policy
 
 from directory.models import Cadre
 from sms import admin_views
-from sms.models import Message
+from sms.models import Message, Notice
 from sms.viewsets import ReadOnlyPolicy, SmsViewSetGroup
 
 # Registered before any view asks for Message's policy (else Wagtail has already made a default one).
 register_permission_policy(Message, ReadOnlyPolicy(Message))
+register_permission_policy(Notice, ReadOnlyPolicy(Notice))
 
 
 @hooks.register("register_admin_viewset")

@@ -1,0 +1,142 @@
+"""Transactional SMS for the other platforms: a status change to an applicant, an alert to a handler.
+
+``queue_notice`` is called inside the caller's transaction and is idempotent by key; the SMS leaves after commit
+(a django-q2 task) and a minute sweep retries what a failure or a crashed worker left behind. Exactly once: a
+row is claimed by one conditional UPDATE, and an attempt whose outcome is unknown asks the gateway before sending
+again, as campaign dispatch does.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sms.dispatch import backoff
+from sms.gateways import get_gateway
+from sms.gateways.base import GatewayError, PermanentError, TemporaryError
+from sms.models import Direction, Message, MessageKind, Notice
+from sms.services import recipient_problem, send_message, signed
+
+logger = logging.getLogger(__name__)
+
+S = Notice.Status
+SWEEP_BATCH = 200
+
+
+def queue_notice(key, phone, body, cadre=None):
+    """Queue one SMS under `key` and return its Notice; with a key already queued, return that row unchanged."""
+    existing = Notice.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    problem = recipient_problem(phone)
+    fields = {"phone": phone, "cadre": cadre, "body": body}
+    if problem:
+        # Kept, not dropped: the caller's record shows the applicant was not told, and why.
+        fields.update(status=S.FAILED, error=f"recipient: {problem}")
+    else:
+        fields.update(next_attempt_at=timezone.now())
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(key=key, **fields)
+    except IntegrityError:
+        return Notice.objects.get(key=key)  # a concurrent caller queued the same key first
+    if notice.status == S.PENDING:
+        transaction.on_commit(lambda: _enqueue(notice.pk))
+    return notice
+
+
+def _enqueue(pk):
+    from django_q.tasks import async_task
+
+    async_task("sms.tasks.send_notice", pk, task_name=f"sms.notice.{pk}")
+
+
+def _claim(pk, now):
+    """Take the row for this attempt: pending and due, or sending under an expired lease (a crashed worker)."""
+    lease_expired = now - datetime.timedelta(seconds=settings.SMS_CLAIM_LEASE)
+    claimable = Q(status=S.PENDING, next_attempt_at__lte=now) | Q(status=S.SENDING, next_attempt_at__lte=lease_expired)
+    taken = Notice.objects.filter(claimable, pk=pk).update(status=S.SENDING, next_attempt_at=now)
+    return Notice.objects.select_related("cadre").get(pk=pk) if taken else None
+
+
+def send_notice(pk, gateway=None, now=None):
+    """Make one attempt at a queued notice; returns its status afterwards, or None when it was not ours to send."""
+    now = now or timezone.now()
+    notice = _claim(pk, now)
+    if notice is None:
+        return None
+    gateway = gateway or get_gateway()
+    to = notice.phone.as_e164
+    try:
+        # Set before every send and cleared when its outcome is known: still set here means an attempt was cut off.
+        if notice.uncertain:
+            provider_id = gateway.find_sent(to, signed(notice.body), since=notice.created_at)
+            if provider_id:
+                return _mark_sent(notice, _log_found(notice, gateway, provider_id))
+        Notice.objects.filter(pk=pk).update(attempts=notice.attempts + 1, uncertain=True)
+        message = send_message(notice.phone, notice.body, kind=MessageKind.NOTICE, cadre=notice.cadre, gateway=gateway)
+    except PermanentError as exc:
+        return _mark(notice, S.FAILED, error=_error(exc))
+    except TemporaryError as exc:
+        return _retry(notice, exc, uncertain=exc.maybe_sent)
+    except GatewayError as exc:
+        return _retry(notice, exc, uncertain=True)
+    return _mark_sent(notice, message)
+
+
+def _log_found(notice, gateway, provider_id):
+    """The provider already has the message from an earlier attempt: log it as sent, without sending it again."""
+    existing = Message.objects.filter(provider_id=provider_id).first()
+    if existing:
+        return existing
+    return Message.objects.create(
+        direction=Direction.OUTBOUND,
+        kind=MessageKind.NOTICE,
+        phone=notice.phone,
+        cadre=notice.cadre,
+        body=signed(notice.body),
+        gateway=gateway.name,
+        provider_id=provider_id,
+        status_changed_at=timezone.now(),
+    )
+
+
+def _mark_sent(notice, message):
+    return _mark(notice, S.SENT, message=message, sent_at=timezone.now(), uncertain=False, error="")
+
+
+def _retry(notice, exc, uncertain):
+    attempts = notice.attempts + 1
+    if attempts >= settings.SMS_MAX_ATTEMPTS:
+        return _mark(notice, S.FAILED, attempts=attempts, error=_error(exc))
+    retry_at = timezone.now() + backoff(attempts, getattr(exc, "retry_after", None))
+    logger.warning("notice %s: attempt %d failed (%s), retry at %s", notice.key, attempts, exc, retry_at)
+    return _mark(notice, S.PENDING, attempts=attempts, next_attempt_at=retry_at, uncertain=uncertain, error=_error(exc))
+
+
+def _mark(notice, status, **fields):
+    Notice.objects.filter(pk=notice.pk).update(status=status, **fields)
+    if status == S.FAILED:
+        logger.error("notice %s failed: %s", notice.key, fields.get("error", ""))
+    return status
+
+
+def _error(exc):
+    return f"{exc.code} {exc}".strip()[:200] if isinstance(exc, GatewayError) else str(exc)[:200]
+
+
+def sweep(now=None, limit=SWEEP_BATCH):
+    """Retry due notices and take back those a crashed worker left in 'sending'; returns how many were tried."""
+    now = now or timezone.now()
+    lease_expired = now - datetime.timedelta(seconds=settings.SMS_CLAIM_LEASE)
+    due = Notice.objects.filter(
+        Q(status=S.PENDING, next_attempt_at__lte=now) | Q(status=S.SENDING, next_attempt_at__lte=lease_expired)
+    ).values_list("pk", flat=True)[:limit]
+    tried = 0
+    for pk in list(due):
+        if send_notice(pk, now=now) is not None:
+            tried += 1
+    return tried
