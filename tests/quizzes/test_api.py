@@ -127,3 +127,9 @@ def test_leaderboard_and_study_record(timed, player, gql, clock):
     assert board["departments"] == []  # one participant is below the minimum
     assert result["studyRecord"]["days"][0]["quizPoints"] == Attempt.objects.get(pk=attempt.pk).score
     assert Attempt.objects.get(pk=attempt.pk).state == AttemptState.FINISHED
+
+
+def test_the_quiz_page_on_the_site_points_to_the_app(timed, client):
+    response = client.get(timed.url)
+    assert response.status_code == 200
+    assert f"/app/quizzes/{timed.pk}" in response.content.decode()

@@ -175,6 +175,11 @@ async function show({ attempt, question }) {
         return next(attempt.id);
       }
       sent = false;
+      if (!choices.length && code === "invalid_choice") {
+        // Our clock ran ahead of the server's by a moment: the deadline has not passed there yet. Ask again.
+        setTimeout(() => submit([]), 500);
+        return;
+      }
       form.querySelectorAll("input, button").forEach((el) => { el.disabled = false; });
       document.getElementById("answer-error").textContent = error.message;
     }
