@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-quizzes bench-lighthouse screenshots check-deploy clean
+.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-quizzes bench-lighthouse screenshots check-deploy clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -51,6 +51,10 @@ bench-pages: $(VENV)/.installed
 bench-api: $(VENV)/.installed
 	$(PY) bench/api.py
 
+# Complaint intake, receipt look-ups (scrypt) and the public case list, on a throw-away database.
+bench-complaints: $(VENV)/.installed
+	$(PY) bench/complaints.py
+
 # Quiz answers under concurrency 20 (p95) and the competition leaderboard at 100,000 attempts / 20,000 cadres.
 bench-quizzes: $(VENV)/.installed
 	$(PY) bench/quizzes.py
@@ -68,6 +72,12 @@ bench-sms: $(VENV)/.installed
 bench-sms-faults: $(VENV)/.installed
 	$(PY) bench/sms_faults.py
 
+# The supervision sweeper over 1,000,000 open clocks with 1,000 due, on PostgreSQL (target: under 1 s).
+bench-supervision: $(VENV)/.installed
+	createdb -h 127.0.0.1 -U postgres bench_supervision
+	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_supervision $(PY) bench/supervision.py; \
+		status=$$?; dropdb -h 127.0.0.1 -U postgres bench_supervision; exit $$status
+
 screenshots: $(VENV)/.installed
 	@bash scripts/ensure_chromium.sh
 	$(PY) manage.py compile_catalogues
@@ -75,6 +85,7 @@ screenshots: $(VENV)/.installed
 
 check-deploy: $(VENV)/.installed
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=qingfeng.example.cn \
+		COMPLAINTS_ENCRYPTION_KEYS=$$($(PY) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 		$(PY) manage.py check --deploy --fail-level WARNING --settings=config.settings.production
 
 clean:

@@ -6,6 +6,7 @@ from grapple.types.pages import PagesQuery
 
 from api.accounts import AccountsMutation, AccountsQuery
 from api.cms import CmsQuery
+from api.complaints import ComplaintsMutation, ComplaintsQuery
 from api.forum import ForumMutation, ForumQuery
 from api.quizzes import QuizzesMutation, QuizzesQuery
 from api.sms import SmsMutation
@@ -15,11 +16,11 @@ from api.sms import SmsMutation
 # `redirects`, `collections` and `settings` would list everything in the CMS, including what no page shows.
 # Images and documents stay reachable through the pages that use them. CmsQuery comes first so that its
 # `resolve_page` (grapple's, plus a read record) wins.
-class Query(CmsQuery, ForumQuery, AccountsQuery, QuizzesQuery, PagesQuery(), graphene.ObjectType):
+class Query(CmsQuery, ForumQuery, AccountsQuery, ComplaintsQuery, QuizzesQuery, PagesQuery(), graphene.ObjectType):
     pass
 
 
-class Mutation(AccountsMutation, ForumMutation, SmsMutation, QuizzesMutation, graphene.ObjectType):
+class Mutation(AccountsMutation, ForumMutation, SmsMutation, ComplaintsMutation, QuizzesMutation, graphene.ObjectType):
     pass
 
 

@@ -28,6 +28,8 @@ urlpatterns = [
     path("sms/", include("sms.urls")),
     # Short links in campaign messages: /s/<code> (sms.services.short_link builds them).
     path("s/<str:code>", sms_views.short_link, name="sms_short_link"),
+    # Online complaints: intake, receipts, public case pages (complaints/privacy.py scrubs these requests).
+    path("complaints/", include("complaints.urls")),
     # The SMS quiz's short links to a question's explanation: /q/<code>.
     path("q/", include("quizzes.urls")),
     # The mobile web app: one shell for every /app/ URL, routed in the browser.

@@ -51,9 +51,41 @@ ROLES = (
     Role(
         "supervisor",
         "监察员",
-        (ACCESS_ADMIN, "directory.view_department", "directory.view_cadre", "directory.view_cadregroup"),
+        (
+            ACCESS_ADMIN,
+            "directory.view_department",
+            "directory.view_cadre",
+            "directory.view_cadregroup",
+            # Complaints: read every file and the identity-reveal log, never the identities themselves.
+            "complaints.view_complaint",
+            "complaints.view_revealrecord",
+            "complaints.view_complaint_statistics",
+            # Electronic supervision: the dashboard, clocks, alerts, findings, cases, thresholds, the audit trail.
+            "supervision.view_clock",
+            "supervision.view_alert",
+            "supervision.view_receivedevent",
+            "supervision.view_finding",
+            "supervision.change_finding",
+            "supervision.add_supervisioncase",
+            "supervision.change_supervisioncase",
+            "supervision.view_supervisioncase",
+            "supervision.add_thresholdpolicy",
+            "supervision.change_thresholdpolicy",
+            "supervision.view_thresholdpolicy",
+            "supervision.view_auditrecord",
+            "supervision.view_checkpoint",
+        ),
     ),
-    Role("investigator", "调查员", (ACCESS_ADMIN,)),
+    Role(
+        "investigator",
+        "调查员",
+        (
+            ACCESS_ADMIN,
+            "complaints.view_complaint",
+            "complaints.handle_complaint",
+            "complaints.view_complaint_statistics",
+        ),
+    ),
     Role(
         "sms_operator",
         "短信管理员",

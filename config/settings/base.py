@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "sms",
     "quizzes",
     "frontend",
+    "complaints",
+    # Supervision consumes the other platforms' events: keep it after approvals and complaints.
+    "supervision",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
@@ -60,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: complaint requests lose their client address and user agent before anything else sees them.
+    "complaints.privacy.ComplaintPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -243,11 +248,44 @@ GRAPHQL_MAX_FIELDS = 300
 GRAPHQL_MUTATIONS_PER_MINUTE_USER = 30
 GRAPHQL_MUTATIONS_PER_MINUTE_IP = 60
 
+# Online complaints (complaints/). Fernet keys for reporters' contact data, newest first (comma-separated). The
+# production settings require them; here, for development and tests only, one is derived from SECRET_KEY, so a
+# development database's reporter data is readable with that key alone.
+COMPLAINTS_ENCRYPTION_KEYS = env.list(
+    "COMPLAINTS_ENCRYPTION_KEYS",
+    default=[
+        __import__("base64")
+        .urlsafe_b64encode(__import__("hashlib").sha256(f"complaints-encryption:{SECRET_KEY}".encode()).digest())
+        .decode()
+    ],
+)
+# Complaint attachments live here, outside MEDIA_ROOT: never served by the web server, only through the admin.
+COMPLAINTS_PRIVATE_ROOT = Path(env("COMPLAINTS_PRIVATE_ROOT", default=str(BASE_DIR / "private")))
+COMPLAINTS_ATTACHMENT_MAX_BYTES = env.int("COMPLAINTS_ATTACHMENT_MAX_BYTES", default=8 * 1024 * 1024)
+COMPLAINTS_MAX_ATTACHMENTS = 5
+COMPLAINTS_IMAGE_MAX_PIXELS = 40_000_000
+# Working days each stage may take before supervision's clock runs out.
+COMPLAINTS_STAGE_WORKING_DAYS = {"received": 3, "acknowledged": 15, "accepted": 5, "investigating": 60}
+# The department that receives complaints (纪委监委 信访室) until one is chosen.
+COMPLAINTS_INTAKE_DEPARTMENT = env("COMPLAINTS_INTAKE_DEPARTMENT", default="QH-JW")
+# A receipt stops working this many days after its complaint reached a final state.
+COMPLAINTS_RECEIPT_VALID_DAYS = 365
+# Per source (an HMAC of the client address, in the cache only): submissions, receipt look-ups per hour.
+COMPLAINTS_SUBMISSIONS_PER_HOUR = env.int("COMPLAINTS_SUBMISSIONS_PER_HOUR", default=5)
+COMPLAINTS_ATTEMPTS_PER_HOUR = 30  # submissions tried, valid or not
+COMPLAINTS_LOOKUPS_PER_HOUR = env.int("COMPLAINTS_LOOKUPS_PER_HOUR", default=30)
+# Wrong receipts per case reference per hour, whoever tries.
+COMPLAINTS_WRONG_RECEIPTS_PER_CASE = 10
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Complaint requests leave no request object or access line in the logs (complaints/privacy.py).
+    "filters": {"complaints_privacy": {"()": "complaints.privacy.ComplaintLogFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["complaints_privacy"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request lines carry client addresses; complaint intake must not leave them in logs.
@@ -258,6 +296,19 @@ LOGGING = {
         "twilio.http_client": {"level": "WARNING"},
     },
 }
+
+# Electronic supervision (supervision/README section). The Ed25519 key that signs the daily audit checkpoint:
+# base64 of the 32-byte private key (`manage.py audit_keygen`) or a PEM file; the checkpoint files go to
+# SUPERVISION_CHECKPOINT_DIR, to be copied off the server. SUPERVISION_PUBLIC_KEY verifies them when set.
+SUPERVISION_SIGNING_KEY = env.str("SUPERVISION_SIGNING_KEY", default="")
+SUPERVISION_SIGNING_KEY_FILE = env.str("SUPERVISION_SIGNING_KEY_FILE", default="")
+SUPERVISION_PUBLIC_KEY = env.str("SUPERVISION_PUBLIC_KEY", default="")
+SUPERVISION_CHECKPOINT_DIR = env.str("SUPERVISION_CHECKPOINT_DIR", default=str(BASE_DIR / "audit_checkpoints"))
+# Officials' actions outside these hours (local time) or on non-working days raise a finding.
+SUPERVISION_OFFICE_HOURS = env.str("SUPERVISION_OFFICE_HOURS", default="08:00-18:00")
+# Performance score weights (summing to 100) and the volume below which a unit is listed but not ranked.
+SUPERVISION_SCORE_WEIGHTS = {"on_time": 35, "speed": 15, "alerts": 20, "complaints": 15, "satisfaction": 15}
+SUPERVISION_MIN_VOLUME = env.int("SUPERVISION_MIN_VOLUME", default=5)
 
 # Mail: Wagtail notifies reviewers of submissions and authors of decisions. Printed to the console until configured,
 # e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.cn:587

@@ -62,6 +62,7 @@ def test_production_settings_pass_the_deploy_check():
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-0123456789",
         "ALLOWED_HOSTS": "qf.example.cn",
+        "COMPLAINTS_ENCRYPTION_KEYS": "m5fuI5LqOtJbqSv3xSqVWcPqLyVt0l6l9fJ2eSjkgOo=",
     }
     result = subprocess.run(
         [

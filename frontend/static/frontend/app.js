@@ -9,14 +9,15 @@ route(/^\/search\/?$/, () => import("./views/search.js"));
 route(/^\/login\/?$/, () => import("./views/login.js"));
 route(/^\/me\/?$/, () => import("./views/me.js"));
 route(/^\/forum(\/.*)?$/, () => import("./views/forum.js"));
+route(/^\/(complaints|cases)(\/.*)?$/, () => import("./views/complaints.js"));
 route(/^\/(quizzes|boards)(\/.*)?$/, () => import("./views/quizzes.js"));
 route(/^\/.+$/, () => import("./views/page.js")); // sections and content pages: Wagtail URL paths
 
 function markTab() {
   const path = location.pathname.replace(/^\/app/, "") || "/";
   const tab = path === "/" ? "home" : path.startsWith("/search") ? "search"
-    : path.startsWith("/forum") ? "forum" : /^\/(quizzes|boards)/.test(path) ? "quizzes"
-    : /^\/(me|login)/.test(path) ? "me" : "";
+    : path.startsWith("/forum") ? "forum" : /^\/(complaints|cases)/.test(path) ? "complaints"
+    : /^\/(quizzes|boards)/.test(path) ? "quizzes" : /^\/(me|login)/.test(path) ? "me" : "";
   document.querySelectorAll(".tabs a").forEach((a) => {
     if (a.dataset.tab === tab) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");

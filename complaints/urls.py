@@ -1,0 +1,12 @@
+from django.urls import path
+
+from complaints import views
+
+app_name = "complaints"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.new, name="new"),
+    path("follow/", views.follow, name="follow"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/<str:reference>/", views.case, name="case"),
+]

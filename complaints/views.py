@@ -1,0 +1,135 @@
+"""Public complaint pages: intake, following a complaint with its receipt, public case pages and SMS follow.
+
+Thin: forms validate, services act. The app screen posts the same intake form (multipart, Accept: JSON) and gets
+JSON back. No session is written for a reporter: the receipt travels with each request and is checked each time.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods
+
+from complaints import receipts, services
+from complaints.forms import ComplaintForm, LookupForm, MessageForm, SubscribeForm
+from complaints.models import Clarification
+from complaints.privacy import source_of
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _errors_of(exc):
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+def index(request):
+    cases = services.public_cases().order_by("-updated_at")[:10]
+    return render(request, "complaints/index.html", {"cases": cases})
+
+
+@require_http_methods(["GET", "POST"])
+def new(request):
+    if request.method == "GET":
+        return render(request, "complaints/new.html", {"form": ComplaintForm()})
+    form = ComplaintForm(request.POST)
+    files = request.FILES.getlist("attachments")
+    submission = None
+    try:
+        services.count_attempt(source_of(request))
+    except ValidationError as exc:
+        form.is_valid()  # the reporter's text comes back with the refusal
+        form.add_error(None, exc.messages)
+    if not form.errors and form.is_valid():
+        try:
+            submission = services.submit_complaint(form.cleaned_data, files, source=source_of(request))
+        except ValidationError as exc:
+            for field, messages in _errors_of(exc).items():
+                form.add_error(None if field in ("__all__", "attachments") else field, messages)
+    if submission is None:
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
+        # The reporter's text comes back in the form; files must be chosen again (browsers cannot refill them).
+        return render(request, "complaints/new.html", {"form": form, "had_files": bool(files)}, status=400)
+    complaint = submission.complaint
+    receipt = receipts.display(submission.receipt)
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "reference": complaint.reference, "receipt": receipt})
+    return render(request, "complaints/submitted.html", {"complaint": complaint, "receipt": receipt})
+
+
+def _thread_context(complaint, reference, receipt):
+    return {
+        "complaint": complaint,
+        "messages_list": complaint.messages.all(),
+        "reference": reference,
+        "receipt": receipt,
+        "message_form": MessageForm(),
+        "clarification": getattr(complaint, "clarification", None) if complaint.is_public else None,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def follow(request):
+    """Status and the anonymous thread, opened with reference and receipt (POST only: no receipt in URLs)."""
+    if request.method == "GET":
+        return render(request, "complaints/follow.html", {"form": LookupForm()})
+    form = LookupForm(request.POST)
+    if not form.is_valid():
+        return render(request, "complaints/follow.html", {"form": form}, status=400)
+    reference, receipt = form.cleaned_data["reference"], form.cleaned_data["receipt"]
+    try:
+        complaint = services.find_by_receipt(reference, receipt, source=source_of(request))
+    except services.ReceiptError as exc:
+        form.add_error(None, exc.message)
+        return render(
+            request, "complaints/follow.html", {"form": form}, status=429 if exc.code == "rate_limited" else 403
+        )
+    context = _thread_context(complaint, reference, receipt)
+    if "body" in request.POST:
+        message_form = MessageForm(request.POST)
+        if message_form.is_valid():
+            try:
+                services.reporter_message(complaint, message_form.cleaned_data["body"])
+                context["sent"] = True
+            except ValidationError as exc:
+                message_form.add_error(None, exc.messages)
+                context["message_form"] = message_form
+        else:
+            context["message_form"] = message_form
+    return render(request, "complaints/status.html", context)
+
+
+def cases(request):
+    listing = services.public_cases().order_by("-updated_at")[:50]
+    return render(request, "complaints/cases.html", {"cases": listing})
+
+
+@require_http_methods(["GET", "POST"])
+def case(request, reference):
+    complaint = get_object_or_404(services.public_cases(), reference=reference)
+    form = SubscribeForm(request.POST or None)
+    state = None
+    if request.method == "POST" and form.is_valid():
+        phone, code, stop = (form.cleaned_data[name] for name in ("phone", "code", "stop"))
+        try:
+            if code:
+                services.confirm_subscription(complaint, phone, code, stop=stop)
+                state = "stopped" if stop else "confirmed"
+            else:
+                services.request_subscription(complaint, phone, source=source_of(request), stop=stop)
+                state = "code_sent"
+        except ValidationError as exc:
+            for field, messages in _errors_of(exc).items():
+                form.add_error(None if field == "__all__" else field, messages)
+    context = {
+        "complaint": complaint,
+        "updates": complaint.updates.all(),
+        "clarification": Clarification.objects.filter(complaint=complaint).first(),
+        "form": form,
+        "state": state,
+        "stop": request.POST.get("stop") == "1" or request.GET.get("stop") == "1",
+    }
+    return render(request, "complaints/case.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,62 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from complaints import admin_views, services
+
+
+class _PermittedItem(MenuItem):
+    def __init__(self, *args, test, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.test = test
+
+    def is_shown(self, request):
+        return self.test(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_complaint_urls():
+    return [path("complaints/", include("complaints.admin_urls", namespace="complaints_admin"))]
+
+
+complaints_menu = Menu(register_hook_name="register_complaints_menu_item", construct_hook_name=None)
+
+
+@hooks.register("register_complaints_menu_item")
+def queue_item():
+    return _PermittedItem(
+        _("Complaints"), reverse("complaints_admin:list"), icon_name="warning", order=100, test=services.can_view
+    )
+
+
+@hooks.register("register_complaints_menu_item")
+def reveals_item():
+    return _PermittedItem(
+        _("Identity reveals"),
+        reverse("complaints_admin:reveals"),
+        icon_name="view",
+        order=200,
+        test=admin_views.can_view_reveals,
+    )
+
+
+@hooks.register("register_complaints_menu_item")
+def statistics_item():
+    return _PermittedItem(
+        _("Statistics"),
+        reverse("complaints_admin:statistics"),
+        icon_name="table",
+        order=300,
+        test=admin_views.can_view_statistics,
+    )
+
+
+class _ComplaintsMenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return services.can_view(request.user) or admin_views.can_view_reveals(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def complaints_menu_item():
+    return _ComplaintsMenu(_("Online complaints"), complaints_menu, icon_name="warning", order=450)

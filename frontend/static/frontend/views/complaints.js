@@ -1,0 +1,251 @@
+// Complaints (网络投诉): report, follow with the receipt, public cases and SMS follow. The report form posts the
+// same multipart form as the web page (attachments included) and keeps a draft on this device until it is sent;
+// name and phone are never kept in the draft.
+import { ApiError, csrfToken, mutate, query } from "../api.js";
+import { lang } from "../i18n.js";
+
+import { esc, render } from "../ui.js";
+import { failed, loading } from "./common.js";
+
+const S = {
+  "zh-hans": {
+    title: "网络投诉", intro: "举报吃拿卡要、不作为、乱作为、慢作为、违规收费、公款吃喝等问题，可以匿名。",
+    privacy: "本平台不记录您的IP地址和设备信息。提交后请保存查询码：匿名投诉只能凭它查询进展。",
+    report: "我要投诉", follow: "查询我的投诉", cases: "公开案件", none: "暂无公开案件。",
+    category: "问题类型", dept: "被投诉单位", deptHint: "— 知道的话请选择 —", person: "被投诉人", tracking: "审批办件号（选填）",
+    desc: "问题描述", descHint: "时间、地点、人物、经过，尽量写清可核实的事实。", anon: "匿名投诉", named: "实名投诉（接收短信进展）",
+    name: "姓名", phone: "手机号", files: "照片或PDF（选填，最多5个，每个8MB）", submit: "提交", sending: "正在提交…",
+    draft: "已恢复上次未提交的草稿。", done: "投诉已收到", ref: "投诉编号", receipt: "查询码",
+    keep: "请立即抄下或截图保存。查询码只显示这一次，我们只保存其不可逆的哈希值，无法找回。",
+    open: "查询", status: "当前状态", thread: "与调查人员的留言", you: "我", inv: "调查人员", noMsg: "暂无留言。",
+    send: "发送留言", msg: "留言内容", outcome: "处理结果", pub: "查看公开案件页",
+    clar: "澄清正名", sub: "短信关注此案件", subCode: "获取验证码", code: "验证码", confirm: "确认关注",
+    codeSent: "验证码已发送，请输入。", unsub: "取消关注此案件", stopped: "已取消：该号码不再收到此案件的短信。", confirmed: "已关注：案件有更新时将短信通知您。", error: "出错了，请稍后重试。", transferred: "已转交有权处理的机关办理：",
+  },
+  en: {
+    title: "Complaints", intro: "Report demanding favours, inaction, arbitrary action, dragging feet, illegal fees, banqueting on public funds. You may stay anonymous.",
+    privacy: "We do not record your IP address or device. Keep the receipt you get: it is the only way to follow an anonymous complaint.",
+    report: "Make a complaint", follow: "Follow my complaint", cases: "Public cases", none: "No public cases yet.",
+    category: "What happened", dept: "Department concerned", deptHint: "— choose if you know it —", person: "Person concerned",
+    tracking: "Approval tracking number (optional)", desc: "Describe what happened", descHint: "When, where, who, what: facts that can be checked.",
+    anon: "Stay anonymous", named: "Give my name and phone for SMS updates", name: "Your name", phone: "Your mobile number",
+    files: "Photos or PDF (optional, up to 5 files of 8 MB)", submit: "Submit", sending: "Sending…", draft: "Your unsent draft was restored.",
+    done: "Complaint received", ref: "Reference", receipt: "Receipt",
+    keep: "Write both down or take a screenshot now. The receipt is shown only once and cannot be recovered.",
+    open: "Open", status: "Status", thread: "Messages with the investigator", you: "You", inv: "Investigator", noMsg: "No messages yet.",
+    send: "Send", msg: "Message", outcome: "Outcome", pub: "Public case page", clar: "Clarification", sub: "Follow this case by SMS",
+    subCode: "Send me a code", code: "Code", confirm: "Confirm", codeSent: "We sent a code. Enter it to confirm.", unsub: "Stop following this case",
+    stopped: "Done: this number gets no more SMS about this case.",
+    confirmed: "Confirmed: you will get an SMS when this case is updated.", error: "Something went wrong. Please try again.", transferred: "Transferred to the competent body: ",
+  },
+};
+const s = (key) => (S[lang] || S["zh-hans"])[key];
+const DRAFT = "qf-complaint-draft";
+const KEEP = ["category", "concerned_department", "concerned_person", "related_reference", "description"];
+const ERR = "errors { field message code }";
+const CATS = `query { complaintCategories { code name } }`;
+const CASES = `query PublicCases($page: Int) { publicCases(page: $page) { items { reference title categoryName statusName department } } }`;
+const CASE = `query PublicCase($r: String!) { publicCase(reference: $r) { reference title categoryName statusName decisionName department
+  updates { kindName body publishedAt } clarification { officialName officialPost body } } }`;
+const STATUS = `complaint { reference statusName decisionName outcome closedReason transferredTo description isPublic messages { fromReporter body createdAt } }`;
+const FOLLOW = `mutation Follow($r: String!, $c: String!) { followComplaint(reference: $r, receipt: $c) { ok ${STATUS} ${ERR} } }`;
+const SEND = `mutation Send($r: String!, $c: String!, $b: String!) { sendComplaintMessage(reference: $r, receipt: $c, body: $b) { ok ${STATUS} ${ERR} } }`;
+const SUB = `mutation Sub($r: String!, $p: String!, $s: Boolean) { requestCaseSubscription(reference: $r, phone: $p, stop: $s) { ok ${ERR} } }`;
+const CONFIRM = `mutation Confirm($r: String!, $p: String!, $c: String!, $s: Boolean) {
+  confirmCaseSubscription(reference: $r, phone: $p, code: $c, stop: $s) { ok ${ERR} } }`;
+
+const para = (text) => esc(text).replace(/\n/g, "<br>");
+const day = (iso) => (iso ? iso.slice(0, 10) : "");
+
+async function home() {
+  let cases = [];
+  try { ({ publicCases: { items: cases } } = await query(CASES, { page: 1 })); } catch { /* list stays empty */ }
+  document.title = s("title");
+  render(`<h1>${esc(s("title"))}</h1><p>${esc(s("intro"))}</p><p class="card notice">${esc(s("privacy"))}</p>
+    <p class="row"><a class="button" href="/app/complaints/new" data-link>${esc(s("report"))}</a>
+    <a class="button ghost" href="/app/complaints/follow" data-link>${esc(s("follow"))}</a></p>
+    <h2>${esc(s("cases"))}</h2>${caseList(cases)}`);
+}
+
+function caseList(cases) {
+  if (!cases.length) return `<p class="muted">${esc(s("none"))}</p>`;
+  return `<ul class="cards">${cases.map((c) => `<li><a class="card" href="/app/cases/${esc(c.reference)}" data-link>
+    <strong>${esc(c.title)}</strong><small>${esc(c.reference)} · ${esc(c.categoryName)} · ${esc(c.statusName)}</small></a></li>`).join("")}</ul>`;
+}
+
+async function departments() {
+  // The departments come with the server form (one source of truth for the choices).
+  const response = await fetch("/complaints/new/", { headers: { Accept: "text/html" }, credentials: "same-origin" });
+  const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+  return [...doc.querySelectorAll("#id_concerned_department option")].filter((o) => o.value).map((o) => ({ id: o.value, name: o.textContent }));
+}
+
+async function report() {
+  const [{ complaintCategories: cats }, depts] = await Promise.all([query(CATS), departments()]);
+  render(`<p><a href="/app/complaints" data-link>‹ ${esc(s("title"))}</a></p><h1>${esc(s("report"))}</h1>
+    <form id="complaint" class="stack" novalidate>
+      <p class="field-error" role="alert" id="c-errors"></p><p class="muted" id="c-draft" hidden>${esc(s("draft"))}</p>
+      <label for="c-category">${esc(s("category"))}</label><select id="c-category" name="category">${cats.map((c) => `<option value="${esc(c.code)}">${esc(c.name)}</option>`).join("")}</select>
+      <label for="c-dept">${esc(s("dept"))}</label><select id="c-dept" name="concerned_department"><option value="">${esc(s("deptHint"))}</option>${depts.map((d) => `<option value="${esc(d.id)}">${esc(d.name)}</option>`).join("")}</select>
+      <label for="c-person">${esc(s("person"))}</label><input id="c-person" name="concerned_person" maxlength="100">
+      <label for="c-tracking">${esc(s("tracking"))}</label><input id="c-tracking" name="related_reference" maxlength="40">
+      <label for="c-desc">${esc(s("desc"))}</label><textarea id="c-desc" name="description" rows="7" maxlength="5000" aria-describedby="c-desc-hint"></textarea>
+      <small id="c-desc-hint" class="muted">${esc(s("descHint"))}</small>
+      <fieldset><label><input type="radio" name="is_anonymous" value="1" checked> ${esc(s("anon"))}</label>
+        <label><input type="radio" name="is_anonymous" value="0"> ${esc(s("named"))}</label></fieldset>
+      <div id="c-named" class="stack" hidden><label for="c-name">${esc(s("name"))}</label><input id="c-name" name="name" maxlength="50">
+        <label for="c-phone">${esc(s("phone"))}</label><input id="c-phone" name="phone" type="tel" maxlength="20"></div>
+      <label for="c-files">${esc(s("files"))}</label><input id="c-files" name="attachments" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf">
+      <button class="button" type="submit">${esc(s("submit"))}</button>
+    </form>`);
+  const form = document.getElementById("complaint");
+  const named = document.getElementById("c-named");
+  const sync = () => { named.hidden = form.is_anonymous.value !== "0"; };
+  form.addEventListener("change", sync);
+  try {
+    const draft = JSON.parse(localStorage.getItem(DRAFT) || "{}");
+    if (KEEP.some((k) => draft[k])) {
+      KEEP.forEach((k) => { if (draft[k]) form.elements[k].value = draft[k]; });
+      document.getElementById("c-draft").hidden = false;
+    }
+  } catch { /* no draft */ }
+  form.addEventListener("input", () => {
+    const draft = Object.fromEntries(KEEP.map((k) => [k, form.elements[k].value]));
+    try { localStorage.setItem(DRAFT, JSON.stringify(draft)); } catch { /* private mode */ }
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const box = document.getElementById("c-errors");
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true; button.textContent = s("sending"); box.textContent = "";
+    try {
+      const body = new FormData(form);
+      const response = await fetch("/complaints/new/", {
+        method: "POST", body, credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": await csrfToken() },
+      });
+      const answer = await response.json();
+      if (!answer.ok) {
+        // Everything typed stays in the form; the messages say what to fix, and the fields at fault are marked.
+        form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+        Object.keys(answer.errors).forEach((name) => form.elements[name]?.setAttribute?.("aria-invalid", "true"));
+        box.innerHTML = Object.values(answer.errors).flat().map((e) => esc(e.message)).join("<br>");
+        box.scrollIntoView({ block: "center" });
+        return;
+      }
+      localStorage.removeItem(DRAFT);
+      render(`<h1>${esc(s("done"))}</h1><div class="card notice receipt" role="status">
+        <p>${esc(s("ref"))}: <strong class="reference">${esc(answer.reference)}</strong></p>
+        <p>${esc(s("receipt"))}: <strong class="receipt-code">${esc(answer.receipt)}</strong></p></div>
+        <p>${esc(s("keep"))}</p><p><a class="button" href="/app/complaints/follow" data-link>${esc(s("follow"))}</a></p>`);
+    } catch {
+      box.textContent = s("error");
+    } finally {
+      button.disabled = false; button.textContent = s("submit");
+    }
+  });
+}
+
+function statusHtml(c) {
+  return `<h1>${esc(c.reference)}</h1><p>${esc(s("status"))}: <strong>${esc(c.statusName)}</strong>${c.decisionName ? ` · ${esc(c.decisionName)}` : ""}</p>
+    ${c.transferredTo ? `<div class="card notice"><p>${esc(s("transferred"))}${esc(c.transferredTo)}</p></div>` : ""}
+    ${c.outcome ? `<div class="card notice"><p>${para(c.outcome)}</p></div>` : ""}
+    ${c.closedReason ? `<div class="card notice"><p>${para(c.closedReason)}</p></div>` : ""}
+    ${c.isPublic ? `<p><a href="/app/cases/${esc(c.reference)}" data-link>${esc(s("pub"))}</a></p>` : ""}
+    <p class="muted">${para(c.description)}</p><h2>${esc(s("thread"))}</h2>
+    <ol class="post-list">${c.messages.length ? c.messages.map((m) => `<li class="post"><p class="meta"><strong>${esc(m.fromReporter ? s("you") : s("inv"))}</strong>
+      <time>${esc(day(m.createdAt))}</time></p><div class="post-body">${para(m.body)}</div></li>`).join("") : `<li>${esc(s("noMsg"))}</li>`}</ol>
+    <form id="c-send" class="stack" novalidate><label for="c-msg">${esc(s("msg"))}</label><textarea id="c-msg" name="body" rows="3"></textarea>
+      <button class="button" type="submit">${esc(s("send"))}</button><p class="field-error" role="alert"></p></form>`;
+}
+
+function follow() {
+  // The receipt lives only in this screen's memory: never in the URL or in storage.
+  render(`<p><a href="/app/complaints" data-link>‹ ${esc(s("title"))}</a></p><h1>${esc(s("follow"))}</h1>
+    <form id="c-follow" class="stack" novalidate autocomplete="off">
+      <label for="c-ref">${esc(s("ref"))}</label><input id="c-ref" name="reference" maxlength="24" autocapitalize="characters">
+      <label for="c-receipt">${esc(s("receipt"))}</label><input id="c-receipt" name="receipt" type="password" inputmode="numeric" maxlength="40">
+      <button class="button" type="submit">${esc(s("open"))}</button><p class="field-error" role="alert"></p></form>`);
+  const form = document.getElementById("c-follow");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const creds = { r: form.reference.value.trim(), c: form.receipt.value };
+    try {
+      const result = await mutate(FOLLOW, creds, "followComplaint");
+      showStatus(result.complaint, creds);
+    } catch (error) {
+      form.querySelector(".field-error").textContent = error instanceof ApiError ? error.message : s("error");
+    }
+  });
+}
+
+function showStatus(complaint, creds) {
+  render(statusHtml(complaint));
+  const form = document.getElementById("c-send");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const result = await mutate(SEND, { ...creds, b: form.body.value }, "sendComplaintMessage");
+      showStatus(result.complaint, creds);
+    } catch (error) {
+      form.querySelector(".field-error").textContent = error instanceof ApiError ? error.message : s("error");
+    }
+  });
+}
+
+async function caseView(reference) {
+  const { publicCase: c } = await query(CASE, { r: reference });
+  if (!c) return failed(new Error("404"));
+  document.title = c.title;
+  render(`<p><a href="/app/complaints" data-link>‹ ${esc(s("cases"))}</a></p><h1>${esc(c.title)}</h1>
+    <p class="muted">${esc(c.reference)} · ${esc(c.categoryName)}${c.department ? ` · ${esc(c.department)}` : ""} · ${esc(c.statusName)}</p>
+    <ol class="post-list">${c.updates.map((u) => `<li class="post"><p class="meta"><strong>${esc(u.kindName)}</strong> <time>${esc(day(u.publishedAt))}</time></p>
+      <div class="post-body">${para(u.body)}</div></li>`).join("")}</ol>
+    ${c.clarification ? `<section class="card notice clarification"><h2>${esc(s("clar"))}</h2><p><strong>${esc(c.clarification.officialName)}</strong>（${esc(c.clarification.officialPost)}）</p><p>${para(c.clarification.body)}</p></section>` : ""}
+    <h2>${esc(s("sub"))}</h2><form id="c-sub" class="stack" novalidate>
+      <label for="c-sub-phone">${esc(s("phone"))}</label><input id="c-sub-phone" name="phone" type="tel" maxlength="20">
+      <div id="c-sub-code" class="stack" hidden><label for="c-code">${esc(s("code"))}</label><input id="c-code" name="code" inputmode="numeric" maxlength="6"></div>
+      <button class="button" type="submit">${esc(s("subCode"))}</button><p class="field-error" role="alert"></p></form>
+    <p><button type="button" class="button ghost" id="c-stop">${esc(s("unsub"))}</button></p>`);
+  const form = document.getElementById("c-sub");
+  let step = "request";
+  let stop = false;
+  document.getElementById("c-stop").addEventListener("click", (event) => {
+    stop = true;
+    step = "request";
+    event.target.hidden = true;
+    form.previousElementSibling.textContent = s("unsub");
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const box = form.querySelector(".field-error");
+    try {
+      if (step === "request") {
+        await mutate(SUB, { r: reference, p: form.phone.value, s: stop }, "requestCaseSubscription");
+        step = "confirm";
+        document.getElementById("c-sub-code").hidden = false;
+        form.querySelector("button").textContent = s("confirm");
+        box.textContent = s("codeSent");
+      } else {
+        await mutate(CONFIRM, { r: reference, p: form.phone.value, c: form.code.value, s: stop }, "confirmCaseSubscription");
+        form.replaceWith(Object.assign(document.createElement("p"), { className: "card notice", textContent: s(stop ? "stopped" : "confirmed") }));
+        document.getElementById("c-stop")?.remove();
+      }
+    } catch (error) {
+      box.textContent = error instanceof ApiError ? error.message : s("error");
+    }
+  });
+}
+
+export default async function complaints({ path }) {
+  loading();
+  try {
+    const caseMatch = path.match(/^\/cases\/([A-Za-z0-9]+)\/?$/);
+    if (caseMatch) return await caseView(caseMatch[1]);
+    if (/^\/complaints\/new\/?$/.test(path)) return await report();
+    if (/^\/complaints\/follow\/?$/.test(path)) return follow();
+    return await home();
+  } catch (error) {
+    return failed(error);
+  }
+}

@@ -1,0 +1,248 @@
+"""Supervision in the Wagtail admin: read-only records (clocks, alerts, findings, events, audit, cases), thresholds."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from supervision.models import Alert, AuditRecord, Clock, Finding, ReceivedEvent, SupervisionCase, ThresholdPolicy
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """A supervision record can be read (with the view permission) and never changed from the admin."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and super().user_has_permission(user, "view")
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(["view"]) if "view" in actions else self.user_model.objects.none()
+
+
+class TimelineColumn(Column):
+    """The subject, linking to its timeline."""
+
+    cell_template_name = "supervision/admin/subject_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["url"] = reverse("supervision_timeline") + f"?subject={instance.subject}"
+        return context
+
+
+class LinkColumn(Column):
+    """A fixed link per row (an action such as opening a case)."""
+
+    cell_template_name = "supervision/admin/link_cell.html"
+
+    def __init__(self, name, *, text, get_url, **kwargs):
+        super().__init__(name, **kwargs)
+        self.text, self.get_url = text, get_url
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context.update(url=self.get_url(instance), text=self.text)
+        return context
+
+
+def _open_case_url(finding):
+    if finding.case_id:
+        return reverse("supervision_case_detail", args=[finding.case_id])
+    return reverse("supervision_case_open") + f"?finding={finding.pk}"
+
+
+def _index(related):
+    class IndexView(generic.IndexView):
+        def get_base_queryset(self):
+            return super().get_base_queryset().select_related(*related)
+
+    return IndexView
+
+
+class ReadOnlyViewSet(ModelViewSet):
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    add_to_reference_index = False
+    search_backend_name = None  # ORM icontains: finds Chinese substrings
+    list_per_page = 50
+    exclude_form_fields = []  # no add or edit view is ever allowed (ReadOnlyPolicy); Wagtail still wants a form
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPolicy(self.model)
+
+
+class ClockViewSet(ReadOnlyViewSet):
+    model = Clock
+    name = "supervision_clock"
+    url_prefix = "supervision/clock"
+    icon = "time"
+    menu_label = _("Clocks")
+    menu_order = 110
+    index_view_class = _index(["department", "handler"])
+    list_display = [
+        TitleColumn("label", label=_("what is timed")),
+        TimelineColumn("subject", label=_("subject")),
+        Column("department", label=_("department")),
+        Column("handler", label=_("handler")),
+        "state",
+        "level",
+        "due_at",
+    ]
+    list_filter = ["state", "level", "due_at"]
+    search_fields = ["label", "key", "subject"]
+
+
+class AlertViewSet(ReadOnlyViewSet):
+    model = Alert
+    name = "supervision_alert"
+    url_prefix = "supervision/alert"
+    icon = "warning"
+    menu_label = _("Warnings and cards")
+    menu_order = 120
+    index_view_class = _index(["clock", "department", "handler"])
+    list_display = [
+        TitleColumn("clock", label=_("clock")),
+        "rung",
+        "reason",
+        Column("department", label=_("department")),
+        Column("handler", label=_("handler")),
+        "fired_at",
+        "notified_at",
+    ]
+    list_filter = ["rung", "fired_at"]
+    search_fields = ["clock__label", "clock__key", "reason"]
+
+
+class FindingViewSet(ReadOnlyViewSet):
+    model = Finding
+    name = "supervision_finding"
+    url_prefix = "supervision/finding"
+    icon = "search"
+    menu_label = _("Findings")
+    menu_order = 130
+    index_view_class = _index(["department", "actor", "case"])
+    list_display = [
+        TitleColumn("message", label=_("finding")),
+        "rule",
+        "severity",
+        TimelineColumn("subject", label=_("subject")),
+        Column("department", label=_("department")),
+        "status",
+        "created_at",
+        LinkColumn("case", text=_("Supervision case"), get_url=_open_case_url, label=_("case")),
+    ]
+    list_filter = ["rule", "severity", "status", "created_at"]
+    search_fields = ["message", "subject", "title"]
+
+
+class EventViewSet(ReadOnlyViewSet):
+    model = ReceivedEvent
+    name = "supervision_event"
+    url_prefix = "supervision/event"
+    icon = "list-ul"
+    menu_label = _("Received events")
+    menu_order = 140
+    index_view_class = _index(["department", "actor"])
+    list_display = [
+        TitleColumn("kind", label=_("kind")),
+        TimelineColumn("subject", label=_("subject")),
+        "reference",
+        "actor_name",
+        Column("department", label=_("department")),
+        "occurred_at",
+    ]
+    list_filter = ["source", "kind", "occurred_at"]
+    search_fields = ["subject", "reference", "kind", "actor_name"]
+
+
+class CaseViewSet(ReadOnlyViewSet):
+    model = SupervisionCase
+    name = "supervision_case"
+    url_prefix = "supervision/cases"
+    icon = "folder-open-inverse"
+    menu_label = _("Special supervision cases")
+    menu_order = 150
+    inspect_view_enabled = False
+    list_display = [
+        TitleColumn(
+            "title",
+            label=_("title"),
+            get_url=lambda case: reverse("supervision_case_detail", args=[case.pk]),
+        ),
+        "status",
+        "accountability",
+        "opened_at",
+        "closed_at",
+    ]
+    list_filter = ["status", "accountability"]
+    search_fields = ["title", "notes", "outcome"]
+
+
+class AuditRecordViewSet(ReadOnlyViewSet):
+    model = AuditRecord
+    name = "supervision_auditrecord"
+    url_prefix = "supervision/audit-record"
+    icon = "lock"
+    menu_label = _("Audit records")
+    menu_order = 170
+    list_display = [TitleColumn("seq", label=_("sequence")), "kind", "ref", "recorded_at", "hash"]
+    list_filter = ["kind", "recorded_at"]
+    search_fields = ["ref", "data"]
+
+
+class ThresholdPolicyViewSet(ModelViewSet):
+    model = ThresholdPolicy
+    name = "supervision_threshold"
+    url_prefix = "supervision/thresholds"
+    icon = "cog"
+    menu_label = _("Thresholds")
+    menu_order = 160
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_display = [
+        TitleColumn("__str__", label=_("name")),
+        "policy",
+        "warning_working_days",
+        "warning_percent",
+        "red_working_days",
+        "yellow_cards_for_red",
+        "min_step_minutes",
+    ]
+    form_fields = [
+        "policy",
+        "name",
+        "warning_working_days",
+        "warning_percent",
+        "red_working_days",
+        "yellow_cards_for_red",
+        "min_step_minutes",
+    ]
+
+
+class SupervisionViewSetGroup(ModelViewSetGroup):
+    items = (
+        ClockViewSet,
+        AlertViewSet,
+        FindingViewSet,
+        EventViewSet,
+        CaseViewSet,
+        ThresholdPolicyViewSet,
+        AuditRecordViewSet,
+    )
+    menu_icon = "view"
+    menu_label = _("Electronic supervision")
+    menu_name = "supervision"
+    menu_order = 320

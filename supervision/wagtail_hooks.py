@@ -1,0 +1,90 @@
+from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.permissions import register_permission_policy
+
+from supervision import admin_views
+from supervision.models import Alert, AuditRecord, Clock, Finding, ReceivedEvent, SupervisionCase
+from supervision.viewsets import ReadOnlyPolicy, SupervisionViewSetGroup
+
+# Registered before any view asks for these models' policy (else Wagtail has already made a default one).
+for _model in (Alert, AuditRecord, Clock, Finding, ReceivedEvent, SupervisionCase):
+    register_permission_policy(_model, ReadOnlyPolicy(_model))
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+class SupervisionMenu(SupervisionViewSetGroup):
+    def get_submenu_items(self):
+        pages = [
+            PermissionMenuItem(
+                _("Dashboard"),
+                reverse_lazy("supervision_dashboard"),
+                name="supervision-dashboard",
+                icon_name="view",
+                order=10,
+                permission=admin_views.VIEW,
+            ),
+            PermissionMenuItem(
+                _("Performance ranking"),
+                reverse_lazy("supervision_performance"),
+                name="supervision-performance",
+                icon_name="table",
+                order=20,
+                permission=admin_views.VIEW,
+            ),
+            PermissionMenuItem(
+                _("Audit trail check"),
+                reverse_lazy("supervision_audit"),
+                name="supervision-audit",
+                icon_name="lock",
+                order=30,
+                permission=admin_views.AUDIT,
+            ),
+        ]
+        return pages + super().get_submenu_items()
+
+
+@hooks.register("register_admin_viewset")
+def register_supervision_viewsets():
+    return SupervisionMenu()
+
+
+@hooks.register("register_admin_urls")
+def register_supervision_urls():
+    return [
+        path("supervision/", admin_views.dashboard, name="supervision_dashboard"),
+        path("supervision/due-today/", admin_views.due_today, name="supervision_due_today"),
+        path("supervision/timeline/", admin_views.timeline, name="supervision_timeline"),
+        path("supervision/audit/", admin_views.audit_check, name="supervision_audit"),
+        path("supervision/performance/", admin_views.performance_report, name="supervision_performance"),
+        path("supervision/case/new/", admin_views.open_case, name="supervision_case_open"),
+        path("supervision/case/<int:pk>/", admin_views.case_detail, name="supervision_case_detail"),
+        path("supervision/finding/<int:pk>/dismiss/", admin_views.dismiss_finding, name="supervision_finding_dismiss"),
+    ]
+
+
+class SupervisionPanel(Component):
+    """The live counts on the admin home page, for those who may see them."""
+
+    name = "supervision"
+    order = 90
+    template_name = "supervision/admin/home_panel.html"
+
+    def get_context_data(self, parent_context):
+        return {"tiles": admin_views.tiles(admin_views.live_counts()), "url": reverse_lazy("supervision_dashboard")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_supervision_panel(request, panels):
+    if request.user.has_perm(admin_views.VIEW):
+        panels.append(SupervisionPanel())

@@ -1,0 +1,58 @@
+from playwright.sync_api import expect
+
+from complaints.models import Complaint, ThreadMessage
+from directory.models import Department, DepartmentKind
+
+
+def test_a_citizen_reports_anonymously_in_the_app_and_follows_with_the_receipt(site, page, screenshot):
+    city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
+    Department.objects.create(code="QH-ZJJ", name="市住房和城乡建设局", kind=DepartmentKind.BUREAU, parent=city)
+
+    page.goto(site.url + "/app/complaints/new")
+    page.select_option("#c-dept", label="市住房和城乡建设局")
+    page.fill("#c-person", "某科长")
+    page.fill("#c-desc", "太短")
+    page.click("#complaint button[type=submit]")
+    expect(page.locator("#c-errors")).to_contain_text("10")
+    expect(page.locator("#c-desc")).to_have_value("太短")
+    assert not Complaint.objects.exists()
+
+    # The draft survives a reload (and never holds name or phone).
+    page.reload()
+    expect(page.locator("#c-draft")).to_be_visible()
+    expect(page.locator("#c-person")).to_have_value("某科长")
+    page.fill("#c-desc", "办理施工许可时，窗口工作人员暗示要请吃饭才给加快办理。<script>alert(1)</script>")
+    page.click("#complaint button[type=submit]")
+    expect(page.locator(".receipt-code")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    reference = page.locator(".reference").inner_text()
+    receipt = page.locator(".receipt-code").inner_text()
+    assert page.evaluate("localStorage.getItem('qf-complaint-draft')") is None
+    assert Complaint.objects.get().reference == reference
+
+    page.goto(site.url + "/app/complaints/follow")
+    page.fill("#c-ref", reference)
+    page.fill("#c-receipt", "000000 000000 000000")
+    page.click("#c-follow button")
+    expect(page.locator("#c-follow .field-error")).not_to_be_empty()
+    page.fill("#c-receipt", receipt)
+    page.click("#c-follow button")
+    expect(page.locator("h1")).to_have_text(reference)
+    expect(page.locator("main")).to_contain_text("<script>alert(1)</script>")
+    page.fill("#c-msg", "补充：时间是三月五日上午。")
+    page.click("#c-send button")
+    expect(page.locator(".post-list .post")).to_have_count(1)
+    assert ThreadMessage.objects.get().from_reporter
+    assert "receipt" not in page.url and receipt.replace(" ", "") not in page.url
+    screenshot("complaints_app_status")
+
+
+def test_the_web_form_keeps_the_text_after_a_refusal(site, page):
+    page.goto(site.url + "/complaints/new/")
+    page.fill("#id_concerned_person", "某所长")
+    page.fill("#id_description", "太短")
+    page.click("main button[type=submit]")
+    expect(page.locator(".form-errors")).to_be_visible()
+    expect(page.locator("#id_description")).to_have_value("太短")
+    expect(page.locator("#id_concerned_person")).to_have_value("某所长")
+    assert not Complaint.objects.exists()

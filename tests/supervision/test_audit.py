@@ -1,0 +1,124 @@
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from supervision import audit
+from supervision.models import AuditRecord, Checkpoint
+from tests.supervision.factories import make_event, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def _chain(n=8):
+    for i in range(n):
+        publish(make_event("application.submitted", subject=f"approvals.application:{i}"))
+
+
+def test_an_intact_chain_verifies():
+    _chain()
+    assert audit.verify() == []
+    assert AuditRecord.objects.count() == 8
+    assert list(AuditRecord.objects.values_list("seq", flat=True)) == list(range(1, 9))
+
+
+def test_an_altered_row_and_a_deleted_row_are_both_named():
+    _chain()
+    table = AuditRecord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET data = REPLACE(data, 'submitted', 'withdrawn') WHERE seq = 3")
+        cursor.execute(f"DELETE FROM {table} WHERE seq = 6")
+
+    problems = audit.verify()
+    assert [(p.seq, p.kind) for p in problems] == [(3, "altered"), (6, "deleted")]
+
+
+def test_an_inserted_row_is_named():
+    _chain(4)
+    last = AuditRecord.objects.get(seq=4)
+    # A forged record with a valid hash of its own, on a made-up predecessor, appended after the head.
+    forged_hash = audit.record_hash("f" * 64, 5, "event", "approvals:999", last.recorded_at, "{}")
+    AuditRecord.objects.create(
+        seq=5,
+        kind="event",
+        ref="approvals:999",
+        recorded_at=last.recorded_at,
+        data="{}",
+        prev_hash="f" * 64,
+        hash=forged_hash,
+    )
+    problems = audit.verify()
+    assert problems and problems[0].seq == 5 and problems[0].kind == "inserted"
+
+
+def test_deleting_the_last_row_is_detected_by_the_head():
+    _chain(3)
+    AuditRecord.objects.filter(seq=3).delete()
+    assert [(p.seq, p.kind) for p in audit.verify()] == [(3, "deleted")]
+
+
+def test_verify_audit_command_names_the_first_problem(capsys):
+    _chain(3)
+    AuditRecord.objects.filter(seq=2).update(ref="approvals:12345")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("verify_audit")
+    assert exit_info.value.code == 1
+    out = capsys.readouterr().out
+    assert "#2" in out
+
+
+def test_a_checkpoint_verifies_with_the_public_key(signing_key, settings):
+    _chain(3)
+    checkpoint = audit.write_checkpoint()
+    document = json.loads((Path(settings.SUPERVISION_CHECKPOINT_DIR) / checkpoint.file_name).read_text())
+    assert document["seq"] == 3 and document["hash"] == AuditRecord.objects.get(seq=3).hash
+    assert audit.verify_checkpoint(document, public_key=signing_key)
+    tampered = {**document, "hash": "0" * 64}
+    assert not audit.verify_checkpoint(tampered, public_key=signing_key)
+    assert audit.verify() == []
+
+
+def test_a_rewritten_chain_contradicts_the_checkpoint(signing_key):
+    _chain(3)
+    audit.write_checkpoint()
+    # A database administrator rewrites record 2 and recomputes every hash after it.
+    records = list(AuditRecord.objects.order_by("seq"))
+    prev = records[0].hash
+    for record in records[1:]:
+        if record.seq == 2:
+            record.data = record.data.replace("submitted", "withdrawn")
+        record.prev_hash = prev
+        record.hash = audit.record_hash(prev, record.seq, record.kind, record.ref, record.recorded_at, record.data)
+        record.save()
+        prev = record.hash
+    from supervision.models import ChainHead
+
+    ChainHead.objects.filter(pk=1).update(hash=prev)
+    problems = audit.verify()
+    assert any(p.kind == "checkpoint" and p.seq == 3 for p in problems)
+
+
+def test_a_missing_key_is_a_clear_error_and_the_chain_still_appends(settings):
+    settings.SUPERVISION_SIGNING_KEY = ""
+    settings.SUPERVISION_SIGNING_KEY_FILE = ""
+    with pytest.raises(audit.SigningKeyMissing, match="SUPERVISION_SIGNING_KEY"):
+        audit.write_checkpoint()
+    _chain(1)
+    assert AuditRecord.objects.count() == 1 and not Checkpoint.objects.exists()
+
+
+def test_forum_moderation_actions_are_chained(django_user_model):
+    from forum.models import ModerationAction
+
+    action = ModerationAction.objects.create(action=ModerationAction.Action.HIDE, reason="违规内容")
+    record = AuditRecord.objects.get(kind="forum.moderation")
+    assert record.ref == f"forum.moderationaction:{action.pk}" and "违规内容" in record.data
+
+
+def test_sms_campaign_audit_lines_are_chained():
+    import logging
+
+    logging.getLogger("sms.audit").info("campaign %s %s", 7, "approve")
+    assert AuditRecord.objects.filter(kind="sms.audit", data__contains="campaign 7 approve").exists()

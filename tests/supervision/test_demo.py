@@ -1,0 +1,30 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from directory.demo import load_demo
+from supervision.models import Alert, AuditRecord, ThresholdPolicy
+from tests.supervision.factories import make_event, publish, start
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_writes_thresholds_and_sweeps_without_approvals_or_complaints():
+    # What another platform's demo step would have published: a step whose time limit has passed.
+    now = timezone.now()
+    publish(
+        make_event(
+            "step.started",
+            occurred_at=now - datetime.timedelta(days=10),
+            clocks=[start("approvals.step:1", now - datetime.timedelta(days=1))],
+        )
+    )
+    load_demo()
+    load_demo()
+    assert ThresholdPolicy.objects.filter(policy="").count() == 1
+    assert set(Alert.objects.values_list("rung", flat=True)) >= {"warning", "yellow"}
+    assert Alert.objects.filter(rung="yellow").count() == 1
+    from supervision import audit
+
+    assert audit.verify() == [] and AuditRecord.objects.filter(kind="alert").exists()
