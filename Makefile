@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-approvals bench-lighthouse screenshots check-deploy clean
+.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-approvals bench-quizzes bench-lighthouse screenshots check-deploy clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -58,6 +58,10 @@ bench-approvals: $(VENV)/.installed
 # Complaint intake, receipt look-ups (scrypt) and the public case list, on a throw-away database.
 bench-complaints: $(VENV)/.installed
 	$(PY) bench/complaints.py
+
+# Quiz answers under concurrency 20 (p95) and the competition leaderboard at 100,000 attempts / 20,000 cadres.
+bench-quizzes: $(VENV)/.installed
+	$(PY) bench/quizzes.py
 
 # Lighthouse mobile scores (performance, accessibility) through Debian's Chromium; needs npm on first use.
 bench-lighthouse: $(VENV)/.installed

@@ -9,6 +9,7 @@ from api.approvals import ApprovalsMutation, ApprovalsQuery
 from api.cms import CmsQuery
 from api.complaints import ComplaintsMutation, ComplaintsQuery
 from api.forum import ForumMutation, ForumQuery
+from api.quizzes import QuizzesMutation, QuizzesQuery
 from api.sms import SmsMutation
 
 
@@ -16,12 +17,27 @@ from api.sms import SmsMutation
 # `redirects`, `collections` and `settings` would list everything in the CMS, including what no page shows.
 # Images and documents stay reachable through the pages that use them. CmsQuery comes first so that its
 # `resolve_page` (grapple's, plus a read record) wins.
-class Query(CmsQuery, ForumQuery, AccountsQuery, ComplaintsQuery, ApprovalsQuery, PagesQuery(), graphene.ObjectType):
+class Query(
+    CmsQuery,
+    ForumQuery,
+    AccountsQuery,
+    ComplaintsQuery,
+    ApprovalsQuery,
+    QuizzesQuery,
+    PagesQuery(),
+    graphene.ObjectType,
+):
     pass
 
 
 class Mutation(
-    AccountsMutation, ForumMutation, SmsMutation, ComplaintsMutation, ApprovalsMutation, graphene.ObjectType
+    AccountsMutation,
+    ForumMutation,
+    SmsMutation,
+    ComplaintsMutation,
+    ApprovalsMutation,
+    QuizzesMutation,
+    graphene.ObjectType,
 ):
     pass
 

@@ -32,6 +32,8 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     # Online approval: catalogue, applying, public tracking (approvals/urls.py).
     path("approvals/", include("approvals.urls")),
+    # The SMS quiz's short links to a question's explanation: /q/<code>.
+    path("q/", include("quizzes.urls")),
     # The mobile web app: one shell for every /app/ URL, routed in the browser.
     path("app/", include("frontend.urls")),
 ]

@@ -162,9 +162,20 @@ def load_demo(stdout=None, reset_passwords=False):
     _discover_steps()
     run = DemoRun(stdout=stdout, reset_passwords=reset_passwords)
     with transaction.atomic():
-        for step in list(_steps.values()):
+        for step in _ordered_steps():
             step(run)
     return run
+
+
+def _ordered_steps():
+    """Steps in INSTALLED_APPS order of their app, then registration order: a test that imports an app's demo
+    module early must not run that app's step before the steps it builds on (the CMS pages, the directory)."""
+    from django.apps import apps
+
+    position = {config.name: index for index, config in enumerate(apps.get_app_configs())}
+    registered = list(enumerate(_steps.values()))
+    registered.sort(key=lambda item: (position.get(item[1].__module__.rsplit(".", 1)[0], len(position)), item[0]))
+    return [step for _index, step in registered]
 
 
 def _discover_steps():

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 DEFAULT_ACTIONS = ("add", "change", "delete", "view")
 EDITORIAL_SNIPPETS = ("violationcategory", "regulation", "warningphrase")
+QUIZ_MODELS = ("question", "questiontag", "smsquestion")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ ROLES = (
         (
             ACCESS_ADMIN,
             *(f"cms.{action}_{model}" for model in EDITORIAL_SNIPPETS for action in DEFAULT_ACTIONS),
+            *(f"quizzes.{action}_{model}" for model in QUIZ_MODELS for action in DEFAULT_ACTIONS),
+            "quizzes.view_attempt",  # question statistics and the study record per department
+            "sms.add_campaign",  # the SMS quiz writes the day's campaign; a reviewer approves it
+            "sms.view_campaign",
         ),
     ),
     Role(

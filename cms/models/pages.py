@@ -56,7 +56,7 @@ class HomePage(Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.SectionPage", "forum.ForumBoardPage"]
+    subpage_types = ["cms.SectionPage", "forum.ForumBoardPage", "quizzes.QuizPage"]
 
     class Meta:
         verbose_name = _("home page")

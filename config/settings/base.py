@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "cms",
     "forum",
     "sms",
+    "quizzes",
     "frontend",
     "approvals",
     "complaints",

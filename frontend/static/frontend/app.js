@@ -11,12 +11,15 @@ route(/^\/me\/?$/, () => import("./views/me.js"));
 route(/^\/forum(\/.*)?$/, () => import("./views/forum.js"));
 route(/^\/(complaints|cases)(\/.*)?$/, () => import("./views/complaints.js"));
 route(/^\/approvals(\/.*)?$/, () => import("./views/approvals.js"));
+route(/^\/(quizzes|boards)(\/.*)?$/, () => import("./views/quizzes.js"));
 route(/^\/.+$/, () => import("./views/page.js")); // sections and content pages: Wagtail URL paths
 
 function markTab() {
   const path = location.pathname.replace(/^\/app/, "") || "/";
   const tab = path === "/" ? "home" : path.startsWith("/search") ? "search"
-    : path.startsWith("/forum") ? "forum" : /^\/(complaints|cases)/.test(path) ? "complaints" : path.startsWith("/approvals") ? "approvals" : /^\/(me|login)/.test(path) ? "me" : "";
+    : path.startsWith("/forum") ? "forum" : /^\/(complaints|cases)/.test(path) ? "complaints"
+    : path.startsWith("/approvals") ? "approvals" : /^\/(quizzes|boards)/.test(path) ? "quizzes"
+    : /^\/(me|login)/.test(path) ? "me" : "";
   document.querySelectorAll(".tabs a").forEach((a) => {
     if (a.dataset.tab === tab) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");

@@ -1,7 +1,8 @@
 // App strings in zh-hans (default) and English; the choice lives in localStorage only.
 const STRINGS = {
   "zh-hans": {
-    "tab.home": "首页", "tab.search": "搜索", "tab.forum": "论坛", "tab.approvals": "审批", "tab.me": "我的", "tab.complaints": "投诉",
+    "tab.home": "首页", "tab.search": "搜索", "tab.forum": "论坛", "tab.approvals": "审批", "tab.quizzes": "答题",
+    "tab.me": "我的", "tab.complaints": "投诉",
     brand: "清风", phrase: "每日警语", featured: "推荐阅读", more: "更多", latest: "最新",
     loading: "正在加载…", error: "加载失败，请稍后重试。", retry: "重试", offline: "当前离线，显示的是已缓存的内容。",
     "offline.miss": "离线时无法打开这一页：它还没有被读过。", "search.label": "搜索案例和文章", "search.go": "搜索",
@@ -22,7 +23,8 @@ const STRINGS = {
     "f.effective": "施行日期", "f.creator": "作者", "f.author": "作者", "f.source": "来源", "f.lessons": "警示教训", "f.qa": "问答",
   },
   en: {
-    "tab.home": "Home", "tab.search": "Search", "tab.forum": "Forum", "tab.approvals": "Approval", "tab.me": "Me", "tab.complaints": "Report",
+    "tab.home": "Home", "tab.search": "Search", "tab.forum": "Forum", "tab.approvals": "Approval", "tab.quizzes": "Quizzes",
+    "tab.me": "Me", "tab.complaints": "Report",
     brand: "Qingfeng", phrase: "Phrase of the day", featured: "Featured", more: "More", latest: "Latest",
     loading: "Loading…", error: "Could not load. Please try again.", retry: "Retry", offline: "You are offline: showing saved content.",
     "offline.miss": "This page cannot open offline: it has not been read yet.", "search.label": "Search cases and articles",

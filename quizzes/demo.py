@@ -1,0 +1,167 @@
+"""Demo quizzes: the 150-question bank (demo_questions.toml), four quiz pages, a played competition, the SMS quiz."""
+
+import datetime
+import random
+import tomllib
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from cms.models import HomePage
+from directory.demo import demo_step
+from directory.models import Cadre
+from quizzes import services, sms_quiz
+from quizzes.models import LETTERS, Attempt, Question, QuestionTag, QuizMode, QuizPage, SmsQuestion
+
+QUESTIONS_FILE = Path(__file__).with_name("demo_questions.toml")
+
+# (slug, title, mode, question count, seconds per question, tags, intro, extra fields)
+QUIZZES = [
+    ("daily", "每日答题", QuizMode.DAILY, 5, 30, [], "每天5道题，全市干部同一套题，每人每天一次。", {}),
+    (
+        "eight-rules-practice",
+        "中央八项规定精神专项练习",
+        QuizMode.PRACTICE,
+        10,
+        0,
+        ["八项规定", "四风", "公务接待", "公车管理", "违规吃喝"],
+        "不限时练习，答完一题立即看到解析和依据。",
+        {},
+    ),
+    (
+        "discipline-regulations",
+        "《纪律处分条例》限时测验",
+        QuizMode.TIMED,
+        10,
+        20,
+        ["纪律处分条例"],
+        "10道题，每题20秒，答得越快加分越多。",
+        {},
+    ),
+    (
+        "contest",
+        "全市党员干部廉政知识网上竞赛",
+        QuizMode.COMPETITION,
+        20,
+        30,
+        [],
+        "竞赛期间每人最多答题5次，成绩取最高分；单位按参赛人员人均得分排名，参赛满3人方可参与单位排名。",
+        {"attempt_limit": 5, "min_participants": 3},
+    ),
+]
+
+
+@demo_step
+def load_quizzes(run):
+    created = load_questions()
+    run.count(_("quiz questions"), created, Question.objects.count())
+    made = _load_quiz_pages()
+    run.count(_("quizzes"), made, QuizPage.objects.count())
+    played = _play_competition()
+    run.count(_("quiz attempts"), played, Attempt.objects.count())
+    _sms_question()
+
+
+def load_questions(path=QUESTIONS_FILE):
+    """Create the questions of the file that are not in the bank yet (matched by text). Returns how many."""
+    rows = tomllib.loads(path.read_text(encoding="utf-8"))["question"]
+    existing = set(Question.objects.values_list("text", flat=True))
+    pages = {p.title: p for p in Page.objects.live().filter(title__in={r.get("page") for r in rows if r.get("page")})}
+    tags = {}
+    created = 0
+    for row in rows:
+        if row["text"] in existing:
+            continue
+        question = Question(
+            kind=row["kind"],
+            text=row["text"],
+            options=row["options"],
+            correct=[LETTERS.index(letter) for letter in row["answer"]],
+            explanation=row.get("explanation", ""),
+            difficulty=row.get("difficulty", 1),
+            policy_page=pages.get(row.get("page")),
+        )
+        services.validate_question(question)
+        question.save()
+        for name in row.get("tags", []):
+            if name not in tags:
+                tags[name] = QuestionTag.objects.get_or_create(name=name)[0]
+        question.tags.set([tags[name] for name in row.get("tags", [])])
+        created += 1
+    return created
+
+
+def _load_quiz_pages():
+    home = HomePage.objects.first()
+    editor = get_user_model().objects.filter(username="editor").first()
+    now = timezone.now()
+    made = 0
+    for slug, title, mode, count, seconds, tag_names, intro, extra in QUIZZES:
+        if QuizPage.objects.filter(slug=slug).exists() or home is None:
+            continue
+        page = QuizPage(
+            title=title,
+            slug=slug,
+            mode=mode,
+            question_count=count,
+            seconds_per_question=seconds,
+            intro=f"<p>{intro}</p>",
+            **extra,
+        )
+        if mode == QuizMode.COMPETITION:
+            page.opens_at = now - datetime.timedelta(days=7)
+            page.closes_at = now + datetime.timedelta(days=23)
+        home.add_child(instance=page)
+        page.draw_tags.set(QuestionTag.objects.filter(name__in=tag_names))
+        page.save_revision(user=editor).publish(user=editor)
+        made += 1
+    return made
+
+
+def _play_competition(players=240):
+    """Demo cadres play the competition in the past week, so its boards have something to show."""
+    quiz = QuizPage.objects.filter(slug="contest").first()
+    if quiz is None or Attempt.objects.filter(quiz=quiz).exists():
+        return 0
+    rng = random.Random("qinghe-contest")
+    cadres = list(Cadre.objects.select_related("department").order_by("pk")[:2000])
+    if not cadres:
+        return 0
+    played = 0
+    start = quiz.opens_at + datetime.timedelta(hours=2)
+    for cadre in rng.sample(cadres, min(players, len(cadres))):
+        skill = rng.uniform(0.45, 0.95)
+        at = start + datetime.timedelta(minutes=rng.randrange(0, 60 * 24 * 6))
+        attempt = services.start_attempt(quiz, cadre, now=at)
+        while True:
+            attempt, item = services.serve_current(attempt, cadre, now=at)
+            if item is None:
+                break
+            at += datetime.timedelta(seconds=rng.uniform(3, 20))
+            correct_shown = [item.option_order.index(i) for i in item.question.correct]
+            if rng.random() < skill:
+                choice = correct_shown
+            else:
+                wrong = [i for i in range(len(item.option_order)) if i not in correct_shown]
+                choice = [rng.choice(wrong)] if wrong else correct_shown[:1]  # "all of the above": pick one
+            services.answer_question(attempt, item.pk, choice, cadre, now=at)
+        played += 1
+    return played
+
+
+def _sms_question():
+    """Today's SMS question, its campaign written by the editor and waiting for the reviewer's approval."""
+    today = timezone.localdate()
+    if SmsQuestion.objects.filter(day=today).exists():
+        return
+    question = Question.objects.filter(kind="single", tags__name="八项规定").order_by("pk").first()
+    if question is None:
+        return
+    editor = get_user_model().objects.filter(username="editor").first()
+    row = sms_quiz.set_question(today, question)
+    if editor is not None:
+        # Left for the reviewer: approving it in the demo would text all 2,000 demo cadres at once.
+        sms_quiz.prepare_campaign(row, editor)
