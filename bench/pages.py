@@ -23,6 +23,8 @@ import threading
 import time
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 THREADS = 4
@@ -60,6 +62,8 @@ def serving_demo(prefix="bench-pages-", settings_module=SETTINGS_MODULE):
         "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{root}/bench.sqlite3"),
         "MEDIA_ROOT": str(root / "media"),
         "SECRET_KEY": secrets.token_urlsafe(50),
+        # The production settings demand the complaints' key: a throw-away database gets a throw-away key.
+        "COMPLAINTS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         # Production sits behind a TLS-terminating proxy; here the client speaks plain HTTP to gunicorn directly,
         # which the production settings would answer with a redirect to https.

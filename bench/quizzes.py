@@ -15,7 +15,6 @@ the leaderboard p95 is 50 ms or more.
 import argparse
 import http.client
 import json
-import os
 import random
 import sys
 import threading
@@ -45,10 +44,6 @@ def main():
     parser.add_argument("--attempts", type=int, default=100000)
     args = parser.parse_args()
 
-    # The production settings demand the complaints' key; a throw-away database gets a throw-away key.
-    from cryptography.fernet import Fernet
-
-    os.environ.setdefault("COMPLAINTS_ENCRYPTION_KEYS", Fernet.generate_key().decode())
     with pages.serving_demo("bench-quizzes-", SETTINGS_MODULE) as (port, _urls):
         players = make_players(args.concurrency)
         answers(port, players, args.seconds)
