@@ -90,6 +90,7 @@ screenshots: $(VENV)/.installed
 check-deploy: $(VENV)/.installed
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=qingfeng.example.cn \
 		COMPLAINTS_ENCRYPTION_KEYS=$$($(PY) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
+	SUPERVISION_SIGNING_KEY=$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())') \
 		$(PY) manage.py check --deploy --fail-level WARNING --settings=config.settings.production
 
 clean:

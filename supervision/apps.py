@@ -11,7 +11,7 @@ class SupervisionConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from config.events import domain_event
-        from supervision import receivers
+        from supervision import checks, receivers  # noqa: F401 -- checks registers the deploy check
 
         # Every source's events, whoever sends them: supervision imports no source app.
         domain_event.connect(receivers.on_domain_event, dispatch_uid="supervision.ingest")

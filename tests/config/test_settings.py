@@ -56,30 +56,29 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
 
 
 @override_settings(LANGUAGE_CODE="zh-hans")
-def test_production_settings_pass_the_deploy_check():
+def _deploy_check(**changes):
     # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is a test-only switch the deploy check rightly rejects.
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-0123456789",
         "ALLOWED_HOSTS": "qf.example.cn",
         "COMPLAINTS_ENCRYPTION_KEYS": "m5fuI5LqOtJbqSv3xSqVWcPqLyVt0l6l9fJ2eSjkgOo=",
+        "SUPERVISION_SIGNING_KEY": "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=",
     }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "check",
-            "--deploy",
-            "--fail-level",
-            "WARNING",
-            "--settings=config.settings.production",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-    )
+    env = {k: v for k, v in {**env, **changes}.items() if v is not None}
+    command = ["manage.py", "check", "--deploy", "--fail-level", "WARNING", "--settings=config.settings.production"]
+    return subprocess.run([sys.executable, *command], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_wants_the_audit_signing_key():
+    result = _deploy_check(SUPERVISION_SIGNING_KEY=None)
+    assert result.returncode != 0
+    assert "supervision.W001" in result.stdout + result.stderr
 
 
 def test_site_is_chinese_even_for_an_english_browser_until_english_is_chosen(client, home_page):
