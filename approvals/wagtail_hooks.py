@@ -1,15 +1,10 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from approvals import permissions
 from approvals.viewsets import CatalogueGroup
-
-
-class WorkQueueMenuItem(MenuItem):
-    def is_shown(self, request):
-        return permissions.is_staff_user(request.user)
+from config.admin_menu import PermittedMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -19,8 +14,13 @@ def register_approval_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_work_queue_menu_item():
-    return WorkQueueMenuItem(
-        _("Online approval"), reverse("approvals_admin:queue"), name="approvals", icon_name="tasks", order=200
+    return PermittedMenuItem(
+        _("Online approval"),
+        reverse("approvals_admin:queue"),
+        name="approvals",
+        icon_name="tasks",
+        order=200,
+        test=permissions.is_staff_user,
     )
 
 

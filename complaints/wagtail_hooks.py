@@ -1,18 +1,10 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from complaints import admin_views, services
-
-
-class _PermittedItem(MenuItem):
-    def __init__(self, *args, test, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.test = test
-
-    def is_shown(self, request):
-        return self.test(request.user)
+from config.admin_menu import PermittedMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -25,14 +17,14 @@ complaints_menu = Menu(register_hook_name="register_complaints_menu_item", const
 
 @hooks.register("register_complaints_menu_item")
 def queue_item():
-    return _PermittedItem(
+    return PermittedMenuItem(
         _("Complaints"), reverse("complaints_admin:list"), icon_name="warning", order=100, test=services.can_view
     )
 
 
 @hooks.register("register_complaints_menu_item")
 def reveals_item():
-    return _PermittedItem(
+    return PermittedMenuItem(
         _("Identity reveals"),
         reverse("complaints_admin:reveals"),
         icon_name="view",
@@ -43,7 +35,7 @@ def reveals_item():
 
 @hooks.register("register_complaints_menu_item")
 def statistics_item():
-    return _PermittedItem(
+    return PermittedMenuItem(
         _("Statistics"),
         reverse("complaints_admin:statistics"),
         icon_name="table",

@@ -1,14 +1,9 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from config.admin_menu import PermittedMenuItem
 from forum.services import can_moderate
-
-
-class ModerationMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_moderate(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -18,10 +13,11 @@ def register_moderation_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_moderation_menu_item():
-    return ModerationMenuItem(
+    return PermittedMenuItem(
         _("Forum moderation"),
         reverse("forum_moderation:queue"),
         name="forum-moderation",
         icon_name="comment",
         order=300,
+        test=can_moderate,
     )

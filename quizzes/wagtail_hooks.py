@@ -4,9 +4,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
+from config.admin_menu import PermittedMenuItem
 from quizzes import admin_views
 from quizzes.models import SmsQuestion
 from quizzes.viewsets import QuizViewSetGroup
@@ -19,18 +19,9 @@ def register_quiz_admin_urls():
     return [path("quizzes/", include((admin_views.admin_urls(), "quizzes_admin"), namespace="quizzes_admin"))]
 
 
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
-
-
 @hooks.register("register_reports_menu_item")
 def register_statistics_menu():
-    return PermissionMenuItem(
+    return PermittedMenuItem(
         gettext_lazy("Quiz statistics"),
         reverse("quizzes_admin:statistics"),
         icon_name="table",
@@ -41,7 +32,7 @@ def register_statistics_menu():
 
 @hooks.register("register_reports_menu_item")
 def register_study_menu():
-    return PermissionMenuItem(
+    return PermittedMenuItem(
         gettext_lazy("Study record by department"),
         reverse("quizzes_admin:study_record"),
         icon_name="table",

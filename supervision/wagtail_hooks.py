@@ -1,10 +1,10 @@
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
+from config.admin_menu import PermittedMenuItem
 from config.admin_records import ReadOnlyPolicy
 from supervision import admin_views
 from supervision.models import Alert, AuditRecord, Clock, Finding, ReceivedEvent, SupervisionCase
@@ -15,19 +15,10 @@ for _model in (Alert, AuditRecord, Clock, Finding, ReceivedEvent, SupervisionCas
     register_permission_policy(_model, ReadOnlyPolicy(_model))
 
 
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
-
-
 class SupervisionMenu(SupervisionViewSetGroup):
     def get_submenu_items(self):
         pages = [
-            PermissionMenuItem(
+            PermittedMenuItem(
                 _("Dashboard"),
                 reverse_lazy("supervision_dashboard"),
                 name="supervision-dashboard",
@@ -35,7 +26,7 @@ class SupervisionMenu(SupervisionViewSetGroup):
                 order=10,
                 permission=admin_views.VIEW,
             ),
-            PermissionMenuItem(
+            PermittedMenuItem(
                 _("Performance ranking"),
                 reverse_lazy("supervision_performance"),
                 name="supervision-performance",
@@ -43,7 +34,7 @@ class SupervisionMenu(SupervisionViewSetGroup):
                 order=20,
                 permission=admin_views.VIEW,
             ),
-            PermissionMenuItem(
+            PermittedMenuItem(
                 _("Audit trail check"),
                 reverse_lazy("supervision_audit"),
                 name="supervision-audit",
