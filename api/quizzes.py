@@ -109,17 +109,14 @@ def _annotate_for(quizzes, cadre):
     return quizzes
 
 
-class PlayQuestion(graphene.ObjectType):
-    """A question as the player sees it before answering: text and shuffled options, nothing more."""
+class _AttemptQuestionFields:
+    """What every view of a question in an attempt shows: its place, text and options in the attempt's order."""
 
     id = graphene.ID(required=True)
     position = graphene.Int(required=True, description="0-based")
     kind = graphene.String(required=True)
     text = graphene.String(required=True)
     options = graphene.List(graphene.NonNull(QuizOption), required=True)
-    deadline = graphene.DateTime()
-    seconds_left = graphene.Float(description="By the server's clock; null when untimed")
-    seconds_total = graphene.Int()
 
     @staticmethod
     def resolve_kind(item, info):
@@ -132,6 +129,14 @@ class PlayQuestion(graphene.ObjectType):
     @staticmethod
     def resolve_options(item, info):
         return _options(item)
+
+
+class PlayQuestion(_AttemptQuestionFields, graphene.ObjectType):
+    """A question as the player sees it before answering: text and shuffled options, nothing more."""
+
+    deadline = graphene.DateTime()
+    seconds_left = graphene.Float(description="By the server's clock; null when untimed")
+    seconds_total = graphene.Int()
 
     @staticmethod
     def resolve_seconds_left(item, info):
@@ -153,14 +158,9 @@ def _shown(item, originals):
     return [item.option_order.index(i) for i in originals]
 
 
-class ReviewedQuestion(graphene.ObjectType):
+class ReviewedQuestion(_AttemptQuestionFields, graphene.ObjectType):
     """An answered question with the feedback: what was chosen, what was right, why."""
 
-    id = graphene.ID(required=True)
-    position = graphene.Int(required=True)
-    kind = graphene.String(required=True)
-    text = graphene.String(required=True)
-    options = graphene.List(graphene.NonNull(QuizOption), required=True)
     chosen = graphene.List(graphene.NonNull(graphene.String), required=True, description="Letters as shown")
     correct = graphene.List(graphene.NonNull(graphene.String), required=True, description="Letters as shown")
     is_correct = graphene.Boolean(required=True)
@@ -169,18 +169,6 @@ class ReviewedQuestion(graphene.ObjectType):
     explanation = graphene.String()
     policy_title = graphene.String()
     policy_url = graphene.String()
-
-    @staticmethod
-    def resolve_kind(item, info):
-        return item.question.kind
-
-    @staticmethod
-    def resolve_text(item, info):
-        return item.question.text
-
-    @staticmethod
-    def resolve_options(item, info):
-        return _options(item)
 
     @staticmethod
     def resolve_chosen(item, info):
