@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -59,6 +60,7 @@ from config import events, ratelimit
 from config.events import Clock, ClockAction, DomainEvent
 from config.workdays import add_working_days, working_days_between
 from directory.models import Department, DepartmentKind
+from sms.notices import queue_notice
 
 S = State
 
@@ -170,8 +172,6 @@ def find_for_tracking(tracking_number, code, client_ip):
     many can go on guessing; past the limit every attempt raises RateLimited, right or wrong. The application comes
     with its item and centre, ready for ``tracking.tracking_for``.
     """
-    from django.core.cache import cache
-
     window = settings.APPROVALS_TRACKING_WINDOW
     bucket, _ends = ratelimit.window_bucket(time.time(), window)
     ip_key = f"approvals:track:ip:{ratelimit.hashed_ip('approvals.track', client_ip)}:{bucket}"
@@ -258,8 +258,6 @@ def _record(application, kind, by, from_state, to_state, *, step=None, departmen
 
 
 def _notify(application, event):
-    from sms.notices import queue_notice
-
     with translation.override(settings.LANGUAGE_CODE):
         values = {
             "item": application.item.name,

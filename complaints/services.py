@@ -41,6 +41,8 @@ from complaints.workflow import FINAL_STATES, TRANSITIONS
 from config import events, workdays
 from config.ratelimit import increment, window_bucket
 from directory.models import Department
+from sms import notices
+from sms.codes import CodeError, normalise_phone
 
 logger = logging.getLogger(__name__)
 SMS_LANGUAGE = "zh-hans"
@@ -488,11 +490,9 @@ def _notify_reporter(complaint, what, key_suffix=""):
     phone = _reporter_phone(complaint)
     if phone is None:
         return None
-    from sms.notices import queue_notice
-
     with translation.override(SMS_LANGUAGE):
         body = _sms_body(what)
-    return queue_notice(notice_key("reporter", complaint.pk, what, key_suffix), phone, body)
+    return notices.queue_notice(notice_key("reporter", complaint.pk, what, key_suffix), phone, body)
 
 
 # --- receipts, status and the anonymous thread ------------------------------------------------------------------------
@@ -643,9 +643,6 @@ def request_subscription(complaint, phone, source="", stop=False):
     To stop, the answer is the same whether or not the number follows the case (only a follower gets the SMS), so
     the form does not tell who follows what.
     """
-    from sms.codes import CodeError, normalise_phone
-    from sms.notices import queue_notice
-
     if not complaint.is_public:
         raise ValidationError(_("Only public cases can be followed."), code="not_public")
     try:
@@ -686,14 +683,13 @@ def request_subscription(complaint, phone, source="", stop=False):
                 else _("Your code to follow case %(ref)s is %(code)s, valid for 10 minutes.")
             )
             body = text % {"ref": complaint.reference, "code": code}
-        queue_notice(notice_key("subscribe", subscription.pk, subscription.code_sent_count), phone, body)
+        notices.queue_notice(notice_key("subscribe", subscription.pk, subscription.code_sent_count), phone, body)
     increment(_day_key("code", digest), 24 * HOUR)
     return subscription
 
 
 def confirm_subscription(complaint, phone, code, stop=False):
     """Confirm following a case (or stopping, with ``stop``) with the code sent by request_subscription."""
-    from sms.codes import CodeError, normalise_phone
 
     wrong = ValidationError({"code": _("The code is wrong or has expired. Request a new one.")}, code="invalid_code")
     try:
@@ -732,15 +728,13 @@ def confirm_subscription(complaint, phone, code, stop=False):
 
 
 def _notify_subscribers(complaint, what):
-    from sms.notices import queue_notice
-
     with translation.override(SMS_LANGUAGE):
         body = _("Case %(ref)s has a new public update: %(title)s") % {
             "ref": complaint.reference,
             "title": complaint.public_title[:30],
         }
     for subscription in complaint.subscriptions.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True):
-        queue_notice(
+        notices.queue_notice(
             notice_key("follow", complaint.pk, what, subscription.pk),
             crypto.decrypt(subscription.phone_encrypted),
             body,

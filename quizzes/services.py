@@ -7,14 +7,18 @@ its deadline scores nothing. Correct answers leave the server only for answered 
 import datetime
 import random
 import secrets
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.models import Cadre
+from cms.models import ReadRecord
+from directory.models import Cadre, Department
 from quizzes import boards
 from quizzes.models import (
     ATTEMPT_TRANSITIONS,
@@ -27,6 +31,7 @@ from quizzes.models import (
     Question,
     QuestionKind,
     QuizMode,
+    QuizPage,
     StudyDay,
 )
 
@@ -386,8 +391,6 @@ READING_DAILY_CAP = getattr(settings, "STUDY_READING_DAILY_CAP", 20)
 def add_study_points(cadre_id, day, points):
     if points <= 0:
         return
-    from django.db.models import F
-
     row, created = StudyDay.objects.get_or_create(cadre_id=cadre_id, day=day, defaults={"quiz_points": points})
     if not created:
         StudyDay.objects.filter(pk=row.pk).update(quiz_points=F("quiz_points") + points)
@@ -395,10 +398,6 @@ def add_study_points(cadre_id, day, points):
 
 def study_record(cadre, days=14, today=None):
     """Per day (newest first) for the last `days`: quiz and reading points, each capped per day, and their sum."""
-    from django.db.models import Count
-
-    from cms.models import ReadRecord
-
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=days - 1)
     quiz = dict(StudyDay.objects.filter(cadre=cadre, day__gte=since).values_list("day", "quiz_points"))
@@ -426,14 +425,6 @@ def study_record(cadre, days=14, today=None):
 
 def department_study_record(since, until):
     """Per department: cadres with points, capped quiz points and capped reading points between two days."""
-    from collections import defaultdict
-
-    from django.db.models import Count, Sum
-    from django.db.models.functions import Least
-
-    from cms.models import ReadRecord
-    from directory.models import Department
-
     rows = defaultdict(lambda: {"quiz_points": 0, "reading_points": 0, "cadres": set()})
     quiz = (
         StudyDay.objects.filter(day__range=(since, until))
@@ -479,8 +470,6 @@ def department_study_record(since, until):
 
 
 def visible_quizzes():
-    from quizzes.models import QuizPage
-
     return QuizPage.objects.live().public()
 
 

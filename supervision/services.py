@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.events import ClockAction
+from directory.models import Cadre, Department
+from directory.roles import ROLES_BY_CODE
+from sms.notices import queue_notice
 from supervision import audit
 from supervision.clocks import Thresholds, due_rungs, next_fire_at, rung_times
 from supervision.models import RUNG_ORDER, Alert, Clock, Finding, ReceivedEvent, Rung, Severity, SupervisionCase
@@ -398,9 +401,6 @@ def _queue_notifications():
 def supervisors_for(department):
     """Users in the supervisor role whose cadre sits in the department or one of its ancestors; when there are
     none, every supervisor with a cadre (the discipline commission watches every department)."""
-    from directory.models import Cadre
-    from directory.roles import ROLES_BY_CODE
-
     cadres = Cadre.objects.filter(
         user__is_active=True, user__groups__name=ROLES_BY_CODE["supervisor"].name
     ).select_related("user")
@@ -414,9 +414,6 @@ def supervisors_for(department):
 
 def notify_alerts(limit=500):
     """SMS the handler and the department's supervisors for each alert not yet notified. Idempotent per key."""
-    from directory.models import Cadre, Department
-    from sms.notices import queue_notice
-
     sent = 0
     with transaction.atomic():
         pending = Alert.objects.filter(notified_at__isnull=True).select_related("clock").order_by("fired_at", "pk")

@@ -1,5 +1,4 @@
 import io
-import sys
 import types
 
 import pytest
@@ -9,6 +8,7 @@ from PIL import Image
 
 from directory.models import Cadre, Department, DepartmentKind
 from directory.roles import role_group
+from sms import notices
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +17,7 @@ def _private_root(settings, tmp_path):
 
 
 class Outbox(dict):
-    original = None  # the real sms.notices.queue_notice, when it exists
+    original = None  # the real sms.notices.queue_notice
 
 
 @pytest.fixture(autouse=True)
@@ -29,13 +29,8 @@ def sms_outbox(monkeypatch):
         sent.setdefault(key, (str(phone), body))
         return sent[key]
 
-    try:
-        import sms.notices as notices
-    except ImportError:  # until the lead's sms.notices lands on this branch
-        notices = types.ModuleType("sms.notices")
-        monkeypatch.setitem(sys.modules, "sms.notices", notices)
-    sent.original = getattr(notices, "queue_notice", None)
-    monkeypatch.setattr(notices, "queue_notice", queue_notice, raising=False)
+    sent.original = notices.queue_notice
+    monkeypatch.setattr(notices, "queue_notice", queue_notice)
     return sent
 
 
