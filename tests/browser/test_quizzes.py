@@ -33,6 +33,8 @@ def test_a_cadre_plays_a_whole_timed_quiz_on_a_phone(site, page, screenshot):
     page.fill("#code", re.search(r"\d{6}", body).group())
     page.click("#code-form button")
     expect(page).to_have_url(site.url + "/app/me")
+    # The app's router does not yet drop a view that finishes loading after the user has moved on: wait for "me".
+    expect(page.get_by_role("heading", name="王建国")).to_be_visible()
 
     page.locator(".tabs a", has_text="答题").click()
     expect(page.locator(".quiz-card")).to_contain_text("《纪律处分条例》限时测验")
