@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from approvals import permissions
+from approvals.tracking import EVENT_LABELS
 from approvals.viewsets import CatalogueGroup
+from config import events
 from config.admin_menu import PermittedMenuItem
 
 
@@ -27,3 +29,7 @@ def register_work_queue_menu_item():
 @hooks.register("register_admin_viewset")
 def register_catalogue():
     return CatalogueGroup()
+
+
+# Supervision's timeline links this platform's cases back here and names their events.
+events.register_subjects("approvals.application", "approvals_admin:detail", EVENT_LABELS)

@@ -4,6 +4,8 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from complaints import admin_views, services
+from complaints.workflow import EVENT_LABELS
+from config import events
 from config.admin_menu import PermittedMenuItem
 
 
@@ -52,3 +54,7 @@ class _ComplaintsMenu(SubmenuMenuItem):
 @hooks.register("register_admin_menu_item")
 def complaints_menu_item():
     return _ComplaintsMenu(_("Online complaints"), complaints_menu, icon_name="warning", order=450)
+
+
+# Supervision's timeline links this platform's cases back here and names their events.
+events.register_subjects("complaints.complaint", "complaints_admin:detail", EVENT_LABELS)

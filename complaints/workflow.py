@@ -1,5 +1,7 @@
 """The complaint state machine, written once as data: action -> (states it may start from, state it leads to, event)."""
 
+from django.utils.translation import gettext_noop
+
 from complaints.models import Status
 
 S = Status
@@ -20,3 +22,19 @@ TRANSITIONS = {
 
 def allowed_actions(status):
     return [action for action, (sources, _to, _kind) in TRANSITIONS.items() if status in sources]
+
+
+# What each recorded event is called where people read a case's history (supervision's timeline).
+EVENT_LABELS = {
+    "complaint.received": gettext_noop("Complaint received"),
+    "complaint.assigned": gettext_noop("Investigator assigned"),
+    "complaint.acknowledged": gettext_noop("Receipt acknowledged"),
+    "complaint.accepted": gettext_noop("Accepted for handling"),
+    "complaint.not_accepted": gettext_noop("Not accepted"),
+    "complaint.transferred": gettext_noop("Transferred"),
+    "complaint.investigation_started": gettext_noop("Investigation started"),
+    "complaint.concluded": gettext_noop("Investigation concluded"),
+    "complaint.closed": gettext_noop("Closed"),
+    "complaint.update_published": gettext_noop("Public case update published"),
+    "complaint.clarification_published": gettext_noop("Clarification published"),
+}

@@ -102,3 +102,23 @@ def publish(event: DomainEvent):
     """Hand an event to every receiver, now, inside the caller's transaction; a receiver's error propagates."""
     # send(), not send_robust(): a receiver's failure must roll the transition back, not vanish.
     domain_event.send(sender=event.source, event=event)
+
+
+def register_subjects(subject_kind, admin_url_name, event_labels):
+    """Let supervision link a source's subjects ("approvals.application:7") to their admin page and name its events.
+
+    Called from the source's wagtail_hooks; event_labels maps an event kind to a gettext_noop label.
+    """
+    from django.urls import reverse
+    from django.utils.translation import gettext
+    from wagtail import hooks
+
+    def subject_url(subject):
+        kind, _sep, pk = subject.partition(":")
+        return reverse(admin_url_name, args=[int(pk)]) if kind == subject_kind and pk.isdigit() else None
+
+    def event_label(kind):
+        return gettext(event_labels[kind]) if kind in event_labels else None
+
+    hooks.register("supervision_subject_url", subject_url)
+    hooks.register("supervision_event_label", event_label)

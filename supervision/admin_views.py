@@ -120,13 +120,22 @@ def due_today(request):
     return render(request, "supervision/admin/clock_list.html", {"title": _("Clocks due today"), "clocks": clocks})
 
 
+def _first_answer(hook_name, value):
+    for fn in hooks.get_hooks(hook_name):
+        answer = fn(value)
+        if answer:
+            return answer
+    return None
+
+
 def subject_url(subject):
     """The source's own admin page for a subject, if some app answers the "supervision_subject_url" hook."""
-    for fn in hooks.get_hooks("supervision_subject_url"):
-        url = fn(subject)
-        if url:
-            return url
-    return None
+    return _first_answer("supervision_subject_url", subject)
+
+
+def event_label(kind):
+    """An event kind in the reader's language ("application.accepted" -> "已受理"), else the kind itself."""
+    return _first_answer("supervision_event_label", kind) or kind
 
 
 def timeline(request):
@@ -144,7 +153,7 @@ def timeline(request):
             .order_by("started_at", "pk")
         )
         findings = list(Finding.objects.filter(subject=subject).select_related("event").order_by("created_at"))
-    entries = [{"at": e.occurred_at, "kind": "event", "event": e} for e in events]
+    entries = [{"at": e.occurred_at, "kind": "event", "event": e, "label": event_label(e.kind)} for e in events]
     for clock in clocks:
         for alert in clock.alerts.all():
             entries.append({"at": alert.fired_at, "kind": "alert", "alert": alert, "clock": clock})
@@ -157,7 +166,9 @@ def timeline(request):
         # Other cases about this one (complaints naming its tracking number), in its record as the issue asks.
         related = ReceivedEvent.objects.filter(related_reference=reference).exclude(subject=subject)
         for event in related.select_related("department").order_by("occurred_at", "pk"):
-            entries.append({"at": event.occurred_at, "kind": "related", "event": event})
+            entries.append(
+                {"at": event.occurred_at, "kind": "related", "event": event, "label": event_label(event.kind)}
+            )
     entries.sort(key=lambda e: e["at"])
     return render(
         request,

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from approvals import services
 from directory.roles import role_group
@@ -93,4 +95,11 @@ def test_a_complaint_about_a_case_shows_on_its_supervision_timeline(submit, staf
     client.force_login(supervisor)
     response = client.get(reverse("supervision_timeline"), {"subject": f"approvals.application:{application.pk}"})
     page = response.content.decode()
-    assert "complaint.received" in page and complaint.reference in page
+    assert complaint.reference in page
+    # Events are named in the reader's language, and the case links back to its own platform.
+    with translation.override("zh-hans"):
+        received, accepted = gettext("Complaint received"), gettext("Accepted")
+    assert received != "Complaint received"
+    assert f'title="complaint.received">{received}</strong>' in page
+    assert f'title="application.accepted">{accepted}</strong>' in page
+    assert reverse("approvals_admin:detail", args=[application.pk]) in page

@@ -152,13 +152,20 @@ def test_the_timeline_links_to_the_source_when_it_registers_a_resolver(superviso
     from wagtail import hooks
 
     publish(make_event("application.submitted", subject="approvals.application:5"))
+    publish(make_event("case.opened", subject="other.case:9"))
+
+    # Approvals registers its own resolver; another platform can answer for its subjects the same way.
+    html = supervisor_client.get(reverse("supervision_timeline") + "?subject=approvals.application:5").content
+    assert reverse("approvals_admin:detail", args=[5]).encode() in html
 
     def resolve(subject):
-        return f"/admin/approvals/application/{subject.split(':')[1]}/" if subject.startswith("approvals.") else None
+        return f"/admin/other/{subject.split(':')[1]}/" if subject.startswith("other.") else None
 
     with hooks.register_temporarily("supervision_subject_url", resolve):
-        html = supervisor_client.get(reverse("supervision_timeline") + "?subject=approvals.application:5").content
-    assert b"/admin/approvals/application/5/" in html
+        html = supervisor_client.get(reverse("supervision_timeline") + "?subject=other.case:9").content
+    assert b"/admin/other/9/" in html
+    # A kind nobody names is shown as it is.
+    assert b'title="case.opened">case.opened</strong>' in html
 
 
 def test_dashboard_queries_are_bounded(supervisor_client, bureau, handler, django_assert_max_num_queries):
