@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals import services
-from approvals.models import Application, ApprovalItem, ItemStep, Material, MaterialForm
+from approvals.models import Application, ApprovalItem, ItemStep, Material, MaterialForm, State
 from config.workdays import UnknownCalendarYear, is_working_day
 from directory.demo import SEED, WINDOW_POST, demo_step, generate_password
 from directory.models import Cadre, Department, DepartmentKind
@@ -617,6 +617,7 @@ def _file(name):
 
 
 # (how many days ago it was submitted, how far it goes)
+LATE_LICENCE_ITEM = "食品经营许可"
 SCENARIOS = [
     (0, "submitted"),
     (1, "submitted"),
@@ -639,6 +640,8 @@ SCENARIOS = [
     (20, "rated"),
     (15, "rated"),
     (11, "withdrawn"),
+    # The food business licence two demo complaints are about: still under review weeks past its promised time.
+    (33, "in_review", LATE_LICENCE_ITEM),
 ]
 NAMES = [
     "陈志强",
@@ -659,6 +662,12 @@ NAMES = [
 ]
 
 
+def late_licence_number():
+    """The tracking number of the demo's overdue food business licence, or "" when the approvals demo is not loaded."""
+    late = Application.objects.filter(item__name=LATE_LICENCE_ITEM, state=State.IN_REVIEW)
+    return late.order_by("submitted_at").values_list("tracking_number", flat=True).first() or ""
+
+
 def _load_applications(run):
     if Application.objects.filter(applicant_phone__startswith="+861990000").exists():
         return 0
@@ -674,11 +683,14 @@ def _load_applications(run):
     made = 0
     now = timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0)
     try:
-        for index, (days_ago, scenario) in enumerate(SCENARIOS):
+        for index, (days_ago, scenario, *named) in enumerate(SCENARIOS):
             use_township = township_centre is not None and index % 5 == 4 and _window(township_centre) is not None
             item = rng.choice(delegated if use_township else items)
             if scenario in ("joint", "refused") or (scenario.startswith("completed") and index % 2):
                 item = rng.choice([i for i in items if any(s.departments.count() > 1 for s in i.steps.all())])
+                use_township = False
+            if named:
+                item = next((i for i in items if i.name == named[0]), item)
                 use_township = False
             centre = township_centre if use_township else city_centre
             _play(item, centre, scenario, now - datetime.timedelta(days=days_ago), index, rng)

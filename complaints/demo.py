@@ -9,6 +9,7 @@ them); make a new complaint to try the receipt.
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from approvals.demo import late_licence_number
 from complaints import services
 from complaints.models import Complaint
 from directory.demo import demo_step
@@ -16,6 +17,9 @@ from directory.models import Department
 
 # A block of the demo phone range the demo cadres do not use (see directory.demo.DEMO_PHONE_PREFIX).
 DEMO_REPORTER_PHONE = "+8619900009{:03d}"
+
+# Stands for the tracking number of the approvals demo's overdue food business licence, filled in at load time.
+LATE_LICENCE = object()
 
 # (category, department code, person, tracking number, description, reporter name or "", steps)
 # steps: a list of (service, kwargs) run in order by the demo investigator.
@@ -105,7 +109,7 @@ COMPLAINTS = [
         "delay",
         "QH-SPJ",
         "",
-        "QF20261120003",
+        LATE_LICENCE,
         "我在网上申请食品经营许可证，承诺时限是10个工作日，现在已经过去一个多月，系统一直显示“审查中”，"
         "打电话问了三次都说在走流程，没有任何书面答复。",
         "",
@@ -115,7 +119,7 @@ COMPLAINTS = [
         "delay",
         "QH-SPJ",
         "",
-        "QF20261120003",
+        LATE_LICENCE,
         "同一件食品经营许可的事：今天又去大厅问，工作人员说负责的同志出差了，要等他回来才能签字。",
         "",
         [],
@@ -219,6 +223,7 @@ def load_complaints(run):
         return
     departments = {d.code: d for d in Department.objects.filter(code__in=[row[1] for row in COMPLAINTS if row[1]])}
     created = 0
+    late_licence = late_licence_number()
     for number, (category, code, person, tracking, description, name, steps) in enumerate(COMPLAINTS):
         if Complaint.objects.filter(description=description).exists():
             continue
@@ -226,7 +231,7 @@ def load_complaints(run):
             "category": category,
             "concerned_department": departments.get(code),
             "concerned_person": person,
-            "related_reference": tracking,
+            "related_reference": late_licence if tracking is LATE_LICENCE else tracking,
             "description": description,
             "is_anonymous": not name,
             "name": name,

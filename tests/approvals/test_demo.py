@@ -1,6 +1,8 @@
 import pytest
 
+from approvals.demo import late_licence_number
 from approvals.models import Application, ApplicationEvent, ApprovalItem
+from complaints.models import Complaint
 from directory.demo import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +18,10 @@ def test_the_demo_catalogue_and_applications_are_made_through_the_services_once(
     assert {e.id for e in published if e.source == "approvals"} == set(
         ApplicationEvent.objects.values_list("pk", flat=True)
     )
+    # Two demo complaints are about the overdue food business licence and find it by its tracking number.
+    late = Application.objects.get(tracking_number=late_licence_number())
+    assert late.item.name == "食品经营许可" and late.state == "in_review"
+    assert Complaint.objects.filter(related_reference=late.tracking_number).count() == 2
     count = Application.objects.count()
     load_demo()
     assert Application.objects.count() == count and ApprovalItem.objects.count() == 40

@@ -25,5 +25,5 @@ def test_demo_complaints_in_several_states_idempotent(city, investigator, monkey
         Status.TRANSFERRED,
     } <= states
     assert CaseUpdate.objects.count() >= 5 and Clarification.objects.count() == 1
-    linked = Complaint.objects.filter(related_reference="QF20261120003")
-    assert all(c.related.exists() for c in linked)
+    # Without the approvals demo there is no case to name: no dangling tracking number.
+    assert not Complaint.objects.filter(related_reference__startswith="QF").exists()
