@@ -211,3 +211,21 @@ def test_a_section_lists_its_pages_from_the_api_with_pages_at_320_px(site, page)
     page.locator("#view a", has_text="下一页").click()
     expect(page.locator("#view .cards li")).to_have_count(2)
     expect(page.locator("#view")).to_contain_text("2 / 2")
+
+
+def test_a_slow_screen_does_not_cover_the_one_opened_after_it(site, content, page):
+    page.goto(site.url + "/app/")
+    expect(page.locator("#view")).to_contain_text("某县交通局原局长王某挪用公款吃喝问题")
+
+    def slow(route):
+        page.wait_for_timeout(1500)  # a weak rural network
+        route.continue_()
+
+    page.route("**/graphql/**", slow)
+    page.locator("#view a", has_text="某县交通局原局长王某").first.click()
+    page.locator(".tabs a", has_text="搜索").click()
+    expect(page.locator("#view input[type=search]")).to_be_visible()
+    page.wait_for_timeout(2500)  # the case's answer has arrived and its view has finished by now
+    expect(page).to_have_url(site.url + "/app/search")
+    expect(page.locator("#view input[type=search]")).to_be_visible()
+    expect(page.locator("#view blockquote")).to_have_count(0)

@@ -1,6 +1,8 @@
 // History-API router: /app/<path> -> a view module; anything else is a Wagtail page path.
 const routes = [];
-let current = null;
+// Navigations are numbered; a view that finishes after a newer one has rendered must not leave its screen up.
+let started = 0;
+let finished = 0;
 
 export function route(pattern, load) {
   routes.push({ pattern, load });
@@ -17,10 +19,16 @@ export async function dispatch() {
   for (const { pattern, load } of routes) {
     const match = path.match(pattern);
     if (match) {
-      current = url.href;
+      const mine = ++started;
       const module = await load();
       await module.default({ path, match, params: url.searchParams, url });
-      if (current === url.href) document.getElementById("view").focus({ preventScroll: true });
+      if (mine === started) {
+        finished = mine;
+        document.getElementById("view").focus({ preventScroll: true });
+      } else if (finished === started) {
+        // This stale view rendered over the newer one, which had already finished: show the current one again.
+        return dispatch();
+      }
       return;
     }
   }
