@@ -26,7 +26,7 @@ PATTERNS = [
     (
         re.compile(
             r"(?<![\w:])(?=[0-9A-Fa-f:]*::|(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4})"
-            r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])"
+            r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:.])"
         ),
         "[ip]",
     ),
@@ -39,9 +39,20 @@ PATTERNS = [
 ]
 
 
+# Not anyone's address: where a server listens.
+KEPT_ADDRESSES = frozenset({"0.0.0.0", "127.0.0.1", "::", "::1"})
+
+
+def _replacer(replacement):
+    def replace(match):
+        return match.group(0) if match.group(0) in KEPT_ADDRESSES else match.expand(replacement)
+
+    return replace
+
+
 def redact(text):
     for pattern, replacement in PATTERNS:
-        text = pattern.sub(replacement, text)
+        text = pattern.sub(_replacer(replacement), text)
     return text
 
 
@@ -56,6 +67,16 @@ class RedactingFilter(logging.Filter):
         record.msg = redact(message)
         record.args = None
         return True
+
+
+class PrivatePathFilter(logging.Filter):
+    """Drop gunicorn's access lines for complaint paths, as ComplaintLogFilter does for Django's own."""
+
+    def filter(self, record):
+        from complaints.privacy import PRIVATE_PATHS  # imported late: gunicorn's master has no Django set up
+
+        atoms = record.args if isinstance(record.args, dict) else {}
+        return not PRIVATE_PATHS.match(str(atoms.get("U", "")))
 
 
 class PlainFormatter(logging.Formatter):

@@ -179,12 +179,16 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 WAGTAIL_SITE_NAME = env("SITE_NAME", default="清风")
 WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# The admin would otherwise load avatars from gravatar.com and poll releases.wagtail.io from editors' browsers:
+# outside requests the Content-Security-Policy refuses (and that leak who is editing).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -226,6 +230,9 @@ TWILIO_FROM = env.str("TWILIO_FROM", default="")
 # Empty for api.twilio.com; tests point it at a local fake server.
 TWILIO_BASE_URL = env.str("TWILIO_BASE_URL", default="")
 TWILIO_TIMEOUT = env.float("TWILIO_TIMEOUT", default=10.0)
+# Scheme and host Twilio calls our webhooks at, e.g. https://qingfeng.example.cn, when a proxy rewrites them (the
+# signature covers the full URL); empty: taken from the request (X-Forwarded-Proto/-Host behind the proxy).
+SMS_WEBHOOK_BASE_URL = env.str("SMS_WEBHOOK_BASE_URL", default="")
 
 # The public site's login (forum and later the citizen pages); the admin keeps its own at /admin/login/.
 LOGIN_URL = "/accounts/login/"
