@@ -39,9 +39,16 @@ backup_once() {
 
 case "${1:-}" in
   migrate)
-    "$PYTHON" manage.py migrate --noinput
-    "$PYTHON" manage.py setup_schedules
-    "$PYTHON" manage.py compile_catalogues
+    # One process for the three commands: Django and Wagtail take seconds to import.
+    "$PYTHON" - <<'PY'
+import django
+from django.core.management import call_command
+
+django.setup()
+call_command("migrate", interactive=False)
+call_command("setup_schedules")
+call_command("compile_catalogues")
+PY
     ;;
   static)
     "$PYTHON" manage.py collectstatic --noinput
