@@ -13,7 +13,7 @@ from tests.cms.factories import ImageFactory, WarningPhraseFactory, section, war
 
 REPORTER = """
 document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+  window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}`);
 });
 """
 
