@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-approvals bench-quizzes bench-lighthouse screenshots check-deploy clean
+.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-approvals bench-quizzes bench-lighthouse screenshots check-deploy up down logs clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -92,6 +92,25 @@ check-deploy: $(VENV)/.installed
 		COMPLAINTS_ENCRYPTION_KEYS=$$($(PY) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 	SUPERVISION_SIGNING_KEY=$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())') \
 		$(PY) manage.py check --deploy --fail-level WARNING --settings=config.settings.production
+
+# Production on Docker Compose (compose.yaml; README "Production"). Needs .env.production.
+COMPOSE := docker compose
+define need_compose
+	@$(COMPOSE) version >/dev/null 2>&1 || { echo "make $@: needs Docker with the compose plugin ('docker compose'); see README, Production" >&2; exit 1; }
+endef
+
+up:
+	$(need_compose)
+	@test -f .env.production || { echo "make up: copy .env.production.example to .env.production and fill it in first" >&2; exit 1; }
+	$(COMPOSE) up -d --build
+
+down:
+	$(need_compose)
+	$(COMPOSE) down
+
+logs:
+	$(need_compose)
+	$(COMPOSE) logs -f --tail=100
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -5,6 +5,9 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from config.csp import DIRECTIVES as CSP_DIRECTIVES
+from config.logging import build as build_logging
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.csp.QingfengCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -99,6 +103,14 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"
+
+# Content-Security-Policy in every environment, so that development and the browser tests meet what production
+# enforces (config/csp.py). CSP_REPORT_ONLY=true only reports, for trying a change on a live site.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY, CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY, None
+# Browser features the site never uses (sent by the same middleware).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Database: SQLite by default; DATABASE_URL=postgres://... for PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
@@ -167,12 +179,16 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 WAGTAIL_SITE_NAME = env("SITE_NAME", default="清风")
 WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# The admin would otherwise load avatars from gravatar.com and poll releases.wagtail.io from editors' browsers:
+# outside requests the Content-Security-Policy refuses (and that leak who is editing).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -214,6 +230,9 @@ TWILIO_FROM = env.str("TWILIO_FROM", default="")
 # Empty for api.twilio.com; tests point it at a local fake server.
 TWILIO_BASE_URL = env.str("TWILIO_BASE_URL", default="")
 TWILIO_TIMEOUT = env.float("TWILIO_TIMEOUT", default=10.0)
+# Scheme and host Twilio calls our webhooks at, e.g. https://qingfeng.example.cn, when a proxy rewrites them (the
+# signature covers the full URL); empty: taken from the request (X-Forwarded-Proto/-Host behind the proxy).
+SMS_WEBHOOK_BASE_URL = env.str("SMS_WEBHOOK_BASE_URL", default="")
 
 # The public site's login (forum and later the citizen pages); the admin keeps its own at /admin/login/.
 LOGIN_URL = "/accounts/login/"
@@ -278,25 +297,9 @@ COMPLAINTS_LOOKUPS_PER_HOUR = env.int("COMPLAINTS_LOOKUPS_PER_HOUR", default=30)
 # Wrong receipts per case reference per hour, whoever tries.
 COMPLAINTS_WRONG_RECEIPTS_PER_CASE = 10
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # Complaint requests leave no request object or access line in the logs (complaints/privacy.py).
-    "filters": {"complaints_privacy": {"()": "complaints.privacy.ComplaintLogFilter"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["complaints_privacy"]}
-    },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # Request lines carry client addresses; complaint intake must not leave them in logs.
-        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        # Wagtail 8 runs its search/reference-index tasks through django-tasks and logs each one.
-        "django_tasks": {"level": "WARNING"},
-        # The Twilio SDK logs every request at INFO, phone numbers of list queries included.
-        "twilio.http_client": {"level": "WARNING"},
-    },
-}
+# Console logs with phone numbers, addresses and receipts redacted (config/logging.py); LOG_FORMAT=json writes one
+# JSON object per line (the production default).
+LOGGING = build_logging(env("LOG_FORMAT", default="plain"), env("LOG_LEVEL", default="INFO"))
 
 # Electronic supervision (supervision/README section). The Ed25519 key that signs the daily audit checkpoint:
 # base64 of the 32-byte private key (`manage.py audit_keygen`) or a PEM file; the checkpoint files go to

@@ -1,5 +1,7 @@
 """Production: every secret comes from the environment; HTTPS only."""
 
+from config.logging import build as build_logging
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -24,3 +26,7 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# One JSON object per line, personal data redacted (config/logging.py); LOG_FORMAT=plain for a human at a terminal.
+LOGGING = build_logging(env("LOG_FORMAT", default="json"), env("LOG_LEVEL", default="INFO"))

@@ -112,6 +112,7 @@ class GatewayBackend(Gateway):
         self.sender = settings.TWILIO_FROM
         self.base_url = settings.TWILIO_BASE_URL
         self.timeout = settings.TWILIO_TIMEOUT or None
+        self.webhook_base_url = getattr(settings, "SMS_WEBHOOK_BASE_URL", "").rstrip("/")
         # requests.Session (inside TwilioHttpClient) is not documented thread-safe, and the client keeps its last
         # request/response as attributes: dispatch shares one backend across a thread pool, so one client per thread.
         self._local = threading.local()
@@ -186,8 +187,17 @@ class GatewayBackend(Gateway):
         signature = request.headers.get("X-Twilio-Signature", "")
         if not signature or not self.auth_token:
             return False
-        # The URL exactly as Twilio called it, query string included.
-        return RequestValidator(self.auth_token).validate(request.build_absolute_uri(), request.POST, signature)
+        return RequestValidator(self.auth_token).validate(self.public_url(request), request.POST, signature)
+
+    def public_url(self, request):
+        """The URL exactly as Twilio called it, query string included: the signature covers it.
+
+        Behind a proxy, scheme and host come from X-Forwarded-Proto/-Host (SECURE_PROXY_SSL_HEADER,
+        USE_X_FORWARDED_HOST); SMS_WEBHOOK_BASE_URL overrides both for proxies that rewrite them.
+        """
+        if self.webhook_base_url:
+            return self.webhook_base_url + request.get_full_path()
+        return request.build_absolute_uri()
 
     def parse_status(self, data):
         sid = _field(data, "MessageSid") or _field(data, "SmsSid")

@@ -10,7 +10,9 @@ export function loading() {
 export function failed(error) {
   const offline = !navigator.onLine || error instanceof TypeError;
   render(`<div class="card error"><p>${esc(t(offline ? "offline.miss" : "error"))}</p>
-    <button type="button" class="button" onclick="location.reload()">${esc(t("retry"))}</button></div>`);
+    <button type="button" class="button" data-retry>${esc(t("retry"))}</button></div>`);
+  // A listener, not an onclick attribute: the Content-Security-Policy forbids inline handlers.
+  document.querySelector("[data-retry]")?.addEventListener("click", () => location.reload());
 }
 
 // Render a server page's <main> inside the app (breadcrumbs and site chrome dropped).

@@ -1,0 +1,135 @@
+"""compose.yaml, read as data: no Docker engine is needed to check what matters about the production stack."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|_KEY|KEYS|SID")
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "compose.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def services(compose):
+    return compose["services"]
+
+
+def _environment(service):
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, None) for item in env)
+    return env
+
+
+def test_the_stack_has_web_workers_database_broker_and_a_one_shot_migration(services):
+    assert {"web", "worker", "migrate", "db", "redis"} <= set(services)
+    assert services["web"]["command"] == ["web"]
+    assert services["worker"]["command"] == ["worker"]
+    assert services["migrate"]["command"] == ["migrate"]
+    assert services["migrate"]["restart"] == "no"
+    assert services["db"]["image"].startswith("postgres:15")
+    assert services["redis"]["image"].startswith("redis:")
+
+
+def test_two_or_more_workers_on_the_redis_broker(services):
+    assert services["worker"]["deploy"]["replicas"] >= 2
+    for name in ("web", "worker", "migrate"):
+        assert _environment(services[name])["REDIS_URL"].startswith("redis://redis:"), name
+        assert _environment(services[name])["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+
+
+def test_web_and_workers_start_only_after_the_migration_succeeded_on_a_healthy_database(services):
+    for name in ("web", "worker"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully", name
+        assert depends["db"]["condition"] == "service_healthy", name
+        assert depends["redis"]["condition"] == "service_healthy", name
+    assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def test_data_lives_on_named_volumes(compose, services):
+    volumes = set(compose["volumes"])
+    mounts = {name: {m.split(":")[1]: m.split(":")[0] for m in s.get("volumes", [])} for name, s in services.items()}
+    assert mounts["db"]["/var/lib/postgresql/data"] in volumes
+    for name in ("web", "worker", "migrate"):
+        assert mounts[name]["/data/media"] == "media"
+        assert mounts[name]["/data/private"] == "private"
+        assert mounts[name]["/data/audit_checkpoints"] == "audit_checkpoints"
+    assert mounts["backup"]["/backups"] in volumes
+    # Complaint attachments are served by nobody but Django's admin views.
+    assert "private" not in mounts["proxy"].values()
+
+
+def test_the_image_puts_files_where_the_volumes_are_mounted():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for setting in (
+        "MEDIA_ROOT=/data/media",
+        "COMPLAINTS_PRIVATE_ROOT=/data/private",
+        "SUPERVISION_CHECKPOINT_DIR=/data/audit_checkpoints",
+    ):
+        assert setting in dockerfile
+    assert re.search(r"^USER (?!root)\w+", dockerfile, re.M), "the image must not run as root"
+    assert "collectstatic" in dockerfile
+
+
+def test_no_secret_is_written_into_compose_or_the_image(services):
+    for name, service in services.items():
+        for key, value in _environment(service).items():
+            assert not SECRET_NAME.search(key), f"{name}: {key} belongs in .env.production"
+            assert "://" not in str(value) or "@" not in str(value), f"{name}: credentials in {key}"
+    for name in ("web", "worker", "migrate", "db", "backup"):
+        assert services[name]["env_file"] == ".env.production"
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    env_block = re.findall(r"^ENV (.*?)(?=^\S)", dockerfile, re.M | re.S)
+    assert env_block and not any(SECRET_NAME.search(block) for block in env_block)
+    dockerignore = (ROOT / ".dockerignore").read_text().split()
+    assert ".env" in dockerignore and ".env.*" in dockerignore
+    tracked = subprocess.run(["git", "ls-files", ".env.production"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert tracked == ""
+
+
+def test_production_env_example_names_every_secret_the_settings_require():
+    example = (ROOT / ".env.production.example").read_text()
+    production = (ROOT / "config" / "settings" / "production.py").read_text()
+    required = set(re.findall(r"env(?:\.list)?\(\"([A-Z_]+)\"\)", production))
+    assert {"SECRET_KEY", "ALLOWED_HOSTS", "COMPLAINTS_ENCRYPTION_KEYS"} <= required
+    documented = set(re.findall(r"^([A-Z_]+)=", example, re.M))
+    assert required <= documented
+    assert "DATABASE_URL" in documented and "POSTGRES_PASSWORD" in documented
+
+
+def test_every_service_that_others_wait_for_has_a_healthcheck(services):
+    for name in ("db", "redis", "web"):
+        assert services[name]["healthcheck"]["test"], name
+    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
+    assert services["web"]["healthcheck"]["test"] == ["CMD", "scripts/serve.sh", "healthcheck"]
+
+
+def test_every_file_compose_refers_to_exists(services):
+    serve = (ROOT / "scripts" / "serve.sh").read_text()
+    for name, service in services.items():
+        if "build" in service:
+            assert (ROOT / service["build"] / "Dockerfile").exists()
+            # The image's entry point is scripts/serve.sh: every command must be one of its subcommands.
+            assert re.search(rf"^  {service['command'][0]}\)", serve, re.M), f"{name}: {service['command']}"
+        for mount in service.get("volumes", []):
+            source = mount.split(":")[0]
+            if source.startswith("."):
+                assert (ROOT / source).exists(), f"{name}: {source}"
+    assert 'ENTRYPOINT ["scripts/serve.sh"]' in (ROOT / "Dockerfile").read_text()
+    assert (ROOT / "scripts" / "serve.sh").stat().st_mode & 0o111
+
+
+def test_the_proxy_forwards_scheme_and_host_and_logs_no_client_address():
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "proxy_set_header X-Forwarded-Proto" in conf
+    assert "proxy_set_header X-Forwarded-Host $host" in conf
+    log_format = re.search(r"log_format \w+ (.*?);", conf, re.S).group(1)
+    assert "$remote_addr" not in log_format and "$http_x_forwarded_for" not in log_format
