@@ -64,7 +64,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: complaint requests lose their client address and user agent before anything else sees them.
+    # Outermost: an unreachable database, cache or broker anywhere below becomes a 503, never a 500 (config/outage.py).
+    # It reads nothing from the request, so complaint requests are still scrubbed before anything else sees them.
+    "config.outage.OutageMiddleware",
+    # Then: complaint requests lose their client address and user agent before anything else sees them.
     "complaints.privacy.ComplaintPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
