@@ -101,7 +101,9 @@ def test_with_the_database_down_pages_answer_503_and_the_answer_needs_no_databas
 
 def test_graphql_resolver_outage_is_a_503_not_an_error_inside_a_200(client, home_page):
     with database_down():
-        response = client.post("/graphql/", data=json.dumps({"query": "{ pages { id } }"}), content_type="application/json")
+        response = client.post(
+            "/graphql/", data=json.dumps({"query": "{ pages { id } }"}), content_type="application/json"
+        )
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert response.json()["errors"][0]["code"] == "unavailable"
 
