@@ -10,8 +10,17 @@ from django.db import OperationalError, connection
 from django_q.brokers.redis_broker import Redis as RedisBroker
 from django_q.conf import Conf
 
+from config import outage
+
 # Nothing listens on port 1: connecting is refused at once, as with Redis stopped.
 CLOSED_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_log_throttle(monkeypatch):
+    """Each test sees its own first outage line (config.outage logs one per class per few seconds)."""
+    monkeypatch.setattr(outage, "_last_logged", {})
+    monkeypatch.setattr(outage, "_suppressed", {})
 
 
 @pytest.fixture

@@ -6,16 +6,9 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import OperationalError
 from django.test import Client
 
-from config import outage
 from tests.resilience.conftest import database_down
 
 pytestmark = [pytest.mark.urls("tests.resilience.urls"), pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_log_throttle(monkeypatch):
-    monkeypatch.setattr(outage, "_last_logged", {})
-    monkeypatch.setattr(outage, "_suppressed", {})
 
 
 @pytest.mark.parametrize("kind", ["operational", "interface", "redis", "redis-timeout"])
