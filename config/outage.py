@@ -101,7 +101,10 @@ def unavailable(request, exc, where="request"):
                 else _("The service is temporarily unavailable. Please try again in a minute.")
             )
             error = {"message": message, "code": "unavailable", "extensions": {"code": "unavailable"}}
-            response = JsonResponse({"errors": [error]}, status=503)
+            body = {"errors": [error]}
+            if not request.path_info.startswith("/graphql/"):
+                body["ok"] = False  # as in our JSON form answers (complaint intake), which clients test first
+            response = JsonResponse(body, status=503)
         else:
             response = HttpResponse(_page(wrote), status=503)
     response["Retry-After"] = str(RETRY_AFTER)

@@ -45,6 +45,7 @@ def test_json_clients_get_json(client, path, headers):
     (error,) = response.json()["errors"]
     assert error["code"] == "unavailable" and error["extensions"]["code"] == "unavailable"
     assert error["message"]
+    assert response.json()["ok"] is False  # our JSON forms' clients test "ok" first
 
 
 def test_an_outage_behind_another_exception_is_still_an_outage(client):
@@ -99,6 +100,7 @@ def test_graphql_resolver_outage_is_a_503_not_an_error_inside_a_200(client, home
         )
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert response.json()["errors"][0]["code"] == "unavailable"
+    assert set(response.json()) == {"errors"}  # the GraphQL response shape, no other top-level key
 
 
 def test_complaint_requests_are_still_scrubbed_first(client, monkeypatch):
