@@ -64,7 +64,7 @@ def log_outage(exc, where):
         return
     _last_logged[name] = now
     skipped = _suppressed.pop(name, 0)
-    logger.warning("service unavailable (%s) in %s: answered 503 (%d more since last line)", name, where, skipped)
+    logger.warning("service unavailable (%s) in %s (%d more since the last line)", name, where, skipped)
 
 
 def wants_json(request):
@@ -91,7 +91,7 @@ def _page(wrote):
 
 def unavailable(request, exc, where="request"):
     """The 503 answer for a request that failed on `exc`; renders without the database or the cache."""
-    log_outage(exc, where)
+    log_outage(exc, f"{where}, answered 503")
     wrote = request.method not in ("GET", "HEAD", "OPTIONS")
     with translation.override(_language(request)):
         if wants_json(request):
