@@ -12,17 +12,20 @@ connection) ends here, whichever layer it failed in:
 
 The answer: 503 with ``Retry-After``, an HTML page (templates/503.html) or JSON for the API, saying that what was
 sent was not saved. Transactions roll back when the exception leaves them, and the writes that follow a commit
-(task enqueueing, rate-limit counters) are made never to raise (config/tasks.py, config/ratelimit.py), so "not
-saved" is the truth and resubmitting does not double anything. Each failure is logged once, at WARNING, by class
-only: no traceback, no request data.
+(task enqueueing, rate-limit counters) are made never to raise (config/enqueue.py, config/ratelimit.py), so "not
+saved" is the truth and resubmitting does not double anything. One window remains: an outage that begins after a
+complaint or application change committed, while its answer is rendered or the session saved. Such changes publish
+a domain event (config/events.py); one committed during the request turns the answer into "it WAS saved, do not
+send it again". Each failure is logged once, at WARNING, by class only: no traceback, no request data.
 """
 
+import contextvars
 import logging
 import sys
 import time
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -44,6 +47,15 @@ JSON_PATHS = ("/graphql/", "/api/", "/healthz")
 LOG_EVERY = 10.0
 _last_logged = {}
 _suppressed = {}
+# The kinds of domain events committed during the current request (a list while OutageMiddleware runs it).
+_committed = contextvars.ContextVar("outage_committed", default=None)
+
+
+def note_committed(sender, event, **kwargs):
+    """domain_event receiver: remember, once its transaction commits, that this request saved a change."""
+    committed = _committed.get()
+    if committed is not None:
+        transaction.on_commit(lambda: committed.append(event.kind))
 
 
 def outage_cause(exc, depth=5):
@@ -79,8 +91,8 @@ def _language(request):
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def _page(wrote):
-    context = {"wrote": wrote, "LANGUAGE_CODE": translation.get_language()}
+def _page(wrote, saved):
+    context = {"wrote": wrote, "saved": saved, "LANGUAGE_CODE": translation.get_language()}
     try:
         # No request context: context processors would query the database or the cache that just failed.
         return render_to_string("503.html", context)
@@ -93,20 +105,24 @@ def unavailable(request, exc, where="request"):
     """The 503 answer for a request that failed on `exc`; renders without the database or the cache."""
     log_outage(exc, f"{where}, answered 503")
     wrote = request.method not in ("GET", "HEAD", "OPTIONS")
+    saved = bool(_committed.get())
     with translation.override(_language(request)):
         if wants_json(request):
-            message = (
-                _("The service is temporarily unavailable and nothing was saved. Please try again in a minute.")
-                if wrote
-                else _("The service is temporarily unavailable. Please try again in a minute.")
-            )
-            error = {"message": message, "code": "unavailable", "extensions": {"code": "unavailable"}}
+            if saved:
+                message = _("What you sent was saved, but the answer could not be shown. Do not send it again.")
+            elif wrote:
+                message = _(
+                    "The service is temporarily unavailable and nothing was saved. Please try again in a minute."
+                )
+            else:
+                message = _("The service is temporarily unavailable. Please try again in a minute.")
+            error = {"message": message, "code": "unavailable", "extensions": {"code": "unavailable", "saved": saved}}
             body = {"errors": [error]}
             if not request.path_info.startswith("/graphql/"):
                 body["ok"] = False  # as in our JSON form answers (complaint intake), which clients test first
             response = JsonResponse(body, status=503)
         else:
-            response = HttpResponse(_page(wrote), status=503)
+            response = HttpResponse(_page(wrote, saved), status=503)
     response["Retry-After"] = str(RETRY_AFTER)
     add_never_cache_headers(response)
     # Logged above, once and without a traceback: Django's request logger need not log it again.
@@ -121,6 +137,7 @@ class OutageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _committed.set([])
         try:
             return self.get_response(request)
         except Exception as exc:
@@ -128,6 +145,8 @@ class OutageMiddleware:
             if cause is None:
                 raise
             return unavailable(request, cause, "middleware")
+        finally:
+            _committed.reset(token)
 
     def process_exception(self, request, exception):
         cause = outage_cause(exception)
