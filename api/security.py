@@ -62,8 +62,12 @@ def _bucket_key(kind, ident, name):
 
 
 def _hit(key, allowed):
-    """Count one request in a fixed window; False once the window is full."""
-    return increment(key, RATE_WINDOW) <= allowed
+    """Count one request in a fixed window; False once the window is full.
+
+    Fails open (config/ratelimit.py): the operations that cost or guard something (SMS codes, receipts) keep their
+    own limits, which fail closed; this one must not turn away a complaint or an application during an outage.
+    """
+    return increment(key, RATE_WINDOW, fail_open=True) <= allowed
 
 
 def allow_mutation(request, name):

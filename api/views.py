@@ -12,6 +12,7 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import GraphQLError
 
 from api import security
+from config.outage import outage_cause
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,16 @@ class QingfengGraphQLView(GraphQLView):
             # A mutation sent by GET: a client mistake like any other, answered 400 with graphene's message.
             response.status_code = 400
         return response
+
+    def execute_graphql_request(self, *args, **kwargs):
+        result = super().execute_graphql_request(*args, **kwargs)
+        # graphql-core catches what a resolver raises; an unreachable database or cache must still be a 503 with
+        # Retry-After (config/outage.py), not a 200 carrying an internal error.
+        for error in getattr(result, "errors", None) or ():
+            cause = outage_cause(getattr(error, "original_error", None))
+            if cause is not None:
+                raise cause
+        return result
 
     @staticmethod
     def format_error(error):

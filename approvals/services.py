@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -178,8 +177,9 @@ def find_for_tracking(tracking_number, code, client_ip):
     number = (tracking_number or "").strip().upper()[:20]
     number_key = f"approvals:track:no:{hashlib.sha256(number.encode()).hexdigest()[:32]}:{bucket}"
     limit = settings.APPROVALS_TRACKING_FAILURES
-    counts = cache.get_many([ip_key, number_key])
-    if counts.get(ip_key, 0) >= limit or counts.get(number_key, 0) >= limit:
+    # Fails closed (config/ratelimit.py): unmetered, tracking codes could be guessed; an outage answers 503.
+    counts = ratelimit.counts([ip_key, number_key])
+    if counts[ip_key] >= limit or counts[number_key] >= limit:
         raise RateLimited
     application = (
         Application.objects.select_related("item", "item__department", "service_centre")

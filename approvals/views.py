@@ -125,10 +125,13 @@ def apply(request, code):
 
 
 def _allow_application(request):
-    """Online applications per client address per hour (the address only as an HMAC in a cache key)."""
+    """Online applications per client address per hour (the address only as an HMAC in a cache key).
+
+    Fails open (config/ratelimit.py): an application refused for a Redis outage is a citizen turned away.
+    """
     bucket, _ends = ratelimit.window_bucket(time.time(), 3600)
     key = f"approvals:apply:{ratelimit.hashed_ip('approvals.apply', request.META.get('REMOTE_ADDR', ''))}:{bucket}"
-    return ratelimit.increment(key, 3600) <= settings.APPROVALS_APPLICATIONS_PER_HOUR
+    return ratelimit.increment(key, 3600, fail_open=True) <= settings.APPROVALS_APPLICATIONS_PER_HOUR
 
 
 def _add_errors(form, exc):

@@ -12,7 +12,6 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -39,7 +38,7 @@ from complaints.models import (
 )
 from complaints.workflow import FINAL_STATES, TRANSITIONS
 from config import events, workdays
-from config.ratelimit import increment, window_bucket
+from config.ratelimit import count, increment, window_bucket
 from directory.models import Department
 from sms import notices
 from sms.codes import CodeError, normalise_phone
@@ -94,7 +93,8 @@ def _hour_key(kind, ident):
 
 def check_flood(source):
     """ValidationError when this source already sent its share of complaints this hour (counted on success)."""
-    if (cache.get(_hour_key("submit", source)) or 0) >= settings.COMPLAINTS_SUBMISSIONS_PER_HOUR:
+    # Fails open (config/ratelimit.py): a citizen's report outweighs a flood window as long as a Redis outage.
+    if count(_hour_key("submit", source), fail_open=True) >= settings.COMPLAINTS_SUBMISSIONS_PER_HOUR:
         raise ValidationError(
             _("Too many complaints from this connection in the last hour. Your text is kept: try again later."),
             code="rate_limited",
@@ -107,7 +107,7 @@ def count_attempt(source):
     Accepted complaints have their own, lower limit (check_flood); this one bounds the work a flood of invalid
     submissions can cause.
     """
-    if increment(_hour_key("attempt", source), HOUR) > settings.COMPLAINTS_ATTEMPTS_PER_HOUR:
+    if increment(_hour_key("attempt", source), HOUR, fail_open=True) > settings.COMPLAINTS_ATTEMPTS_PER_HOUR:
         raise ValidationError(
             _("Too many attempts from this connection in the last hour. Your text is kept: try again later."),
             code="rate_limited",
@@ -185,7 +185,8 @@ def submit_complaint(data, files=(), source=""):
         for name in stored:
             Attachment.file.field.storage.delete(name)
         raise
-    increment(_hour_key("submit", source), HOUR)
+    # After commit: must not raise, or a filed complaint would look failed and be filed again.
+    increment(_hour_key("submit", source), HOUR, fail_open=True)
     return Submission(complaint=complaint, receipt=receipt)
 
 
@@ -499,11 +500,15 @@ def _notify_reporter(complaint, what, key_suffix=""):
 
 
 def _check_lookup_rate(source, reference):
-    """Per source (all look-ups) and per case (wrong receipts) in fixed hourly windows in the cache."""
+    """Per source (all look-ups) and per case (wrong receipts) in fixed hourly windows in the cache.
+
+    Fails closed (config/ratelimit.py): without its counters nothing would stop receipt guessing, so a Redis outage
+    answers 503 "try again" here.
+    """
     too_many = ReceiptError(_("Too many attempts. Wait an hour and try again."), "rate_limited")
     if increment(_hour_key("lookup", source), HOUR) > settings.COMPLAINTS_LOOKUPS_PER_HOUR:
         raise too_many
-    if (cache.get(_hour_key("wrong", reference)) or 0) >= settings.COMPLAINTS_WRONG_RECEIPTS_PER_CASE:
+    if count(_hour_key("wrong", reference)) >= settings.COMPLAINTS_WRONG_RECEIPTS_PER_CASE:
         raise too_many
 
 
@@ -649,10 +654,11 @@ def request_subscription(complaint, phone, source="", stop=False):
         phone = normalise_phone(phone)
     except CodeError as exc:
         raise ValidationError({"phone": exc.message}, code=exc.code) from None
+    # Fails closed (config/ratelimit.py): each request sends an SMS.
     if increment(_hour_key("subscribe", source), HOUR) > SUBSCRIBE_REQUESTS_PER_HOUR:
         raise ValidationError(_("Too many requests. Wait an hour and try again."), code="rate_limited")
     digest = crypto.digest("subscriber", phone)
-    if (cache.get(_day_key("code", digest)) or 0) >= CODES_PER_NUMBER_PER_DAY:
+    if count(_day_key("code", digest)) >= CODES_PER_NUMBER_PER_DAY:
         raise ValidationError(_("Too many codes for this number today."), code="rate_limited")
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()

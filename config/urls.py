@@ -12,6 +12,9 @@ from cms.views import search_view
 from config import views
 from sms import views as sms_views
 
+# An outage raised inside a middleware reaches only handler500: answer it 503 there (config/outage.py).
+handler500 = "config.outage.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import phonenumbers
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone, translation
@@ -24,7 +23,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from config.ratelimit import hashed_ip, increment, window_bucket
+from config.ratelimit import count, hashed_ip, increment, window_bucket
 from directory.models import MOBILE_TYPES, Cadre
 from sms.gateways.base import GatewayError
 from sms.models import MessageKind, OneTimeCode
@@ -115,13 +114,17 @@ def _ip_key(client_ip, window):
 
 
 def _check_ip_limits(client_ip, now):
-    """Fixed windows in the cache; counts the request when it is allowed."""
+    """Fixed windows in the cache; counts the request when it is allowed.
+
+    Fails closed (config/ratelimit.py): each code is an SMS paid for and sent to someone's phone; during a Redis
+    outage code login answers 503 and password login still works.
+    """
     keys = []
     for window, allowed in IP_LIMITS:
         seconds = int(window.total_seconds())
         bucket, ends = window_bucket(now.timestamp(), seconds)
         key = f"{_ip_key(client_ip, window)}:{bucket}"
-        if (cache.get(key) or 0) >= allowed:
+        if count(key) >= allowed:
             wait = ends - now.timestamp()
             raise CodeError(_wait_message(wait), "rate_limited", retry_after=int(wait) + 1)
         keys.append((key, seconds))

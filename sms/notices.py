@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.enqueue import enqueue_on_commit
 from sms.dispatch import backoff
 from sms.gateways import get_gateway
 from sms.gateways.base import GatewayError, PermanentError, TemporaryError
@@ -44,14 +45,9 @@ def queue_notice(key, phone, body, cadre=None):
     except IntegrityError:
         return Notice.objects.get(key=key)  # a concurrent caller queued the same key first
     if notice.status == S.PENDING:
-        transaction.on_commit(lambda: _enqueue(notice.pk))
+        # A broker outage at commit leaves the row pending for the minute sweep; the caller's request still succeeds.
+        enqueue_on_commit("sms.tasks.send_notice", notice.pk, task_name=f"sms.notice.{notice.pk}")
     return notice
-
-
-def _enqueue(pk):
-    from django_q.tasks import async_task
-
-    async_task("sms.tasks.send_notice", pk, task_name=f"sms.notice.{pk}")
 
 
 def _claim(pk, now):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from config.enqueue import enqueue
 from config.workdays import add_working_days, public_holidays
 from sms import dispatch
 from sms.models import Campaign, CampaignRun
@@ -127,9 +128,8 @@ def dispatch_key(run_id):
 
 
 def _enqueue_dispatch(run_id):
-    from django_q.tasks import async_task
-
-    async_task("sms.tasks.dispatch_run", run_id, task_name=f"sms.dispatch_run.{run_id}")
+    # Not queued during a broker outage: the run's dispatch key expires and the next sweep tries again.
+    enqueue("sms.tasks.dispatch_run", run_id, task_name=f"sms.dispatch_run.{run_id}")
 
 
 def schedule_resume(run_id, at):

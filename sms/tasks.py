@@ -10,10 +10,9 @@ def dispatch_run(run_id):
     """Send a run for up to SMS_DISPATCH_BUDGET seconds (inside Q_CLUSTER's timeout), then hand over to a new task."""
     result = dispatch.dispatch_run(run_id)
     if result.state == "more":
-        from django_q.tasks import async_task
-
         cache.set(scheduling.dispatch_key(run_id), 1, timeout=300)
-        async_task("sms.tasks.dispatch_run", run_id, task_name=f"sms.dispatch_run.{run_id}")
+        # Through the sweep's own enqueue: on a broker outage the run waits for a later sweep, the task does not fail.
+        scheduling._enqueue_dispatch(run_id)
         return result.state
     cache.delete(scheduling.dispatch_key(run_id))
     if result.state == "wait" and result.resume_at:

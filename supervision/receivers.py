@@ -65,7 +65,6 @@ def on_threshold_saved(sender, instance, **kwargs):
     """Running clocks on these thresholds get their next check recomputed, after commit, in a task."""
     if kwargs.get("raw"):
         return
-    from django_q.tasks import async_task
+    from supervision.services import request_reschedule
 
-    policy = instance.policy
-    transaction.on_commit(lambda: async_task("supervision.tasks.reschedule_policy", policy))
+    request_reschedule(instance.policy)

@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -9,6 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.enqueue import enqueue_on_commit
 from config.events import ClockAction
 from directory.models import Cadre, Department
 from directory.roles import ROLES_BY_CODE
@@ -235,6 +237,44 @@ def _create_finding(rule, title, severity, message, dedupe_key, event, subject, 
     )
 
 
+# The backstop of a reschedule: first run when the after-commit task has had ample time, then every few minutes
+# until one run completes (a task popped off Redis is gone if its worker dies or Redis restarts).
+RESCHEDULE_BACKSTOP_DELAY = datetime.timedelta(minutes=2)
+RESCHEDULE_BACKSTOP_MINUTES = 10
+
+
+def _reschedule_name(policy):
+    return f"supervision.reschedule:{policy or '-'}"[:100]
+
+
+def request_reschedule(policy):
+    """Have the clocks of a changed threshold policy rescheduled, surely: a task after commit, and a schedule written
+    in the caller's transaction that repeats it until a run completes (``reschedule_done``), so neither a broker
+    outage nor a lost task leaves clocks on the old thresholds."""
+    from django_q.models import Schedule
+
+    generation = uuid.uuid4().hex
+    Schedule.objects.update_or_create(
+        name=_reschedule_name(policy),
+        defaults={
+            "func": "supervision.tasks.reschedule_policy",
+            "args": repr((policy, generation)),
+            "schedule_type": Schedule.MINUTES,
+            "minutes": RESCHEDULE_BACKSTOP_MINUTES,
+            "repeats": -1,
+            "next_run": timezone.now() + RESCHEDULE_BACKSTOP_DELAY,
+        },
+    )
+    enqueue_on_commit("supervision.tasks.reschedule_policy", policy, generation)
+
+
+def reschedule_done(policy, generation):
+    """Remove the backstop, unless the policy changed again since this run was asked for (then it runs once more)."""
+    from django_q.models import Schedule
+
+    Schedule.objects.filter(name=_reschedule_name(policy), args=repr((policy, generation))).delete()
+
+
 def reschedule_policy(policy, chunk=2000):
     """Recompute next_fire_at of the running clocks a threshold change affects ("" = every clock on the defaults).
 
@@ -358,7 +398,8 @@ def _sweep_batch(now, batch, thresholds):
         at=now,
     )
     if alerts:
-        transaction.on_commit(_queue_notifications)
+        # Not queued during a broker outage: the alerts stay unnotified for the 5-minute supervision.notify schedule.
+        enqueue_on_commit("supervision.tasks.notify_alerts")
     return len(alerts), len(clocks)
 
 
@@ -387,12 +428,6 @@ def _reason(rung):
         Rung.YELLOW: _("Time limit passed"),
         Rung.RED: _("Overdue beyond the red-card limit"),
     }[rung]
-
-
-def _queue_notifications():
-    from django_q.tasks import async_task
-
-    async_task("supervision.tasks.notify_alerts")
 
 
 # --- Notifications -----------------------------------------------------------------------------------------------

@@ -36,10 +36,14 @@ def run_periodic_rules():
     return sum(len(rule.run()) for rule in PERIODIC_RULES)
 
 
-def reschedule_policy(policy):
-    from supervision.services import reschedule_policy
+def reschedule_policy(policy, generation=None):
+    """Idempotent (it recomputes from the current thresholds); run by the after-commit task and by its backstop."""
+    from supervision import services
 
-    return reschedule_policy(policy)
+    count = services.reschedule_policy(policy)
+    if generation:
+        services.reschedule_done(policy, generation)
+    return count
 
 
 SCHEDULES = [

@@ -67,7 +67,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: complaint requests lose their client address and user agent before anything else sees them.
+    # Outermost: an unreachable database, cache or broker anywhere below becomes a 503, never a 500 (config/outage.py).
+    # It reads nothing from the request, so complaint requests are still scrubbed before anything else sees them.
+    "config.outage.OutageMiddleware",
+    # Then: complaint requests lose their client address and user agent before anything else sees them.
     "complaints.privacy.ComplaintPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -129,18 +132,24 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and task broker: Redis when REDIS_URL is set, else in-process cache and the ORM broker.
+# "default" holds what can be recomputed (Wagtail's site paths, page fragments) and misses while Redis is down;
+# "counters" is the same store, strict, for the rate limits, each of which decides what an outage means
+# (config/ratelimit.py).
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    _redis_cache = {
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "qingfeng",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "qingfeng",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        "default": {"BACKEND": "config.cache.FailOpenRedisCache", **_redis_cache},
+        "counters": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis_cache},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The same LOCATION: both aliases share one in-process store.
+    _locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": ""}
+    CACHES = {"default": _locmem, "counters": _locmem}
 
 Q_CLUSTER = {
     "name": "qingfeng",

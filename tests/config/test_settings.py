@@ -48,10 +48,12 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
     out = _run_settings(
         {"DATABASE_URL": "postgres://qf@db.internal:5432/qingfeng", "REDIS_URL": "redis://cache.internal:6379/1"},
         "print(s.DATABASES['default']['ENGINE'], s.Q_CLUSTER.get('redis'), 'orm' in s.Q_CLUSTER,"
-        " s.CACHES['default']['BACKEND'])",
+        " s.CACHES['default']['BACKEND'], s.CACHES['counters']['BACKEND'])",
     )
+    # The default cache misses while Redis is down; the rate limits' alias stays strict (config/ratelimit.py).
     assert out == (
-        "django.db.backends.postgresql redis://cache.internal:6379/1 False django.core.cache.backends.redis.RedisCache"
+        "django.db.backends.postgresql redis://cache.internal:6379/1 False config.cache.FailOpenRedisCache"
+        " django.core.cache.backends.redis.RedisCache"
     )
 
 
