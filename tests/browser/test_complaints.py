@@ -56,3 +56,29 @@ def test_the_web_form_keeps_the_text_after_a_refusal(site, page):
     expect(page.locator("#id_description")).to_have_value("太短")
     expect(page.locator("#id_concerned_person")).to_have_value("某所长")
     assert not Complaint.objects.exists()
+
+
+def test_a_database_outage_while_reporting_keeps_the_report_and_marks_no_field(site, page, monkeypatch):
+    from django.db import OperationalError
+
+    from complaints import services
+
+    city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
+    Department.objects.create(code="QH-ZJJ", name="市住房和城乡建设局", kind=DepartmentKind.BUREAU, parent=city)
+
+    def database_down(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    page.goto(site.url + "/app/complaints/new")
+    page.select_option("#c-dept", label="市住房和城乡建设局")
+    page.fill("#c-desc", "办理施工许可时，窗口工作人员暗示要请吃饭才给加快办理。")
+    monkeypatch.setattr(services, "submit_complaint", database_down)
+    page.click("#complaint button[type=submit]")
+    expect(page.locator("#c-errors")).to_contain_text("没有保存")
+    expect(page.locator("#complaint [aria-invalid]")).to_have_count(0)
+    expect(page.locator("#c-desc")).to_have_value("办理施工许可时，窗口工作人员暗示要请吃饭才给加快办理。")
+
+    monkeypatch.undo()
+    page.click("#complaint button[type=submit]")
+    expect(page.locator(".receipt-code")).to_be_visible()
+    assert Complaint.objects.count() == 1

@@ -127,9 +127,11 @@ async function report() {
       const answer = await response.json();
       if (!answer.ok) {
         // Everything typed stays in the form; the messages say what to fix, and the fields at fault are marked.
+        // A form's errors are keyed by field; a service outage (503) sends a plain list, which marks no field.
+        const errors = Array.isArray(answer.errors) ? { __all__: answer.errors } : answer.errors;
         form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
-        Object.keys(answer.errors).forEach((name) => form.elements[name]?.setAttribute?.("aria-invalid", "true"));
-        box.innerHTML = Object.values(answer.errors).flat().map((e) => esc(e.message)).join("<br>");
+        Object.keys(errors).forEach((name) => form.elements[name]?.setAttribute?.("aria-invalid", "true"));
+        box.innerHTML = Object.values(errors).flat().map((e) => esc(e.message)).join("<br>");
         box.scrollIntoView({ block: "center" });
         return;
       }
