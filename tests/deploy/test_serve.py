@@ -36,7 +36,7 @@ def _production_env(tmp_path, port):
         COMPLAINTS_PRIVATE_ROOT=str(tmp_path / "private"),
         STATIC_ROOT=str(tmp_path / "static"),
         PORT=str(port),
-        HOST="127.0.0.1",
+        BIND_HOST="127.0.0.1",
         WEB_CONCURRENCY="1",
         GUNICORN_THREADS="2",
         LOG_FORMAT="json",
