@@ -17,7 +17,8 @@ from requests.cookies import RequestsCookieJar
 
 DATA = json.loads(open(os.environ["BENCH_LOAD_DATA"]).read())
 _submitted = open(os.environ["BENCH_LOAD_SUBMITTED"], "a", buffering=1)
-_responses = open(os.environ["BENCH_LOAD_RESPONSES"], "a", buffering=1) if os.environ.get("BENCH_LOAD_RESPONSES") else None
+_responses_path = os.environ.get("BENCH_LOAD_RESPONSES")
+_responses = open(_responses_path, "a", buffering=1) if _responses_path else None
 TRACKING_NUMBER = re.compile(r"<strong>(QF[0-9A-Z]+)</strong>")
 COMPLAINT_REFERENCE = re.compile(r'class="reference">([^<]+)<')
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -293,7 +294,8 @@ class Handler(Base):
         page = self.get("admin: case", f"/admin/approvals/{app}/")
         token = CSRF_INPUT.search(page.text or "")
         token = token.group(1) if token else self.csrf()
-        if not self._act("admin: take step", f"/admin/approvals/{app}/take/", {"step": step, "csrfmiddlewaretoken": token}):
+        taking = {"step": step, "csrfmiddlewaretoken": token}
+        if not self._act("admin: take step", f"/admin/approvals/{app}/take/", taking):
             return
         time.sleep(random.uniform(0.5, 2))  # reading the materials
         decision = {

@@ -86,7 +86,8 @@ class Stack:
         self.db = self._exit.enter_context(
             sms_common.BenchDatabase(os.environ.get("BENCH_DATABASE_URL"), f"bench_load_{os.getpid()}")
         )
-        (self.workdir / "bench_settings.py").write_text(SETTINGS_MODULE.format(static_root=str(self.workdir / "static")))
+        settings_module = SETTINGS_MODULE.format(static_root=str(self.workdir / "static"))
+        (self.workdir / "bench_settings.py").write_text(settings_module)
         self.env = sms_common.environment(
             self.db.url,
             self.fake,
@@ -413,7 +414,7 @@ def verify(phase, submissions_path, fake_stats, settled, lost_ok=()):
         return new_rows
 
     exactly_once("complaints", Complaint, "reference", submitted["complaint"], snap["complaint"])
-    new_apps = exactly_once("applications", Application, "tracking_number", submitted["application"], snap["application"])
+    exactly_once("applications", Application, "tracking_number", submitted["application"], snap["application"])
     decided = submitted["decided"]
     really = ApplicationStep.objects.filter(pk__in=decided).exclude(state=StepState.ACTIVE).count()
     checks.append(
@@ -483,9 +484,8 @@ def print_table(results, args):
     for r in results:
         header += f" | {str(r['web']) + ' web x ' + str(r['threads']) + ' thr':^37}"
     print(header)
-    sub = f"{'':<24}" + " | {:>6} {:>5} {:>6} {:>6} {:>6} {:>5}".format("count", "err", "p50", "p95", "p99", "rps") * len(
-        results
-    )
+    columns = " | {:>6} {:>5} {:>6} {:>6} {:>6} {:>5}".format("count", "err", "p50", "p95", "p99", "rps")
+    sub = f"{'':<24}" + columns * len(results)
     print(sub)
     for name in names:
         line = f"{name:<24}"
