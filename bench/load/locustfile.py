@@ -84,7 +84,7 @@ class Base(HttpUser):
     def get(self, name, path, expect=200, **kwargs):
         with self.client.get(path, name=name, catch_response=True, **kwargs) as response:
             if response.status_code != expect:
-                response.failure(f"HTTP {response.status_code}")
+                response.failure(f"HTTP {response.status_code} {response.error or ''}"[:200])
             return response
 
     def graphql(self, name, query, variables=None, headers=None):

@@ -20,6 +20,7 @@ notices' SMS reached the fake Twilio server exactly once each. Exits 1 on any er
 import argparse
 import contextlib
 import csv
+import io
 import json
 import os
 import secrets
@@ -101,6 +102,9 @@ class Stack:
             # The production settings redirect plain HTTP; the client says X-Forwarded-Proto: https instead.
             SECURE_SSL_REDIRECT="true",
             PYTHONPATH=os.pathsep.join([str(self.workdir), str(ROOT)]),
+            # gunicorn closes an idle keep-alive connection after 2 s by default, racing clients that pause for 1-3 s
+            # between requests (a reset, not an answer); behind the production proxy the proxy holds the client side.
+            GUNICORN_CMD_ARGS="--keep-alive=30",
         )
         sys.path[:0] = [str(self.workdir)]
         import redis
@@ -227,7 +231,7 @@ def prepare_common(workdir, urls):
     from directory.services import user_for_cadre
     from quizzes.models import QuizMode, QuizPage
 
-    call_command("setup_schedules", verbosity=0)
+    call_command("setup_schedules", verbosity=0, stdout=io.StringIO())
     departments = list(Department.objects.filter(is_active=True).values_list("pk", flat=True))
     Cadre.objects.bulk_create(
         [
