@@ -62,6 +62,7 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--redis-outage", type=float, default=30, help="seconds Redis stays down")
     parser.add_argument("--recovery-limit", type=float, default=60, help="seconds allowed to recover from a fault")
+    parser.add_argument("--settle", type=float, default=480, help="seconds the SMS may take to all go out")
     parser.add_argument("--dry-run", action="store_true", help="leave PostgreSQL and Redis alone")
     args = parser.parse_args()
 
@@ -70,7 +71,15 @@ def main():
         with load.Stack() as stack:
             schedule = Faults(stack, args, faults)
             phase = stack.run_phase(
-                args.web, args.threads, args.users, args.duration, on_running=schedule.run, record=True
+                args.web,
+                args.threads,
+                args.users,
+                args.duration,
+                on_running=schedule.run,
+                record=True,
+                # Rows a killed or failed task had claimed come back when their lease (SMS_CLAIM_LEASE, 300 s)
+                # ends, and the minute sweeps pick them up: the production values, so the wait is long.
+                settle=args.settle,
             )
             checks = analyse(phase, faults, args)
     finally:
@@ -292,14 +301,18 @@ def analyse(phase, faults, args):
     )
     checks.extend(phase["checks"])
     from django.db import connection
+    from django.db.models import Count
     from django_q.models import Failure, OrmQ
 
-    failed_tasks = list(Failure.objects.values_list("func", flat=True)[:5])
+    failed = dict(Failure.objects.values_list("func").annotate(n=Count("pk")).order_by())
+    # A task that failed during an outage is not lost when a sweep redoes its work: the SMS checks above prove that
+    # for these; a failure of any other task is.
+    redone = {"sms.tasks.dispatch_run", "sms.tasks.send_notice", "sms.tasks.sweep_campaigns", "sms.tasks.sweep_notices"}
     checks.append(
         (
-            "django-q2: no failed task",
-            not failed_tasks,
-            f"{Failure.objects.count()} failed {failed_tasks}; {OrmQ.objects.count()} left in the ORM queue",
+            "django-q2: failed tasks only where a sweep redoes the work",
+            set(failed) <= redone,
+            f"failed tasks {failed or 'none'}; {OrmQ.objects.count()} left in the ORM queue",
         )
     )
     connection.close()

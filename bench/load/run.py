@@ -135,7 +135,7 @@ class Stack:
             start_new_session=True,  # its own process group: the cluster's children go with it
         )
 
-    def run_phase(self, web, threads, users, duration, on_running=None, record=False, extra_locust_env=None):
+    def run_phase(self, web, threads, users, duration, on_running=None, record=False, settle=None):
         """One load run against `web` gunicorn processes; returns its stats and checks."""
         self.fake.reset()
         self.fake.configure(callbacks=False)  # no public URL takes status callbacks here
@@ -155,7 +155,6 @@ class Stack:
             "BENCH_LOAD_DATA": str(data_path),
             "BENCH_LOAD_SUBMITTED": str(submissions),
             **({"BENCH_LOAD_RESPONSES": str(responses)} if record else {}),
-            **(extra_locust_env or {}),
         }
         command = [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless"]
         command += [f"--users={users}", f"--spawn-rate={max(1, users // 5)}", f"--run-time={duration}s"]
@@ -174,7 +173,7 @@ class Stack:
                 locust.wait(30)
         state["server"].stop()
         print("load finished; waiting for the campaign and the notices to be sent ...")
-        settled = wait_for_sms(phase["run"], timeout=max(180, duration))
+        settled = wait_for_sms(phase["run"], timeout=settle or max(180, duration))
         checks = verify(phase, submissions, self.fake.stats(), settled)
         for cluster in state["clusters"]:
             stop_cluster(cluster)
