@@ -257,10 +257,18 @@ def analyse(phase, faults, args):
     started = phase["state"]["started"]
     for row in rows:
         row["t"] = row["at"] - started
-    failures = [r for r in rows if r["status"] not in OK_STATUSES]
+    for row in rows:
+        row["ok"] = row["status"] in OK_STATUSES and not row.get("exception")
+        row["in_band"] = row["status"] in OK_STATUSES and "internal_error" in row.get("error", "")
+    failures = [r for r in rows if not r["ok"]]
     by_status = {}
     for r in failures:
-        key = r["status"] or f"no answer ({r['exception']})"
+        if r["in_band"]:
+            key = "GraphQL internal_error"
+        elif r["status"] in OK_STATUSES:
+            key = f"{r['status']} without its result"
+        else:
+            key = r["status"] or f"no answer ({r['exception']})"
         by_status[key] = by_status.get(key, 0) + 1
     checks = [
         (
@@ -269,16 +277,19 @@ def analyse(phase, faults, args):
             f"{len(rows)} responses, {sum(r['traceback'] for r in rows)} with a traceback",
         ),
         (
-            "failures are clean 503s",
-            all(r["status"] == 503 for r in failures),
+            # GraphQL answers an outage in-band, with the typed error code internal_error and no trace: clean too.
+            "failures are clean 503s (or GraphQL's typed internal_error)",
+            all(r["status"] == 503 or r["in_band"] for r in failures),
             f"{len(failures)} failed responses by status: {by_status or 'none'}; "
             f"503s with Retry-After: {sum(1 for r in failures if r['status'] == 503 and r['retry_after'])}",
         ),
     ]
     outside = []
-    for fault in faults:
-        first_ok = next((r["t"] for r in rows if r["t"] >= fault["end"] and r["status"] in OK_STATUSES), None)
-        window_end = fault["end"] + args.recovery_limit
+    for index, fault in enumerate(faults):
+        first_ok = next((r["t"] for r in rows if r["t"] >= fault["end"] and r["ok"]), None)
+        # A fault's window ends when it has had its time to recover, or when the next fault begins.
+        following = faults[index + 1]["start"] - 1 if index + 1 < len(faults) else float("inf")
+        window_end = min(fault["end"] + args.recovery_limit, following)
         during = [r for r in failures if fault["start"] - 1 <= r["t"] <= window_end]
         last_failure = max((r["t"] for r in during), default=None)
         recovered = first_ok is not None and first_ok - fault["end"] <= args.recovery_limit

@@ -55,6 +55,8 @@ def _record(request_type, name, response_time, response_length, response=None, e
                 "traceback": "Traceback" in body or 'File "/' in body,
                 "retry_after": bool(response is not None and response.headers.get("Retry-After")),
                 "exception": type(exception).__name__ if exception else "",
+                # A failure the body told (a GraphQL error, a form without its result) comes with HTTP 200.
+                "error": str(exception)[:200] if exception else "",
             }
         )
         + "\n"
