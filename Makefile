@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-approvals bench-quizzes bench-lighthouse screenshots check-deploy up down logs clean
+.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-approvals bench-quizzes bench-lighthouse bench-load bench-faults screenshots check-deploy up down logs clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -66,6 +66,21 @@ bench-quizzes: $(VENV)/.installed
 # Lighthouse mobile scores (performance, accessibility) through Debian's Chromium; needs npm on first use.
 bench-lighthouse: $(VENV)/.installed
 	bash bench/lighthouse.sh
+
+# Locust is for the load benchmarks only: installed on first use, not part of requirements.txt.
+$(VENV)/bin/locust: $(VENV)/.installed bench/load/requirements.txt
+	$(PIP) install --quiet --disable-pip-version-check -r bench/load/requirements.txt
+	@touch $@
+
+# Mixed load (Locust, 50 users x 5 min) on gunicorn + PostgreSQL + Redis + workers, 1 and 2 web processes.
+# LOAD_ARGS="--users 10 --duration 60 --web 1" for a short run.
+bench-load: $(VENV)/bin/locust
+	$(PY) bench/load/run.py $(LOAD_ARGS)
+
+# The load while PostgreSQL restarts, Redis stops for 30 s and a worker is killed: clean 503s, recovery, nothing
+# lost or doubled. Restarts this machine's PostgreSQL and Redis: FAULTS_ARGS=--dry-run only kills workers.
+bench-faults: $(VENV)/bin/locust
+	$(PY) bench/faults.py $(FAULTS_ARGS)
 
 # Campaign dispatch on PostgreSQL against the fake Twilio server (needs PostgreSQL and Redis; takes minutes).
 bench-sms: $(VENV)/.installed

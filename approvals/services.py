@@ -306,7 +306,13 @@ def _step_clock(step, action, due_at=None):
 
 def _lock(application, action, expected_version=None):
     """Lock the row, check the transition is allowed now and (if given) that nobody changed the case since."""
-    current = Application.objects.select_for_update().select_related("item", "service_centre").get(pk=application.pk)
+    # of=self: PostgreSQL would otherwise also lock the joined item and service centre rows, which every case of
+    # the centre shares, so that concurrent decisions on different cases queued behind each other and deadlocked.
+    current = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("item", "service_centre")
+        .get(pk=application.pk)
+    )
     allowed_from, _to = TRANSITIONS[action]
     if expected_version is not None and current.version != expected_version:
         raise Conflict()

@@ -8,7 +8,13 @@ from sms import dispatch, notices, scheduling
 
 def dispatch_run(run_id):
     """Send a run for up to SMS_DISPATCH_BUDGET seconds (inside Q_CLUSTER's timeout), then hand over to a new task."""
-    result = dispatch.dispatch_run(run_id)
+    try:
+        result = dispatch.dispatch_run(run_id)
+    except Exception:
+        # The task failed (its database connection died mid-run): free the run for the next minute's sweep, which
+        # otherwise sees the key this task was enqueued under and leaves the campaign stalled until it expires.
+        cache.delete(scheduling.dispatch_key(run_id))
+        raise
     if result.state == "more":
         cache.set(scheduling.dispatch_key(run_id), 1, timeout=300)
         # Through the sweep's own enqueue: on a broker outage the run waits for a later sweep, the task does not fail.

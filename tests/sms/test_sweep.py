@@ -1,12 +1,14 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import OperationalError
 from django.utils import timezone
 from django_q.models import Schedule
 from django_q.scheduler import scheduler
 
-from sms import dispatch, scheduling
+from sms import dispatch, scheduling, tasks
 from sms.gateways.console import GatewayBackend as Console
 from sms.models import Campaign, CampaignRun
 
@@ -112,6 +114,24 @@ def test_a_run_left_by_a_dead_worker_is_resumed(approved, cadres):
     scheduling.sweep()
     run.refresh_from_db()
     assert run.status == CampaignRun.Status.DONE and len(Console.outbox) == 4
+
+
+def test_a_dispatch_task_that_failed_leaves_the_run_to_the_next_sweep(approved, cadres, monkeypatch):
+    cadres(2)
+    campaign = approved()
+    run = dispatch.start_run(campaign, scheduling.one_off_occurrence(campaign))
+    cache.set(scheduling.dispatch_key(run.pk), 1, timeout=300)  # as when the sweep enqueued the task
+
+    def database_gone(run_id, budget=None, gateway=None):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(dispatch, "dispatch_run", database_gone)
+    with pytest.raises(OperationalError):
+        tasks.dispatch_run(run.pk)
+    monkeypatch.undo()
+    enqueued = []
+    scheduling.sweep(enqueue=enqueued.append)
+    assert enqueued == [run.pk]
 
 
 def test_quiet_hours_are_left_alone_and_the_run_is_woken_at_their_end(approved, cadres, settings):
