@@ -277,9 +277,9 @@ def analyse(phase, faults, args):
             f"{len(rows)} responses, {sum(r['traceback'] for r in rows)} with a traceback",
         ),
         (
-            # GraphQL answers an outage in-band, with the typed error code internal_error and no trace: clean too.
-            "failures are clean 503s (or GraphQL's typed internal_error)",
-            all(r["status"] == 503 or r["in_band"] for r in failures),
+            # The outage middleware answers 503 everywhere, GraphQL included (its view re-raises an outage).
+            "failures are clean 503s with Retry-After",
+            all(r["status"] == 503 and r["retry_after"] for r in failures),
             f"{len(failures)} failed responses by status: {by_status or 'none'}; "
             f"503s with Retry-After: {sum(1 for r in failures if r['status'] == 503 and r['retry_after'])}",
         ),
