@@ -38,6 +38,9 @@ class QingfengGraphQLView(GraphQLView):
             response.status_code = 400
         return response
 
+    def get_middleware(self, request):
+        return [security.ArgumentGuard(), *(super().get_middleware(request) or [])]
+
     @staticmethod
     def format_error(error):
         if isinstance(error, GraphQLError):
