@@ -155,10 +155,10 @@ def seed(home_page, django_user_model):
         source="fuzz",
     )
     return types.SimpleNamespace(
-        city=city, sjj=sjj, centre=centre, cadre=cadre, cadre_user=cadre_user, staff=staff, board=board, topic=topic,
-        post=post, quiz=QuizPage.objects.get(pk=quiz.pk), item=item, materials=[first, second],
-        application=applied.application, tracking_code=applied.code, complaint=submission.complaint,
-        receipt=submission.receipt,
+        home=home_page, city=city, sjj=sjj, centre=centre, cadre=cadre, cadre_user=cadre_user, staff=staff,
+        board=board, topic=topic, post=post, quiz=QuizPage.objects.get(pk=quiz.pk), item=item,
+        materials=[first, second], application=applied.application, tracking_code=applied.code,
+        complaint=submission.complaint, receipt=submission.receipt,
     )  # fmt: skip
 
 
