@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, settings
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 RANDOM = os.environ.get("FUZZ_RANDOM", "") == "1"
 
 settings.register_profile(

@@ -132,3 +132,82 @@ def test_a_request_of_the_wrong_shape_is_a_400_with_a_message(english, body, mes
     response = english.post("/graphql/", json.dumps(body), content_type="application/json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["message"] == message
+
+
+# --- public pages and webhooks (these failed on PostgreSQL, which refuses NUL in text and overlong varchars) ------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/complaints/cases/TS%00/",  # DataError: PostgreSQL text fields cannot contain NUL (0x00) bytes
+        "/approvals/items/QH-SJJ-001%00/",
+        "/approvals/items/%00/apply/",
+        "/approvals/track/SP%00/",
+        "/approvals/results/%00/",
+        "/q/%00",
+        "/s/abc%00",
+        "/complaints/cases/%1B%5B31m/",
+    ],
+)
+def test_a_path_parameter_with_a_control_character_is_not_found(seed, client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_path_parameter_without_control_characters_still_resolves(seed, client):
+    assert client.get(f"/approvals/items/{seed.item.code}/").status_code == 200
+    assert client.get("/complaints/cases/TS-NO-SUCH-CASE/").status_code == 404
+
+
+def _signed_post(client, kind, pairs):
+    from django.conf import settings
+    from twilio.request_validator import RequestValidator
+
+    url = f"http://testserver/sms/webhooks/twilio/{kind}/"
+    signature = RequestValidator(settings.TWILIO_AUTH_TOKEN).compute_signature(url, dict(pairs))
+    return client.post(url, dict(pairs), HTTP_X_TWILIO_SIGNATURE=signature)
+
+
+@pytest.fixture
+def twilio_token(fake_twilio):
+    """Replies to inbound messages go to the fake Twilio server, never to the internet."""
+    return fake_twilio
+
+
+def test_a_signed_inbound_sms_from_no_phone_number_is_ignored(seed, client, twilio_token):
+    from sms.models import Message
+
+    # StringDataRightTruncation: value too long for type character varying(128) (the phone column)
+    response = _signed_post(client, "inbound", {"From": "字" * 200, "Body": "TD", "MessageSid": "SM1"})
+    assert response.status_code == 200
+    assert not Message.objects.filter(direction="in").exists()
+
+
+def test_a_signed_inbound_sms_loses_its_nul_characters(seed, client, twilio_token):
+    from sms.models import Message
+
+    # DataError: PostgreSQL text fields cannot contain NUL (0x00) bytes (the body column)
+    response = _signed_post(client, "inbound", {"From": "13800000009", "Body": "退\x00订", "MessageSid": "SM2"})
+    assert response.status_code == 200
+    message = Message.objects.get(direction="in")
+    assert (str(message.phone), message.body) == ("+8613800000009", "退订")
+
+
+@pytest.mark.parametrize("sid", ["S" * 65, "SM\x00", "SM 1"])
+def test_a_signed_status_report_with_a_malformed_message_id_is_ignored(seed, client, twilio_token, sid):
+    response = _signed_post(client, "status", {"MessageSid": sid, "MessageStatus": "delivered", "ErrorCode": "1" * 30})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["廉政%00", "%00", "a%00b%00c", "%ED%A0%80"])
+def test_site_search_treats_control_characters_as_spaces(seed, client, query):
+    # PostgreSQL: DataError, NUL in the LIKE pattern of a search term
+    response = client.get(f"/search/?q={query}")
+    assert response.status_code == 200
+    assert "\x00" not in response.content.decode()
+
+
+def test_search_terms_are_split_at_control_characters():
+    from cms.search import parse_query
+
+    assert parse_query("廉政\x00八项规定\ud800") == ["廉政", "八项规定"]
