@@ -56,9 +56,10 @@ def check(target, client, body):
     for error in answer.get("errors") or []:
         if (error.get("extensions") or {}).get("code") == "internal_error":
             fail(target, f"internal_error at {error.get('path')}")
-        # graphql-core's own words when a resolver returned what its type does not allow: a server bug too.
+        # graphql-core's own words when a resolver returned what its type does not allow: a server bug too (only
+        # during execution, which has a path: validation says "Expected value of type" of bad arguments).
         message = str(error.get("message", ""))
-        if message.startswith(("Expected value of type", "Cannot return null for non-nullable field")):
+        if error.get("path") and message.startswith(("Expected value of type", "Cannot return null for non-nullable")):
             fail(target, f"{message[:60]} at {error.get('path')}")
     return answer
 
