@@ -305,10 +305,15 @@ def _body(title, text):
     return text.removeprefix(normalise(title)).lstrip()
 
 
+MAX_PAGE_NUMBER = 10_000
+
+
 def _result_page(entries, number, size):
     """A paginator page whose rows carry the total, so that matching runs once rather than once more to count."""
     try:
-        number = max(1, int(number))
+        # Capped: ?page=99999999999999999999 made an OFFSET no database column holds (SQLite "datatype mismatch",
+        # a 500); any page past the last shows the last one anyway.
+        number = min(max(1, int(number)), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         number = 1
     counted = entries.annotate(total=Window(Count("pk")))

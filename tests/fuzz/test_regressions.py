@@ -211,3 +211,13 @@ def test_search_terms_are_split_at_control_characters():
     from cms.search import parse_query
 
     assert parse_query("廉政\x00八项规定\ud800") == ["廉政", "八项规定"]
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999999999999", str(2**63), "1e309"])
+def test_site_search_with_a_page_number_past_64_bits_is_answered(seed, client, page):
+    # IntegrityError: datatype mismatch (SQLite), the OFFSET of a page number past 64 bits
+    from cms.search import MAX_PAGE_NUMBER, search
+
+    response = client.get(f"/search/?q=测验&page={page}")
+    assert response.status_code == 200
+    assert search("测验", page_number=page).page.number <= MAX_PAGE_NUMBER
