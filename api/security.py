@@ -6,7 +6,7 @@ import time
 from django.conf import settings
 from django.utils.translation import gettext as _
 from graphene.validation import DisableIntrospection, depth_limit_validator
-from graphql import GraphQLError, GraphQLID, GraphQLInputObjectType, GraphQLList, get_nullable_type
+from graphql import GraphQLError, GraphQLID, GraphQLInputObjectType, GraphQLList, Undefined, get_nullable_type
 from graphql.validation import ValidationRule, specified_rules
 
 from config.ratelimit import hashed_ip, increment, window_bucket
@@ -118,13 +118,19 @@ def argument_problem(type_, value):
 
 class ArgumentGuard:
     """Graphene middleware: every argument of every field is checked here, once, before any resolver reads it, so
-    that no resolver has to defend itself against an ID that is not a key or text with NUL in it."""
+    that no resolver has to defend itself against an ID that is not a key, text with NUL in it, or a null in place
+    of its default."""
 
     def resolve(self, next_, root, info, **args):
         if args:
             definitions = info.parent_type.fields[info.field_name].args
             for name, definition in definitions.items():
-                problem = argument_problem(definition.type, args.get(definition.out_name or name))
+                key = definition.out_name or name
+                if args.get(key, Undefined) is None and definition.default_value not in (Undefined, None):
+                    # An explicit null where the schema has a default (`note: null`) reached resolvers written for
+                    # the default ("" [:500] raised TypeError): null means "not given", as it does for the app.
+                    args[key] = definition.default_value
+                problem = argument_problem(definition.type, args.get(key))
                 if problem == "id":
                     raise GraphQLError(
                         _("“%(argument)s” is not a valid ID.") % {"argument": name}, extensions={"code": "invalid"}

@@ -221,3 +221,16 @@ def test_site_search_with_a_page_number_past_64_bits_is_answered(seed, client, p
     response = client.get(f"/search/?q=测验&page={page}")
     assert response.status_code == 200
     assert search("测验", page_number=page).page.number <= MAX_PAGE_NUMBER
+
+
+def test_an_explicit_null_for_an_argument_with_a_default_means_the_default(seed, clients):
+    # TypeError: 'NoneType' object is not subscriptable (reportPost's note[:500]), found as cadre by `make fuzz`
+    query = f'mutation {{ reportPost(postId: "{seed.post.pk}", reason: SPAM, note: null) {{ ok errors {{ code }} }} }}'
+    answer = gql(clients["cadre"], query)
+    assert answer == {"data": {"reportPost": {"ok": True, "errors": []}}}
+    query = (
+        'mutation { submitComplaint(category: "other", description: "窗口人员索要好处费，情节属实。", '
+        "concernedPerson: null, concernedDepartmentId: null, name: null, phone: null, relatedReference: null, "
+        "anonymous: null) { ok errors { field code } } }"
+    )
+    assert codes(gql(clients["anonymous"], query)) == []
