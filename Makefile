@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-approvals bench-quizzes bench-lighthouse bench-load bench-faults screenshots check-deploy up down logs clean
+.PHONY: run test test-browser fuzz lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-approvals bench-quizzes bench-lighthouse bench-load bench-faults screenshots check-deploy up down logs clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -24,6 +24,13 @@ test: $(VENV)/.installed
 	@bash scripts/ensure_chromium.sh
 	$(PY) manage.py compile_catalogues
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Thousands of hostile cases against /graphql/ and every public form (random each run; FUZZ_EXAMPLES per target).
+# Prints cases per target and the 500s found. On PostgreSQL: DATABASE_URL=postgres://... make fuzz
+FUZZ_EXAMPLES ?= 200
+fuzz: $(VENV)/.installed
+	$(PY) manage.py compile_catalogues
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(VENV)/bin/pytest tests/fuzz -q $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,13 +1,17 @@
 """Education content: home feed, sections, search. Pages themselves come from wagtail-grapple (`page`, `pages`)."""
 
 import functools
+import re
 
 import graphene
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from graphql import GraphQLError
+from grapple.registry import registry as grapple_registry
 from grapple.types.images import get_image_type
 from grapple.types.pages import PagesQuery
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from api.pagination import PageInfo, clamp_page_size, page_of
 from cms import search as site_search
@@ -108,6 +112,58 @@ def _grapple_pages():
     return PagesQuery()
 
 
+# Grapple hands `order`, `contentType` and `site` to the ORM as they come: an unknown field or a malformed value
+# raised deep inside, and any field path (a page owner's password hash included) could be ordered by.
+PAGE_ORDER_FIELDS = frozenset({"id", "title", "slug", "path", "first_published_at", "last_published_at"})
+CONTENT_TYPE = re.compile(r"[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*")
+HOSTNAME = re.compile(r"[a-z0-9.-]{1,253}(:[0-9]{1,5})?")
+
+
+def _invalid(message):
+    return GraphQLError(message, extensions={"code": "invalid"})
+
+
+def _content_types(value):
+    """`app_label.model` pairs as grapple splits them, or a GraphQLError naming the expected form."""
+    pairs = [part.strip().lower() for part in value.split(",")]
+    if not all(CONTENT_TYPE.fullmatch(pair) for pair in pairs):
+        raise _invalid(_("contentType takes app_label.model names separated by commas, such as cms.articlepage."))
+    return pairs
+
+
+def _exposed_content_types():
+    """`app_label.model` of each page model grapple has a type for (the cms app's). A forum board or a quiz page
+    has none: grapple would fail on it ("Expected value of type 'Page'"), so `pages` and `page` leave them out."""
+    models = [m for m in grapple_registry.pages if isinstance(m, type) and issubclass(m, Page) and not m._meta.abstract]
+    return {f"{m._meta.app_label}.{m._meta.model_name}" for m in models}
+
+
+def check_page_filters(kwargs, single=False):
+    """Grapple's page filters, checked before grapple reads them, and narrowed to the page types it exposes (in
+    place for `pages`; `page` takes one content type and its result is checked instead). Returns False when nothing
+    can match."""
+    order = kwargs.get("order")
+    if order is not None:
+        fields = [part.strip().removeprefix("-") for part in order.split(",")]
+        if not all(field in PAGE_ORDER_FIELDS for field in fields):
+            raise _invalid(
+                _("Pages can be ordered by %(fields)s only.") % {"fields": ", ".join(sorted(PAGE_ORDER_FIELDS))}
+            )
+    site = kwargs.get("site")
+    if site is not None and not HOSTNAME.fullmatch(site.lower()):
+        raise _invalid(_("site takes a host name, optionally with a port (example.org:8000)."))
+    exposed = _exposed_content_types()
+    if kwargs.get("content_type"):
+        wanted = [pair for pair in _content_types(kwargs["content_type"]) if pair in exposed]
+        if not wanted or (single and len(wanted) > 1):
+            return False
+    else:
+        wanted = sorted(exposed)
+    if not single:
+        kwargs["content_type"] = ",".join(wanted)
+    return True
+
+
 class CmsQuery(graphene.ObjectType):
     home = graphene.Field(Home)
     section = graphene.Field(
@@ -164,9 +220,26 @@ class CmsQuery(graphene.ObjectType):
         return SearchResults(query=results.query, total=results.total, hits=hits, page_info=page_info)
 
     @staticmethod
+    def resolve_pages(root, info, **kwargs):
+        if not check_page_filters(kwargs):
+            return Page.objects.none()
+        return _grapple_pages().resolve_pages(root, info, **kwargs)
+
+    @staticmethod
     def resolve_page(root, info, **kwargs):
         """Grapple's `page`, plus a read record when a logged-in cadre opens a content page."""
-        page = _grapple_pages().resolve_page(root, info, **kwargs)
+        if not check_page_filters(kwargs, single=True):
+            return None
+        if kwargs.get("token"):
+            try:
+                page = _grapple_pages().resolve_page(root, info, **kwargs)
+            except (ValueError, LookupError, Page.DoesNotExist):
+                # Grapple splits the token with bare unpacking and int lookups: one that does not parse finds nothing.
+                return None
+        else:
+            page = _grapple_pages().resolve_page(root, info, **kwargs)
+        if page is not None and f"{page._meta.app_label}.{page._meta.model_name}" not in _exposed_content_types():
+            return None
         if page is not None and not kwargs.get("token"):  # a preview is not a read
             record_read(info.context.user, page)
         return page

@@ -1,11 +1,12 @@
 """Limits of /graphql/: body size, depth, number of fields, introspection, and mutation rate limits."""
 
+import re
 import time
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from graphene.validation import DisableIntrospection, depth_limit_validator
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLID, GraphQLInputObjectType, GraphQLList, Undefined, get_nullable_type
 from graphql.validation import ValidationRule, specified_rules
 
 from config.ratelimit import hashed_ip, increment, window_bucket
@@ -85,3 +86,63 @@ def rate_limited_error():
     from api.errors import error
 
     return error(_("Too many requests. Wait a minute and try again."), "rate_limited")
+
+
+# A database key as the API hands it out: digits only, short enough for a 64-bit integer column.
+ID_PATTERN = re.compile(r"[0-9]{1,18}")
+
+
+def _bad_text(value):
+    """NUL, which PostgreSQL refuses in text, or a lone surrogate, which no database can encode."""
+    return "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value)
+
+
+def argument_problem(type_, value):
+    """Why an argument value may not reach a resolver ('id' or 'text'), or None. Walks lists and input objects."""
+    if value is None:
+        return None
+    type_ = get_nullable_type(type_)
+    if isinstance(type_, GraphQLList):
+        return next((p for item in value if (p := argument_problem(type_.of_type, item))), None)
+    if isinstance(type_, GraphQLInputObjectType):
+        return next(
+            (
+                p
+                for name, field in type_.fields.items()
+                if (p := argument_problem(field.type, value.get(field.out_name or name)))
+            ),
+            None,
+        )
+    if type_ is GraphQLID and not ID_PATTERN.fullmatch(str(value)):
+        return "id"
+    if isinstance(value, str) and _bad_text(value):
+        return "text"
+    return None
+
+
+class ArgumentGuard:
+    """Graphene middleware: every argument of every field is checked here, once, before any resolver reads it, so
+    that no resolver has to defend itself against an ID that is not a key, text with NUL in it, or a null in place
+    of its default."""
+
+    def resolve(self, next_, root, info, **args):
+        if args:
+            definitions = info.parent_type.fields[info.field_name].args
+            for name, definition in definitions.items():
+                key = definition.out_name or name
+                if args.get(key, Undefined) is None and definition.default_value not in (Undefined, None):
+                    # An explicit null where the schema has a default (`note: null`) reached resolvers written for
+                    # the default ("" [:500] raised TypeError): null means "not given", as it does for the app.
+                    args[key] = definition.default_value
+                problem = argument_problem(definition.type, args.get(key))
+                if problem == "id":
+                    raise GraphQLError(
+                        _("“%(argument)s” is not a valid ID.") % {"argument": name}, extensions={"code": "invalid"}
+                    )
+                if problem == "text":
+                    raise GraphQLError(
+                        _("“%(argument)s” contains characters that are not allowed (control characters).")
+                        % {"argument": name},
+                        extensions={"code": "invalid"},
+                    )
+        return next_(root, info, **args)

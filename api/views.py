@@ -3,7 +3,7 @@
 import logging
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -48,6 +48,22 @@ class QingfengGraphQLView(GraphQLView):
             if cause is not None:
                 raise cause
         return result
+
+    @staticmethod
+    def get_graphql_params(request, data):
+        """graphene-django passes on whatever JSON it is sent: a list of variables or a numeric query reached
+        graphql-core, which raised on it. The request's shape is checked here, once."""
+        query, variables, operation_name, id_ = GraphQLView.get_graphql_params(request, data)
+        if query is not None and not isinstance(query, str):
+            raise HttpError(HttpResponseBadRequest(_("The query must be a string.")))
+        if variables is not None and not isinstance(variables, dict):
+            raise HttpError(HttpResponseBadRequest(_("Variables must be a JSON object.")))
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise HttpError(HttpResponseBadRequest(_("The operation name must be a string.")))
+        return query, variables, operation_name, id_
+
+    def get_middleware(self, request):
+        return [security.ArgumentGuard(), *(super().get_middleware(request) or [])]
 
     @staticmethod
     def format_error(error):

@@ -196,9 +196,17 @@ class SearchResults:
     hits: list = field(default_factory=list)
 
 
+# Control characters and lone surrogates separate terms: NUL in a term made PostgreSQL refuse the query (a 500).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def normalise_query(query):
+    return normalise(_CONTROL.sub(" ", query or ""))[:MAX_QUERY_LENGTH]
+
+
 def parse_query(query):
     """At most MAX_TERMS distinct terms from the first MAX_QUERY_LENGTH characters."""
-    query = normalise(query)[:MAX_QUERY_LENGTH]
+    query = normalise_query(query)
     terms = []
     for term in query.split():
         if term.casefold() not in (t.casefold() for t in terms):
@@ -297,10 +305,15 @@ def _body(title, text):
     return text.removeprefix(normalise(title)).lstrip()
 
 
+MAX_PAGE_NUMBER = 10_000
+
+
 def _result_page(entries, number, size):
     """A paginator page whose rows carry the total, so that matching runs once rather than once more to count."""
     try:
-        number = max(1, int(number))
+        # Capped: ?page=99999999999999999999 made an OFFSET no database column holds (SQLite "datatype mismatch",
+        # a 500); any page past the last shows the last one anyway.
+        number = min(max(1, int(number)), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         number = 1
     counted = entries.annotate(total=Window(Count("pk")))
@@ -320,7 +333,7 @@ def _result_page(entries, number, size):
 def search(query, page_number=1, page_size=10, request=None):
     """The page `page_number` of the hits for `query`, with highlighted titles and snippets."""
     terms = parse_query(query)
-    results = SearchResults(query=normalise(query)[:MAX_QUERY_LENGTH], terms=terms)
+    results = SearchResults(query=normalise_query(query), terms=terms)
     if not terms:
         return results
     # The text is matched in the database but only read back for the hits shown: sorting every match with its

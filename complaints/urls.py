@@ -1,6 +1,7 @@
 from django.urls import path
 
 from complaints import views
+from config import converters  # noqa: F401 - registers <text:...>
 
 app_name = "complaints"
 urlpatterns = [
@@ -8,5 +9,5 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("follow/", views.follow, name="follow"),
     path("cases/", views.cases, name="cases"),
-    path("cases/<str:reference>/", views.case, name="case"),
+    path("cases/<text:reference>/", views.case, name="case"),
 ]

@@ -9,7 +9,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 from api.views import QingfengGraphQLView
 from api.views import csrf as api_csrf
 from cms.views import search_view
-from config import views
+from config import (
+    converters,  # noqa: F401 - registers <text:...>
+    views,
+)
 from sms import views as sms_views
 
 # An outage raised inside a middleware reaches only handler500: answer it 503 there (config/outage.py).
@@ -30,7 +33,7 @@ urlpatterns = [
     # Provider webhooks (delivery reports, inbound SMS); before Wagtail's catch-all.
     path("sms/", include("sms.urls")),
     # Short links in campaign messages: /s/<code> (sms.services.short_link builds them).
-    path("s/<str:code>", sms_views.short_link, name="sms_short_link"),
+    path("s/<text:code>", sms_views.short_link, name="sms_short_link"),
     # Online complaints: intake, receipts, public case pages (complaints/privacy.py scrubs these requests).
     path("complaints/", include("complaints.urls")),
     # Online approval: catalogue, applying, public tracking (approvals/urls.py).

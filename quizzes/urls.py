@@ -1,6 +1,7 @@
 from django.urls import path
 
+from config import converters  # noqa: F401 - registers <text:...>
 from quizzes import views
 
 app_name = "quizzes"
-urlpatterns = [path("<str:code>", views.sms_explanation, name="sms_explanation")]
+urlpatterns = [path("<text:code>", views.sms_explanation, name="sms_explanation")]

@@ -5,10 +5,12 @@ production settings set SECURE_PROXY_SSL_HEADER and USE_X_FORWARDED_HOST for tha
 """
 
 import logging
+import re
 import threading
 from datetime import UTC, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
+import phonenumbers
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
@@ -202,18 +204,39 @@ class GatewayBackend(Gateway):
     def parse_status(self, data):
         sid = _field(data, "MessageSid") or _field(data, "SmsSid")
         status = STATUS_MAP.get((_field(data, "MessageStatus") or _field(data, "SmsStatus")).lower())
-        if not sid or not status:
+        if not PROVIDER_ID.fullmatch(sid) or not status:
             return None
-        return StatusUpdate(provider_id=sid, status=status, error_code=_field(data, "ErrorCode"))
+        error_code = _field(data, "ErrorCode")
+        return StatusUpdate(
+            provider_id=sid, status=status, error_code=error_code if ERROR_CODE.fullmatch(error_code) else ""
+        )
 
     def parse_inbound(self, data):
-        sender = _field(data, "From")
-        if not sender or _field(data, "Body", strip=False, default=None) is None:
+        sender = _e164(_field(data, "From"))
+        body = _field(data, "Body", strip=False, default=None)
+        provider_id = _field(data, "MessageSid")
+        if not sender or body is None or (provider_id and not PROVIDER_ID.fullmatch(provider_id)):
             return None
         extra = {key: _field(data, key) for key in ("To", "FromCity", "FromCountry", "NumSegments")}
-        return InboundMessage(
-            sender=sender, body=_field(data, "Body", strip=False), provider_id=_field(data, "MessageSid"), extra=extra
-        )
+        # NUL means nothing in an SMS and PostgreSQL refuses it in text: dropped rather than refusing the message.
+        return InboundMessage(sender=sender, body=body.replace("\x00", ""), provider_id=provider_id, extra=extra)
+
+
+# Even a signed payload is checked before it reaches a column: a provider id or an error code longer than its column
+# or a sender that is no phone number made the insert fail (a 500, and the provider retries it forever).
+PROVIDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+ERROR_CODE = re.compile(r"[0-9]{1,20}")
+
+
+def _e164(sender):
+    """The sender as E.164, or "" when it is no possible phone number."""
+    try:
+        number = phonenumbers.parse(sender, "CN")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _field(data, key, strip=True, default=""):
