@@ -11,6 +11,7 @@ from django_q.brokers.redis_broker import Redis as RedisBroker
 from django_q.conf import Conf
 
 from config import outage
+from tests.complaints.conftest import city  # noqa: F401  (the complaints tests' departments, shared)
 
 # Nothing listens on port 1: connecting is refused at once, as with Redis stopped.
 CLOSED_REDIS = "redis://127.0.0.1:1/0"

@@ -2,7 +2,6 @@
 
 import ast
 import logging
-import types
 
 import pytest
 from django.urls import reverse
@@ -10,21 +9,12 @@ from django_q.models import Schedule
 
 from complaints.models import Complaint
 from config.enqueue import enqueue, enqueue_on_commit
-from directory.models import Department, DepartmentKind
 from sms import notices
 from sms.models import Message, Notice
 from tests.complaints.conftest import form_data
 from tests.resilience.conftest import broker_down
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def complaints_city(db):
-    city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
-    jw = Department.objects.create(code="QH-JW", name="市纪委监委", kind=DepartmentKind.BUREAU, parent=city)
-    zjj = Department.objects.create(code="QH-ZJJ", name="市住房和城乡建设局", kind=DepartmentKind.BUREAU, parent=city)
-    return types.SimpleNamespace(city=city, jw=jw, zjj=zjj)
 
 
 def _sent_once(notice):
@@ -46,9 +36,8 @@ def test_enqueue_on_commit_never_raises_into_the_request(django_capture_on_commi
 
 
 def test_a_complaint_filed_while_the_broker_is_down_succeeds_once_and_its_sms_leaves_later(
-    client, complaints_city, django_capture_on_commit_callbacks
+    client, city, django_capture_on_commit_callbacks
 ):
-    city = complaints_city
     data = form_data(city, is_anonymous="0", name="陈小明", phone="13912345678")
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("complaints:new"), data, HTTP_ACCEPT="application/json")

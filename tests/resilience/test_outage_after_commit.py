@@ -1,26 +1,15 @@
 """An outage that begins after a complaint committed, while its receipt page renders: 'saved, do not resend'."""
 
-import types
-
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
 from complaints import views
 from complaints.models import Complaint
-from directory.models import Department, DepartmentKind
 from tests.complaints.conftest import form_data
 
 # Committed for real, so that after-commit bookkeeping runs as it does in production.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def city(transactional_db):
-    city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
-    jw = Department.objects.create(code="QH-JW", name="市纪委监委", kind=DepartmentKind.BUREAU, parent=city)
-    zjj = Department.objects.create(code="QH-ZJJ", name="市住房和城乡建设局", kind=DepartmentKind.BUREAU, parent=city)
-    return types.SimpleNamespace(city=city, jw=jw, zjj=zjj)
 
 
 @pytest.fixture

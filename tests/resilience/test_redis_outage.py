@@ -1,7 +1,5 @@
 """Redis stopped: what does not need it keeps working, and each rate limit does what config/ratelimit.py says."""
 
-import types
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -12,7 +10,6 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from api import security
 from complaints import services as complaints
 from complaints.models import Complaint
-from directory.models import Department, DepartmentKind
 from forum import services as forum
 from sms import codes, notices
 from sms.models import Message, Notice
@@ -20,14 +17,6 @@ from tests.complaints.conftest import cleaned, form_data
 from tests.resilience.conftest import broker_down
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def city(db):
-    city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
-    jw = Department.objects.create(code="QH-JW", name="市纪委监委", kind=DepartmentKind.BUREAU, parent=city)
-    zjj = Department.objects.create(code="QH-ZJJ", name="市住房和城乡建设局", kind=DepartmentKind.BUREAU, parent=city)
-    return types.SimpleNamespace(city=city, jw=jw, zjj=zjj)
 
 
 def test_pages_render_from_the_database_while_redis_is_down(client, home_page, redis_down):
