@@ -1,4 +1,5 @@
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,16 @@ def screenshot(page):
         return path
 
     return take
+
+
+def wait_until(page, expression, timeout=15000):
+    """Poll a JavaScript expression until it is truthy.
+
+    page.wait_for_function evaluates its predicate inside the page, which our Content-Security-Policy (no
+    'unsafe-eval') refuses; page.evaluate goes through the DevTools protocol, which the policy does not govern.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} ms: {expression}")
+        page.wait_for_timeout(100)

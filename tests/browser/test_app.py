@@ -5,6 +5,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import wait_until
 from tests.cms.factories import ImageFactory, WarningPhraseFactory, section, warning_case
 
 
@@ -32,7 +33,7 @@ def content(site):
 
 
 def wait_for_worker(page):
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
 
 def test_reader_browses_searches_and_reads_offline(site, content, page, context, screenshot):
@@ -49,7 +50,7 @@ def test_reader_browses_searches_and_reads_offline(site, content, page, context,
     expect(page.locator("#view blockquote")).to_contain_text("公款姓公")
     expect(page.locator("#view img[srcset]").first).to_be_visible()
     loaded = "(() => { const i = document.querySelector('#view img[srcset]'); return i.complete && i.naturalWidth })()"
-    page.wait_for_function(loaded)
+    wait_until(page, loaded)
     expect(page.locator("#view .facts")).to_contain_text("开除党籍")
     expect(page.locator("#view")).to_contain_text("莫伸手")
     expect(page.locator("#view .app-continue")).to_have_count(0)
@@ -165,7 +166,7 @@ def test_cadre_logs_in_with_a_phone_code_and_sees_me_and_sms_switch(site, conten
     expect(sms).to_be_visible()
     was = sms.is_checked()
     sms.click()
-    page.wait_for_function(f"document.querySelector('#sms').checked === {str(not was).lower()}")
+    wait_until(page, f"document.querySelector('#sms').checked === {str(not was).lower()}")
     page.wait_for_timeout(500)
     cadre.refresh_from_db()
     assert Cadre.objects.get(pk=cadre.pk).sms_opt_in is (not was)

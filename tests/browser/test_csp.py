@@ -9,6 +9,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import wait_until
 from tests.cms.factories import ImageFactory, WarningPhraseFactory, section, warning_case
 
 REPORTER = """
@@ -70,7 +71,7 @@ def test_public_site_app_and_complaint_form_run_under_the_policy(site, case, pag
     # The app: ES modules, manifest, service worker, GraphQL fetches, renditions.
     visit(page, site.url + "/app/")
     expect(page.locator("#view")).to_contain_text("某县交通局原局长王某挪用公款吃喝问题")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
     page.locator("#view a", has_text="某县交通局原局长王某挪用公款吃喝问题").first.click()
     expect(page.locator("#view")).to_contain_text("涉案会所")
     page.wait_for_load_state("networkidle")
