@@ -38,6 +38,19 @@ def docx(name="申请书.docx"):
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
+def application_form(item, city, second_material=None):
+    """The online application form for `item` at the city centre, its two materials attached (the second may vary)."""
+    first, second = list(item.materials.all())[:2]
+    return {
+        "service_centre": city.centre.pk,
+        "applicant_kind": "person",
+        "applicant_name": "李四",
+        "applicant_phone": "13912345678",
+        f"material_{first.pk}": docx(),
+        f"material_{second.pk}": second_material or pdf(),
+    }
+
+
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

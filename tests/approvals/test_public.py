@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from approvals import services
-from tests.approvals.conftest import docx, pdf
+from tests.approvals.conftest import application_form, docx, pdf
 
 
 def test_catalogue_is_searchable_by_department_and_theme(client, item, city, django_assert_max_num_queries):
@@ -32,18 +32,7 @@ def test_catalogue_json_uses_cpsv_ap_names(client, item):
 
 
 def test_apply_online_then_track(client, item, city):
-    materials = list(item.materials.all())
-    response = client.post(
-        reverse("approvals:apply", args=[item.code]),
-        {
-            "service_centre": city.centre.pk,
-            "applicant_kind": "person",
-            "applicant_name": "李四",
-            "applicant_phone": "13912345678",
-            f"material_{materials[0].pk}": docx(),
-            f"material_{materials[1].pk}": pdf(),
-        },
-    )
+    response = client.post(reverse("approvals:apply", args=[item.code]), application_form(item, city))
     assert response.status_code == 200, response.content.decode()[:2000]
     app = response.context["application"]
     code = response.context["code"]
@@ -61,18 +50,8 @@ def test_apply_online_then_track(client, item, city):
 
 
 def test_apply_with_a_bad_file_says_why(client, item, city):
-    materials = list(item.materials.all())
-    response = client.post(
-        reverse("approvals:apply", args=[item.code]),
-        {
-            "service_centre": city.centre.pk,
-            "applicant_kind": "person",
-            "applicant_name": "李四",
-            "applicant_phone": "13912345678",
-            f"material_{materials[0].pk}": docx(),
-            f"material_{materials[1].pk}": docx("执照.pdf"),
-        },
-    )
+    data = application_form(item, city, second_material=docx("执照.pdf"))
+    response = client.post(reverse("approvals:apply", args=[item.code]), data)
     assert response.status_code == 200 and "application" not in response.context
     assert "not an accepted file" in response.content.decode() or "不是可接受" in response.content.decode()
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from approvals.models import Application
 from sms import notices
 from sms.models import Message, Notice
-from tests.approvals.conftest import _media, city, docx, item, pdf  # noqa: F401 - the approvals tests' fixtures
+from tests.approvals.conftest import _media, application_form, city, item  # noqa: F401 - the approvals tests' fixtures
 from tests.resilience.conftest import broker_down
 
 pytestmark = pytest.mark.django_db
@@ -18,15 +18,7 @@ def test_an_application_submitted_while_the_broker_is_down_succeeds_once_and_its
     city,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):
-    materials = list(item.materials.all())
-    data = {
-        "service_centre": city.centre.pk,
-        "applicant_kind": "person",
-        "applicant_name": "李四",
-        "applicant_phone": "13912345678",
-        f"material_{materials[0].pk}": docx(),
-        f"material_{materials[1].pk}": pdf(),
-    }
+    data = application_form(item, city)
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("approvals:apply", args=[item.code]), data)
     assert response.status_code == 200
