@@ -99,7 +99,7 @@ def due_occurrence(campaign, now):
 def sweep(now=None, enqueue=None):
     """Start every due run and hand every run with due messages to a dispatch task. Returns what it did."""
     now = now or timezone.now()
-    enqueue = enqueue or _enqueue_dispatch
+    enqueue = enqueue or enqueue_dispatch
     started, resumed = [], []
     campaigns = Campaign.objects.filter(status__in=[Campaign.Status.APPROVED, Campaign.Status.SENDING])
     for campaign in campaigns:
@@ -127,7 +127,7 @@ def dispatch_key(run_id):
     return f"sms:dispatch:{run_id}"
 
 
-def _enqueue_dispatch(run_id):
+def enqueue_dispatch(run_id):
     # Not queued during a broker outage: the run's dispatch key expires and the next sweep tries again.
     enqueue("sms.tasks.dispatch_run", run_id, task_name=f"sms.dispatch_run.{run_id}")
 

@@ -18,7 +18,7 @@ def dispatch_run(run_id):
     if result.state == "more":
         cache.set(scheduling.dispatch_key(run_id), 1, timeout=300)
         # Through the sweep's own enqueue: on a broker outage the run waits for a later sweep, the task does not fail.
-        scheduling._enqueue_dispatch(run_id)
+        scheduling.enqueue_dispatch(run_id)
         return result.state
     cache.delete(scheduling.dispatch_key(run_id))
     if result.state == "wait" and result.resume_at:
