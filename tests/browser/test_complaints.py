@@ -58,7 +58,7 @@ def test_the_web_form_keeps_the_text_after_a_refusal(site, page):
     assert not Complaint.objects.exists()
 
 
-def test_a_database_outage_while_reporting_keeps_the_report_and_marks_no_field(site, page, monkeypatch):
+def test_a_database_outage_while_reporting_keeps_the_report_and_marks_no_field(site, page, monkeypatch, screenshot):
     from django.db import OperationalError
 
     from complaints import services
@@ -76,6 +76,7 @@ def test_a_database_outage_while_reporting_keeps_the_report_and_marks_no_field(s
     page.click("#complaint button[type=submit]")
     expect(page.locator("#c-errors")).to_contain_text("没有保存")
     expect(page.locator("#complaint [aria-invalid]")).to_have_count(0)
+    screenshot("complaints_app_outage")
     expect(page.locator("#c-desc")).to_have_value("办理施工许可时，窗口工作人员暗示要请吃饭才给加快办理。")
 
     monkeypatch.undo()
