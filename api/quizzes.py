@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api import errors, security
-from config.ratelimit import increment, window_bucket
+from core.ratelimit import increment, window_bucket
 from quizzes import boards, services
 from quizzes.models import LETTERS, Attempt, AttemptState, Board, QuizMode
 
@@ -27,7 +27,7 @@ PLAY_PER_MINUTE = getattr(settings, "QUIZ_PLAY_MUTATIONS_PER_MINUTE", 120)
 
 def _allow_play(request):
     bucket, _ends = window_bucket(time.time(), 60)
-    # Fails open (config/ratelimit.py): a signed-in cadre playing; nothing to guess or to pay for.
+    # Fails open (core/ratelimit.py): a signed-in cadre playing; nothing to guess or to pay for.
     return increment(f"api:rate:quiz_play:user:{request.user.pk}:{bucket}", 60, fail_open=True) <= PLAY_PER_MINUTE
 
 

@@ -9,7 +9,7 @@ from graphene.validation import DisableIntrospection, depth_limit_validator
 from graphql import GraphQLError, GraphQLID, GraphQLInputObjectType, GraphQLList, Undefined, get_nullable_type
 from graphql.validation import ValidationRule, specified_rules
 
-from config.ratelimit import hashed_ip, increment, window_bucket
+from core.ratelimit import hashed_ip, increment, window_bucket
 
 RATE_WINDOW = 60  # seconds
 
@@ -65,7 +65,7 @@ def _bucket_key(kind, ident, name):
 def _hit(key, allowed):
     """Count one request in a fixed window; False once the window is full.
 
-    Fails open (config/ratelimit.py): the operations that cost or guard something (SMS codes, receipts) keep their
+    Fails open (core/ratelimit.py): the operations that cost or guard something (SMS codes, receipts) keep their
     own limits, which fail closed; this one must not turn away a complaint or an application during an outage.
     """
     return increment(key, RATE_WINDOW, fail_open=True) <= allowed

@@ -12,7 +12,7 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import GraphQLError
 
 from api import security
-from config.outage import outage_cause
+from core.outage import outage_cause
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class QingfengGraphQLView(GraphQLView):
     def execute_graphql_request(self, *args, **kwargs):
         result = super().execute_graphql_request(*args, **kwargs)
         # graphql-core catches what a resolver raises; an unreachable database or cache must still be a 503 with
-        # Retry-After (config/outage.py), not a 200 carrying an internal error.
+        # Retry-After (core/outage.py), not a 200 carrying an internal error.
         for error in getattr(result, "errors", None) or ():
             cause = outage_cause(getattr(error, "original_error", None))
             if cause is not None:

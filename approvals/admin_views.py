@@ -21,7 +21,7 @@ from approvals import permissions, services
 from approvals.forms import ApplyForm
 from approvals.models import Application, ApplicationStep, State, StepKind, StepState
 from approvals.tracking import staff_number
-from config.workdays import UnknownCalendarYear
+from core.workdays import UnknownCalendarYear
 
 PER_PAGE = 50
 
@@ -189,7 +189,7 @@ def _act(request, app, action, on_error_form=None):
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You may not do this."))
-    except UnknownCalendarYear as exc:  # config.workdays has alerted the operators
+    except UnknownCalendarYear as exc:  # core.workdays has alerted the operators
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Done."))

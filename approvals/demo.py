@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from approvals import services
 from approvals.models import Application, ApprovalItem, ItemStep, Material, MaterialForm, State
-from config.workdays import UnknownCalendarYear, is_working_day
+from core.workdays import UnknownCalendarYear, is_working_day
 from directory.demo import SEED, WINDOW_POST, demo_step, generate_password
 from directory.models import Cadre, Department, DepartmentKind
 from directory.roles import role_group

@@ -2,7 +2,7 @@
 
 The state machine of an application lives in ``approvals.services`` (TRANSITIONS); this module holds the rows and
 the invariants of one row. ``ApplicationEvent`` is the history of every transition, read by applicants (tracking)
-and by electronic supervision (published as ``config.events.DomainEvent`` with the event row's pk as its id).
+and by electronic supervision (published as ``core.events.DomainEvent`` with the event row's pk as its id).
 """
 
 import secrets

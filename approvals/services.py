@@ -1,5 +1,5 @@
 """Applications (办件): every change of state goes through one function here, which checks the transition, records
-an ``ApplicationEvent`` and publishes it to supervision (``config.events``) in the same transaction.
+an ``ApplicationEvent`` and publishes it to supervision (``core.events``) in the same transaction.
 
 The state machine (TRANSITIONS below is the one source of truth)::
 
@@ -55,9 +55,9 @@ from approvals.models import (
     SupplementNotice,
 )
 from approvals.uploads import check_upload
-from config import events, ratelimit
-from config.events import Clock, ClockAction, DomainEvent
-from config.workdays import add_working_days, working_days_between
+from core import events, ratelimit
+from core.events import Clock, ClockAction, DomainEvent
+from core.workdays import add_working_days, working_days_between
 from directory.models import Department, DepartmentKind
 from sms.notices import queue_notice
 
@@ -177,7 +177,7 @@ def find_for_tracking(tracking_number, code, client_ip):
     number = (tracking_number or "").strip().upper()[:20]
     number_key = f"approvals:track:no:{hashlib.sha256(number.encode()).hexdigest()[:32]}:{bucket}"
     limit = settings.APPROVALS_TRACKING_FAILURES
-    # Fails closed (config/ratelimit.py): unmetered, tracking codes could be guessed; an outage answers 503.
+    # Fails closed (core/ratelimit.py): unmetered, tracking codes could be guessed; an outage answers 503.
     counts = ratelimit.counts([ip_key, number_key])
     if counts[ip_key] >= limit or counts[number_key] >= limit:
         raise RateLimited

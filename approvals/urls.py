@@ -1,7 +1,7 @@
 from django.urls import path
 
 from approvals import views
-from config import converters  # noqa: F401 - registers <text:...>
+from core import converters  # noqa: F401 - registers <text:...>
 
 app_name = "approvals"
 

@@ -22,8 +22,8 @@ from approvals.flowchart import flowchart_svg
 from approvals.forms import ApplyForm, CatalogueFilterForm, RateForm, SupplementForm, TrackForm, WithdrawForm
 from approvals.models import Application, ApprovalItem, SubmittedMaterial
 from approvals.tracking import tracking_for
-from config import ratelimit
-from config.workdays import UnknownCalendarYear
+from core import ratelimit
+from core.workdays import UnknownCalendarYear
 
 SESSION_KEY = "approvals_tracking"
 ITEMS_PER_PAGE = 20
@@ -127,7 +127,7 @@ def apply(request, code):
 def _allow_application(request):
     """Online applications per client address per hour (the address only as an HMAC in a cache key).
 
-    Fails open (config/ratelimit.py): an application refused for a Redis outage is a citizen turned away.
+    Fails open (core/ratelimit.py): an application refused for a Redis outage is a citizen turned away.
     """
     bucket, _ends = ratelimit.window_bucket(time.time(), 3600)
     key = f"approvals:apply:{ratelimit.hashed_ip('approvals.apply', request.META.get('REMOTE_ADDR', ''))}:{bucket}"

@@ -5,8 +5,8 @@ from wagtail import hooks
 from approvals import permissions
 from approvals.tracking import EVENT_LABELS
 from approvals.viewsets import CatalogueGroup
-from config import events
-from config.admin_menu import PermittedMenuItem
+from core import events
+from core.admin_menu import PermittedMenuItem
 
 
 @hooks.register("register_admin_urls")

@@ -93,7 +93,7 @@ def run(open_count, due_count, department_count):
     )
 
     # The sweeper runs in a long-lived worker: load the holiday calendar (a one-off ~0.2 s import) before timing.
-    from config import workdays
+    from core import workdays
 
     workdays.add_working_days(now.date(), 1)
     started = time.perf_counter()

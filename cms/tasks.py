@@ -1,6 +1,6 @@
 from django.core.management import call_command
 
-from config.schedules import Every
+from core.schedules import Every
 
 
 def publish_scheduled_pages():

@@ -15,7 +15,7 @@ import re
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
-from config.ratelimit import hashed_ip
+from core.ratelimit import hashed_ip
 
 PRIVATE_PATHS = re.compile(r"^/(complaints|app/complaints|app/cases)(/|$)")
 GRAPHQL_PATH = "/graphql/"

@@ -2,7 +2,7 @@
 clarifications, subscriptions, reveals and statistics. Views, GraphQL and the admin call these and nothing else.
 
 Each transition changes the complaint, stops and starts its stage clocks, writes a ComplaintEvent and publishes it
-to supervision (config.events) inside one transaction, and queues an SMS to a named reporter. Payloads never
+to supervision (core.events) inside one transaction, and queues an SMS to a named reporter. Payloads never
 carry who the reporter is.
 """
 
@@ -37,8 +37,8 @@ from complaints.models import (
     UpdateKind,
 )
 from complaints.workflow import FINAL_STATES, TRANSITIONS
-from config import events, workdays
-from config.ratelimit import count, increment, window_bucket
+from core import events, workdays
+from core.ratelimit import count, increment, window_bucket
 from directory.models import Department
 from sms import notices
 from sms.codes import CodeError, normalise_phone
@@ -93,7 +93,7 @@ def _hour_key(kind, ident):
 
 def check_flood(source):
     """ValidationError when this source already sent its share of complaints this hour (counted on success)."""
-    # Fails open (config/ratelimit.py): a citizen's report outweighs a flood window as long as a Redis outage.
+    # Fails open (core/ratelimit.py): a citizen's report outweighs a flood window as long as a Redis outage.
     if count(_hour_key("submit", source), fail_open=True) >= settings.COMPLAINTS_SUBMISSIONS_PER_HOUR:
         raise ValidationError(
             _("Too many complaints from this connection in the last hour. Your text is kept: try again later."),
@@ -502,7 +502,7 @@ def _notify_reporter(complaint, what, key_suffix=""):
 def _check_lookup_rate(source, reference):
     """Per source (all look-ups) and per case (wrong receipts) in fixed hourly windows in the cache.
 
-    Fails closed (config/ratelimit.py): without its counters nothing would stop receipt guessing, so a Redis outage
+    Fails closed (core/ratelimit.py): without its counters nothing would stop receipt guessing, so a Redis outage
     answers 503 "try again" here.
     """
     too_many = ReceiptError(_("Too many attempts. Wait an hour and try again."), "rate_limited")
@@ -654,7 +654,7 @@ def request_subscription(complaint, phone, source="", stop=False):
         phone = normalise_phone(phone)
     except CodeError as exc:
         raise ValidationError({"phone": exc.message}, code=exc.code) from None
-    # Fails closed (config/ratelimit.py): each request sends an SMS.
+    # Fails closed (core/ratelimit.py): each request sends an SMS.
     if increment(_hour_key("subscribe", source), HOUR) > SUBSCRIBE_REQUESTS_PER_HOUR:
         raise ValidationError(_("Too many requests. Wait an hour and try again."), code="rate_limited")
     digest = crypto.digest("subscriber", phone)

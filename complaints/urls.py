@@ -1,7 +1,7 @@
 from django.urls import path
 
 from complaints import views
-from config import converters  # noqa: F401 - registers <text:...>
+from core import converters  # noqa: F401 - registers <text:...>
 
 app_name = "complaints"
 urlpatterns = [

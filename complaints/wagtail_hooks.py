@@ -5,8 +5,8 @@ from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from complaints import admin_views, services
 from complaints.workflow import EVENT_LABELS
-from config import events
-from config.admin_menu import PermittedMenuItem
+from core import events
+from core.admin_menu import PermittedMenuItem
 
 
 @hooks.register("register_admin_urls")

@@ -9,14 +9,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 from api.views import QingfengGraphQLView
 from api.views import csrf as api_csrf
 from cms.views import search_view
-from config import (
+from core import (
     converters,  # noqa: F401 - registers <text:...>
     views,
 )
 from sms import views as sms_views
 
-# An outage raised inside a middleware reaches only handler500: answer it 503 there (config/outage.py).
-handler500 = "config.outage.server_error"
+# An outage raised inside a middleware reaches only handler500: answer it 503 there (core/outage.py).
+handler500 = "core.outage.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.services import ensure_home_page
-from config.discovery import our_submodules
+from core.discovery import our_submodules
 from directory.models import Cadre, CadreGroup, Department, DepartmentKind, Rank
 from directory.roles import ROLES_BY_CODE, sync_roles
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from config.ratelimit import increment, window_bucket
+from core.ratelimit import increment, window_bucket
 from forum.models import (
     POST_TRANSITIONS,
     HoldReason,
@@ -145,7 +145,7 @@ def take_post_slot(user):
     )
     for seconds, limit, code in limits:
         bucket, _ends = window_bucket(now, seconds)
-        # Fails open (config/ratelimit.py): signed-in cadres, moderated posts; a lost post costs more.
+        # Fails open (core/ratelimit.py): signed-in cadres, moderated posts; a lost post costs more.
         if increment(f"forum:posts:{user.pk}:{seconds}:{bucket}", seconds, fail_open=True) > limit:
             raise _error(NON_FIELD_ERRORS, _rate_message(code, limit), code)
 

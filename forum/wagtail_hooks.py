@@ -2,7 +2,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from config.admin_menu import PermittedMenuItem
+from core.admin_menu import PermittedMenuItem
 from forum.services import can_moderate
 
 

@@ -1,6 +1,6 @@
 """django-q2 tasks of the quiz app: thin, each calls a service."""
 
-from config.schedules import Every
+from core.schedules import Every
 
 
 def expire_attempts():

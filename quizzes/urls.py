@@ -1,6 +1,6 @@
 from django.urls import path
 
-from config import converters  # noqa: F401 - registers <text:...>
+from core import converters  # noqa: F401 - registers <text:...>
 from quizzes import views
 
 app_name = "quizzes"

@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.snippets.models import register_snippet
 
-from config.admin_menu import PermittedMenuItem
+from core.admin_menu import PermittedMenuItem
 from quizzes import admin_views
 from quizzes.models import SmsQuestion
 from quizzes.viewsets import QuizViewSetGroup

@@ -23,7 +23,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from config.ratelimit import count, hashed_ip, increment, window_bucket
+from core.ratelimit import count, hashed_ip, increment, window_bucket
 from directory.models import MOBILE_TYPES, Cadre
 from sms.gateways.base import GatewayError
 from sms.models import MessageKind, OneTimeCode
@@ -116,7 +116,7 @@ def _ip_key(client_ip, window):
 def _check_ip_limits(client_ip, now):
     """Fixed windows in the cache; counts the request when it is allowed.
 
-    Fails closed (config/ratelimit.py): each code is an SMS paid for and sent to someone's phone; during a Redis
+    Fails closed (core/ratelimit.py): each code is an SMS paid for and sent to someone's phone; during a Redis
     outage code login answers 503 and password login still works.
     """
     keys = []

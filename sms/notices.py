@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from config.enqueue import enqueue_on_commit
+from core.enqueue import enqueue_on_commit
 from sms.dispatch import backoff
 from sms.gateways import get_gateway
 from sms.gateways.base import GatewayError, PermanentError, TemporaryError

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from config.enqueue import enqueue
-from config.workdays import add_working_days, public_holidays
+from core.enqueue import enqueue
+from core.workdays import add_working_days, public_holidays
 from sms import dispatch
 from sms.models import Campaign, CampaignRun
 

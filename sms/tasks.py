@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 
-from config.schedules import Every
+from core.schedules import Every
 from sms import dispatch, notices, scheduling
 
 

@@ -22,7 +22,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
 
-from config.admin_records import RecordViewSet
+from core.admin_records import RecordViewSet
 from sms import admin_views
 from sms.forms import CampaignForm
 from sms.models import Campaign, CampaignRun, Delivery, DeliveryStatus, Message, Notice

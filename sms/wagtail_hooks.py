@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 
-from config.admin_records import ReadOnlyPolicy
+from core.admin_records import ReadOnlyPolicy
 from directory.models import Cadre
 from sms import admin_views
 from sms.models import Message, Notice

@@ -10,7 +10,7 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from config.events import domain_event
+        from core.events import domain_event
         from supervision import checks, receivers  # noqa: F401 -- checks registers the deploy check
 
         # Every source's events, whoever sends them: supervision imports no source app.

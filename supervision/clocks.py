@@ -8,7 +8,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from config import workdays
+from core import workdays
 from supervision.models import Rung, ThresholdPolicy
 
 

@@ -1,7 +1,7 @@
 """Anomaly and legality rules (异常监察, 合法监察): small classes, each judging one received event.
 
 A rule has a code, a description and a severity, names the event kinds it reads, and returns the finding's message
-(or None). Rules read only the payload facts documented in config/events.py, so they judge any source alike.
+(or None). Rules read only the payload facts documented in core/events.py, so they judge any source alike.
 R09 compares handlers with their peers over a period and runs on a schedule instead.
 """
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config import workdays
+from core import workdays
 from supervision.clocks import Thresholds
 from supervision.models import Clock, ReceivedEvent, Severity
 

@@ -10,8 +10,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.enqueue import enqueue_on_commit
-from config.events import ClockAction
+from core.enqueue import enqueue_on_commit
+from core.events import ClockAction
 from directory.models import Cadre, Department
 from directory.roles import ROLES_BY_CODE
 from sms.notices import queue_notice

@@ -2,7 +2,7 @@
 
 import logging
 
-from config.schedules import Cron, Every
+from core.schedules import Cron, Every
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from config.admin_records import RecordViewSet
+from core.admin_records import RecordViewSet
 from supervision.models import Alert, AuditRecord, Clock, Finding, ReceivedEvent, SupervisionCase, ThresholdPolicy
 
 

@@ -4,8 +4,8 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
-from config.admin_menu import PermittedMenuItem
-from config.admin_records import ReadOnlyPolicy
+from core.admin_menu import PermittedMenuItem
+from core.admin_records import ReadOnlyPolicy
 from supervision import admin_views
 from supervision.models import Alert, AuditRecord, Clock, Finding, ReceivedEvent, SupervisionCase
 from supervision.viewsets import SupervisionViewSetGroup

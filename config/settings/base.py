@@ -22,6 +22,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Ours
     "config",
+    "core",
     "directory",
     "cms",
     "forum",
@@ -67,15 +68,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: an unreachable database, cache or broker anywhere below becomes a 503, never a 500 (config/outage.py).
+    # Outermost: an unreachable database, cache or broker anywhere below becomes a 503, never a 500 (core/outage.py).
     # It reads nothing from the request, so complaint requests are still scrubbed before anything else sees them.
-    "config.outage.OutageMiddleware",
+    "core.outage.OutageMiddleware",
     # Then: complaint requests lose their client address and user agent before anything else sees them.
     "complaints.privacy.ComplaintPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "config.middleware.ChineseFirstLocaleMiddleware",
+    "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,7 +135,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache and task broker: Redis when REDIS_URL is set, else in-process cache and the ORM broker.
 # "default" holds what can be recomputed (Wagtail's site paths, page fragments) and misses while Redis is down;
 # "counters" is the same store, strict, for the rate limits, each of which decides what an outage means
-# (config/ratelimit.py).
+# (core/ratelimit.py).
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     _redis_cache = {
@@ -143,7 +144,7 @@ if REDIS_URL:
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
     CACHES = {
-        "default": {"BACKEND": "config.cache.FailOpenRedisCache", **_redis_cache},
+        "default": {"BACKEND": "core.cache.FailOpenRedisCache", **_redis_cache},
         "counters": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis_cache},
     }
 else:
@@ -247,7 +248,7 @@ SMS_WEBHOOK_BASE_URL = env.str("SMS_WEBHOOK_BASE_URL", default="")
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
-WAGTAILADMIN_USER_LOGIN_FORM = "config.admin_forms.LoginForm"
+WAGTAILADMIN_USER_LOGIN_FORM = "core.admin_forms.LoginForm"
 
 # Forum: posts a user may write per minute and per day, and distinct reports that hide a post pending review.
 FORUM_POSTS_PER_MINUTE = env.int("FORUM_POSTS_PER_MINUTE", default=5)

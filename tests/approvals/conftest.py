@@ -59,7 +59,7 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def published():
     """Every DomainEvent published during the test."""
-    from config.events import domain_event
+    from core.events import domain_event
 
     seen = []
 

@@ -119,7 +119,7 @@ def test_people_without_a_role_get_no_queue(client, django_user_model):
 
 def test_an_unknown_calendar_year_is_a_clear_message_in_the_admin(client, submit, staff, monkeypatch):
     from approvals import services
-    from config.workdays import UnknownCalendarYear
+    from core.workdays import UnknownCalendarYear
 
     app = submit().application
 

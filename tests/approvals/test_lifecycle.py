@@ -213,7 +213,7 @@ def test_submission_just_before_national_day_skips_the_holiday_and_counts_the_ma
 
 
 def test_a_deadline_in_a_year_the_calendar_does_not_know_is_an_error(submit, staff, clock, item):
-    from config.workdays import UnknownCalendarYear
+    from core.workdays import UnknownCalendarYear
 
     clock.set(2026, 12, 28, 10, 0)
     item.promised_days = 10

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from config.events import Clock, ClockAction, DomainEvent, publish
+from core.events import Clock, ClockAction, DomainEvent, publish
 from directory.models import Department, DepartmentKind
 from supervision import services
 

@@ -5,7 +5,7 @@ from django.test import override_settings
 
 from complaints import crypto, receipts
 from complaints.models import Attachment, Complaint, ComplaintEvent, Reporter, Stage
-from config import events
+from core import events
 from tests.complaints.conftest import form_data, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db

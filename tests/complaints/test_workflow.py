@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from complaints import services
 from complaints.models import RevealRecord, Stage, Status
-from config import events
+from core import events
 
 pytestmark = pytest.mark.django_db
 

@@ -50,9 +50,9 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
         "print(s.DATABASES['default']['ENGINE'], s.Q_CLUSTER.get('redis'), 'orm' in s.Q_CLUSTER,"
         " s.CACHES['default']['BACKEND'], s.CACHES['counters']['BACKEND'])",
     )
-    # The default cache misses while Redis is down; the rate limits' alias stays strict (config/ratelimit.py).
+    # The default cache misses while Redis is down; the rate limits' alias stays strict (core/ratelimit.py).
     assert out == (
-        "django.db.backends.postgresql redis://cache.internal:6379/1 False config.cache.FailOpenRedisCache"
+        "django.db.backends.postgresql redis://cache.internal:6379/1 False core.cache.FailOpenRedisCache"
         " django.core.cache.backends.redis.RedisCache"
     )
 

@@ -10,7 +10,7 @@ from django.db import OperationalError, connection
 from django_q.brokers.redis_broker import Redis as RedisBroker
 from django_q.conf import Conf
 
-from config import outage
+from core import outage
 from tests.complaints.conftest import city  # noqa: F401  (the complaints tests' departments, shared)
 
 # Nothing listens on port 1: connecting is refused at once, as with Redis stopped.
@@ -19,7 +19,7 @@ CLOSED_REDIS = "redis://127.0.0.1:1/0"
 
 @pytest.fixture(autouse=True)
 def _fresh_log_throttle(monkeypatch):
-    """Each test sees its own first outage line (config.outage logs one per class per few seconds)."""
+    """Each test sees its own first outage line (core.outage logs one per class per few seconds)."""
     monkeypatch.setattr(outage, "_last_logged", {})
     monkeypatch.setattr(outage, "_suppressed", {})
 
@@ -58,7 +58,7 @@ def redis_down(settings):
     """Both cache aliases on a Redis that refuses connections (the broker is patched separately: broker_down)."""
     options = {"LOCATION": CLOSED_REDIS, "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
     settings.CACHES = {
-        "default": {"BACKEND": "config.cache.FailOpenRedisCache", **options},
+        "default": {"BACKEND": "core.cache.FailOpenRedisCache", **options},
         "counters": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **options},
     }
     yield

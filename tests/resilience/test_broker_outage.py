@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_q.models import Schedule
 
 from complaints.models import Complaint
-from config.enqueue import enqueue, enqueue_on_commit
+from core.enqueue import enqueue, enqueue_on_commit
 from sms import notices
 from sms.models import Message, Notice
 from tests.complaints.conftest import form_data

@@ -64,7 +64,7 @@ def test_logged_once_at_warning_by_class_without_traceback(client, caplog):
         client.get("/outage/redis/")  # within the throttle: counted, not logged
     records = [r for r in caplog.records if r.levelno >= logging.WARNING]
     (record,) = records
-    assert record.name == "config.outage" and record.levelno == logging.WARNING
+    assert record.name == "core.outage" and record.levelno == logging.WARNING
     assert "redis.exceptions.ConnectionError" in record.getMessage()
     assert record.exc_info is None and "127.0.0.1" not in record.getMessage()
 
@@ -82,7 +82,7 @@ def test_an_outage_inside_a_middleware_is_a_503_too(monkeypatch, caplog):
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "NOT saved" in response.content.decode() or "没有保存" in response.content.decode()
     # Django's own "Service Unavailable" error line with a traceback is not written on top of ours.
-    assert [r.name for r in caplog.records if r.levelno >= logging.WARNING] == ["config.outage"]
+    assert [r.name for r in caplog.records if r.levelno >= logging.WARNING] == ["core.outage"]
 
 
 def test_with_the_database_down_pages_answer_503_and_the_answer_needs_no_database(english, home_page):

@@ -1,4 +1,4 @@
-"""Redis stopped: what does not need it keeps working, and each rate limit does what config/ratelimit.py says."""
+"""Redis stopped: what does not need it keeps working, and each rate limit does what core/ratelimit.py says."""
 
 import pytest
 from django.contrib.auth import get_user_model

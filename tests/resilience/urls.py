@@ -8,7 +8,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from config.urls import urlpatterns as site_urlpatterns
 
-handler500 = "config.outage.server_error"
+handler500 = "core.outage.server_error"
 
 ERRORS = {
     "operational": OperationalError("could not connect to server"),

@@ -1,11 +1,11 @@
-"""Synthetic domain events that follow the vocabulary of config/events.py, as approvals and complaints publish them."""
+"""Synthetic domain events that follow the vocabulary of core/events.py, as approvals and complaints publish them."""
 
 import datetime
 import itertools
 from zoneinfo import ZoneInfo
 
-from config import events
-from config.events import Clock, ClockAction, DomainEvent
+from core import events
+from core.events import Clock, ClockAction, DomainEvent
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _ids = itertools.count(1)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_schedules_are_declared_and_synced():
-    from config.schedules import sync_schedules
+    from core.schedules import sync_schedules
 
     created, _updated = sync_schedules()
     assert {"supervision.sweep", "supervision.notify", "supervision.checkpoint", "supervision.periodic_rules"} <= set(

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from config.schedules import sync_schedules
+from core.schedules import sync_schedules
 
 
 class Command(BaseCommand):

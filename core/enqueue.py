@@ -19,7 +19,7 @@ import logging
 
 from django.db import transaction
 
-from config.outage import OUTAGE_ERRORS, log_outage
+from core.outage import OUTAGE_ERRORS, log_outage
 
 logger = logging.getLogger(__name__)
 

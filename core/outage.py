@@ -12,10 +12,10 @@ connection) ends here, whichever layer it failed in:
 
 The answer: 503 with ``Retry-After``, an HTML page (templates/503.html) or JSON for the API, saying that what was
 sent was not saved. Transactions roll back when the exception leaves them, and the writes that follow a commit
-(task enqueueing, rate-limit counters) are made never to raise (config/enqueue.py, config/ratelimit.py), so "not
+(task enqueueing, rate-limit counters) are made never to raise (core/enqueue.py, core/ratelimit.py), so "not
 saved" is the truth and resubmitting does not double anything. One window remains: an outage that begins after a
 complaint or application change committed, while its answer is rendered or the session saved. Such changes publish
-a domain event (config/events.py); one committed during the request turns the answer into "it WAS saved, do not
+a domain event (core/events.py); one committed during the request turns the answer into "it WAS saved, do not
 send it again". Each failure is logged once, at WARNING, by class only: no traceback, no request data.
 """
 

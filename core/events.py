@@ -3,7 +3,7 @@
 A platform that runs a supervised process (approvals, complaints) stores each transition in its own event table
 (the history its users see) and, inside the same database transaction, publishes it here::
 
-    from config import events
+    from core import events
 
     events.publish(events.DomainEvent(source="approvals", id=row.pk, kind="application.accepted", ...))
 
@@ -14,7 +14,7 @@ arrives after a later event of the same subject, without counting it twice.
 
 Clocks. An event may carry clock instructions (``Clock``): start a clock when a step or stage begins, pause it
 while the applicant supplies materials, resume it with its new due time, stop it when the step ends. The source
-computes due times (in working days, through ``config.workdays``); supervision decides when to warn and card.
+computes due times (in working days, through ``core.workdays``); supervision decides when to warn and card.
 
 Facts. ``payload`` is a JSON object. Supervision's rules read these keys where a source provides them; a source
 leaves out what does not apply:

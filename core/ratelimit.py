@@ -4,7 +4,7 @@ When Redis is unreachable a counter can be neither read nor counted, and each li
 (``fail_open``), because there is no answer right for all of them:
 
 - fail closed (the default): the Redis error propagates and the request is answered 503 "try again in a minute"
-  (config/outage.py), nothing saved. For limits that guard a secret or a cost: receipt and tracking-code guessing,
+  (core/outage.py), nothing saved. For limits that guard a secret or a cost: receipt and tracking-code guessing,
   SMS codes, case subscriptions.
 - fail open: the request goes on unmetered for the length of the outage, and the outage is logged. For citizens'
   and cadres' writes whose refusal would lose more than a short unmetered window risks: complaint intake,
@@ -18,7 +18,7 @@ from django.utils.crypto import salted_hmac
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from config.outage import log_outage
+from core.outage import log_outage
 
 CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 

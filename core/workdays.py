@@ -6,7 +6,7 @@ holiday SMS reminders all count through here, so a correction to the calendar re
 
 A year whose schedule the package does not know yet (the State Council announces the next year's in November; the
 package is upgraded each December) has no trustworthy working days. Touching such a year always logs an error on
-the "config.workdays" logger (once per year and process) so operators upgrade the package. What happens next is
+the "core.workdays" logger (once per year and process) so operators upgrade the package. What happens next is
 the caller's choice:
 
 - ``strict=True`` (deadlines people are held to, e.g. an approval's due date): ``UnknownCalendarYear`` is raised,

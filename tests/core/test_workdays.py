@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from config.workdays import add_working_days, is_working_day, public_holidays
+from core.workdays import add_working_days, is_working_day, public_holidays
 
 D = datetime.date
 
@@ -69,10 +69,10 @@ def test_a_new_year_period_may_start_in_the_year_before():
 
 
 def test_strict_counting_into_an_unknown_year_raises_and_alerts_once(caplog):
-    from config import workdays
+    from core import workdays
 
     workdays._alerted_years.discard(2099)
-    with caplog.at_level("ERROR", logger="config.workdays"):
+    with caplog.at_level("ERROR", logger="core.workdays"):
         with pytest.raises(workdays.UnknownCalendarYear) as raised:
             add_working_days(D(2099, 3, 2), 3, strict=True)
         with pytest.raises(workdays.UnknownCalendarYear):
@@ -86,7 +86,7 @@ def test_strict_counting_into_an_unknown_year_raises_and_alerts_once(caplog):
 
 
 def test_strict_counting_from_a_known_year_into_an_unknown_one_raises():
-    from config import workdays
+    from core import workdays
 
     last_known = max(workdays.known_years())
     with pytest.raises(workdays.UnknownCalendarYear):
@@ -95,7 +95,7 @@ def test_strict_counting_from_a_known_year_into_an_unknown_one_raises():
 
 
 def test_working_days_between_skips_the_national_day_week():
-    from config.workdays import working_days_between
+    from core.workdays import working_days_between
 
     # 30 Sep 2026 to 10 Oct: 8, 9 October and the make-up Saturday 10 October.
     assert working_days_between(D(2026, 9, 30), D(2026, 10, 10)) == 3

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django_q.models import Schedule
 
-from config.discovery import our_submodules
+from core.discovery import our_submodules
 
 
 @dataclass(frozen=True)

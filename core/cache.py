@@ -3,14 +3,14 @@
 Wagtail keeps its site root paths in the default cache and our pages their fragments ({% cache %}): with a strict
 backend a Redis outage would answer every page 503. With this one, reads miss and writes are skipped (logged once
 in a while), so pages render from the database, a little slower. ``incr`` is not covered: counting needs an answer,
-and the rate limits use the strict "counters" alias with their own decision (config/ratelimit.py).
+and the rate limits use the strict "counters" alias with their own decision (core/ratelimit.py).
 """
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
-from config.outage import log_outage
-from config.ratelimit import CACHE_ERRORS
+from core.outage import log_outage
+from core.ratelimit import CACHE_ERRORS
 
 
 class FailOpenRedisCache(RedisCache):

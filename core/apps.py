@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Shared services")
+
+    def ready(self):
+        from core import events, outage
+
+        # A complaint or application change committed during a request that then fails: say it was saved.
+        events.domain_event.connect(outage.note_committed, dispatch_uid="core.outage.note_committed")
