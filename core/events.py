@@ -122,3 +122,62 @@ def register_subjects(subject_kind, admin_url_name, event_labels):
 
     hooks.register("supervision_subject_url", subject_url)
     hooks.register("supervision_event_label", event_label)
+
+
+def record(
+    row_model,
+    *,
+    source: str,
+    subject: str,
+    kind: str,
+    by=None,
+    actor_name: str | None = None,
+    department_id: int | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    payload: dict | None = None,
+    clocks=(),
+    time_field: str = "occurred_at",
+    **row_fields,
+):
+    """Write a source's event row and publish it as a ``DomainEvent``, in the caller's transaction.
+
+    The one way a platform records a transition: the row is the history its users see, the published event is
+    what supervision audits and times, and both carry the same moment (to the second), actor and facts. Returns
+    the row. ``actor_name`` defaults to the actor's display name; ``row_fields`` are the row model's own columns
+    (the application, its step ...).
+    """
+    from django.utils import timezone
+
+    from core.people import display_name
+
+    moment = timezone.now().replace(microsecond=0)
+    facts = dict(payload or {})
+    name = display_name(by) if actor_name is None else actor_name
+    row = row_model.objects.create(
+        kind=kind,
+        actor=by,
+        actor_name=name,
+        from_state=from_state,
+        to_state=to_state,
+        payload=facts,
+        **{time_field: moment},
+        **row_fields,
+    )
+    publish(
+        DomainEvent(
+            source=source,
+            id=row.pk,
+            kind=kind,
+            occurred_at=moment,
+            subject=subject,
+            actor_id=by.pk if by is not None else None,
+            actor_name=name,
+            department_id=department_id,
+            from_state=from_state,
+            to_state=to_state,
+            payload=facts,
+            clocks=tuple(clocks),
+        )
+    )
+    return row
