@@ -115,10 +115,10 @@ check-deploy: $(VENV)/.installed
 	SUPERVISION_SIGNING_KEY=$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())') \
 		$(PY) manage.py check --deploy --fail-level WARNING --settings=config.settings.production
 
-# Production on Docker Compose (compose.yaml; README "Production"). Needs .env.production.
+# Production on Docker Compose (compose.yaml; docs/production.md). Needs .env.production.
 COMPOSE := docker compose
 define need_compose
-	@$(COMPOSE) version >/dev/null 2>&1 || { echo "make $@: needs Docker with the compose plugin ('docker compose'); see README, Production" >&2; exit 1; }
+	@$(COMPOSE) version >/dev/null 2>&1 || { echo "make $@: needs Docker with the compose plugin ('docker compose'); see docs/production.md" >&2; exit 1; }
 endef
 
 up:

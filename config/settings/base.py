@@ -311,7 +311,7 @@ COMPLAINTS_WRONG_RECEIPTS_PER_CASE = 10
 # JSON object per line (the production default).
 LOGGING = build_logging(env("LOG_FORMAT", default="plain"), env("LOG_LEVEL", default="INFO"))
 
-# Electronic supervision (supervision/README section). The Ed25519 key that signs the daily audit checkpoint:
+# Electronic supervision (docs/supervision.md). The Ed25519 key that signs the daily audit checkpoint:
 # base64 of the 32-byte private key (`manage.py audit_keygen`) or a PEM file; the checkpoint files go to
 # SUPERVISION_CHECKPOINT_DIR, to be copied off the server. SUPERVISION_PUBLIC_KEY verifies them when set.
 SUPERVISION_SIGNING_KEY = env.str("SUPERVISION_SIGNING_KEY", default="")
