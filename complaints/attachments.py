@@ -26,6 +26,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from complaints.error_codes import ComplaintErrorCode
+
 IMAGE_SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -65,7 +67,7 @@ def clean(upload):
     if upload.size > limit:
         raise ValidationError(
             _("%(name)s is too large: at most %(mb)d MB per file.") % {"name": upload.name, "mb": limit // 2**20},
-            code="too_large",
+            code=ComplaintErrorCode.TOO_LARGE,
         )
     upload.seek(0)
     data = upload.read()
@@ -73,7 +75,7 @@ def clean(upload):
     if content_type is None:
         raise ValidationError(
             _("%(name)s is not an image (JPEG, PNG, WebP) or a PDF, whatever its name says.") % {"name": upload.name},
-            code="bad_type",
+            code=ComplaintErrorCode.BAD_TYPE,
         )
     if content_type == "application/pdf":
         data = clean_pdf(data, upload.name)
@@ -85,13 +87,17 @@ def clean(upload):
 
 
 def reencode_image(data, name):
-    broken = ValidationError(_("%(name)s could not be read as an image.") % {"name": name}, code="bad_image")
+    broken = ValidationError(
+        _("%(name)s could not be read as an image.") % {"name": name}, code=ComplaintErrorCode.BAD_IMAGE
+    )
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > settings.COMPLAINTS_IMAGE_MAX_PIXELS:
-                raise ValidationError(_("%(name)s has too many pixels.") % {"name": name}, code="too_large")
+                raise ValidationError(
+                    _("%(name)s has too many pixels.") % {"name": name}, code=ComplaintErrorCode.TOO_LARGE
+                )
             image = ImageOps.exif_transpose(image)
             has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
             # A new image from the pixels alone: no info, EXIF, XMP or ICC travels across.
@@ -127,12 +133,12 @@ def clean_pdf(data, name):
             "upload photos of its pages."
         )
         % {"name": name},
-        code="active_content",
+        code=ComplaintErrorCode.ACTIVE_CONTENT,
     )
     if b"/Encrypt" in data:
         raise ValidationError(
             _("%(name)s is encrypted or password-protected. Upload an unprotected copy.") % {"name": name},
-            code="encrypted",
+            code=ComplaintErrorCode.ENCRYPTED,
         )
     if ACTIVE_PDF.search(data):
         raise refuse_active
@@ -146,7 +152,7 @@ def clean_pdf(data, name):
                     "pages instead."
                 )
                 % {"name": name},
-                code="metadata",
+                code=ComplaintErrorCode.METADATA,
             )
 
     def blank_value(match):

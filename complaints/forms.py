@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from complaints.error_codes import ComplaintErrorCode
 from complaints.models import Category
 from directory.models import Department
 
@@ -41,7 +42,9 @@ class ComplaintForm(forms.Form):
     def clean_description(self):
         text = self.cleaned_data["description"].strip()
         if len(text) < 10:
-            raise forms.ValidationError(_("Describe what happened in at least 10 characters."), code="too_short")
+            raise forms.ValidationError(
+                _("Describe what happened in at least 10 characters."), code=ComplaintErrorCode.TOO_SHORT
+            )
         return text
 
     def clean_related_reference(self):

@@ -4,7 +4,7 @@ A receipt is 18 random digits (``secrets``; about 60 bits), stored only as scryp
 A look-up is by the public reference *and* the receipt: the reference is unique and indexed, so the database finds
 one row and exactly one slow hash is computed per attempt, never a scan over all rows (which a receipt-only
 look-up with a per-row salt would need). The reference is printed on public pages, so it is an identifier, not a
-secret; all the secrecy is in the receipt, and the rate limits (services.check_receipt_rate: per source and per
+secret; all the secrecy is in the receipt, and the rate limits (services.reporter_access: per source and per
 case, in the cache) leave a guesser a few dozen tries an hour against 10^18. scrypt (N=2^14, r=8: ~16 MB and
 tens of ms) makes an offline attack on a stolen database slow as well.
 """

@@ -13,6 +13,7 @@ from complaints import receipts, services
 from complaints.forms import ComplaintForm, LookupForm, MessageForm, SubscribeForm
 from complaints.models import Clarification
 from complaints.privacy import source_of
+from core.error_codes import CommonErrorCode
 
 
 def _wants_json(request):
@@ -85,7 +86,10 @@ def follow(request):
     except services.ReceiptError as exc:
         form.add_error(None, exc.message)
         return render(
-            request, "complaints/follow.html", {"form": form}, status=429 if exc.code == "rate_limited" else 403
+            request,
+            "complaints/follow.html",
+            {"form": form},
+            status=429 if exc.code == CommonErrorCode.RATE_LIMITED else 403,
         )
     context = _thread_context(complaint, reference, receipt)
     if "body" in request.POST:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from complaints import services
 from complaints.models import RevealRecord, Stage, Status
 from core import events
+from core.error_codes import CommonErrorCode
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_invalid_transition_refused(submit, investigator):
     complaint = submit().complaint
     with pytest.raises(ValidationError) as exc:
         services.start_investigation(complaint, investigator)
-    assert exc.value.code == "invalid_transition"
+    assert exc.value.code == CommonErrorCode.INVALID_TRANSITION
 
 
 def test_close_only_with_reason(submit, investigator):
