@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from api.quizzes import PlayQuestion
+from api.quizzes.types import PlayQuestion
 from quizzes.models import Attempt, AttemptState, QuizMode
 
 START = """mutation($quiz: ID!) { startQuizAttempt(quizId: $quiz) { ok errors { field message code }
@@ -79,20 +79,20 @@ def test_bad_input_is_refused_with_typed_errors(timed, player, make_cadre, clien
     started = gql(START, {"quiz": timed.pk})["data"]["startQuizAttempt"]
     a, q = started["attempt"]["id"], started["question"]["id"]
     bad = gql(ANSWER, {"a": a, "q": q, "c": ["Z"]})["data"]["answerQuizQuestion"]
-    assert not bad["ok"] and bad["errors"][0]["code"] == "invalid_choice" and bad["errors"][0]["message"]
+    assert not bad["ok"] and bad["errors"][0]["code"] == "INVALID_CHOICE" and bad["errors"][0]["message"]
     ok = gql(ANSWER, {"a": a, "q": q, "c": ["A"]})["data"]["answerQuizQuestion"]
     assert ok["ok"]
     replay = gql(ANSWER, {"a": a, "q": q, "c": ["A"]})["data"]["answerQuizQuestion"]
-    assert replay["errors"][0]["code"] == "already_answered"
+    assert replay["errors"][0]["code"] == "ALREADY_ANSWERED"
     # Another cadre cannot even see the attempt.
     other = make_cadre(name="李秀英")
     client.force_login(other.user)
     foreign = gql(ANSWER, {"a": a, "q": q, "c": ["A"]})["data"]["answerQuizQuestion"]
-    assert foreign["errors"][0]["code"] == "not_found"
+    assert foreign["errors"][0]["code"] == "NOT_FOUND"
     assert gql("query($id: ID!) { quizAttempt(id: $id) { id } }", {"id": a})["data"]["quizAttempt"] is None
     client.logout()
     anonymous = gql(START, {"quiz": timed.pk})["data"]["startQuizAttempt"]
-    assert anonymous["errors"][0]["code"] == "unauthenticated"
+    assert anonymous["errors"][0]["code"] == "UNAUTHENTICATED"
     assert Attempt.objects.get(pk=a).items.filter(answered_at__isnull=False).count() == 1
 
 
