@@ -133,3 +133,32 @@ def test_the_quiz_page_on_the_site_points_to_the_app(timed, client):
     response = client.get(timed.url)
     assert response.status_code == 200
     assert f"/app/quizzes/{timed.pk}" in response.content.decode()
+
+
+def _queries(gql, query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    gql(query)  # warm Wagtail's site and content-type caches
+    with CaptureQueriesContext(connection) as ctx:
+        result = gql(query)
+    return len(ctx.captured_queries), result
+
+
+def test_the_standing_on_each_quiz_of_the_list_does_not_cost_a_query_per_quiz(make_questions, make_quiz, player, gql):
+    from quizzes import services
+
+    make_questions(6)
+    query = "{ quizzes { id attemptsLeft openAttemptId bestScore } }"
+
+    def add(n):
+        for _i in range(n):
+            quiz = make_quiz(QuizMode.PRACTICE, count=2, attempt_limit=3)
+            services.start_attempt(quiz, player)  # one attempt in progress on every quiz
+
+    add(2)
+    few, result = _queries(gql, query)
+    assert all(q["attemptsLeft"] == 2 and q["openAttemptId"] for q in result["data"]["quizzes"])
+    add(8)
+    many, result = _queries(gql, query)
+    assert len(result["data"]["quizzes"]) == 10 and many == few
