@@ -4,13 +4,18 @@ import graphene
 from grapple.registry import registry as grapple_registry
 from grapple.types.pages import PagesQuery
 
-from api.accounts import AccountsMutation, AccountsQuery
-from api.approvals import ApprovalsMutation, ApprovalsQuery
-from api.cms import CmsQuery
-from api.complaints import ComplaintsMutation, ComplaintsQuery
-from api.forum import ForumMutation, ForumQuery
-from api.quizzes import QuizzesMutation, QuizzesQuery
-from api.sms import SmsMutation
+from api.accounts.mutations import AccountsMutation
+from api.accounts.queries import AccountsQuery
+from api.approvals.mutations import ApprovalsMutation
+from api.approvals.queries import ApprovalsQuery
+from api.cms.queries import CmsQuery
+from api.complaints.mutations import ComplaintsMutation
+from api.complaints.queries import ComplaintsQuery
+from api.forum.mutations import ForumMutation
+from api.forum.queries import ForumQuery
+from api.quizzes.mutations import QuizzesMutation
+from api.quizzes.queries import QuizzesQuery
+from api.sms.mutations import SmsMutation
 
 
 # Of grapple's queries only `page` and `pages` (live, public pages): its `images`, `documents`, `snippets`,

@@ -120,3 +120,17 @@ def tracking_for(application):
         can_withdraw=app.state in ("submitted", "supplementing", "in_review"),
         can_supplement=app.state == "supplementing",
     )
+
+
+# The applications this session may follow: the web tracking page, GraphQL and the app grant the same way.
+SESSION_KEY = "approvals_tracking"
+
+
+def grant_tracking(request, pk: int) -> None:
+    """Let this session open the application's tracking page (the ten latest granted are kept)."""
+    granted = [p for p in request.session.get(SESSION_KEY, []) if p != pk][-9:]
+    request.session[SESSION_KEY] = [*granted, pk]
+
+
+def is_granted(request, pk: int) -> bool:
+    return pk in request.session.get(SESSION_KEY, [])

@@ -21,11 +21,10 @@ from approvals.export import catalogue as export_catalogue
 from approvals.flowchart import flowchart_svg
 from approvals.forms import ApplyForm, CatalogueFilterForm, RateForm, SupplementForm, TrackForm, WithdrawForm
 from approvals.models import Application, ApprovalItem, SubmittedMaterial
-from approvals.tracking import tracking_for
+from approvals.tracking import grant_tracking, is_granted, tracking_for
 from core import ratelimit
 from core.workdays import UnknownCalendarYear
 
-SESSION_KEY = "approvals_tracking"
 ITEMS_PER_PAGE = 20
 
 
@@ -78,15 +77,6 @@ def item_flowchart(request, code):
     return HttpResponse(flowchart_svg(_item(code)), content_type="image/svg+xml; charset=utf-8")
 
 
-def _grant(request, pk):
-    granted = [p for p in request.session.get(SESSION_KEY, []) if p != pk][-9:]
-    request.session[SESSION_KEY] = [*granted, pk]
-
-
-def _granted(request, pk):
-    return pk in request.session.get(SESSION_KEY, [])
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def apply(request, code):
@@ -115,7 +105,7 @@ def apply(request, code):
         except UnknownCalendarYear as exc:  # no deadline can be computed: say so, never guess (operators alerted)
             form.add_error(None, str(exc))
         else:
-            _grant(request, submission.application.pk)
+            grant_tracking(request, submission.application.pk)
             return render(
                 request,
                 "approvals/submitted.html",
@@ -157,7 +147,7 @@ def track(request):
             status = 429
         else:
             if found is not None:
-                _grant(request, found.pk)
+                grant_tracking(request, found.pk)
                 return redirect("approvals:track_detail", number=found.tracking_number)
             # The same words whether the number does not exist or the code is wrong.
             form.add_error(None, _("No application matches this tracking number and query code."))
@@ -168,7 +158,7 @@ def track(request):
 @require_http_methods(["GET", "POST"])
 def track_detail(request, number):
     pk = Application.objects.filter(tracking_number=number).values_list("pk", flat=True).first()
-    if pk is None or not _granted(request, pk):
+    if pk is None or not is_granted(request, pk):
         return redirect(f"{reverse('approvals:track')}?number={number}")
     view = tracking_for(pk)
     app = view.application
@@ -213,7 +203,7 @@ def track_detail(request, number):
 
 
 def _may_read(request, application):
-    if _granted(request, application.pk):
+    if is_granted(request, application.pk):
         return True
     return request.user.is_authenticated and permissions.can_view_application(request.user, application)
 

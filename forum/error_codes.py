@@ -4,4 +4,9 @@ from enum import StrEnum
 
 
 class ForumErrorCode(StrEnum):
+    FLOOD = "flood"
+    LOCKED = "locked"
+    NOT_VISIBLE = "not_visible"
+    RATE_DAY = "rate_day"
+    RATE_MINUTE = "rate_minute"
     TRANSITION = "transition"

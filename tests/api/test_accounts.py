@@ -47,11 +47,11 @@ def test_wrong_code_and_too_many_attempts_are_typed_errors(gql, english):
     gql(REQUEST, {"p": "13800138001"})
     for _attempt in range(4):
         errors = gql(VERIFY, {"p": "13800138001", "c": "000000"})["data"]["verifyCode"]["errors"]
-        assert errors[0]["code"] == "invalid_code"
+        assert errors[0]["code"] == "INVALID_CODE"
     errors = gql(VERIFY, {"p": "13800138001", "c": "000000"})["data"]["verifyCode"]["errors"]
-    assert errors[0]["code"] == "too_many_attempts"
+    assert errors[0]["code"] == "TOO_MANY_ATTEMPTS"
     errors = gql(VERIFY, {"p": "13800138001", "c": _sent_code()})["data"]["verifyCode"]["errors"]
-    assert errors[0]["code"] == "too_many_attempts"
+    assert errors[0]["code"] == "TOO_MANY_ATTEMPTS"
 
 
 def test_expired_code_is_refused(gql, english):
@@ -63,21 +63,21 @@ def test_expired_code_is_refused(gql, english):
 
     OneTimeCode.objects.update(expires_at=timezone.now())
     errors = gql(VERIFY, {"p": "13800138002", "c": _sent_code()})["data"]["verifyCode"]["errors"]
-    assert errors[0]["code"] == "invalid_code"
+    assert errors[0]["code"] == "INVALID_CODE"
 
 
 def test_invalid_phone_and_rate_limit(gql, english):
-    assert gql(REQUEST, {"p": "12345"})["data"]["requestCode"]["errors"][0]["code"] == "invalid_phone"
+    assert gql(REQUEST, {"p": "12345"})["data"]["requestCode"]["errors"][0]["code"] == "INVALID_PHONE"
     CadreFactory(phone="+8613800138003")
     gql(REQUEST, {"p": "13800138003"})
-    assert gql(REQUEST, {"p": "13800138003"})["data"]["requestCode"]["errors"][0]["code"] == "rate_limited"
+    assert gql(REQUEST, {"p": "13800138003"})["data"]["requestCode"]["errors"][0]["code"] == "RATE_LIMITED"
 
 
 def test_set_sms_subscription_records_the_change(gql, client, django_user_model):
     from sms.models import SubscriptionChange
 
     mutation = "mutation($s: Boolean!) { setSmsSubscription(subscribed: $s) { ok subscribed errors { code } } }"
-    assert gql(mutation, {"s": False})["data"]["setSmsSubscription"]["errors"][0]["code"] == "unauthenticated"
+    assert gql(mutation, {"s": False})["data"]["setSmsSubscription"]["errors"][0]["code"] == "UNAUTHENTICATED"
     user = django_user_model.objects.create_user("cadre")
     cadre = CadreFactory(user=user)
     client.force_login(user)

@@ -31,8 +31,8 @@ def test_anonymous_users_read_but_cannot_write(gql, board):
     listing = gql("query($id: ID!) { board(id: $id) { topics { title } } }", {"id": board.pk})["data"]["board"]
     assert listing["topics"] == [{"title": "公开话题"}]
     result = gql(CREATE, {"b": board.pk, "t": "标题", "body": "内容"})["data"]["createTopic"]
-    assert result["errors"][0]["code"] == "unauthenticated"
-    assert gql(REPLY, {"t": topic.pk, "body": "回复"})["data"]["reply"]["errors"][0]["code"] == "unauthenticated"
+    assert result["errors"][0]["code"] == "UNAUTHENTICATED"
+    assert gql(REPLY, {"t": topic.pk, "body": "回复"})["data"]["reply"]["errors"][0]["code"] == "UNAUTHENTICATED"
 
 
 def test_create_topic_and_reply(gql, board, member):
@@ -72,7 +72,7 @@ def test_posting_rate_limit_is_a_typed_error(gql, board, member, settings):
     for i in range(2):
         assert gql(CREATE, {"b": board.pk, "t": f"话题{i}", "body": f"内容{i}"})["data"]["createTopic"]["ok"]
     result = gql(CREATE, {"b": board.pk, "t": "话题3", "body": "内容3"})["data"]["createTopic"]
-    assert result["errors"][0]["code"] == "rate_minute"
+    assert result["errors"][0]["code"] == "RATE_MINUTE"
 
 
 def test_api_mutation_rate_limit(gql, board, member, settings):
@@ -80,7 +80,7 @@ def test_api_mutation_rate_limit(gql, board, member, settings):
     topic = TopicFactory(board=board)
     post = Post.objects.filter(topic=topic).first()
     assert gql(REPORT, {"p": post.pk})["data"]["reportPost"]["ok"]
-    assert gql(REPORT, {"p": post.pk})["data"]["reportPost"]["errors"][0]["code"] == "rate_limited"
+    assert gql(REPORT, {"p": post.pk})["data"]["reportPost"]["errors"][0]["code"] == "RATE_LIMITED"
 
 
 def test_report_post(gql, board, member):

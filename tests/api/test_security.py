@@ -68,12 +68,12 @@ def test_introspection_works_in_debug(client, settings):
 
 
 def test_an_unexpected_error_gives_a_generic_message(client, monkeypatch, caplog):
-    from api import forum
+    from forum import selectors
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(forum, "_boards", broken)
+    monkeypatch.setattr(selectors, "boards", broken)
     response = _post(client, json.dumps({"query": "{ boards { id } }"}))
     assert response.status_code == 200
     error = response.json()["errors"][0]

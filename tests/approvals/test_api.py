@@ -64,7 +64,7 @@ def test_track_by_number_and_code(gql, submit, staff, django_assert_max_num_quer
     assert len(data["history"]) == 4
     wrong = gql(TRACK, {"n": app.tracking_number, "c": "WRONG123"})["data"]["trackApplication"]
     unknown = gql(TRACK, {"n": "QF0", "c": "WRONG123"})["data"]["trackApplication"]
-    assert wrong == unknown and wrong["tracking"] is None and wrong["errors"][0]["code"] == "not_found"
+    assert wrong == unknown and wrong["tracking"] is None and wrong["errors"][0]["code"] == "NOT_FOUND"
 
 
 def test_track_is_rate_limited(gql, submit, settings):
@@ -72,7 +72,7 @@ def test_track_is_rate_limited(gql, submit, settings):
     for _ in range(settings.APPROVALS_TRACKING_FAILURES):
         gql(TRACK, {"n": app.tracking_number, "c": "WRONG123"})
     result = gql(TRACK, {"n": app.tracking_number, "c": "WRONG123"})
-    assert result["data"]["trackApplication"]["errors"][0]["code"] == "rate_limited"
+    assert result["data"]["trackApplication"]["errors"][0]["code"] == "RATE_LIMITED"
 
 
 def test_rate_through_the_api(gql, submit, staff):
@@ -81,4 +81,4 @@ def test_rate_through_the_api(gql, submit, staff):
       rateApplication(trackingNumber: $n, code: $c, rating: $r) { ok errors { field code message } } }"""
     result = gql(mutation, {"n": submission.application.tracking_number, "c": submission.code, "r": 5})
     assert result["data"]["rateApplication"]["ok"] is False
-    assert result["data"]["rateApplication"]["errors"][0]["code"] == "invalid_transition"
+    assert result["data"]["rateApplication"]["errors"][0]["code"] == "INVALID_TRANSITION"

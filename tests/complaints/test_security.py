@@ -142,7 +142,7 @@ def test_graphql_follow_and_message(client, submit, investigator):
         json.dumps({"query": follow, "variables": {"r": ref, "c": "0" * 18}}),
         content_type="application/json",
     ).json()
-    assert answer["data"]["followComplaint"]["errors"][0]["code"] == "invalid_receipt"
+    assert answer["data"]["followComplaint"]["errors"][0]["code"] == "INVALID_RECEIPT"
     send = (
         "mutation($r: String!, $c: String!, $b: String!) { sendComplaintMes"
         "sage(reference: $r, receipt: $c, body: $b) { ok errors { code } } }"
@@ -241,4 +241,4 @@ def test_invalid_submissions_are_bounded_per_source(client, city, settings):
     assert "这一次的描述已经足够长了" in response.content.decode()  # the text is kept
     query = 'mutation { submitComplaint(category: "delay", description: "x") { ok errors { code } } }'
     answer = client.post("/graphql/", json.dumps({"query": query}), content_type="application/json").json()
-    assert answer["data"]["submitComplaint"]["errors"][0]["code"] == "rate_limited"
+    assert answer["data"]["submitComplaint"]["errors"][0]["code"] == "RATE_LIMITED"

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from api.quizzes import PlayQuestion
+from api.quizzes.types import PlayQuestion
 from quizzes.models import Attempt, AttemptState, QuizMode
 
 START = """mutation($quiz: ID!) { startQuizAttempt(quizId: $quiz) { ok errors { field message code }
@@ -79,20 +79,20 @@ def test_bad_input_is_refused_with_typed_errors(timed, player, make_cadre, clien
     started = gql(START, {"quiz": timed.pk})["data"]["startQuizAttempt"]
     a, q = started["attempt"]["id"], started["question"]["id"]
     bad = gql(ANSWER, {"a": a, "q": q, "c": ["Z"]})["data"]["answerQuizQuestion"]
-    assert not bad["ok"] and bad["errors"][0]["code"] == "invalid_choice" and bad["errors"][0]["message"]
+    assert not bad["ok"] and bad["errors"][0]["code"] == "INVALID_CHOICE" and bad["errors"][0]["message"]
     ok = gql(ANSWER, {"a": a, "q": q, "c": ["A"]})["data"]["answerQuizQuestion"]
     assert ok["ok"]
     replay = gql(ANSWER, {"a": a, "q": q, "c": ["A"]})["data"]["answerQuizQuestion"]
-    assert replay["errors"][0]["code"] == "already_answered"
+    assert replay["errors"][0]["code"] == "ALREADY_ANSWERED"
     # Another cadre cannot even see the attempt.
     other = make_cadre(name="李秀英")
     client.force_login(other.user)
     foreign = gql(ANSWER, {"a": a, "q": q, "c": ["A"]})["data"]["answerQuizQuestion"]
-    assert foreign["errors"][0]["code"] == "not_found"
+    assert foreign["errors"][0]["code"] == "NOT_FOUND"
     assert gql("query($id: ID!) { quizAttempt(id: $id) { id } }", {"id": a})["data"]["quizAttempt"] is None
     client.logout()
     anonymous = gql(START, {"quiz": timed.pk})["data"]["startQuizAttempt"]
-    assert anonymous["errors"][0]["code"] == "unauthenticated"
+    assert anonymous["errors"][0]["code"] == "UNAUTHENTICATED"
     assert Attempt.objects.get(pk=a).items.filter(answered_at__isnull=False).count() == 1
 
 
@@ -133,3 +133,32 @@ def test_the_quiz_page_on_the_site_points_to_the_app(timed, client):
     response = client.get(timed.url)
     assert response.status_code == 200
     assert f"/app/quizzes/{timed.pk}" in response.content.decode()
+
+
+def _queries(gql, query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    gql(query)  # warm Wagtail's site and content-type caches
+    with CaptureQueriesContext(connection) as ctx:
+        result = gql(query)
+    return len(ctx.captured_queries), result
+
+
+def test_the_standing_on_each_quiz_of_the_list_does_not_cost_a_query_per_quiz(make_questions, make_quiz, player, gql):
+    from quizzes import services
+
+    make_questions(6)
+    query = "{ quizzes { id attemptsLeft openAttemptId bestScore } }"
+
+    def add(n):
+        for _i in range(n):
+            quiz = make_quiz(QuizMode.PRACTICE, count=2, attempt_limit=3)
+            services.start_attempt(quiz, player)  # one attempt in progress on every quiz
+
+    add(2)
+    few, result = _queries(gql, query)
+    assert all(q["attemptsLeft"] == 2 and q["openAttemptId"] for q in result["data"]["quizzes"])
+    add(8)
+    many, result = _queries(gql, query)
+    assert len(result["data"]["quizzes"]) == 10 and many == few

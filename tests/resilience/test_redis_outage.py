@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from api import security
+from api.core import security
 from complaints import services as complaints
 from complaints.models import Complaint
 from forum import services as forum

@@ -39,8 +39,11 @@ async function parse(response) {
   let body;
   try { body = await response.json(); } catch { throw new ApiMissing(`GraphQL answered ${response.status}`); }
   if (body.errors?.length) {
-    const code = body.errors[0].extensions?.code;
-    if (code === "unauthenticated") throw new ApiError(body.errors[0].message, [{ code, message: body.errors[0].message }]);
+    // A query's "log in first" is a request-level error (extensions.code "unauthenticated"); it is handed on in
+    // the shape of a mutation's typed error, whose codes are enum names, so that screens test one value.
+    if (body.errors[0].extensions?.code === "unauthenticated") {
+      throw new ApiError(body.errors[0].message, [{ code: "UNAUTHENTICATED", message: body.errors[0].message }]);
+    }
     throw new ApiMissing(body.errors[0].message); // schema mismatch: the caller degrades
   }
   return body.data;

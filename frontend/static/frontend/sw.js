@@ -1,5 +1,5 @@
 // Qingfeng app service worker. Shell: cache-first, versioned. Reading: network-first, last 50 kept.
-const VERSION = "qf-v8";
+const VERSION = "qf-v9"; // v9: mutation error codes are enum names
 const SHELL = `shell-${VERSION}`;
 const READ = "read-v1";
 const READ_LIMIT = 50;

@@ -35,7 +35,7 @@ function pager(base, info) {
 
 function showErrors(form, error) {
   const box = form.querySelector(".field-error");
-  const login = error.errors?.some((e) => e.code === "unauthenticated");
+  const login = error.errors?.some((e) => e.code === "UNAUTHENTICATED");
   box.innerHTML = esc(error.message) + (login ? ` <a href="/app/login" data-link>${esc(t("login.title"))}</a>` : "");
 }
 

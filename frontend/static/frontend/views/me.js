@@ -12,7 +12,7 @@ const list = (items) => items.map((i) => `<li><a href="/app${esc(i.url || i.path
 export default async function me() {
   let me = null;
   let anonymous = false;
-  try { ({ me } = await query(ME)); } catch (error) { anonymous = error.errors?.[0]?.code === "unauthenticated"; }
+  try { ({ me } = await query(ME)); } catch (error) { anonymous = error.errors?.[0]?.code === "UNAUTHENTICATED"; }
   if (anonymous) {
     const { navigate } = await import("../router.js");
     return navigate("/app/login", true);

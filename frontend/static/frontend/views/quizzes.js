@@ -63,7 +63,7 @@ const STUDY = `query { studyRecord(days: 14) { total quizDailyCap readingDailyCa
 const when = (iso) => new Date(iso).toLocaleString(lang === "en" ? "en" : "zh-CN", { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
 
 async function needLogin(error) {
-  if (error instanceof ApiError && error.errors?.[0]?.code === "unauthenticated") {
+  if (error instanceof ApiError && error.errors?.[0]?.code === "UNAUTHENTICATED") {
     const { navigate } = await import("../router.js");
     navigate("/app/login", true);
     return true;
@@ -171,11 +171,11 @@ async function show({ attempt, question }) {
       feedback(result, form);
     } catch (error) {
       const code = error.errors?.[0]?.code;
-      if (code === "already_answered" || code === "expired" || code === "attempt_ended") {
+      if (code === "ALREADY_ANSWERED" || code === "EXPIRED" || code === "ATTEMPT_ENDED") {
         return next(attempt.id);
       }
       sent = false;
-      if (!choices.length && code === "invalid_choice") {
+      if (!choices.length && code === "INVALID_CHOICE") {
         // Our clock ran ahead of the server's by a moment: the deadline has not passed there yet. Ask again.
         setTimeout(() => submit([]), 500);
         return;

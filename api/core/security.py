@@ -2,19 +2,33 @@
 
 import re
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from graphene.validation import DisableIntrospection, depth_limit_validator
-from graphql import GraphQLError, GraphQLID, GraphQLInputObjectType, GraphQLList, Undefined, get_nullable_type
-from graphql.validation import ValidationRule, specified_rules
+from graphql import (
+    GraphQLError,
+    GraphQLID,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLResolveInfo,
+    Undefined,
+    get_nullable_type,
+)
+from graphql.validation import ASTValidationRule, ValidationRule, specified_rules
 
+from api.core.errors import Error, error
+from core.error_codes import CommonErrorCode
 from core.ratelimit import hashed_ip, increment, window_bucket
 
 RATE_WINDOW = 60  # seconds
 
 
-def field_limit_rule(max_fields):
+def field_limit_rule(max_fields: int) -> type[ValidationRule]:
     """A cheap complexity bound: the number of fields selected in the document, fragments included."""
 
     class FieldLimit(ValidationRule):
@@ -38,7 +52,7 @@ def field_limit_rule(max_fields):
     return FieldLimit
 
 
-def validation_rules():
+def validation_rules() -> list[type[ASTValidationRule]]:
     """Read per request, so that a settings change (or a test's override) takes effect without a restart."""
     # graphql-core runs only the rules it is given: the standard ones must be named too, or an unknown field or a
     # wrong argument type would pass validation unchecked.
@@ -53,16 +67,16 @@ def validation_rules():
     return rules
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _bucket_key(kind, ident, name):
+def _bucket_key(kind: str, ident: object, name: str) -> str:
     bucket, _ends = window_bucket(time.time(), RATE_WINDOW)
     return f"api:rate:{name}:{kind}:{ident}:{bucket}"
 
 
-def _hit(key, allowed):
+def _hit(key: str, allowed: int) -> bool:
     """Count one request in a fixed window; False once the window is full.
 
     Fails open (core/ratelimit.py): the operations that cost or guard something (SMS codes, receipts) keep their
@@ -71,7 +85,7 @@ def _hit(key, allowed):
     return increment(key, RATE_WINDOW, fail_open=True) <= allowed
 
 
-def allow_mutation(request, name):
+def allow_mutation(request: HttpRequest, name: str) -> bool:
     """Per-user and per-address limits on mutations. The address appears only as an HMAC inside a cache key."""
     digest = hashed_ip("api.rate.ip", client_ip(request))
     if not _hit(_bucket_key("ip", digest, name), settings.GRAPHQL_MUTATIONS_PER_MINUTE_IP):
@@ -82,22 +96,20 @@ def allow_mutation(request, name):
     return True
 
 
-def rate_limited_error():
-    from api.errors import error
-
-    return error(_("Too many requests. Wait a minute and try again."), "rate_limited")
+def rate_limited_error() -> Error:
+    return error(_("Too many requests. Wait a minute and try again."), CommonErrorCode.RATE_LIMITED)
 
 
 # A database key as the API hands it out: digits only, short enough for a 64-bit integer column.
 ID_PATTERN = re.compile(r"[0-9]{1,18}")
 
 
-def _bad_text(value):
+def _bad_text(value: str) -> bool:
     """NUL, which PostgreSQL refuses in text, or a lone surrogate, which no database can encode."""
     return "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value)
 
 
-def argument_problem(type_, value):
+def argument_problem(type_: GraphQLInputType, value: Any) -> str | None:
     """Why an argument value may not reach a resolver ('id' or 'text'), or None. Walks lists and input objects."""
     if value is None:
         return None
@@ -125,7 +137,7 @@ class ArgumentGuard:
     that no resolver has to defend itself against an ID that is not a key, text with NUL in it, or a null in place
     of its default."""
 
-    def resolve(self, next_, root, info, **args):
+    def resolve(self, next_: Callable[..., Any], root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
         if args:
             definitions = info.parent_type.fields[info.field_name].args
             for name, definition in definitions.items():

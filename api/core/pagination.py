@@ -1,13 +1,13 @@
 """Page-number pagination shared by every list query; page size capped so no query can ask for everything."""
 
 import graphene
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 20
 
 
-def clamp_page_size(size):
+def clamp_page_size(size: int | None) -> int:
     if not size or size < 1:
         return DEFAULT_PAGE_SIZE
     return min(size, MAX_PAGE_SIZE)
@@ -22,7 +22,7 @@ class PageInfo(graphene.ObjectType):
     has_previous = graphene.Boolean(required=True)
 
     @classmethod
-    def from_page(cls, page):
+    def from_page(cls, page: Page) -> "PageInfo":
         paginator = page.paginator
         return cls(
             number=page.number,
@@ -34,7 +34,7 @@ class PageInfo(graphene.ObjectType):
         )
 
 
-def page_of(paginator, number):
+def page_of(paginator: Paginator, number: int | None) -> tuple[list, "PageInfo"]:
     """(items, PageInfo); a number past the end gives the last page, as Paginator.get_page does."""
     try:
         page = paginator.page(number)

@@ -1,15 +1,15 @@
-"""The cadre's own SMS subscription, switched in the app (the mainland has no two-way SMS for STOP)."""
-
 import graphene
 from django.utils.translation import gettext as _
 
-from api import errors, security
-from directory.models import Cadre
+from api.core import errors, security
+from api.sms.types import SmsResult
+from directory.selectors import cadre_of
+from sms.error_codes import SmsErrorCode
 from sms.models import SubscriptionChange
 from sms.subscriptions import set_subscription
 
 
-class SetSmsSubscription(errors.MutationResult, graphene.Mutation):
+class SetSmsSubscription(SmsResult, graphene.Mutation):
     class Arguments:
         subscribed = graphene.Boolean(required=True)
 
@@ -22,9 +22,10 @@ class SetSmsSubscription(errors.MutationResult, graphene.Mutation):
             return errors.failed(cls, errors.unauthenticated())
         if not security.allow_mutation(request, "set_sms_subscription"):
             return errors.failed(cls, security.rate_limited_error())
-        cadre = Cadre.objects.filter(user=request.user).first()
+        cadre = cadre_of(request.user)
         if cadre is None:
-            return errors.failed(cls, errors.error(_("Only registered cadres receive integrity SMS."), "not_a_cadre"))
+            message = _("Only registered cadres receive integrity SMS.")
+            return errors.failed(cls, errors.error(message, SmsErrorCode.UNKNOWN_CADRE))
         set_subscription(cadre, subscribed, source=SubscriptionChange.Source.APP, by=request.user)
         return cls(ok=True, errors=[], subscribed=cadre.sms_opt_in)
 

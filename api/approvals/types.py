@@ -1,0 +1,142 @@
+import graphene
+
+from api.approvals.dataloaders import MaterialsByItemLoader, StepsByItemLoader
+from api.core.errors import error_type, mutation_result
+from api.core.pagination import PageInfo
+from approvals.error_codes import ApprovalErrorCode
+from approvals.flowchart import flowchart_svg
+from approvals.models import Theme
+
+ApprovalErrorCodeEnum, ApprovalError = error_type("ApprovalError", ApprovalErrorCode)
+ApprovalResult = mutation_result(ApprovalError)
+ThemeEnum = graphene.Enum.from_enum(Theme)
+
+
+class Department(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    code = graphene.String(required=True)
+    name = graphene.String(required=True)
+
+
+class Material(graphene.ObjectType):
+    name = graphene.String(required=True)
+    form = graphene.String(required=True)
+    copies = graphene.Int(required=True)
+    required = graphene.Boolean(required=True)
+    template_url = graphene.String()
+
+    @staticmethod
+    def resolve_form(material, info):
+        return material.get_form_display()
+
+    @staticmethod
+    def resolve_template_url(material, info):
+        return material.template.url if material.template else None
+
+
+class Step(graphene.ObjectType):
+    order = graphene.Int(required=True)
+    name = graphene.String(required=True)
+    working_days = graphene.Int(required=True)
+    parallel = graphene.Boolean(required=True)
+    departments = graphene.List(graphene.NonNull(Department), required=True)
+
+    @staticmethod
+    def resolve_departments(step, info):
+        return list(step.departments.all())
+
+    @staticmethod
+    def resolve_parallel(step, info):
+        return len(step.departments.all()) > 1
+
+
+class ApprovalItemType(graphene.ObjectType):
+    class Meta:
+        name = "ApprovalItem"
+
+    code = graphene.String(required=True)
+    name = graphene.String(required=True)
+    summary = graphene.String(required=True)
+    theme = graphene.String(required=True)
+    theme_label = graphene.String(required=True)
+    department = graphene.Field(Department, required=True)
+    legal_basis = graphene.String(required=True)
+    conditions = graphene.List(graphene.NonNull(graphene.String), required=True)
+    statutory_days = graphene.Int(required=True)
+    promised_days = graphene.Int(required=True)
+    fee = graphene.String(required=True, description="Yuan, two decimals; 0.00 when free.")
+    fee_basis = graphene.String(required=True)
+    handling_mode = graphene.String(required=True)
+    materials = graphene.List(graphene.NonNull(Material), required=True)
+    steps = graphene.List(graphene.NonNull(Step), required=True)
+    flowchart_svg = graphene.String(required=True)
+
+    @staticmethod
+    def resolve_theme_label(item, info):
+        return item.get_theme_display()
+
+    @staticmethod
+    def resolve_conditions(item, info):
+        return item.condition_lines()
+
+    @staticmethod
+    def resolve_fee(item, info):
+        return f"{item.fee:.2f}"
+
+    @staticmethod
+    def resolve_handling_mode(item, info):
+        return item.get_handling_mode_display()
+
+    @staticmethod
+    def resolve_materials(item, info):
+        return MaterialsByItemLoader(info.context).load(item.pk)
+
+    @staticmethod
+    def resolve_steps(item, info):
+        return StepsByItemLoader(info.context).load(item.pk)
+
+    @staticmethod
+    def resolve_flowchart_svg(item, info):
+        return flowchart_svg(item, StepsByItemLoader(info.context).load(item.pk))
+
+
+class ApprovalItemListing(graphene.ObjectType):
+    items = graphene.List(graphene.NonNull(ApprovalItemType), required=True)
+    page_info = graphene.Field(PageInfo, required=True)
+
+
+class CurrentStep(graphene.ObjectType):
+    name = graphene.String(required=True)
+    department = graphene.String(required=True)
+    officer = graphene.String(required=True, description="The handling officer's staff number, or empty.")
+    due_at = graphene.DateTime()
+    paused = graphene.Boolean(required=True)
+
+
+class HistoryEntry(graphene.ObjectType):
+    occurred_at = graphene.DateTime(required=True)
+    label = graphene.String(required=True)
+    step = graphene.String(required=True)
+    department = graphene.String(required=True)
+    officer = graphene.String(required=True)
+    note = graphene.String(required=True)
+
+
+class Tracking(graphene.ObjectType):
+    tracking_number = graphene.String(required=True)
+    item_name = graphene.String(required=True)
+    state = graphene.String(required=True)
+    status = graphene.String(required=True)
+    submitted_at = graphene.DateTime(required=True)
+    due_at = graphene.DateTime()
+    paused = graphene.Boolean(required=True)
+    decision_reason = graphene.String(required=True)
+    supplement_materials = graphene.List(graphene.NonNull(graphene.String), required=True)
+    current_steps = graphene.List(graphene.NonNull(CurrentStep), required=True)
+    history = graphene.List(graphene.NonNull(HistoryEntry), required=True)
+    can_rate = graphene.Boolean(required=True)
+    page_url = graphene.String(required=True, description="The tracking page (uploads, files) in this session.")
+
+    @staticmethod
+    def resolve_page_url(view, info):
+        return f"/approvals/track/{view.tracking_number}/"

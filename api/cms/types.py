@@ -1,0 +1,79 @@
+import graphene
+from grapple.types.images import get_image_type
+
+from api.core.pagination import PageInfo
+
+
+class Phrase(graphene.ObjectType):
+    text = graphene.String(required=True)
+    source = graphene.String()
+
+
+class Card(graphene.ObjectType):
+    """A content page as lists show it; the full page is `page(id: ...)`."""
+
+    id = graphene.ID(required=True)
+    title = graphene.String(required=True)
+    url = graphene.String()
+    url_path = graphene.String()
+    date = graphene.Date()
+    summary = graphene.String()
+    type_label = graphene.String(required=True)
+    cover = graphene.Field(get_image_type)
+
+    @staticmethod
+    def resolve_url(page, info):
+        return page.get_url(info.context)
+
+    @staticmethod
+    def resolve_type_label(page, info):
+        # specific_class reads the content type from Django's cache: no query per card.
+        specific_class = page.specific_class
+        return str(specific_class._meta.verbose_name) if specific_class else ""
+
+
+class Section(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    title = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    kind = graphene.String(required=True)
+    intro = graphene.String()
+    url = graphene.String()
+    latest = graphene.List(graphene.NonNull(Card), required=True)
+
+    @staticmethod
+    def resolve_url(section, info):
+        return section.get_url(info.context)
+
+    @staticmethod
+    def resolve_latest(section, info):
+        return getattr(section, "latest", [])
+
+
+class Home(graphene.ObjectType):
+    title = graphene.String(required=True)
+    intro = graphene.String()
+    phrase = graphene.Field(Phrase, description="The warning phrase of the day.")
+    featured = graphene.List(graphene.NonNull(Card), required=True)
+    sections = graphene.List(graphene.NonNull(Section), required=True)
+
+
+class SectionListing(graphene.ObjectType):
+    section = graphene.Field(Section, required=True)
+    items = graphene.List(graphene.NonNull(Card), required=True)
+    page_info = graphene.Field(PageInfo, required=True)
+
+
+class SearchHit(graphene.ObjectType):
+    url = graphene.String()
+    title_html = graphene.String(required=True, description="Escaped title with <mark> around the matches.")
+    snippet_html = graphene.String(required=True, description="Escaped text around the first match, marked.")
+    type_label = graphene.String(required=True)
+    date = graphene.Date()
+
+
+class SearchResults(graphene.ObjectType):
+    query = graphene.String(required=True)
+    total = graphene.Int(required=True)
+    hits = graphene.List(graphene.NonNull(SearchHit), required=True)
+    page_info = graphene.Field(PageInfo)

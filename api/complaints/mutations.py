@@ -1,0 +1,164 @@
+import graphene
+from django.core.exceptions import ValidationError
+
+from api.complaints.types import ComplaintResult, ComplaintStatus
+from api.core import errors
+from complaints import receipts, selectors, services
+from complaints.forms import ComplaintForm
+from complaints.privacy import source_of
+
+
+def _form_errors(form):
+    out = []
+    names = {"concerned_department": "concernedDepartmentId", "is_anonymous": "anonymous"}
+    for field, items in form.errors.get_json_data().items():
+        for item in items:
+            out.append(
+                errors.error(item["message"], item["code"], None if field == "__all__" else names.get(field, field))
+            )
+    return out
+
+
+class SubmitComplaint(ComplaintResult, graphene.Mutation):
+    """File a complaint (text only; attachments go through the web form, which the app screen also uses)."""
+
+    class Arguments:
+        category = graphene.String(required=True)
+        description = graphene.String(required=True)
+        concerned_department_id = graphene.ID()
+        concerned_person = graphene.String(default_value="")
+        related_reference = graphene.String(default_value="", description="An approval tracking number.")
+        anonymous = graphene.Boolean(default_value=True)
+        name = graphene.String(default_value="")
+        phone = graphene.String(default_value="")
+
+    reference = graphene.String()
+    receipt = graphene.String(description="Shown once: only a slow hash of it is kept.")
+
+    @classmethod
+    def mutate(cls, root, info, category, description, anonymous=True, concerned_department_id=None, **rest):
+        try:
+            services.count_attempt(source_of(info.context))
+        except ValidationError as exc:
+            return errors.failed(cls, *errors.from_validation_error(exc))
+        form = ComplaintForm(
+            {
+                "category": category,
+                "description": description,
+                "concerned_department": concerned_department_id or "",
+                "concerned_person": rest.get("concerned_person", ""),
+                "related_reference": rest.get("related_reference", ""),
+                "is_anonymous": "1" if anonymous else "0",
+                "name": rest.get("name", ""),
+                "phone": rest.get("phone", ""),
+            }
+        )
+        if not form.is_valid():
+            return errors.failed(cls, *_form_errors(form))
+        try:
+            submission = services.submit_complaint(form.cleaned_data, source=source_of(info.context))
+        except ValidationError as exc:
+            return errors.failed(cls, *errors.from_validation_error(exc))
+        return cls(
+            ok=True,
+            errors=[],
+            reference=submission.complaint.reference,
+            receipt=receipts.display(submission.receipt),
+        )
+
+
+def _open(info, reference, receipt):
+    """(complaint, None) or (None, [error]) for a reference and receipt."""
+    try:
+        return services.find_by_receipt(reference, receipt, source=source_of(info.context)), None
+    except services.ReceiptError as exc:
+        return None, [errors.error(exc.message, exc.code, "receipt")]
+
+
+class FollowComplaint(ComplaintResult, graphene.Mutation):
+    """Open a complaint with its reference and receipt. A mutation, so the receipt never sits in a GET URL."""
+
+    class Arguments:
+        reference = graphene.String(required=True)
+        receipt = graphene.String(required=True)
+
+    complaint = graphene.Field(ComplaintStatus)
+
+    @classmethod
+    def mutate(cls, root, info, reference, receipt):
+        complaint, problems = _open(info, reference, receipt)
+        if problems:
+            return errors.failed(cls, *problems)
+        return cls(ok=True, errors=[], complaint=complaint)
+
+
+class SendComplaintMessage(ComplaintResult, graphene.Mutation):
+    class Arguments:
+        reference = graphene.String(required=True)
+        receipt = graphene.String(required=True)
+        body = graphene.String(required=True)
+
+    complaint = graphene.Field(ComplaintStatus)
+
+    @classmethod
+    def mutate(cls, root, info, reference, receipt, body):
+        complaint, problems = _open(info, reference, receipt)
+        if problems:
+            return errors.failed(cls, *problems)
+        try:
+            services.reporter_message(complaint, body)
+        except ValidationError as exc:
+            return errors.failed(cls, *errors.from_validation_error(exc))
+        return cls(ok=True, errors=[], complaint=complaint)
+
+
+def _public_case_or_error(reference):
+    case = selectors.public_case(reference)
+    return case, (None if case else errors.not_found("reference"))
+
+
+class RequestCaseSubscription(ComplaintResult, graphene.Mutation):
+    """Send a code to follow a public case by SMS; with `stop`, to stop following it."""
+
+    class Arguments:
+        reference = graphene.String(required=True)
+        phone = graphene.String(required=True)
+        stop = graphene.Boolean(default_value=False)
+
+    @classmethod
+    def mutate(cls, root, info, reference, phone, stop=False):
+        case, problem = _public_case_or_error(reference)
+        if problem:
+            return errors.failed(cls, problem)
+        try:
+            services.request_subscription(case, phone, source=source_of(info.context), stop=stop)
+        except ValidationError as exc:
+            return errors.failed(cls, *errors.from_validation_error(exc))
+        return cls(ok=True, errors=[])
+
+
+class ConfirmCaseSubscription(ComplaintResult, graphene.Mutation):
+    class Arguments:
+        reference = graphene.String(required=True)
+        phone = graphene.String(required=True)
+        code = graphene.String(required=True)
+        stop = graphene.Boolean(default_value=False)
+
+    @classmethod
+    def mutate(cls, root, info, reference, phone, code, stop=False):
+        case, problem = _public_case_or_error(reference)
+        if problem:
+            return errors.failed(cls, problem)
+        try:
+            services.confirm_subscription(case, phone, code, stop=stop)
+        except ValidationError as exc:
+            return errors.failed(cls, *errors.from_validation_error(exc))
+        return cls(ok=True, errors=[])
+
+
+class ComplaintsMutation(graphene.ObjectType):
+    submit_complaint = SubmitComplaint.Field()
+    follow_complaint = FollowComplaint.Field()
+    send_complaint_message = SendComplaintMessage.Field()
+    request_case_subscription = RequestCaseSubscription.Field()
+    confirm_case_subscription = ConfirmCaseSubscription.Field()

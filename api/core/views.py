@@ -1,0 +1,92 @@
+"""The /graphql/ endpoint (CSRF-protected, session auth) and /api/csrf/ for the app to fetch its token."""
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from graphene_django.views import GraphQLView, HttpError
+from graphql import ExecutionResult, GraphQLError
+
+from api.core import security
+from core.outage import outage_cause
+
+logger = logging.getLogger(__name__)
+
+
+def GENERIC_ERROR() -> str:  # noqa: N802 - reads like the constant it is, but translated per request
+    return _("Something went wrong on our side. Please try again later.")
+
+
+class QingfengGraphQLView(GraphQLView):
+    """graphene-django's view with our limits; never a stack trace or an internal message in an answer."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.graphiql = settings.DEBUG
+        self.validation_rules = security.validation_rules()
+        length = len(request.body) if request.method == "POST" else len(request.META.get("QUERY_STRING", ""))
+        if length > settings.GRAPHQL_MAX_BODY_BYTES:
+            message = _("The request is too large: at most %(size)d KB.") % {
+                "size": settings.GRAPHQL_MAX_BODY_BYTES // 1024
+            }
+            return JsonResponse({"errors": [{"message": message, "extensions": {"code": "too_large"}}]}, status=400)
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 405 and request.method == "GET":
+            # A mutation sent by GET: a client mistake like any other, answered 400 with graphene's message.
+            response.status_code = 400
+        return response
+
+    def execute_graphql_request(self, *args: Any, **kwargs: Any) -> ExecutionResult | None:
+        result = super().execute_graphql_request(*args, **kwargs)
+        # graphql-core catches what a resolver raises; an unreachable database or cache must still be a 503 with
+        # Retry-After (core/outage.py), not a 200 carrying an internal error.
+        for error in getattr(result, "errors", None) or ():
+            cause = outage_cause(getattr(error, "original_error", None))
+            if cause is not None:
+                raise cause
+        return result
+
+    @staticmethod
+    def get_graphql_params(request: HttpRequest, data: dict) -> tuple[Any, Any, Any, Any]:
+        """graphene-django passes on whatever JSON it is sent: a list of variables or a numeric query reached
+        graphql-core, which raised on it. The request's shape is checked here, once."""
+        query, variables, operation_name, id_ = GraphQLView.get_graphql_params(request, data)
+        if query is not None and not isinstance(query, str):
+            raise HttpError(HttpResponseBadRequest(_("The query must be a string.")))
+        if variables is not None and not isinstance(variables, dict):
+            raise HttpError(HttpResponseBadRequest(_("Variables must be a JSON object.")))
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise HttpError(HttpResponseBadRequest(_("The operation name must be a string.")))
+        return query, variables, operation_name, id_
+
+    def get_middleware(self, request: HttpRequest) -> list:
+        return [security.ArgumentGuard(), *(super().get_middleware(request) or [])]
+
+    @staticmethod
+    def format_error(error: Exception) -> dict[str, Any]:
+        if isinstance(error, GraphQLError):
+            original = error.original_error
+            if original is None or isinstance(original, GraphQLError):
+                return error.formatted
+            logger.error("GraphQL resolver failed at %s", error.path, exc_info=original)
+            return {
+                "message": GENERIC_ERROR(),
+                "path": error.path,
+                "extensions": {"code": "internal_error"},
+            }
+        # graphene-django's own HttpError (malformed JSON, missing query): its message is meant for the client.
+        if isinstance(error, HttpError):
+            return {"message": str(error), "extensions": {"code": "bad_request"}}
+        logger.error("GraphQL request failed", exc_info=error)
+        return {"message": GENERIC_ERROR(), "extensions": {"code": "internal_error"}}
+
+
+@never_cache
+@require_GET
+def csrf(request: HttpRequest) -> JsonResponse:
+    """Sets the csrftoken cookie and returns the token, for the X-CSRFToken header of later POSTs."""
+    return JsonResponse({"csrfToken": get_token(request)})

@@ -1,0 +1,1 @@
+"""Forum: boards, topics and posts to read; topics, replies and reports to write through forum.services."""
