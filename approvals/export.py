@@ -1,5 +1,6 @@
 """The catalogue as JSON in the field names of the EU Core Public Service Vocabulary (CPSV-AP 3)."""
 
+from django.http import HttpRequest
 from django.urls import reverse
 
 from approvals.models import ApprovalItem, HandlingMode
@@ -7,7 +8,7 @@ from approvals.models import ApprovalItem, HandlingMode
 CONTEXT = "https://semiceu.github.io/CPSV-AP/releases/3.2.0/context/cpsv-ap.jsonld"
 
 
-def catalogue(request=None):
+def catalogue(request: HttpRequest | None = None) -> dict:
     items = (
         ApprovalItem.objects.filter(is_published=True)
         .select_related("department")

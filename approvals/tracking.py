@@ -3,6 +3,7 @@ dates and the history. Shared by the tracking page, GraphQL and the app, so all 
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -25,7 +26,7 @@ EVENT_LABELS = {
 }
 
 
-def staff_number(user):
+def staff_number(user: AbstractBaseUser | None) -> str:
     """The officer's staff number (工号) shown to applicants: never their name or phone."""
     cadre = getattr(user, "cadre", None) if user is not None else None
     return f"{cadre.department.code}-{cadre.pk:05d}" if cadre is not None else ""
@@ -69,7 +70,7 @@ class Tracking:
     can_supplement: bool = False
 
 
-def tracking_for(application):
+def tracking_for(application: Application | int) -> Tracking:
     """Everything the applicant may see, in a fixed number of queries (an Application or its pk)."""
     app = application
     if not isinstance(app, Application):

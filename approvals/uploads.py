@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from approvals.error_codes import ApprovalErrorCode
 from approvals.models import MaterialKind
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word/Excel 97-2003
@@ -59,12 +60,12 @@ def check_upload(upload, label=None, kinds=None):
     label = label or upload.name
     size = upload.size
     if size == 0:
-        raise ValidationError(_("%(name)s is empty.") % {"name": label}, code="empty_file")
+        raise ValidationError(_("%(name)s is empty.") % {"name": label}, code=ApprovalErrorCode.EMPTY_FILE)
     if size > max_bytes():
         raise ValidationError(
             _("%(name)s is too large (%(size)s); the limit is %(limit)s.")
             % {"name": label, "size": filesizeformat(size), "limit": filesizeformat(max_bytes())},
-            code="file_too_large",
+            code=ApprovalErrorCode.FILE_TOO_LARGE,
         )
     upload.seek(0)
     head = upload.read(16)
@@ -75,7 +76,7 @@ def check_upload(upload, label=None, kinds=None):
         raise ValidationError(
             _("%(name)s is not an accepted file: upload %(kinds)s, with a name that matches its type.")
             % {"name": label, "kinds": "、".join(MaterialKind(k).label for k in allowed)},
-            code="file_type",
+            code=ApprovalErrorCode.FILE_TYPE,
         )
     upload.seek(0)
     digest = hashlib.sha256()

@@ -138,6 +138,7 @@ def record(
     payload: dict | None = None,
     clocks=(),
     time_field: str = "occurred_at",
+    at: datetime.datetime | None = None,
     **row_fields,
 ):
     """Write a source's event row and publish it as a ``DomainEvent``, in the caller's transaction.
@@ -145,13 +146,14 @@ def record(
     The one way a platform records a transition: the row is the history its users see, the published event is
     what supervision audits and times, and both carry the same moment (to the second), actor and facts. Returns
     the row. ``actor_name`` defaults to the actor's display name; ``row_fields`` are the row model's own columns
-    (the application, its step ...).
+    (the application, its step ...). ``at`` is the moment when the source keeps its own clock (a demo replaying
+    the past, a test), otherwise now.
     """
     from django.utils import timezone
 
     from core.people import display_name
 
-    moment = timezone.now().replace(microsecond=0)
+    moment = (timezone.now() if at is None else at).replace(microsecond=0)
     facts = dict(payload or {})
     name = display_name(by) if actor_name is None else actor_name
     row = row_model.objects.create(

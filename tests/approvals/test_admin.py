@@ -118,7 +118,7 @@ def test_people_without_a_role_get_no_queue(client, django_user_model):
 
 
 def test_an_unknown_calendar_year_is_a_clear_message_in_the_admin(client, submit, staff, monkeypatch):
-    from approvals import services
+    from approvals.services import timing
     from core.workdays import UnknownCalendarYear
 
     app = submit().application
@@ -126,7 +126,7 @@ def test_an_unknown_calendar_year_is_a_clear_message_in_the_admin(client, submit
     def unknown(*args, **kwargs):
         raise UnknownCalendarYear(2099)
 
-    monkeypatch.setattr(services, "due_after", unknown)
+    monkeypatch.setattr(timing, "due_after", unknown)
     client.force_login(staff.window)
     response = client.post(reverse("approvals_admin:accept", args=[app.pk]), {"version": app.version}, follow=True)
     assert "2099" in response.content.decode()

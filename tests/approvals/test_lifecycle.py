@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from approvals import services
 from approvals.models import ApplicationEvent, ApplicationStep, State, StepState
+from approvals.services import timing
 from tests.approvals.conftest import local, pdf
 
 
@@ -17,7 +18,7 @@ def clock(monkeypatch):
             self.moment = local(*args)
 
     c = Clock()
-    monkeypatch.setattr(services, "now", lambda: c.moment)
+    monkeypatch.setattr(timing, "now", lambda: c.moment)
     return c
 
 

@@ -6,6 +6,7 @@ from django.db import close_old_connections
 
 from approvals import services
 from approvals.models import Application, ApplicationEvent, State, SubmittedMaterial
+from core.error_codes import CommonErrorCode
 from tests.approvals.conftest import docx, pdf, png
 
 
@@ -17,7 +18,7 @@ def test_two_window_staff_acting_at_once_one_wins(submit, staff, make_staff, cit
     services.accept_application(mine, by=staff.window)
     with pytest.raises(ValidationError) as raised:
         services.refuse_acceptance(theirs, by=other, reason="材料不符", legal_basis="行政许可法第32条")
-    assert raised.value.code == "conflict"
+    assert raised.value.code == CommonErrorCode.CONFLICT
     assert "Someone else" in raised.value.messages[0] or "刚刚" in raised.value.messages[0]
     app.refresh_from_db()
     assert app.state == State.IN_REVIEW
@@ -30,7 +31,7 @@ def test_two_handlers_deciding_the_same_step_one_wins(submit, staff):
     services.decide_step(step, by=staff.sjj, approve=True, opinion="同意", legal_basis="法")
     with pytest.raises(ValidationError) as raised:
         services.decide_step(step, by=staff.sjj2, approve=False, opinion="不同意", legal_basis="法")
-    assert raised.value.code == "conflict"
+    assert raised.value.code == CommonErrorCode.CONFLICT
     assert (
         ApplicationEvent.objects.filter(step=step, kind__startswith="step.").exclude(kind="step.started").count() == 1
     )
@@ -83,7 +84,7 @@ def test_a_transition_out_of_order_is_refused_clearly(submit, staff):
     app = submit().application
     with pytest.raises(ValidationError) as raised:
         services.complete_application(app, by=staff.window, document=pdf())
-    assert raised.value.code == "invalid_transition"
+    assert raised.value.code == CommonErrorCode.INVALID_TRANSITION
     with pytest.raises(ValidationError):
         services.rate_application(app, rating=5)
     with pytest.raises(ValidationError):

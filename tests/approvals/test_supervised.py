@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from approvals import services
+from approvals.services import timing
 from directory.roles import role_group
 from supervision import audit
 from supervision import services as supervision
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def at(monkeypatch):
     moment = {"now": local(2026, 3, 2, 9, 0)}
-    monkeypatch.setattr(services, "now", lambda: moment["now"])
+    monkeypatch.setattr(timing, "now", lambda: moment["now"])
 
     def set_time(*args):
         moment["now"] = local(*args)

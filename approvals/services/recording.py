@@ -1,0 +1,117 @@
+"""Recording a transition: the event row and its publication to supervision (``core.events.record``), the
+applicant's SMS, and the clock instructions the events carry."""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from approvals import permissions
+from approvals.models import ApplicationEvent
+from approvals.services import timing
+from core import events
+from core.events import Clock
+from sms.notices import queue_notice
+
+# What the applicant is told by SMS when their case enters a state (English msgids; sent in Chinese).
+SMS_TEXTS = {
+    "application.submitted": gettext_noop("Your application for %(item)s was received, tracking number %(number)s."),
+    "application.accepted": gettext_noop(
+        "Your application %(number)s (%(item)s) was accepted; promised completion by %(due)s."
+    ),
+    "application.not_accepted": gettext_noop("Your application %(number)s (%(item)s) was not accepted: %(reason)s"),
+    "application.supplement_requested": gettext_noop(
+        "Your application %(number)s needs further materials: %(materials)s. Please supply them online or at the "
+        "window; the time limit is paused until then."
+    ),
+    "application.supplemented": gettext_noop(
+        "The materials for application %(number)s were received; the review continues."
+    ),
+    "application.approved": gettext_noop(
+        "Your application %(number)s (%(item)s) was approved; the result will be issued soon."
+    ),
+    "application.refused": gettext_noop("Your application %(number)s (%(item)s) was refused: %(reason)s"),
+    "application.completed": gettext_noop(
+        "Your application %(number)s (%(item)s) is completed. Please rate our service."
+    ),
+    "application.withdrawn": gettext_noop("Your application %(number)s (%(item)s) was withdrawn."),
+}
+
+
+def _item_facts(application):
+    item = application.item
+    return {"item": f"approvals.item:{item.pk}", "item_name": item.name, "reference": application.tracking_number}
+
+
+def _record(application, kind, by, from_state, to_state, *, step=None, department=None, payload=None, clocks=()):
+    """Write the event row, publish it to supervision and text the applicant, all in the caller's transaction."""
+    actor_department = permissions.department_of(by) if by is not None else None
+    facts = {**_item_facts(application), **(payload or {})}
+    if actor_department is not None:
+        facts["actor_department_id"] = actor_department.pk
+    if department is None:
+        department = step.department if step is not None else application.service_centre
+    row = events.record(
+        ApplicationEvent,
+        source="approvals",
+        subject=application.subject,
+        kind=kind,
+        by=by,
+        department_id=department.pk if department else None,
+        from_state=from_state,
+        to_state=to_state,
+        payload=facts,
+        clocks=clocks,
+        at=timing.now(),
+        application=application,
+        step=step,
+        actor_department=actor_department,
+        department=department,
+    )
+    if kind in SMS_TEXTS:
+        _notify(application, row)
+    return row
+
+
+def _notify(application, event):
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "item": application.item.name,
+            "number": application.tracking_number,
+            "due": timing.local(application.due_at).strftime("%Y-%m-%d %H:%M") if application.due_at else "",
+            "reason": application.decision_reason or event.payload.get("reason", ""),
+            "materials": "、".join(event.payload.get("materials", [])),
+        }
+        body = _(SMS_TEXTS[event.kind]) % values
+    queue_notice(f"approvals.application:{application.pk}:event:{event.pk}", application.applicant_phone, body)
+
+
+def _label(name, application):
+    return f"{name} · {application.item.name} · {application.tracking_number}"
+
+
+def _policy(application):
+    return f"approvals.item:{application.item_id}"
+
+
+def _case_clock(application, action, due_at=None):
+    return Clock(
+        key=application.subject,
+        action=action,
+        due_at=due_at,
+        label=_label(_("Whole case"), application),
+        department_id=application.item.department_id,
+        policy=_policy(application),
+    )
+
+
+def _step_clock(step, action, due_at=None):
+    return Clock(
+        key=step.clock_key,
+        action=action,
+        due_at=due_at,
+        label=_label(step.name, step.application),
+        department_id=step.department_id,
+        handler_id=step.assignee_id,
+        policy=_policy(step.application),
+    )
