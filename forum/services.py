@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.ratelimit import increment, window_bucket
+from forum.error_codes import ForumErrorCode
 from forum.models import (
     POST_TRANSITIONS,
     HoldReason,
@@ -89,9 +90,11 @@ def reply(topic, author, body):
         # Lock the topic row so a moderator locking it cannot race a reply in.
         topic = Topic.objects.select_for_update().select_related("board").get(pk=topic.pk)
         if topic.locked:
-            raise _error(NON_FIELD_ERRORS, _("This topic is locked: no more replies can be added."), "locked")
+            raise _error(
+                NON_FIELD_ERRORS, _("This topic is locked: no more replies can be added."), ForumErrorCode.LOCKED
+            )
         if not topic.is_visible:
-            raise _error(NON_FIELD_ERRORS, _("This topic is not open for replies."), "not_visible")
+            raise _error(NON_FIELD_ERRORS, _("This topic is not open for replies."), ForumErrorCode.NOT_VISIBLE)
         _check_can_post(author, body)
         status, held_for, flagged = _initial_status(topic.board, "", body)
         post = Post.objects.create(
@@ -125,7 +128,9 @@ def _check_can_post(author, body):
         raise PermissionDenied
     since = timezone.now() - timezone.timedelta(seconds=settings.FORUM_FLOOD_SECONDS)
     if Post.objects.filter(author=author, body=body, created_at__gte=since).exists():
-        raise _error("body", _("You posted the same text a moment ago. Please do not post it again."), "flood")
+        raise _error(
+            "body", _("You posted the same text a moment ago. Please do not post it again."), ForumErrorCode.FLOOD
+        )
     take_post_slot(author)  # last: a post refused for another reason does not use up the user's allowance
 
 
@@ -140,8 +145,8 @@ def take_post_slot(user):
     """
     now = time.time()
     limits = (
-        (MINUTE, settings.FORUM_POSTS_PER_MINUTE, "rate_minute"),
-        (DAY, settings.FORUM_POSTS_PER_DAY, "rate_day"),
+        (MINUTE, settings.FORUM_POSTS_PER_MINUTE, ForumErrorCode.RATE_MINUTE),
+        (DAY, settings.FORUM_POSTS_PER_DAY, ForumErrorCode.RATE_DAY),
     )
     for seconds, limit, code in limits:
         bucket, _ends = window_bucket(now, seconds)
@@ -151,7 +156,7 @@ def take_post_slot(user):
 
 
 def _rate_message(code, limit):
-    if code == "rate_minute":
+    if code == ForumErrorCode.RATE_MINUTE:
         message = ngettext(
             "You can post at most %(count)d time a minute. Please wait a moment and send it again.",
             "You can post at most %(count)d times a minute. Please wait a moment and send it again.",
@@ -219,7 +224,7 @@ def reject_post(post, by, reason):
     _require_moderator(by)
     reason = (reason or "").strip()
     if not reason:
-        raise _error("reason", _("Give the author a reason for the rejection."), "reason_required")
+        raise _error("reason", _("Give the author a reason for the rejection."), ForumErrorCode.REASON_REQUIRED)
     with transaction.atomic():
         post = _locked(post)
         return _transition(
@@ -289,7 +294,7 @@ def _transition(post, to_status, action, moderator, reason="", rejection="", hel
         raise TransitionNotAllowed(
             _("A post that is %(from)s cannot become %(to)s.")
             % {"from": from_status.label, "to": PostStatus(to_status).label},
-            code="transition",
+            code=ForumErrorCode.TRANSITION,
         )
     post.status = to_status
     post.rejection_reason = rejection if to_status == PostStatus.REJECTED else ""

@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.models import ReadRecord
+from core.error_codes import CommonErrorCode
 from directory.models import Cadre, Department
 from quizzes import boards
+from quizzes.error_codes import QuizErrorCode
 from quizzes.models import (
     ATTEMPT_TRANSITIONS,
     LETTERS,
@@ -114,7 +116,7 @@ def attempts_left(quiz, cadre, today=None):
 
 def _transition(attempt, to_state, now, note=""):
     if to_state not in ATTEMPT_TRANSITIONS[attempt.state]:
-        raise QuizError(_("This attempt has already ended."), "attempt_ended")
+        raise QuizError(_("This attempt has already ended."), QuizErrorCode.ATTEMPT_ENDED)
     AttemptEvent.objects.create(attempt=attempt, from_state=attempt.state, to_state=to_state, at=now, note=note)
     attempt.state = to_state
     attempt.ended_at = now
@@ -177,19 +179,19 @@ def start_attempt(quiz, cadre, now=None):
         else:
             return current
     if not quiz.live:
-        raise QuizError(_("This quiz is not published."), "not_found")
+        raise QuizError(_("This quiz is not published."), CommonErrorCode.NOT_FOUND)
     if not quiz.is_open(now):
         if quiz.opens_at and now < quiz.opens_at:
-            raise QuizError(_("This quiz has not opened yet."), "not_open")
-        raise QuizError(_("This quiz has closed."), "closed")
+            raise QuizError(_("This quiz has not opened yet."), QuizErrorCode.NOT_OPEN)
+        raise QuizError(_("This quiz has closed."), QuizErrorCode.CLOSED)
     if not is_eligible(quiz, cadre):
-        raise QuizError(_("Your department does not take part in this quiz."), "not_eligible")
+        raise QuizError(_("Your department does not take part in this quiz."), QuizErrorCode.NOT_ELIGIBLE)
     day = timezone.localdate(now)
     left = attempts_left(quiz, cadre, day)
     if left == 0:
         if quiz.mode == QuizMode.DAILY:
-            raise QuizError(_("You have played today's quiz. Come back tomorrow."), "attempt_limit")
-        raise QuizError(_("You have used all your attempts at this quiz."), "attempt_limit")
+            raise QuizError(_("You have played today's quiz. Come back tomorrow."), QuizErrorCode.ATTEMPT_LIMIT)
+        raise QuizError(_("You have used all your attempts at this quiz."), QuizErrorCode.ATTEMPT_LIMIT)
     rng = random.Random(secrets.randbits(64))
     if quiz.mode == QuizMode.DAILY:
         ids = list(_daily_ids(quiz, day))
@@ -197,7 +199,7 @@ def start_attempt(quiz, cadre, now=None):
     else:
         ids = draw_questions(quiz, rng)
     if not ids:
-        raise QuizError(_("This quiz has no questions yet."), "no_questions")
+        raise QuizError(_("This quiz has no questions yet."), QuizErrorCode.NO_QUESTIONS)
     questions = Question.objects.in_bulk(ids)
     number = Attempt.objects.filter(quiz=quiz, cadre=cadre).count() + 1
     try:
@@ -224,7 +226,7 @@ def start_attempt(quiz, cadre, now=None):
         # Two taps on "start" at once: the unique constraints let one attempt through; resume that one.
         attempt = open_attempt(quiz, cadre)
         if attempt is None:
-            raise QuizError(_("Please try again."), "conflict") from None
+            raise QuizError(_("Please try again."), CommonErrorCode.CONFLICT) from None
     return attempt
 
 
@@ -282,7 +284,7 @@ def serve_current(attempt, cadre, now=None):
 
 def _check_owner(attempt, cadre):
     if cadre is None or attempt.cadre_id != cadre.pk:
-        raise QuizError(_("This is not your attempt."), "forbidden")
+        raise QuizError(_("This is not your attempt."), QuizErrorCode.FORBIDDEN)
 
 
 def score(item, chosen, now, quiz):
@@ -311,16 +313,20 @@ def answer_question(attempt, item_id, shown_choices, cadre, now=None):
         attempt = _lock(attempt)
         item = attempt.items.select_for_update().select_related("question").filter(pk=item_id).first()
         if item is None:
-            raise QuizError(_("This question is not part of your attempt."), "not_in_attempt", "question_id")
+            raise QuizError(
+                _("This question is not part of your attempt."), QuizErrorCode.NOT_IN_ATTEMPT, "question_id"
+            )
         if item.answered_at is not None:
-            raise QuizError(_("You have already answered this question."), "already_answered", "question_id")
+            raise QuizError(
+                _("You have already answered this question."), QuizErrorCode.ALREADY_ANSWERED, "question_id"
+            )
         if attempt.state != AttemptState.IN_PROGRESS:
-            raise QuizError(_("This attempt has already ended."), "attempt_ended")
+            raise QuizError(_("This attempt has already ended."), QuizErrorCode.ATTEMPT_ENDED)
         if now >= attempt.expires_at:
             _end(attempt, AttemptState.EXPIRED, now, note="time limit")
             expired = True  # committed, then refused: raising here would roll the expiry back
         elif item.served_at is None:
-            raise QuizError(_("Answer the questions in order."), "not_served", "question_id")
+            raise QuizError(_("Answer the questions in order."), QuizErrorCode.NOT_SERVED, "question_id")
         else:
             choices = _original_choices(item, shown_choices, late=item.deadline is not None and now > item.deadline)
             item.is_correct, item.late, item.points = score(item, choices, now, attempt.quiz)
@@ -330,7 +336,7 @@ def answer_question(attempt, item_id, shown_choices, cadre, now=None):
             if not attempt.items.filter(answered_at__isnull=True).exists():
                 _end(attempt, AttemptState.FINISHED, now)
     if expired:
-        raise QuizError(_("Time is up: this attempt has expired."), "expired")
+        raise QuizError(_("Time is up: this attempt has expired."), QuizErrorCode.EXPIRED)
     item.attempt = attempt
     return item
 
@@ -338,13 +344,13 @@ def answer_question(attempt, item_id, shown_choices, cadre, now=None):
 def _original_choices(item, shown, late):
     count = len(item.option_order)
     if not isinstance(shown, list | tuple) or any(not isinstance(i, int) or not 0 <= i < count for i in shown):
-        raise QuizError(_("Choose among the options shown."), "invalid_choice", "choices")
+        raise QuizError(_("Choose among the options shown."), CommonErrorCode.INVALID_CHOICE, "choices")
     if len(set(shown)) != len(shown):
-        raise QuizError(_("An option is chosen twice."), "invalid_choice", "choices")
+        raise QuizError(_("An option is chosen twice."), CommonErrorCode.INVALID_CHOICE, "choices")
     if not shown and not late:
-        raise QuizError(_("Choose an answer."), "invalid_choice", "choices")
+        raise QuizError(_("Choose an answer."), CommonErrorCode.INVALID_CHOICE, "choices")
     if item.question.kind != QuestionKind.MULTIPLE and len(shown) > 1:
-        raise QuizError(_("Choose one answer."), "invalid_choice", "choices")
+        raise QuizError(_("Choose one answer."), CommonErrorCode.INVALID_CHOICE, "choices")
     return sorted(item.option_order[i] for i in shown)
 
 
