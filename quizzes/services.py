@@ -4,10 +4,13 @@ Timing is the server's: a question gets ``served_at`` and ``deadline`` when it i
 its deadline scores nothing. Correct answers leave the server only for answered questions (see api/quizzes.py).
 """
 
+from __future__ import annotations
+
 import datetime
 import random
 import secrets
 from collections import defaultdict
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +40,12 @@ from quizzes.models import (
     StudyDay,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import Promise
+    from wagtail.query import PageQuerySet
+
 POINTS_PER_CORRECT = getattr(settings, "QUIZ_POINTS_PER_CORRECT", 10)
 SPEED_BONUS = getattr(settings, "QUIZ_SPEED_BONUS", 5)
 PRACTICE_HOURS = 24  # an untimed attempt left alone this long expires
@@ -46,7 +55,7 @@ EXPIRY_GRACE = datetime.timedelta(seconds=30)  # a timed attempt expires this lo
 class QuizError(Exception):
     """A refusal the player sees: ``code`` is stable for the app, ``message`` in the user's language."""
 
-    def __init__(self, message, code, field=None):
+    def __init__(self, message: str | Promise, code: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = str(message)
         self.code = code
@@ -56,7 +65,7 @@ class QuizError(Exception):
 # The question bank.
 
 
-def validate_question(question, option_count=None):
+def validate_question(question: Question, option_count: int | None = None) -> None:
     """Raise ValidationError (keyed by field) if the question cannot be played as it stands."""
     errors = {}
     options = question.options if isinstance(question.options, list) else []
@@ -87,13 +96,13 @@ def validate_question(question, option_count=None):
 # Who may play.
 
 
-def cadre_of(user):
+def cadre_of(user: AbstractBaseUser | AnonymousUser | None) -> Cadre | None:
     if user is None or not user.is_authenticated:
         return None
     return Cadre.objects.select_related("department").filter(user=user).first()
 
 
-def is_eligible(quiz, cadre):
+def is_eligible(quiz: QuizPage, cadre: Cadre) -> bool:
     departments = list(quiz.eligible_departments.all())
     if not departments:
         return True
@@ -101,7 +110,7 @@ def is_eligible(quiz, cadre):
     return any(path.startswith(d.path) for d in departments)
 
 
-def attempts_left(quiz, cadre, today=None):
+def attempts_left(quiz: QuizPage, cadre: Cadre, today: datetime.date | None = None) -> int | None:
     """None for unlimited; a daily quiz allows one attempt a day."""
     if quiz.mode == QuizMode.DAILY:
         today = today or timezone.localdate()
@@ -122,7 +131,7 @@ def _transition(attempt, to_state, now, note=""):
     attempt.ended_at = now
 
 
-def draw_questions(quiz, rng, count=None):
+def draw_questions(quiz: QuizPage, rng: random.Random, count: int | None = None) -> list[int]:
     """Question ids for an attempt: active questions of the quiz's tags and difficulty, in a random order."""
     questions = Question.objects.filter(is_active=True)
     tag_ids = list(quiz.draw_tags.values_list("pk", flat=True))
@@ -161,11 +170,11 @@ def _expires_at(quiz, count, now):
     return limit
 
 
-def open_attempt(quiz, cadre):
+def open_attempt(quiz: QuizPage, cadre: Cadre) -> Attempt | None:
     return Attempt.objects.filter(quiz=quiz, cadre=cadre, state=AttemptState.IN_PROGRESS).first()
 
 
-def start_attempt(quiz, cadre, now=None):
+def start_attempt(quiz: QuizPage, cadre: Cadre, now: datetime.datetime | None = None) -> Attempt:
     """The cadre's attempt in progress at this quiz (resumed after a reload), or a new one.
 
     Refuses a closed quiz, an ineligible cadre and a spent attempt limit. Questions and options are shuffled per
@@ -234,7 +243,7 @@ def _lock(attempt):
     return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
 
 
-def expire_if_due(attempt, now=None):
+def expire_if_due(attempt: Attempt, now: datetime.datetime | None = None) -> bool:
     """End an attempt whose time is up as expired (its answered questions still count). True if it did."""
     now = now or timezone.now()
     if attempt.state != AttemptState.IN_PROGRESS or now < attempt.expires_at:
@@ -254,7 +263,9 @@ def _close_missed(attempt, now):
     ).update(answered_at=now, chosen=[], is_correct=False, late=True, points=0)
 
 
-def serve_current(attempt, cadre, now=None):
+def serve_current(
+    attempt: Attempt, cadre: Cadre | None, now: datetime.datetime | None = None
+) -> tuple[Attempt, AttemptQuestion | None]:
     """The question the player should see now, served (timer started) if it was not yet; None once all are done.
 
     Reloading the page serves the same question with the time it has left; a question whose time ran out while
@@ -287,7 +298,7 @@ def _check_owner(attempt, cadre):
         raise QuizError(_("This is not your attempt."), QuizErrorCode.FORBIDDEN)
 
 
-def score(item, chosen, now, quiz):
+def score(item: AttemptQuestion, chosen: list[int], now: datetime.datetime, quiz: QuizPage) -> tuple[bool, bool, int]:
     """(is_correct, late, points) for the original option indices chosen at `now`."""
     late = item.deadline is not None and now > item.deadline
     correct = sorted(chosen) == sorted(item.question.correct)
@@ -300,7 +311,13 @@ def score(item, chosen, now, quiz):
     return True, False, points
 
 
-def answer_question(attempt, item_id, shown_choices, cadre, now=None):
+def answer_question(
+    attempt: Attempt,
+    item_id: int,
+    shown_choices: list[int],
+    cadre: Cadre | None,
+    now: datetime.datetime | None = None,
+) -> AttemptQuestion:
     """Record the answer to one question of the attempt; shown_choices are positions as displayed (0 = A).
 
     Refused: another cadre's attempt, a question not in the attempt or not yet shown, a second answer (replay),
@@ -354,7 +371,7 @@ def _original_choices(item, shown, late):
     return sorted(item.option_order[i] for i in shown)
 
 
-def finish_attempt(attempt, cadre, now=None):
+def finish_attempt(attempt: Attempt, cadre: Cadre | None, now: datetime.datetime | None = None) -> Attempt:
     """The player ends early: unanswered questions score nothing. Idempotent for an attempt already ended."""
     now = now or timezone.now()
     _check_owner(attempt, cadre)
@@ -378,7 +395,7 @@ def _end(attempt, state, now, note=""):
     add_study_points(attempt.cadre_id, timezone.localdate(now), attempt.score)
 
 
-def expire_stale_attempts(now=None):
+def expire_stale_attempts(now: datetime.datetime | None = None) -> int:
     """The sweep: end every attempt past its time (a player who closed the app mid-quiz). Returns how many."""
     now = now or timezone.now()
     count = 0
@@ -394,7 +411,7 @@ READING_POINTS = getattr(settings, "STUDY_READING_POINTS", 2)
 READING_DAILY_CAP = getattr(settings, "STUDY_READING_DAILY_CAP", 20)
 
 
-def add_study_points(cadre_id, day, points):
+def add_study_points(cadre_id: int, day: datetime.date, points: int) -> None:
     if points <= 0:
         return
     row, created = StudyDay.objects.get_or_create(cadre_id=cadre_id, day=day, defaults={"quiz_points": points})
@@ -402,7 +419,7 @@ def add_study_points(cadre_id, day, points):
         StudyDay.objects.filter(pk=row.pk).update(quiz_points=F("quiz_points") + points)
 
 
-def study_record(cadre, days=14, today=None):
+def study_record(cadre: Cadre, days: int = 14, today: datetime.date | None = None) -> list[dict[str, Any]]:
     """Per day (newest first) for the last `days`: quiz and reading points, each capped per day, and their sum."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=days - 1)
@@ -429,7 +446,7 @@ def study_record(cadre, days=14, today=None):
     return rows
 
 
-def department_study_record(since, until):
+def department_study_record(since: datetime.date, until: datetime.date) -> list[dict[str, Any]]:
     """Per department: cadres with points, capped quiz points and capped reading points between two days."""
     rows = defaultdict(lambda: {"quiz_points": 0, "reading_points": 0, "cadres": set()})
     quiz = (
@@ -475,11 +492,11 @@ def department_study_record(since, until):
     return result
 
 
-def visible_quizzes():
+def visible_quizzes() -> PageQuerySet:
     return QuizPage.objects.live().public()
 
 
-def quizzes_for(cadre, now=None):
+def quizzes_for(cadre: Cadre | None, now: datetime.datetime | None = None) -> list[QuizPage]:
     """Live quizzes the cadre may see: eligibility by department (with subunits) checked in one query."""
     quizzes = visible_quizzes().prefetch_related("eligible_departments").order_by("path")
     if cadre is None:
