@@ -1,4 +1,5 @@
-"""Quiz operations: start, serve, answer, finish and expire attempts; the question checks; the study record.
+"""Quiz operations: start, serve, answer, finish and expire attempts; the question checks. The study record (points
+per cadre and day) is quizzes/study.py, re-exported here.
 
 Timing is the server's: a question gets ``served_at`` and ``deadline`` when it is first shown, and an answer after
 its deadline scores nothing. Correct answers leave the server only for answered questions (see api/quizzes.py).
@@ -9,20 +10,16 @@ from __future__ import annotations
 import datetime
 import random
 import secrets
-from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
-from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.models import ReadRecord
 from core.error_codes import CommonErrorCode
-from directory.models import Cadre, Department
+from directory.models import Cadre
 from quizzes import boards
 from quizzes.error_codes import QuizErrorCode
 from quizzes.models import (
@@ -37,7 +34,14 @@ from quizzes.models import (
     QuestionKind,
     QuizMode,
     QuizPage,
-    StudyDay,
+)
+from quizzes.study import (  # noqa: F401 - re-exported: callers use services.study_record and the caps
+    QUIZ_DAILY_CAP,
+    READING_DAILY_CAP,
+    READING_POINTS,
+    add_study_points,
+    department_study_record,
+    study_record,
 )
 
 if TYPE_CHECKING:
@@ -402,94 +406,6 @@ def expire_stale_attempts(now: datetime.datetime | None = None) -> int:
     for attempt in Attempt.objects.filter(state=AttemptState.IN_PROGRESS, expires_at__lte=now).order_by("pk")[:1000]:
         count += expire_if_due(attempt, now)
     return count
-
-
-# The study record.
-
-QUIZ_DAILY_CAP = getattr(settings, "STUDY_QUIZ_DAILY_CAP", 60)
-READING_POINTS = getattr(settings, "STUDY_READING_POINTS", 2)
-READING_DAILY_CAP = getattr(settings, "STUDY_READING_DAILY_CAP", 20)
-
-
-def add_study_points(cadre_id: int, day: datetime.date, points: int) -> None:
-    if points <= 0:
-        return
-    row, created = StudyDay.objects.get_or_create(cadre_id=cadre_id, day=day, defaults={"quiz_points": points})
-    if not created:
-        StudyDay.objects.filter(pk=row.pk).update(quiz_points=F("quiz_points") + points)
-
-
-def study_record(cadre: Cadre, days: int = 14, today: datetime.date | None = None) -> list[dict[str, Any]]:
-    """Per day (newest first) for the last `days`: quiz and reading points, each capped per day, and their sum."""
-    today = today or timezone.localdate()
-    since = today - datetime.timedelta(days=days - 1)
-    quiz = dict(StudyDay.objects.filter(cadre=cadre, day__gte=since).values_list("day", "quiz_points"))
-    reads = dict(
-        ReadRecord.objects.filter(cadre=cadre, day__gte=since)
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    rows = []
-    for day in sorted(set(quiz) | set(reads), reverse=True):
-        quiz_points = min(quiz.get(day, 0), QUIZ_DAILY_CAP)
-        reading_points = min(reads.get(day, 0) * READING_POINTS, READING_DAILY_CAP)
-        rows.append(
-            {
-                "day": day,
-                "reads": reads.get(day, 0),
-                "quiz_points": quiz_points,
-                "reading_points": reading_points,
-                "points": quiz_points + reading_points,
-            }
-        )
-    return rows
-
-
-def department_study_record(since: datetime.date, until: datetime.date) -> list[dict[str, Any]]:
-    """Per department: cadres with points, capped quiz points and capped reading points between two days."""
-    rows = defaultdict(lambda: {"quiz_points": 0, "reading_points": 0, "cadres": set()})
-    quiz = (
-        StudyDay.objects.filter(day__range=(since, until))
-        .values("cadre__department", "cadre")
-        .annotate(points=Sum(Least("quiz_points", QUIZ_DAILY_CAP)))
-    )
-    for row in quiz:
-        entry = rows[row["cadre__department"]]
-        entry["quiz_points"] += row["points"] or 0
-        entry["cadres"].add(row["cadre"])
-    reads = (
-        ReadRecord.objects.filter(day__range=(since, until))
-        .values("cadre__department", "cadre", "day")
-        .annotate(n=Count("pk"))
-    )
-    for row in reads:
-        entry = rows[row["cadre__department"]]
-        entry["reading_points"] += min(row["n"] * READING_POINTS, READING_DAILY_CAP)
-        entry["cadres"].add(row["cadre"])
-    departments = Department.objects.in_bulk(list(rows))
-    headcount = dict(
-        Cadre.objects.filter(department__in=list(rows))
-        .values("department")
-        .annotate(n=Count("pk"))
-        .values_list("department", "n")
-    )
-    result = []
-    for pk, entry in rows.items():
-        total = entry["quiz_points"] + entry["reading_points"]
-        result.append(
-            {
-                "department": departments[pk],
-                "cadres": headcount.get(pk, 0),
-                "active": len(entry["cadres"]),
-                "quiz_points": entry["quiz_points"],
-                "reading_points": entry["reading_points"],
-                "points": total,
-                "per_cadre": round(total / headcount[pk], 1) if headcount.get(pk) else 0,
-            }
-        )
-    result.sort(key=lambda r: (-r["per_cadre"], r["department"].path))
-    return result
 
 
 def visible_quizzes() -> PageQuerySet:

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quizzes.models import LETTERS, QuestionKind, SmsAnswer, SmsQuestion
+from quizzes.study import add_study_points
 from sms.replies import normalise, reply_handler
 
 if TYPE_CHECKING:
@@ -126,8 +127,6 @@ def record_answer(
     sms_question: SmsQuestion, cadre: Cadre, indices: list[int], now: datetime.datetime | None = None
 ) -> tuple[SmsAnswer, bool]:
     """(answer, created): stores and scores the first answer of a cadre; a repeat returns the first one."""
-    from quizzes.services import add_study_points
-
     now = now or timezone.now()
     question = sms_question.question
     correct = sorted(set(indices)) == sorted(question.correct)
