@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -5,6 +10,11 @@ from django.utils.translation import get_supported_language_variant
 from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage, PolicyExplainerPage, ReviewTask, WarningCasePage
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+    from wagtail.models import Workflow
 
 REVIEW_WORKFLOW_NAME = "审核发布"
 REVIEW_TASK_NAME = "审核员审核"
@@ -21,7 +31,7 @@ HOME_TITLE = "清风"
 HOME_INTRO = "清河市纪委监委廉政建设平台：网上审批、电子监察、网络投诉、网络教育。"
 
 
-def ensure_home_page(using=None):
+def ensure_home_page(using: str | None = None) -> HomePage:
     """Make our HomePage the default site's root, creating root, locale and site if missing. Idempotent."""
     with transaction.atomic(using=using):
         return _ensure_home_page()
@@ -52,7 +62,7 @@ def _ensure_home_page():
 
 
 @transaction.atomic
-def ensure_editorial_setup(home):
+def ensure_editorial_setup(home: HomePage) -> Workflow:
     """The review workflow on warning cases and policy explainers, and the editors' and reviewers' permissions.
 
     Idempotent, and only adds: an administrator's later changes to the groups or the workflow are kept.
@@ -96,7 +106,7 @@ def ensure_editorial_setup(home):
     return workflow
 
 
-def record_read(user, page, today=None):
+def record_read(user: AbstractBaseUser | AnonymousUser, page: Page, today: datetime.date | None = None) -> bool:
     """Record that a logged-in cadre opened a content page: once per cadre, page and day; nothing for others."""
     from cms.models import ContentPage, ReadRecord
     from directory.models import Cadre

@@ -1,9 +1,14 @@
+from importlib import import_module
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
+
+# A board lists this many topics a page, on the site and in the API.
+TOPICS_PER_PAGE = 20
 
 
 class ModerationMode(models.TextChoices):
@@ -59,23 +64,14 @@ class ForumBoardPage(RoutablePageMixin, Page):
     def is_pre_moderated(self):
         return self.moderation == ModerationMode.PRE
 
-    @path("")
-    def board(self, request):
-        from forum import views
+    # The board's sub-routes (its topic list, a topic, reporting a post) are the URLconf forum/board_urls.py, named
+    # by its dotted path as settings name ROOT_URLCONF: the views behind them import these models, so the models
+    # never import the views.
+    subpage_urlconf = "forum.board_urls"
 
-        return views.board(request, self)
-
-    @path("topics/<int:pk>/")
-    def topic(self, request, pk):
-        from forum import views
-
-        return views.topic(request, self, pk)
-
-    @path("posts/<int:pk>/report/")
-    def report(self, request, pk):
-        from forum import views
-
-        return views.report(request, self, pk)
+    @classmethod
+    def get_subpage_urls(cls):
+        return tuple(import_module(cls.subpage_urlconf).urlpatterns)
 
 
 class Topic(models.Model):

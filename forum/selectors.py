@@ -5,8 +5,6 @@ from django.db.models import Q, QuerySet
 from forum import services
 from forum.models import ForumBoardPage, Post, PostStatus, Topic
 
-TOPICS_PER_PAGE = 20
-
 
 def boards() -> QuerySet:
     return ForumBoardPage.objects.live().public()

@@ -5,8 +5,11 @@ moderation decision writes a ModerationAction in that same transaction. Errors a
 ``ValidationError`` keyed by form field (``NON_FIELD_ERRORS`` for the whole form): a view adds them to its form.
 """
 
+from __future__ import annotations
+
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -16,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.ratelimit import increment, window_bucket
+from forum.error_codes import ForumErrorCode
 from forum.models import (
     POST_TRANSITIONS,
     HoldReason,
@@ -26,6 +30,14 @@ from forum.models import (
     Topic,
 )
 from forum.sensitive import find_sensitive_words
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    from forum.models import ForumBoardPage
+
+    User = AbstractBaseUser | AnonymousUser
 
 MODERATE_PERMISSION = "forum.moderate_forum"
 DAY = 24 * 60 * 60
@@ -48,21 +60,21 @@ class Outcome:
     post: Post
     topic: Topic
     held_for: str = ""
-    flagged: list = field(default_factory=list)
+    flagged: list[str] = field(default_factory=list)
 
     @property
-    def is_published(self):
+    def is_published(self) -> bool:
         return self.post.status == PostStatus.PUBLISHED
 
 
-def can_moderate(user):
+def can_moderate(user: User) -> bool:
     return user.is_authenticated and user.has_perm(MODERATE_PERMISSION)
 
 
 # --- posting ------------------------------------------------------------------------------------------------------
 
 
-def create_topic(board, author, title, body):
+def create_topic(board: ForumBoardPage, author: User, title: str, body: str) -> Outcome:
     """Open a topic on the board with its first post. Published at once unless the board or the text holds it."""
     title, body = title.strip(), body.strip()
     _check_can_post(author, body)
@@ -82,16 +94,18 @@ def create_topic(board, author, title, body):
     return Outcome(post=post, topic=topic, held_for=held_for, flagged=flagged)
 
 
-def reply(topic, author, body):
+def reply(topic: Topic, author: User, body: str) -> Outcome:
     """Add a reply to a visible, unlocked topic."""
     body = body.strip()
     with transaction.atomic():
         # Lock the topic row so a moderator locking it cannot race a reply in.
         topic = Topic.objects.select_for_update().select_related("board").get(pk=topic.pk)
         if topic.locked:
-            raise _error(NON_FIELD_ERRORS, _("This topic is locked: no more replies can be added."), "locked")
+            raise _error(
+                NON_FIELD_ERRORS, _("This topic is locked: no more replies can be added."), ForumErrorCode.LOCKED
+            )
         if not topic.is_visible:
-            raise _error(NON_FIELD_ERRORS, _("This topic is not open for replies."), "not_visible")
+            raise _error(NON_FIELD_ERRORS, _("This topic is not open for replies."), ForumErrorCode.NOT_VISIBLE)
         _check_can_post(author, body)
         status, held_for, flagged = _initial_status(topic.board, "", body)
         post = Post.objects.create(
@@ -125,14 +139,16 @@ def _check_can_post(author, body):
         raise PermissionDenied
     since = timezone.now() - timezone.timedelta(seconds=settings.FORUM_FLOOD_SECONDS)
     if Post.objects.filter(author=author, body=body, created_at__gte=since).exists():
-        raise _error("body", _("You posted the same text a moment ago. Please do not post it again."), "flood")
+        raise _error(
+            "body", _("You posted the same text a moment ago. Please do not post it again."), ForumErrorCode.FLOOD
+        )
     take_post_slot(author)  # last: a post refused for another reason does not use up the user's allowance
 
 
 # --- rate limits --------------------------------------------------------------------------------------------------
 
 
-def take_post_slot(user):
+def take_post_slot(user: User) -> None:
     """Count a post against the user's minute and day windows, or refuse it when either is full.
 
     One atomic cache increment per window (shared by every web process on Redis), taken before the post is written:
@@ -140,8 +156,8 @@ def take_post_slot(user):
     """
     now = time.time()
     limits = (
-        (MINUTE, settings.FORUM_POSTS_PER_MINUTE, "rate_minute"),
-        (DAY, settings.FORUM_POSTS_PER_DAY, "rate_day"),
+        (MINUTE, settings.FORUM_POSTS_PER_MINUTE, ForumErrorCode.RATE_MINUTE),
+        (DAY, settings.FORUM_POSTS_PER_DAY, ForumErrorCode.RATE_DAY),
     )
     for seconds, limit, code in limits:
         bucket, _ends = window_bucket(now, seconds)
@@ -151,7 +167,7 @@ def take_post_slot(user):
 
 
 def _rate_message(code, limit):
-    if code == "rate_minute":
+    if code == ForumErrorCode.RATE_MINUTE:
         message = ngettext(
             "You can post at most %(count)d time a minute. Please wait a moment and send it again.",
             "You can post at most %(count)d times a minute. Please wait a moment and send it again.",
@@ -169,7 +185,7 @@ def _rate_message(code, limit):
 # --- reports ------------------------------------------------------------------------------------------------------
 
 
-def report_post(post, reporter, reason, note=""):
+def report_post(post: Post, reporter: User, reason: str, note: str = "") -> tuple[PostReport, bool]:
     """Record a user's report; a second report by the same user is ignored. Returns (report, created).
 
     When the post reaches FORUM_REPORTS_TO_HIDE distinct open reports it is hidden until a moderator reviews it.
@@ -206,7 +222,7 @@ def _require_moderator(user):
         raise PermissionDenied
 
 
-def approve_post(post, by):
+def approve_post(post: Post, by: User) -> Post:
     """Publish a pending or hidden post; its open reports are resolved."""
     _require_moderator(by)
     with transaction.atomic():
@@ -214,12 +230,12 @@ def approve_post(post, by):
         return _transition(post, PostStatus.PUBLISHED, ModerationAction.Action.APPROVE, moderator=by)
 
 
-def reject_post(post, by, reason):
+def reject_post(post: Post, by: User, reason: str) -> Post:
     """Reject a post; the author sees the reason beside it."""
     _require_moderator(by)
     reason = (reason or "").strip()
     if not reason:
-        raise _error("reason", _("Give the author a reason for the rejection."), "reason_required")
+        raise _error("reason", _("Give the author a reason for the rejection."), ForumErrorCode.REASON_REQUIRED)
     with transaction.atomic():
         post = _locked(post)
         return _transition(
@@ -227,7 +243,7 @@ def reject_post(post, by, reason):
         )
 
 
-def hide_post(post, by, reason=""):
+def hide_post(post: Post, by: User, reason: str = "") -> Post:
     """Take a post out of public view."""
     _require_moderator(by)
     with transaction.atomic():
@@ -235,7 +251,7 @@ def hide_post(post, by, reason=""):
         return _transition(post, PostStatus.HIDDEN, ModerationAction.Action.HIDE, moderator=by, reason=reason)
 
 
-def dismiss_reports(post, by, reason=""):
+def dismiss_reports(post: Post, by: User, reason: str = "") -> Post:
     """Keep a reported post as it is and close its reports."""
     _require_moderator(by)
     with transaction.atomic():
@@ -253,14 +269,14 @@ def dismiss_reports(post, by, reason=""):
     return post
 
 
-def set_pinned(topic, pinned, by):
+def set_pinned(topic: Topic, pinned: bool, by: User) -> Topic:
     """Pin a topic to the top of its board, or unpin it."""
     return _set_topic_flag(
         topic, "pinned", pinned, ModerationAction.Action.PIN if pinned else ModerationAction.Action.UNPIN, by
     )
 
 
-def set_locked(topic, locked, by):
+def set_locked(topic: Topic, locked: bool, by: User) -> Topic:
     """Lock a topic against replies, or open it again."""
     return _set_topic_flag(
         topic, "locked", locked, ModerationAction.Action.LOCK if locked else ModerationAction.Action.UNLOCK, by
@@ -289,7 +305,7 @@ def _transition(post, to_status, action, moderator, reason="", rejection="", hel
         raise TransitionNotAllowed(
             _("A post that is %(from)s cannot become %(to)s.")
             % {"from": from_status.label, "to": PostStatus(to_status).label},
-            code="transition",
+            code=ForumErrorCode.TRANSITION,
         )
     post.status = to_status
     post.rejection_reason = rejection if to_status == PostStatus.REJECTED else ""

@@ -1,4 +1,4 @@
-"""Public forum pages, routed by ForumBoardPage (RoutablePageMixin): the board, a topic, reporting a post.
+"""Public forum pages, routed by ForumBoardPage through forum/board_urls.py: the board, a topic, reporting a post.
 
 Thin: the forms check what the user typed, the services in forum/services.py decide and write.
 """
@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from forum import services
 from forum.forms import ReplyForm, ReportForm, TopicForm
-from forum.models import HoldReason, Post, PostStatus, Topic
-from forum.selectors import TOPICS_PER_PAGE
+from forum.models import TOPICS_PER_PAGE, HoldReason, Post, PostStatus, Topic
 
 POSTS_PER_PAGE = 20
 

@@ -1,25 +1,27 @@
-"""Quiz operations: start, serve, answer, finish and expire attempts; the question checks; the study record.
+"""Quiz operations: start, serve, answer, finish and expire attempts; the question checks. The study record (points
+per cadre and day) is quizzes/study.py, re-exported here.
 
 Timing is the server's: a question gets ``served_at`` and ``deadline`` when it is first shown, and an answer after
 its deadline scores nothing. Correct answers leave the server only for answered questions (see api/quizzes.py).
 """
 
+from __future__ import annotations
+
 import datetime
 import random
 import secrets
-from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
-from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.models import ReadRecord
-from directory.models import Cadre, Department
+from core.error_codes import CommonErrorCode
+from directory.models import Cadre
 from quizzes import boards
+from quizzes.error_codes import QuizErrorCode
 from quizzes.models import (
     ATTEMPT_TRANSITIONS,
     LETTERS,
@@ -32,8 +34,21 @@ from quizzes.models import (
     QuestionKind,
     QuizMode,
     QuizPage,
-    StudyDay,
 )
+from quizzes.study import (  # noqa: F401 - re-exported: callers use services.study_record and the caps
+    QUIZ_DAILY_CAP,
+    READING_DAILY_CAP,
+    READING_POINTS,
+    add_study_points,
+    department_study_record,
+    study_record,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import Promise
+    from wagtail.query import PageQuerySet
 
 POINTS_PER_CORRECT = getattr(settings, "QUIZ_POINTS_PER_CORRECT", 10)
 SPEED_BONUS = getattr(settings, "QUIZ_SPEED_BONUS", 5)
@@ -44,7 +59,7 @@ EXPIRY_GRACE = datetime.timedelta(seconds=30)  # a timed attempt expires this lo
 class QuizError(Exception):
     """A refusal the player sees: ``code`` is stable for the app, ``message`` in the user's language."""
 
-    def __init__(self, message, code, field=None):
+    def __init__(self, message: str | Promise, code: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = str(message)
         self.code = code
@@ -54,7 +69,7 @@ class QuizError(Exception):
 # The question bank.
 
 
-def validate_question(question, option_count=None):
+def validate_question(question: Question, option_count: int | None = None) -> None:
     """Raise ValidationError (keyed by field) if the question cannot be played as it stands."""
     errors = {}
     options = question.options if isinstance(question.options, list) else []
@@ -85,13 +100,13 @@ def validate_question(question, option_count=None):
 # Who may play.
 
 
-def cadre_of(user):
+def cadre_of(user: AbstractBaseUser | AnonymousUser | None) -> Cadre | None:
     if user is None or not user.is_authenticated:
         return None
     return Cadre.objects.select_related("department").filter(user=user).first()
 
 
-def is_eligible(quiz, cadre):
+def is_eligible(quiz: QuizPage, cadre: Cadre) -> bool:
     departments = list(quiz.eligible_departments.all())
     if not departments:
         return True
@@ -99,7 +114,7 @@ def is_eligible(quiz, cadre):
     return any(path.startswith(d.path) for d in departments)
 
 
-def attempts_left(quiz, cadre, today=None):
+def attempts_left(quiz: QuizPage, cadre: Cadre, today: datetime.date | None = None) -> int | None:
     """None for unlimited; a daily quiz allows one attempt a day."""
     if quiz.mode == QuizMode.DAILY:
         today = today or timezone.localdate()
@@ -114,13 +129,13 @@ def attempts_left(quiz, cadre, today=None):
 
 def _transition(attempt, to_state, now, note=""):
     if to_state not in ATTEMPT_TRANSITIONS[attempt.state]:
-        raise QuizError(_("This attempt has already ended."), "attempt_ended")
+        raise QuizError(_("This attempt has already ended."), QuizErrorCode.ATTEMPT_ENDED)
     AttemptEvent.objects.create(attempt=attempt, from_state=attempt.state, to_state=to_state, at=now, note=note)
     attempt.state = to_state
     attempt.ended_at = now
 
 
-def draw_questions(quiz, rng, count=None):
+def draw_questions(quiz: QuizPage, rng: random.Random, count: int | None = None) -> list[int]:
     """Question ids for an attempt: active questions of the quiz's tags and difficulty, in a random order."""
     questions = Question.objects.filter(is_active=True)
     tag_ids = list(quiz.draw_tags.values_list("pk", flat=True))
@@ -159,11 +174,11 @@ def _expires_at(quiz, count, now):
     return limit
 
 
-def open_attempt(quiz, cadre):
+def open_attempt(quiz: QuizPage, cadre: Cadre) -> Attempt | None:
     return Attempt.objects.filter(quiz=quiz, cadre=cadre, state=AttemptState.IN_PROGRESS).first()
 
 
-def start_attempt(quiz, cadre, now=None):
+def start_attempt(quiz: QuizPage, cadre: Cadre, now: datetime.datetime | None = None) -> Attempt:
     """The cadre's attempt in progress at this quiz (resumed after a reload), or a new one.
 
     Refuses a closed quiz, an ineligible cadre and a spent attempt limit. Questions and options are shuffled per
@@ -177,19 +192,19 @@ def start_attempt(quiz, cadre, now=None):
         else:
             return current
     if not quiz.live:
-        raise QuizError(_("This quiz is not published."), "not_found")
+        raise QuizError(_("This quiz is not published."), CommonErrorCode.NOT_FOUND)
     if not quiz.is_open(now):
         if quiz.opens_at and now < quiz.opens_at:
-            raise QuizError(_("This quiz has not opened yet."), "not_open")
-        raise QuizError(_("This quiz has closed."), "closed")
+            raise QuizError(_("This quiz has not opened yet."), QuizErrorCode.NOT_OPEN)
+        raise QuizError(_("This quiz has closed."), QuizErrorCode.CLOSED)
     if not is_eligible(quiz, cadre):
-        raise QuizError(_("Your department does not take part in this quiz."), "not_eligible")
+        raise QuizError(_("Your department does not take part in this quiz."), QuizErrorCode.NOT_ELIGIBLE)
     day = timezone.localdate(now)
     left = attempts_left(quiz, cadre, day)
     if left == 0:
         if quiz.mode == QuizMode.DAILY:
-            raise QuizError(_("You have played today's quiz. Come back tomorrow."), "attempt_limit")
-        raise QuizError(_("You have used all your attempts at this quiz."), "attempt_limit")
+            raise QuizError(_("You have played today's quiz. Come back tomorrow."), QuizErrorCode.ATTEMPT_LIMIT)
+        raise QuizError(_("You have used all your attempts at this quiz."), QuizErrorCode.ATTEMPT_LIMIT)
     rng = random.Random(secrets.randbits(64))
     if quiz.mode == QuizMode.DAILY:
         ids = list(_daily_ids(quiz, day))
@@ -197,7 +212,7 @@ def start_attempt(quiz, cadre, now=None):
     else:
         ids = draw_questions(quiz, rng)
     if not ids:
-        raise QuizError(_("This quiz has no questions yet."), "no_questions")
+        raise QuizError(_("This quiz has no questions yet."), QuizErrorCode.NO_QUESTIONS)
     questions = Question.objects.in_bulk(ids)
     number = Attempt.objects.filter(quiz=quiz, cadre=cadre).count() + 1
     try:
@@ -224,7 +239,7 @@ def start_attempt(quiz, cadre, now=None):
         # Two taps on "start" at once: the unique constraints let one attempt through; resume that one.
         attempt = open_attempt(quiz, cadre)
         if attempt is None:
-            raise QuizError(_("Please try again."), "conflict") from None
+            raise QuizError(_("Please try again."), CommonErrorCode.CONFLICT) from None
     return attempt
 
 
@@ -232,7 +247,7 @@ def _lock(attempt):
     return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
 
 
-def expire_if_due(attempt, now=None):
+def expire_if_due(attempt: Attempt, now: datetime.datetime | None = None) -> bool:
     """End an attempt whose time is up as expired (its answered questions still count). True if it did."""
     now = now or timezone.now()
     if attempt.state != AttemptState.IN_PROGRESS or now < attempt.expires_at:
@@ -252,7 +267,9 @@ def _close_missed(attempt, now):
     ).update(answered_at=now, chosen=[], is_correct=False, late=True, points=0)
 
 
-def serve_current(attempt, cadre, now=None):
+def serve_current(
+    attempt: Attempt, cadre: Cadre | None, now: datetime.datetime | None = None
+) -> tuple[Attempt, AttemptQuestion | None]:
     """The question the player should see now, served (timer started) if it was not yet; None once all are done.
 
     Reloading the page serves the same question with the time it has left; a question whose time ran out while
@@ -282,10 +299,10 @@ def serve_current(attempt, cadre, now=None):
 
 def _check_owner(attempt, cadre):
     if cadre is None or attempt.cadre_id != cadre.pk:
-        raise QuizError(_("This is not your attempt."), "forbidden")
+        raise QuizError(_("This is not your attempt."), CommonErrorCode.PERMISSION_DENIED)
 
 
-def score(item, chosen, now, quiz):
+def score(item: AttemptQuestion, chosen: list[int], now: datetime.datetime, quiz: QuizPage) -> tuple[bool, bool, int]:
     """(is_correct, late, points) for the original option indices chosen at `now`."""
     late = item.deadline is not None and now > item.deadline
     correct = sorted(chosen) == sorted(item.question.correct)
@@ -298,7 +315,13 @@ def score(item, chosen, now, quiz):
     return True, False, points
 
 
-def answer_question(attempt, item_id, shown_choices, cadre, now=None):
+def answer_question(
+    attempt: Attempt,
+    item_id: int,
+    shown_choices: list[int],
+    cadre: Cadre | None,
+    now: datetime.datetime | None = None,
+) -> AttemptQuestion:
     """Record the answer to one question of the attempt; shown_choices are positions as displayed (0 = A).
 
     Refused: another cadre's attempt, a question not in the attempt or not yet shown, a second answer (replay),
@@ -311,16 +334,20 @@ def answer_question(attempt, item_id, shown_choices, cadre, now=None):
         attempt = _lock(attempt)
         item = attempt.items.select_for_update().select_related("question").filter(pk=item_id).first()
         if item is None:
-            raise QuizError(_("This question is not part of your attempt."), "not_in_attempt", "question_id")
+            raise QuizError(
+                _("This question is not part of your attempt."), QuizErrorCode.NOT_IN_ATTEMPT, "question_id"
+            )
         if item.answered_at is not None:
-            raise QuizError(_("You have already answered this question."), "already_answered", "question_id")
+            raise QuizError(
+                _("You have already answered this question."), QuizErrorCode.ALREADY_ANSWERED, "question_id"
+            )
         if attempt.state != AttemptState.IN_PROGRESS:
-            raise QuizError(_("This attempt has already ended."), "attempt_ended")
+            raise QuizError(_("This attempt has already ended."), QuizErrorCode.ATTEMPT_ENDED)
         if now >= attempt.expires_at:
             _end(attempt, AttemptState.EXPIRED, now, note="time limit")
             expired = True  # committed, then refused: raising here would roll the expiry back
         elif item.served_at is None:
-            raise QuizError(_("Answer the questions in order."), "not_served", "question_id")
+            raise QuizError(_("Answer the questions in order."), QuizErrorCode.NOT_SERVED, "question_id")
         else:
             choices = _original_choices(item, shown_choices, late=item.deadline is not None and now > item.deadline)
             item.is_correct, item.late, item.points = score(item, choices, now, attempt.quiz)
@@ -330,7 +357,7 @@ def answer_question(attempt, item_id, shown_choices, cadre, now=None):
             if not attempt.items.filter(answered_at__isnull=True).exists():
                 _end(attempt, AttemptState.FINISHED, now)
     if expired:
-        raise QuizError(_("Time is up: this attempt has expired."), "expired")
+        raise QuizError(_("Time is up: this attempt has expired."), QuizErrorCode.EXPIRED)
     item.attempt = attempt
     return item
 
@@ -338,17 +365,17 @@ def answer_question(attempt, item_id, shown_choices, cadre, now=None):
 def _original_choices(item, shown, late):
     count = len(item.option_order)
     if not isinstance(shown, list | tuple) or any(not isinstance(i, int) or not 0 <= i < count for i in shown):
-        raise QuizError(_("Choose among the options shown."), "invalid_choice", "choices")
+        raise QuizError(_("Choose among the options shown."), CommonErrorCode.INVALID_CHOICE, "choices")
     if len(set(shown)) != len(shown):
-        raise QuizError(_("An option is chosen twice."), "invalid_choice", "choices")
+        raise QuizError(_("An option is chosen twice."), CommonErrorCode.INVALID_CHOICE, "choices")
     if not shown and not late:
-        raise QuizError(_("Choose an answer."), "invalid_choice", "choices")
+        raise QuizError(_("Choose an answer."), CommonErrorCode.INVALID_CHOICE, "choices")
     if item.question.kind != QuestionKind.MULTIPLE and len(shown) > 1:
-        raise QuizError(_("Choose one answer."), "invalid_choice", "choices")
+        raise QuizError(_("Choose one answer."), CommonErrorCode.INVALID_CHOICE, "choices")
     return sorted(item.option_order[i] for i in shown)
 
 
-def finish_attempt(attempt, cadre, now=None):
+def finish_attempt(attempt: Attempt, cadre: Cadre | None, now: datetime.datetime | None = None) -> Attempt:
     """The player ends early: unanswered questions score nothing. Idempotent for an attempt already ended."""
     now = now or timezone.now()
     _check_owner(attempt, cadre)
@@ -372,7 +399,7 @@ def _end(attempt, state, now, note=""):
     add_study_points(attempt.cadre_id, timezone.localdate(now), attempt.score)
 
 
-def expire_stale_attempts(now=None):
+def expire_stale_attempts(now: datetime.datetime | None = None) -> int:
     """The sweep: end every attempt past its time (a player who closed the app mid-quiz). Returns how many."""
     now = now or timezone.now()
     count = 0
@@ -381,99 +408,11 @@ def expire_stale_attempts(now=None):
     return count
 
 
-# The study record.
-
-QUIZ_DAILY_CAP = getattr(settings, "STUDY_QUIZ_DAILY_CAP", 60)
-READING_POINTS = getattr(settings, "STUDY_READING_POINTS", 2)
-READING_DAILY_CAP = getattr(settings, "STUDY_READING_DAILY_CAP", 20)
-
-
-def add_study_points(cadre_id, day, points):
-    if points <= 0:
-        return
-    row, created = StudyDay.objects.get_or_create(cadre_id=cadre_id, day=day, defaults={"quiz_points": points})
-    if not created:
-        StudyDay.objects.filter(pk=row.pk).update(quiz_points=F("quiz_points") + points)
-
-
-def study_record(cadre, days=14, today=None):
-    """Per day (newest first) for the last `days`: quiz and reading points, each capped per day, and their sum."""
-    today = today or timezone.localdate()
-    since = today - datetime.timedelta(days=days - 1)
-    quiz = dict(StudyDay.objects.filter(cadre=cadre, day__gte=since).values_list("day", "quiz_points"))
-    reads = dict(
-        ReadRecord.objects.filter(cadre=cadre, day__gte=since)
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    rows = []
-    for day in sorted(set(quiz) | set(reads), reverse=True):
-        quiz_points = min(quiz.get(day, 0), QUIZ_DAILY_CAP)
-        reading_points = min(reads.get(day, 0) * READING_POINTS, READING_DAILY_CAP)
-        rows.append(
-            {
-                "day": day,
-                "reads": reads.get(day, 0),
-                "quiz_points": quiz_points,
-                "reading_points": reading_points,
-                "points": quiz_points + reading_points,
-            }
-        )
-    return rows
-
-
-def department_study_record(since, until):
-    """Per department: cadres with points, capped quiz points and capped reading points between two days."""
-    rows = defaultdict(lambda: {"quiz_points": 0, "reading_points": 0, "cadres": set()})
-    quiz = (
-        StudyDay.objects.filter(day__range=(since, until))
-        .values("cadre__department", "cadre")
-        .annotate(points=Sum(Least("quiz_points", QUIZ_DAILY_CAP)))
-    )
-    for row in quiz:
-        entry = rows[row["cadre__department"]]
-        entry["quiz_points"] += row["points"] or 0
-        entry["cadres"].add(row["cadre"])
-    reads = (
-        ReadRecord.objects.filter(day__range=(since, until))
-        .values("cadre__department", "cadre", "day")
-        .annotate(n=Count("pk"))
-    )
-    for row in reads:
-        entry = rows[row["cadre__department"]]
-        entry["reading_points"] += min(row["n"] * READING_POINTS, READING_DAILY_CAP)
-        entry["cadres"].add(row["cadre"])
-    departments = Department.objects.in_bulk(list(rows))
-    headcount = dict(
-        Cadre.objects.filter(department__in=list(rows))
-        .values("department")
-        .annotate(n=Count("pk"))
-        .values_list("department", "n")
-    )
-    result = []
-    for pk, entry in rows.items():
-        total = entry["quiz_points"] + entry["reading_points"]
-        result.append(
-            {
-                "department": departments[pk],
-                "cadres": headcount.get(pk, 0),
-                "active": len(entry["cadres"]),
-                "quiz_points": entry["quiz_points"],
-                "reading_points": entry["reading_points"],
-                "points": total,
-                "per_cadre": round(total / headcount[pk], 1) if headcount.get(pk) else 0,
-            }
-        )
-    result.sort(key=lambda r: (-r["per_cadre"], r["department"].path))
-    return result
-
-
-def visible_quizzes():
+def visible_quizzes() -> PageQuerySet:
     return QuizPage.objects.live().public()
 
 
-def quizzes_for(cadre, now=None):
+def quizzes_for(cadre: Cadre | None, now: datetime.datetime | None = None) -> list[QuizPage]:
     """Live quizzes the cadre may see: eligibility by department (with subunits) checked in one query."""
     quizzes = visible_quizzes().prefetch_related("eligible_departments").order_by("path")
     if cadre is None:

@@ -17,9 +17,12 @@ known cadre on a day with a question; anything else goes on to the next handler.
 gives the result and a short link (``/q/<code>``) to the explanation; points go to the study record.
 """
 
+from __future__ import annotations
+
 import datetime
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,24 +31,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quizzes.models import LETTERS, QuestionKind, SmsAnswer, SmsQuestion
+from quizzes.study import add_study_points
 from sms.replies import normalise, reply_handler
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from directory.models import Cadre
+    from quizzes.models import Question
+    from sms.gateways import InboundMessage
+    from sms.models import Campaign
 
 SEND_TIME = getattr(settings, "QUIZ_SMS_SEND_TIME", datetime.time(8, 30))
 SMS_POINTS = getattr(settings, "QUIZ_SMS_POINTS", 5)
 ANSWER_PATTERN = re.compile(r"^(?:[A-H]{1,8}|[1-8]{1,8})$")
 
 
-def new_code():
+def new_code() -> str:
     return secrets.token_urlsafe(6)[:8]
 
 
-def explanation_link(sms_question):
+def explanation_link(sms_question: SmsQuestion) -> str:
     path = reverse("quizzes:sms_explanation", args=[sms_question.code])
     return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
 
 
 @transaction.atomic
-def set_question(day, question):
+def set_question(day: datetime.date, question: Question) -> SmsQuestion:
     """The day's SMS question (replacing the question of a day whose campaign is not out yet)."""
     from quizzes.services import validate_question
 
@@ -62,7 +74,7 @@ def set_question(day, question):
     return row
 
 
-def campaign_text(sms_question):
+def campaign_text(sms_question: SmsQuestion) -> str:
     question = sms_question.question
     options = " ".join(f"{LETTERS[i]}.{text}" for i, text in enumerate(question.options))
     how = (
@@ -78,7 +90,7 @@ def campaign_text(sms_question):
 
 
 @transaction.atomic
-def prepare_campaign(sms_question, by):
+def prepare_campaign(sms_question: SmsQuestion, by: AbstractBaseUser) -> Campaign:
     """Write and submit the day's campaign (timed for SEND_TIME, to all subscribed cadres); a reviewer approves."""
     from sms import services as sms_services
     from sms.models import Campaign
@@ -101,7 +113,7 @@ def prepare_campaign(sms_question, by):
     return campaign
 
 
-def parse_reply(body):
+def parse_reply(body: str) -> list[int] | None:
     """Option indices from a reply ("A", "1", "Ａ", "a, c", "13"), or None if it is not an answer."""
     text = normalise(body).replace(" ", "")
     if not ANSWER_PATTERN.match(text):
@@ -111,10 +123,10 @@ def parse_reply(body):
     return [LETTERS.index(ch) for ch in text]
 
 
-def record_answer(sms_question, cadre, indices, now=None):
+def record_answer(
+    sms_question: SmsQuestion, cadre: Cadre, indices: list[int], now: datetime.datetime | None = None
+) -> tuple[SmsAnswer, bool]:
     """(answer, created): stores and scores the first answer of a cadre; a repeat returns the first one."""
-    from quizzes.services import add_study_points
-
     now = now or timezone.now()
     question = sms_question.question
     correct = sorted(set(indices)) == sorted(question.correct)
@@ -135,7 +147,7 @@ def record_answer(sms_question, cadre, indices, now=None):
 
 
 @reply_handler(priority=50)
-def answer_sms(inbound, cadre):
+def answer_sms(inbound: InboundMessage, cadre: Cadre | None) -> str | None:
     if cadre is None:
         return None
     indices = parse_reply(inbound.body)

@@ -6,12 +6,28 @@ pytest_plugins = ["tests.fakes.fixtures"]
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: Wagtail caches site root paths that a rolled-back test invalidates."""
+    """Each test starts with an empty cache: Wagtail caches site root paths that a rolled-back test invalidates, and
+    rate limits count in the cache, which the in-process backend keeps across tests."""
     from django.core.cache import cache
 
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def published():
+    """Every DomainEvent published during the test, in order."""
+    from core.events import domain_event
+
+    seen = []
+
+    def receiver(sender, event, **kwargs):
+        seen.append(event)
+
+    domain_event.connect(receiver, weak=False, dispatch_uid="tests.published")
+    yield seen
+    domain_event.disconnect(dispatch_uid="tests.published")
 
 
 @pytest.fixture

@@ -57,21 +57,6 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def published():
-    """Every DomainEvent published during the test."""
-    from core.events import domain_event
-
-    seen = []
-
-    def receiver(sender, event, **kwargs):
-        seen.append(event)
-
-    domain_event.connect(receiver, weak=False, dispatch_uid="tests.approvals.published")
-    yield seen
-    domain_event.disconnect(dispatch_uid="tests.approvals.published")
-
-
-@pytest.fixture
 def city(db):
     city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
     centre = Department.objects.create(

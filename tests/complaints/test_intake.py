@@ -11,18 +11,6 @@ from tests.complaints.conftest import form_data, jpeg_with_gps
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published():
-    seen = []
-
-    def receiver(sender, event, **kwargs):
-        seen.append(event)
-
-    events.domain_event.connect(receiver)
-    yield seen
-    events.domain_event.disconnect(receiver)
-
-
 def test_anonymous_submission_gives_reference_and_receipt_and_publishes_received(submit, published, city):
     submission = submit()
     complaint = submission.complaint

@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from complaints import services
 from complaints.models import RevealRecord, Stage, Status
-from core import events
 from core.error_codes import CommonErrorCode
 
 pytestmark = pytest.mark.django_db
@@ -14,18 +13,6 @@ pytestmark = pytest.mark.django_db
 def code_in(body):
     """The six-digit code of an SMS (the case reference has more digits, "10 minutes" fewer)."""
     return re.findall(r"(?<!\d)\d{6}(?!\d)", body)[0]
-
-
-@pytest.fixture
-def published():
-    seen = []
-
-    def receiver(sender, event, **kwargs):
-        seen.append(event)
-
-    events.domain_event.connect(receiver)
-    yield seen
-    events.domain_event.disconnect(receiver)
 
 
 def test_full_workflow_publishes_each_kind_with_clocks(submit, investigator, city, published, sms_outbox):

@@ -1,18 +1,9 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 
 from directory.roles import role_group
 from forum.models import ModerationMode
 from tests.forum.factories import UserFactory, make_board
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate limits live in the cache, which the in-process backend keeps across tests.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

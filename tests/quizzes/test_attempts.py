@@ -2,7 +2,9 @@ import datetime
 
 import pytest
 
+from core.error_codes import CommonErrorCode
 from quizzes import services
+from quizzes.error_codes import QuizErrorCode
 from quizzes.models import Attempt, AttemptEvent, AttemptState, BoardScore, QuestionKind, QuizMode, StudyDay
 from quizzes.services import QuizError
 from tests.quizzes.conftest import right_choice
@@ -58,7 +60,7 @@ def test_a_question_left_past_its_deadline_is_closed_when_the_player_comes_back(
     assert first.late and first.chosen == [] and first.points == 0
     with pytest.raises(QuizError) as refused:
         services.answer_question(attempt, first.pk, right_choice(first), cadre, now=clock.now)
-    assert refused.value.code == "already_answered"
+    assert refused.value.code == QuizErrorCode.ALREADY_ANSWERED
 
 
 def test_reload_resumes_the_same_attempt_and_question_with_the_time_left(timed, cadre, clock):
@@ -79,18 +81,18 @@ def test_replays_foreign_questions_and_other_cadres_are_refused(timed, cadre, ma
     theirs, their_item = services.serve_current(theirs, other, now=clock.now)
     with pytest.raises(QuizError) as refused:
         services.answer_question(theirs, their_item.pk, [0], cadre, now=clock.now)
-    assert refused.value.code == "forbidden"
+    assert refused.value.code == CommonErrorCode.PERMISSION_DENIED
     with pytest.raises(QuizError) as refused:
         services.answer_question(mine, their_item.pk, [0], cadre, now=clock.now)
-    assert refused.value.code == "not_in_attempt"
+    assert refused.value.code == QuizErrorCode.NOT_IN_ATTEMPT
     services.answer_question(mine, item.pk, right_choice(item), cadre, now=clock.now)
     with pytest.raises(QuizError) as refused:
         services.answer_question(mine, item.pk, right_choice(item), cadre, now=clock.now)
-    assert refused.value.code == "already_answered"
+    assert refused.value.code == QuizErrorCode.ALREADY_ANSWERED
     later = mine.items.get(position=3)
     with pytest.raises(QuizError) as refused:
         services.answer_question(mine, later.pk, [0], cadre, now=clock.now)
-    assert refused.value.code == "not_served"
+    assert refused.value.code == QuizErrorCode.NOT_SERVED
     assert mine.items.filter(answered_at__isnull=False).count() == 1
 
 
@@ -102,7 +104,7 @@ def test_an_expired_attempt_refuses_answers_and_keeps_what_was_scored(timed, cad
     clock.tick(5 * 20 + 60)
     with pytest.raises(QuizError) as refused:
         services.answer_question(attempt, item.pk, right_choice(item), cadre, now=clock.now)
-    assert refused.value.code == "expired"
+    assert refused.value.code == QuizErrorCode.EXPIRED
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.EXPIRED
     assert attempt.score == 10 + 4 and attempt.correct_count == 1  # 18 of 20 seconds left: +4
@@ -145,7 +147,7 @@ def test_invalid_choices_are_refused(timed, cadre, clock):
     for bad in ([], [9], [0, 1], [0, 0]):
         with pytest.raises(QuizError) as refused:
             services.answer_question(attempt, item.pk, bad, cadre, now=clock.now)
-        assert refused.value.code == "invalid_choice"
+        assert refused.value.code == CommonErrorCode.INVALID_CHOICE
 
 
 def test_a_daily_quiz_gives_everyone_the_same_set_once_a_day(make_questions, make_quiz, make_cadre, clock):
@@ -158,7 +160,7 @@ def test_a_daily_quiz_gives_everyone_the_same_set_once_a_day(make_questions, mak
     services.finish_attempt(a, first, now=clock.now)
     with pytest.raises(QuizError) as refused:
         services.start_attempt(quiz, first, now=clock.now)
-    assert refused.value.code == "attempt_limit"
+    assert refused.value.code == QuizErrorCode.ATTEMPT_LIMIT
 
 
 def test_competition_window_limit_and_eligibility(make_questions, make_quiz, make_cadre, clock, department):
@@ -177,15 +179,15 @@ def test_competition_window_limit_and_eligibility(make_questions, make_quiz, mak
     elsewhere = make_cadre(DepartmentFactory(code="OTHER", name="外单位"))
     with pytest.raises(QuizError) as refused:
         services.start_attempt(quiz, elsewhere, now=clock.now)
-    assert refused.value.code == "not_eligible"
+    assert refused.value.code == QuizErrorCode.NOT_ELIGIBLE
     member = make_cadre(township)  # a subunit of an eligible department takes part
     for _ in range(2):
         attempt = services.start_attempt(quiz, member, now=clock.now)
         services.finish_attempt(attempt, member, now=clock.now)
     with pytest.raises(QuizError) as refused:
         services.start_attempt(quiz, member, now=clock.now)
-    assert refused.value.code == "attempt_limit"
+    assert refused.value.code == QuizErrorCode.ATTEMPT_LIMIT
     with pytest.raises(QuizError) as refused:
         services.start_attempt(quiz, make_cadre(), now=clock.now + datetime.timedelta(days=2))
-    assert refused.value.code == "closed"
+    assert refused.value.code == QuizErrorCode.CLOSED
     assert Attempt.objects.filter(quiz=quiz).count() == 2
