@@ -34,6 +34,7 @@ from cms.models import (
     WarningCasePage,
     WarningPhrase,
 )
+from cms.services import ensure_home_page
 from directory.demo import DEMO_USERS, demo_step
 from directory.models import Department
 
@@ -54,6 +55,12 @@ PHRASE_SOURCE = "清河市纪委监委"
 def load_content():
     with CONTENT_FILE.open("rb") as file:
         return tomllib.load(file)
+
+
+@demo_step
+def load_home_page(run):
+    """The site's home page under Wagtail's root: every other page of the demo hangs below it."""
+    ensure_home_page()
 
 
 @demo_step

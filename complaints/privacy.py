@@ -15,9 +15,9 @@ import re
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
+from config.logging import PRIVATE_PATHS
 from core.ratelimit import hashed_ip
 
-PRIVATE_PATHS = re.compile(r"^/(complaints|app/complaints|app/cases)(/|$)")
 GRAPHQL_PATH = "/graphql/"
 # Any GraphQL document naming one of our complaint fields or types.
 GRAPHQL_COMPLAINT = re.compile(rb"omplaint|ublicCase|aseSubscription")

@@ -40,6 +40,9 @@ PATTERNS = [
 
 
 # Not anyone's address: where a server listens.
+# Complaint pages and the app's complaint screens: their access lines are never logged (complaints.privacy
+# applies the same paths to Django's own log records). Kept here because gunicorn's master reads it without Django.
+PRIVATE_PATHS = re.compile(r"^/(complaints|app/complaints|app/cases)(/|$)")
 KEPT_ADDRESSES = frozenset({"0.0.0.0", "127.0.0.1", "::", "::1"})
 
 
@@ -73,8 +76,6 @@ class PrivatePathFilter(logging.Filter):
     """Drop gunicorn's access lines for complaint paths, as ComplaintLogFilter does for Django's own."""
 
     def filter(self, record):
-        from complaints.privacy import PRIVATE_PATHS  # imported late: gunicorn's master has no Django set up
-
         atoms = record.args if isinstance(record.args, dict) else {}
         return not PRIVATE_PATHS.match(str(atoms.get("U", "")))
 

@@ -27,7 +27,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.services import ensure_home_page
 from core.discovery import our_submodules
 from directory.models import Cadre, CadreGroup, Department, DepartmentKind, Rank
 from directory.roles import ROLES_BY_CODE, sync_roles
@@ -395,11 +394,6 @@ def load_directory(run):
     run.count(_("cadre groups"), created, CadreGroup.objects.count())
 
     _load_users(run, people, cadre_ids, role_groups=sync_roles())
-
-
-@demo_step
-def load_home_page(run):
-    ensure_home_page()
 
 
 def _demo_cadres():
