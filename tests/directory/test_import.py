@@ -513,12 +513,12 @@ def test_a_workbook_as_excel_writes_it(departments):
 
 
 def test_a_workbook_with_too_many_rows_is_refused(departments, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_DATA_ROWS", 5)
+    monkeypatch.setattr(importing.cells, "MAX_DATA_ROWS", 5)
     assert file_error(xlsx_bytes(cadre_rows(6)), "big.xlsx").code == "too_many_rows"
     assert file_error(csv_bytes(cadre_rows(6)), "big.csv").code == "too_many_rows"
     assert len(parse(xlsx_bytes(cadre_rows(5))).rows) == 5
 
 
 def test_a_zip_bomb_is_refused_before_it_is_inflated(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_XML_BYTES", 10_000)
+    monkeypatch.setattr(importing.xlsx, "MAX_XML_BYTES", 10_000)
     assert file_error(xlsx_bytes(cadre_rows(500)), "bomb.xlsx").code == "too_large"
