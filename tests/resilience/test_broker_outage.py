@@ -57,7 +57,7 @@ def test_a_threshold_change_is_rescheduled_by_its_backstop_when_the_broker_is_do
     django_capture_on_commit_callbacks,
 ):
     from supervision.models import ThresholdPolicy
-    from supervision.services.schedule import _reschedule_name
+    from supervision.services import _reschedule_name
 
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
         ThresholdPolicy.objects.create(policy="approvals.item:1", name="食品经营许可")
