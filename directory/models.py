@@ -12,6 +12,8 @@ from phonenumber_field.phonenumber import to_python as to_phone_number
 from phonenumbers import PhoneNumberType, number_type
 from wagtail.models import Orderable
 
+from directory.error_codes import DirectoryErrorCode
+
 PATH_SEPARATOR = "/"
 
 
@@ -122,7 +124,9 @@ def validate_mobile(value):
     """Cadres are reached by SMS, so their number must be a mobile one."""
     number = to_phone_number(value, region="CN")
     if number is not None and number.is_valid() and number_type(number) not in MOBILE_TYPES:
-        raise ValidationError(_("Enter a mobile phone number: SMS cannot reach a landline."), code="not_mobile")
+        raise ValidationError(
+            _("Enter a mobile phone number: SMS cannot reach a landline."), code=DirectoryErrorCode.NOT_MOBILE
+        )
 
 
 class Rank(models.TextChoices):

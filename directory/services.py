@@ -1,13 +1,14 @@
 """Operations on cadres that reach beyond one row."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from directory.models import Cadre
 
 
 @transaction.atomic
-def user_for_cadre(cadre):
+def user_for_cadre(cadre: Cadre) -> AbstractBaseUser:
     """The cadre's site login account, created on their first phone login.
 
     The new account has no usable password (the phone code is how it logs in) and is named after the cadre's

@@ -1,4 +1,4 @@
-"""Wagtail admin pages of the cadre spreadsheet import: upload, preview, confirm. The work is in importing.py."""
+"""Wagtail admin pages of the cadre spreadsheet import: upload, preview, confirm. The work is in importing/."""
 
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse

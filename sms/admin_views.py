@@ -16,6 +16,7 @@ from wagtail.admin.views import generic
 from directory.models import Cadre
 from sms import progress, services
 from sms.models import Campaign, CampaignRun, SubscriptionChange
+from sms.summaries import audience_summary, timing_summary
 
 APPROVE_PERMISSION = "sms.approve_campaign"
 CHANGE_PERMISSION = "sms.change_campaign"
@@ -57,8 +58,6 @@ class CampaignInspectView(generic.InspectView):
         )
 
     def get_context_data(self, **kwargs):
-        from sms.viewsets import audience_summary, timing_summary
-
         context = super().get_context_data(**kwargs)
         campaign, user = self.object, self.request.user
         runs = progress.campaign_progress(campaign)

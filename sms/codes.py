@@ -14,6 +14,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 import phonenumbers
 from django.db import transaction
@@ -23,8 +24,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.error_codes import CommonErrorCode
 from core.ratelimit import count, hashed_ip, increment, window_bucket
 from directory.models import MOBILE_TYPES, Cadre
+from sms.error_codes import SmsErrorCode
 from sms.gateways.base import GatewayError
 from sms.models import MessageKind, OneTimeCode
 
@@ -44,7 +47,7 @@ SMS_LANGUAGE = "zh-hans"
 class CodeError(Exception):
     """A refused request or verification; `message` is for the user, `code` for the API."""
 
-    def __init__(self, message, code, retry_after=None):
+    def __init__(self, message: str, code: StrEnum, retry_after: int | None = None):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -58,7 +61,7 @@ class CodeRequest:
     resend_after: int  # seconds
 
 
-def normalise_phone(raw):
+def normalise_phone(raw: object) -> str:
     """The number in E.164 if it is a valid mainland China mobile number, else CodeError."""
     try:
         number = phonenumbers.parse(str(raw or "").strip(), "CN")
@@ -70,7 +73,7 @@ def normalise_phone(raw):
         or not phonenumbers.is_valid_number(number)
         or phonenumbers.number_type(number) not in MOBILE_TYPES
     ):
-        raise CodeError(_("Enter a valid mainland China mobile number."), "invalid_phone")
+        raise CodeError(_("Enter a valid mainland China mobile number."), SmsErrorCode.INVALID_PHONE)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -106,7 +109,7 @@ def _check_number_limits(phone, now):
             # writes no row, so a window never holds more than `allowed` and the oldest is the one to wait for.
             wait = max(wait, (stats[f"o{i}"] + window - now).total_seconds())
     if wait:
-        raise CodeError(_wait_message(wait), "rate_limited", retry_after=int(wait) + 1)
+        raise CodeError(_wait_message(wait), CommonErrorCode.RATE_LIMITED, retry_after=int(wait) + 1)
 
 
 def _ip_key(client_ip, window):
@@ -126,17 +129,17 @@ def _check_ip_limits(client_ip, now):
         key = f"{_ip_key(client_ip, window)}:{bucket}"
         if count(key) >= allowed:
             wait = ends - now.timestamp()
-            raise CodeError(_wait_message(wait), "rate_limited", retry_after=int(wait) + 1)
+            raise CodeError(_wait_message(wait), CommonErrorCode.RATE_LIMITED, retry_after=int(wait) + 1)
         keys.append((key, seconds))
     for key, seconds in keys:
         increment(key, seconds)
 
 
-def request_code(phone, client_ip):
+def request_code(phone: object, client_ip: str | None) -> CodeRequest:
     """Issue a code for a phone login. Same answer for any valid number; only a cadre's number gets the SMS.
 
-    Raises CodeError for an invalid number ("invalid_phone") or too many requests ("rate_limited", with
-    retry_after in seconds).
+    Raises CodeError for an invalid number (SmsErrorCode.INVALID_PHONE) or too many requests
+    (CommonErrorCode.RATE_LIMITED, with retry_after in seconds).
     """
     from sms.services import send_message
 
@@ -171,9 +174,9 @@ def request_code(phone, client_ip):
     )
 
 
-def verify_code(phone, code):
+def verify_code(phone: object, code: object) -> Cadre:
     """The Cadre whose number received this code, or CodeError. A code works once, 5 tries, for 5 minutes."""
-    wrong = CodeError(_("The code is wrong or has expired. Request a new one."), "invalid_code")
+    wrong = CodeError(_("The code is wrong or has expired. Request a new one."), SmsErrorCode.INVALID_CODE)
     try:
         phone = normalise_phone(phone)
     except CodeError:
@@ -201,12 +204,12 @@ def verify_code(phone, code):
     if not counted:
         raise CodeError(
             _("Too many wrong codes. Request a new one."),
-            "too_many_attempts",
+            SmsErrorCode.TOO_MANY_ATTEMPTS,
         )
     if cadre is None:
         left = MAX_ATTEMPTS - row.attempts - 1
         if left <= 0:
-            raise CodeError(_("Too many wrong codes. Request a new one."), "too_many_attempts")
+            raise CodeError(_("Too many wrong codes. Request a new one."), SmsErrorCode.TOO_MANY_ATTEMPTS)
         raise CodeError(
             ngettext(
                 "The code is wrong. %(n)d attempt left.",
@@ -214,6 +217,6 @@ def verify_code(phone, code):
                 left,
             )
             % {"n": left},
-            "invalid_code",
+            SmsErrorCode.INVALID_CODE,
         )
     return cadre

@@ -32,6 +32,9 @@ Pacing: a token bucket per sender shared through the cache (Redis in any deploym
 RateLimiter). Concurrency: SMS_CONCURRENCY requests in flight in a thread pool, so a slow gateway does not hold
 throughput below SMS_RATE; the threads only talk to the gateway, every database write happens in the loop's
 thread. Quiet hours: campaign messages wait until SMS_QUIET_HOURS end. Daily cap: see _apply_daily_cap.
+
+This module is one contract kept whole on purpose: building, claiming, sending, recording and reconciling are the
+steps of the exactly-once argument above, and split apart no single file would show why it holds.
 """
 
 import datetime
@@ -48,14 +51,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Min, Q
+from django.db.models import F, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sms import services
 from sms.audience import audience
-from sms.encoding import segment_info
-from sms.gateways import GatewayError, PermanentError, TemporaryError, get_gateway
+from sms.encoding import SegmentInfo, segment_info
+from sms.gateways import Gateway, GatewayError, PermanentError, TemporaryError, get_gateway
 from sms.models import (
     Campaign,
     CampaignRun,
@@ -83,24 +86,24 @@ MAX_RECONCILE_ATTEMPTS_FACTOR = 2
 # --- Building a run ------------------------------------------------------------------------------------------------
 
 
-def render_body(campaign):
+def render_body(campaign: Campaign) -> str:
     """The run's text, rendered once: signed, with a placeholder for each recipient's short link."""
     text = services.signed(services.campaign_text(campaign).strip())
     return f"{text} {LINK_PLACEHOLDER}" if campaign.link_page_id else text
 
 
-def delivery_body(run_body, short_code):
+def delivery_body(run_body: str, short_code: str | None) -> str:
     """One recipient's text. Deterministic, so that reconciliation asks the provider about exactly what was sent."""
     if short_code and run_body.endswith(LINK_PLACEHOLDER):
         return run_body[: -len(LINK_PLACEHOLDER)] + services.short_link(short_code)
     return run_body
 
 
-def new_short_code():
+def new_short_code() -> str:
     return "".join(secrets.choice(BASE62) for _ in range(services.SHORT_CODE_LENGTH))
 
 
-def start_run(campaign, occurrence):
+def start_run(campaign: Campaign, occurrence: object) -> CampaignRun | None:
     """Create the run of one occurrence and its deliveries; a repeated trigger returns the existing run.
 
     Returns None when the campaign may not send (not approved, or approval no longer matches its content).
@@ -131,7 +134,7 @@ def start_run(campaign, occurrence):
     return run
 
 
-def build_deliveries(run, batch_size=None):
+def build_deliveries(run: CampaignRun, batch_size: int | None = None) -> None:
     """Stream the audience in pk order and insert its deliveries in batches; resumable after a crash."""
     batch_size = batch_size or BUILD_BATCH
     with_link = run.body.endswith(LINK_PLACEHOLDER)
@@ -194,7 +197,7 @@ def _quiet_hours():
     return start, end
 
 
-def quiet_until(now=None):
+def quiet_until(now: datetime.datetime | None = None) -> datetime.datetime | None:
     """When quiet hours end if `now` is inside them (Asia/Shanghai local time), else None."""
     hours = _quiet_hours()
     if not hours:
@@ -209,7 +212,7 @@ def quiet_until(now=None):
     return datetime.datetime.combine(day, end, tzinfo=_tz())
 
 
-def next_sending_day(now=None):
+def next_sending_day(now: datetime.datetime | None = None) -> datetime.datetime:
     """The start of tomorrow's sending hours (the end of quiet hours, else midnight), local time."""
     local = (now or timezone.now()).astimezone(_tz())
     hours = _quiet_hours()
@@ -217,7 +220,7 @@ def next_sending_day(now=None):
     return datetime.datetime.combine(local.date() + datetime.timedelta(days=1), start, tzinfo=_tz())
 
 
-def backoff(attempts, retry_after=None):
+def backoff(attempts: int, retry_after: float | None = None) -> datetime.timedelta:
     """Exponential backoff with jitter (so that retries of a failed burst spread out), at least retry_after."""
     base = settings.SMS_RETRY_BACKOFF * 2 ** max(attempts - 1, 0)
     delay = min(base, 3600) * random.uniform(0.5, 1.5)
@@ -240,13 +243,13 @@ class RateLimiter:
 
     WINDOW = 0.1
 
-    def __init__(self, rate, sender):
+    def __init__(self, rate: float | None, sender: str) -> None:
         self.rate = float(rate or 0)
         if self.rate > 0 and not _cache_is_shared():
             self.rate /= max(int(settings.Q_CLUSTER.get("workers", 1) or 1), 1)
         self.key = f"sms:bucket:{sender}"
 
-    def acquire(self):
+    def acquire(self) -> None:
         if self.rate <= 0 or math.isinf(self.rate):
             return
         per_window = self.rate * self.WINDOW
@@ -291,7 +294,7 @@ def _due(now):
     )
 
 
-def claim_batch(run, limit, now=None):
+def claim_batch(run: CampaignRun, limit: int, now: datetime.datetime | None = None) -> list[Claim]:
     """Take up to `limit` due deliveries of the run for this worker, in one transaction.
 
     Fresh rows become `sending` with claimed_at now; uncertain rows keep their claimed_at (see the module
@@ -396,7 +399,7 @@ class Outcome:
     reconciled: bool = False
 
 
-def attempt(claim, gateway, limiter, status_callback=None):
+def attempt(claim: Claim, gateway: Gateway, limiter: RateLimiter, status_callback: str | None = None) -> Outcome:
     """One delivery's gateway work; runs in a pool thread and touches no database."""
     if time.monotonic() > claim.send_by:
         return Outcome(claim, "expired")
@@ -422,7 +425,7 @@ def attempt(claim, gateway, limiter, status_callback=None):
     return Outcome(claim, "sent", provider_id=result.provider_id)
 
 
-def record(outcomes, run, gateway_name, info):
+def record(outcomes: list[Outcome], run: CampaignRun, gateway_name: str, info: SegmentInfo) -> None:
     """Write a batch of outcomes: sent rows with their Message log rows in one transaction, the rest after it."""
     now = timezone.now()
     sent = [o for o in outcomes if o.kind == "sent"]
@@ -524,7 +527,7 @@ class DispatchResult:
     resume_at: datetime.datetime | None = None
 
 
-def batch_size():
+def batch_size() -> int:
     """Rows per claim: about five seconds of sending at SMS_RATE, so a claim is sent long before half its lease
     (and at most lease x 10 rows, which a worker sends in time at 20 messages/s even when the rate is unlimited)."""
     rate = settings.SMS_RATE
@@ -533,7 +536,7 @@ def batch_size():
     return max(settings.SMS_CONCURRENCY * 2, size)
 
 
-def may_send(run):
+def may_send(run: CampaignRun) -> bool:
     """Whether the run is dispatching and its campaign still approved as it is now (an edit or cancel stops it)."""
     run.refresh_from_db(fields=["status"])
     if run.status != CampaignRun.Status.DISPATCHING:
@@ -542,7 +545,7 @@ def may_send(run):
     return campaign.status in (Campaign.Status.APPROVED, Campaign.Status.SENDING) and campaign.is_approved
 
 
-def dispatch_run(run_id, budget=None, gateway=None):
+def dispatch_run(run_id: int, budget: float | None = None, gateway: Gateway | None = None) -> DispatchResult:
     """Send a run's due deliveries until none is due, quiet hours begin or `budget` seconds have passed.
 
     Safe to run twice at once and to kill at any moment (see the module docstring).
@@ -610,11 +613,13 @@ def _send_batch(claims, pool, concurrency, gateway, limiter, callback, run, info
     return sent
 
 
-def pending(run):
+def pending(run: CampaignRun) -> QuerySet[Delivery]:
+    """The run's deliveries not yet final."""
     return run.deliveries.filter(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING])
 
 
-def finish_run(run):
+def finish_run(run: CampaignRun) -> None:
+    """Mark a dispatched run done and, when no other run is active, move its campaign on (finished or resting)."""
     with transaction.atomic():
         finished = CampaignRun.objects.filter(pk=run.pk, status=CampaignRun.Status.DISPATCHING).update(
             status=CampaignRun.Status.DONE, finished_at=timezone.now()
@@ -629,7 +634,7 @@ def finish_run(run):
         services._transition(campaign, "finish" if one_off else "rest")
 
 
-def status_callback_url(gateway):
+def status_callback_url(gateway: Gateway) -> str | None:
     """The public URL of the delivery-status webhook, for gateways that report statuses."""
     if not getattr(gateway, "supports_status_callbacks", False):
         return None

@@ -1,13 +1,21 @@
-"""Why SMS refuses a request: the codes particular to it (the shared ones are in core.error_codes)."""
+"""Why SMS refuses a request: the codes particular to it (the shared ones are in core.error_codes).
+
+The codes stored on a delivery (``Delivery.error_code``: a provider's code, "daily_cap", "cancelled") are records
+of what happened to a message, not refusals, and are not listed here.
+"""
 
 from enum import StrEnum
 
 
 class SmsErrorCode(StrEnum):
+    # A campaign's content refused (services.validate_content, the campaign form).
     EMPTY = "empty"
-    STALE = "stale"
     TOO_LONG = "too_long"
-    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    # Another user moved the campaign meanwhile: reload it.
+    STALE = "stale"
+    # A number in the campaign form's "except cadres" belongs to no cadre.
     UNKNOWN_CADRE = "unknown_cadre"
+    # Phone login codes (sms.codes); too many requests is CommonErrorCode.RATE_LIMITED.
     INVALID_PHONE = "invalid_phone"
     INVALID_CODE = "invalid_code"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"

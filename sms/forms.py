@@ -12,6 +12,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from directory.models import Cadre, Rank
 from sms import services
 from sms.encoding import segment_info
+from sms.error_codes import SmsErrorCode
 from sms.models import Campaign
 
 MAX_HOLIDAY_DAYS_BEFORE = 10
@@ -51,7 +52,7 @@ class CadrePhonesField(forms.Field):
             raise ValidationError(
                 _("No cadre has these numbers: %(numbers)s"),
                 params={"numbers": "、".join(bad + unknown)},
-                code="unknown_cadre",
+                code=SmsErrorCode.UNKNOWN_CADRE,
             )
         return cadres
 
@@ -95,7 +96,7 @@ class CampaignForm(WagtailAdminModelForm):
         try:
             services.validate_content(sample)
         except ValidationError as error:
-            if error.code != "too_long":
+            if error.code != SmsErrorCode.TOO_LONG:
                 self.add_error("phrase" if phrase else "text", error)
                 return
             info = segment_info(services._sample_body(sample))
@@ -112,7 +113,7 @@ class CampaignForm(WagtailAdminModelForm):
                         "segments": info.segments,
                         "max": settings.SMS_MAX_SEGMENTS,
                     },
-                    code="too_long",
+                    code=SmsErrorCode.TOO_LONG,
                 ),
             )
 

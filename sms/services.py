@@ -6,14 +6,19 @@ from decimal import Decimal
 
 import phonenumbers
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from phonenumber_field.phonenumber import PhoneNumber
 
-from sms.encoding import estimated_cost, segment_info
-from sms.gateways import get_gateway
+from core.error_codes import CommonErrorCode
+from directory.models import Cadre
+from sms.encoding import SegmentInfo, estimated_cost, segment_info
+from sms.error_codes import SmsErrorCode
+from sms.gateways import Gateway, get_gateway
 from sms.models import Campaign, Direction, Message, MessageKind
 
 logger = logging.getLogger(__name__)
@@ -25,7 +30,13 @@ def signed(body: str) -> str:
     return body if not signature or body.startswith(signature) else f"{signature}{body}"
 
 
-def send_message(phone, body, kind=MessageKind.NOTICE, cadre=None, gateway=None):
+def send_message(
+    phone: str | PhoneNumber,
+    body: str,
+    kind: str = MessageKind.NOTICE,
+    cadre: Cadre | None = None,
+    gateway: Gateway | None = None,
+) -> Message:
     """Send one SMS now, outside any campaign (codes, replies, notices), and log it. Raises GatewayError on failure.
 
     The log row is written after the gateway accepted the message, so a failed send leaves no "sent" record.
@@ -88,13 +99,13 @@ def _transition(campaign, action, by=None, **fields):
         raise CampaignStateError(
             _("A campaign that is “%(status)s” cannot be changed this way.")
             % {"status": campaign.get_status_display()},
-            code="invalid_transition",
+            code=CommonErrorCode.INVALID_TRANSITION,
         )
     moved = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(
         status=target, updated_at=timezone.now(), **fields
     )
     if not moved:
-        raise CampaignStateError(_("Someone else changed this campaign meanwhile; reload it."), code="stale")
+        raise CampaignStateError(_("Someone else changed this campaign meanwhile; reload it."), code=SmsErrorCode.STALE)
     previous = campaign.status
     campaign.status = target
     for name, value in fields.items():
@@ -105,7 +116,8 @@ def _transition(campaign, action, by=None, **fields):
     return campaign
 
 
-def campaign_text(campaign):
+def campaign_text(campaign: Campaign) -> str:
+    """The campaign's own text, or its warning phrase's."""
     return campaign.phrase.text if campaign.phrase_id else campaign.text
 
 
@@ -120,33 +132,34 @@ def _sample_body(campaign):
 SHORT_CODE_LENGTH = 8
 
 
-def short_link(code):
+def short_link(code: str) -> str:
+    """The public URL of a delivery's short link."""
     return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/s/{code}"
 
 
-def validate_content(campaign):
+def validate_content(campaign: Campaign) -> SegmentInfo:
     """Raise ValidationError if the text is empty or, signed and with its link, longer than SMS_MAX_SEGMENTS."""
     if not campaign_text(campaign).strip():
-        raise ValidationError(_("The message has no text."), code="empty")
+        raise ValidationError(_("The message has no text."), code=SmsErrorCode.EMPTY)
     info = segment_info(_sample_body(campaign))
     if info.segments > settings.SMS_MAX_SEGMENTS:
         raise ValidationError(
             _("The message takes %(segments)d segments with the signature and link; at most %(max)d are allowed.")
             % {"segments": info.segments, "max": settings.SMS_MAX_SEGMENTS},
-            code="too_long",
+            code=SmsErrorCode.TOO_LONG,
         )
     return info
 
 
 @transaction.atomic
-def submit_campaign(campaign, by):
+def submit_campaign(campaign: Campaign, by: AbstractBaseUser) -> Campaign:
     """Send a draft for approval: its content must be valid first."""
     validate_content(campaign)
     return _transition(campaign, "submit", by, submitted_by=by)
 
 
 @transaction.atomic
-def approve_campaign(campaign, by):
+def approve_campaign(campaign: Campaign, by: AbstractBaseUser) -> Campaign:
     """Second-person approval: whoever created or submitted a campaign cannot approve it.
 
     Stores the fingerprint of what was approved; a later edit no longer matches and stops every sending.
@@ -167,12 +180,13 @@ def approve_campaign(campaign, by):
 
 
 @transaction.atomic
-def reject_campaign(campaign, by):
+def reject_campaign(campaign: Campaign, by: AbstractBaseUser) -> Campaign:
+    """Send a pending campaign back to its author as a draft."""
     return _transition(campaign, "reject", by)
 
 
 @transaction.atomic
-def cancel_campaign(campaign, by=None):
+def cancel_campaign(campaign: Campaign, by: AbstractBaseUser | None = None) -> Campaign:
     """Stop a campaign for good: its unfinished runs are cancelled and their waiting messages never sent."""
     _transition(campaign, "cancel", by)
     _stop_runs(campaign, "cancelled", _("Campaign cancelled"))
@@ -198,7 +212,7 @@ def _stop_runs(campaign, code, reason):
 
 
 @transaction.atomic
-def mark_edited(campaign, by=None):
+def mark_edited(campaign: Campaign, by: AbstractBaseUser | None = None) -> Campaign:
     """Call after an admin edit: if what approval vouched for changed, the campaign is a draft again.
 
     Its unfinished runs are cancelled: they were rendered and built from what the approver saw, and must not
@@ -233,7 +247,7 @@ class SkipReason:
     }
 
 
-def recipient_problem(phone):
+def recipient_problem(phone: str | PhoneNumber) -> str | None:
     """Why a number cannot receive a campaign SMS (a SkipReason code), or None if it can."""
     from phonenumber_field.phonenumber import to_python
 
@@ -260,7 +274,7 @@ class Preview:
     estimated_seconds: float
 
 
-def preview(campaign, chunk_size=2000):
+def preview(campaign: Campaign, chunk_size: int = 2000) -> Preview:
     """What sending would do: recipients, skipped by reason, encoding, segments, cost and duration at SMS_RATE."""
     from collections import Counter
 

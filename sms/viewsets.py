@@ -4,8 +4,6 @@ from django import forms
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
@@ -26,61 +24,7 @@ from core.admin_records import RecordViewSet
 from sms import admin_views
 from sms.forms import CampaignForm
 from sms.models import Campaign, CampaignRun, Delivery, DeliveryStatus, Message, Notice
-
-AUDIENCE_NAMES_SHOWN = 3
-
-
-def timing_summary(campaign):
-    Timing = Campaign.Timing
-    if campaign.timing == Timing.AT and campaign.send_at:
-        return gettext("At %(when)s") % {"when": date_format(timezone.localtime(campaign.send_at), "Y-m-d H:i")}
-    if campaign.timing == Timing.RECURRING:
-        return gettext("Recurring: %(cron)s") % {"cron": campaign.cron}
-    if campaign.timing == Timing.HOLIDAY:
-        return gettext("%(days)d working days before each holiday, %(time)s") % {
-            "days": campaign.holiday_days_before,
-            "time": campaign.holiday_send_time.strftime("%H:%M") if campaign.holiday_send_time else "",
-        }
-    return campaign.get_timing_display()
-
-
-def _names(items):
-    names = [str(item) for item in items]
-    shown = "、".join(names[:AUDIENCE_NAMES_SHOWN])
-    return shown + ("…" if len(names) > AUDIENCE_NAMES_SHOWN else "")
-
-
-def audience_summary(campaign):
-    """One line: who is chosen, then who is left out. Reads prefetched many-to-many fields."""
-    from directory.models import Rank
-
-    parts = []
-    if campaign.all_cadres:
-        parts.append(gettext("All cadres"))
-    if departments := list(campaign.departments.all()):
-        parts.append(gettext("Departments: %(names)s") % {"names": _names(departments)})
-    if groups := list(campaign.groups.all()):
-        parts.append(gettext("Groups: %(names)s") % {"names": _names(groups)})
-    if campaign.posts:
-        parts.append(gettext("Posts: %(names)s") % {"names": _names(campaign.posts)})
-    if campaign.ranks:
-        labels = dict(Rank.choices)
-        parts.append(gettext("Ranks: %(names)s") % {"names": _names(labels.get(r, r) for r in campaign.ranks)})
-    excluded = sum(
-        len(getattr(campaign, name).all()) for name in ("exclude_departments", "exclude_groups", "exclude_cadres")
-    )
-    if excluded:
-        parts.append(gettext("%(n)d exclusions") % {"n": excluded})
-    return "；".join(parts) or "—"
-
-
-def progress_summary(campaign):
-    total = campaign.latest_total or 0
-    if not total:
-        return "—"
-    done = total - (campaign.latest_pending or 0)
-    return f"{done}/{total}（{round(100 * done / total)}%）"
-
+from sms.summaries import audience_summary, progress_summary, timing_summary
 
 STATUS_PRIMARY = {Campaign.Status.PENDING, Campaign.Status.APPROVED, Campaign.Status.SENDING}
 

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.people import display_name
 from supervision.models import Alert, Clock, ReceivedEvent, Rung
 
 DEFAULT_WEIGHTS = {"on_time": 35, "speed": 15, "alerts": 20, "complaints": 15, "satisfaction": 15}
@@ -249,8 +250,7 @@ def _name_rows(rows, unit):
 
         names = {}
         for user in get_user_model().objects.filter(pk__in=rows).select_related("cadre"):
-            cadre = getattr(user, "cadre", None)
-            names[user.pk] = (cadre.name if cadre else "") or user.get_full_name() or user.get_username()
+            names[user.pk] = display_name(user, getattr(user, "cadre", None))
     for unit_id, r in rows.items():
         r.name = names.get(unit_id) or _("#%(id)s (deleted)") % {"id": unit_id}
 

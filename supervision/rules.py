@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from core import workdays
 from supervision.clocks import Thresholds
+from supervision.findings import record_finding
 from supervision.models import Clock, ReceivedEvent, Severity
 
 logger = logging.getLogger(__name__)
@@ -258,8 +259,6 @@ EVENT_RULES = [
 
 def run_event_rules(event):
     """Run every per-event rule on a ReceivedEvent; returns the findings written."""
-    from supervision.services import record_finding
-
     findings = []
     for rule in EVENT_RULES:
         if not rule.applies(event):
@@ -290,8 +289,6 @@ class RefusalRateOutlier(Rule):
     DECISIONS = REFUSALS | {"step.approved", "application.approved"}
 
     def run(self, now=None, days=90):
-        from supervision.services import record_finding
-
         now = now or timezone.now()
         since = now - datetime.timedelta(days=days)
         min_decisions = getattr(settings, "SUPERVISION_REFUSAL_MIN_DECISIONS", 10)

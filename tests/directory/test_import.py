@@ -9,7 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.error_codes import CommonErrorCode
 from directory import importing
+from directory.error_codes import DirectoryErrorCode
 from directory.models import Cadre, CadreImport, Rank
 from tests.directory.factories import CadreFactory, DepartmentFactory
 
@@ -112,14 +114,14 @@ def test_utf16_csv_with_tabs_is_read(departments):
 def test_a_csv_mixing_gbk_and_utf8_lines_is_refused(departments):
     data = csv_bytes([ZHANG], encoding="gbk") + csv_bytes([LI], header=None, encoding="utf-8")
     error = file_error(data, "mixed.csv")
-    assert error.code == "mixed_encoding"
+    assert error.code == DirectoryErrorCode.MIXED_ENCODING
     assert "mixed.csv" in error.message
 
 
 def test_undecodable_bytes_are_refused(departments):
     data = csv_bytes([ZHANG]) + b"\xff\xfe\xff\x80,138,D01\r\n"
-    assert file_error(data, "broken.csv").code in ("encoding", "mixed_encoding")
-    assert file_error(b"\xff\xff\x81,\xff\r\n", "broken.csv").code == "encoding"
+    assert file_error(data, "broken.csv").code in (DirectoryErrorCode.ENCODING, DirectoryErrorCode.MIXED_ENCODING)
+    assert file_error(b"\xff\xff\x81,\xff\r\n", "broken.csv").code == DirectoryErrorCode.ENCODING
 
 
 def test_an_xlsx_phone_typed_as_a_number_reads_as_digits(departments):
@@ -143,25 +145,25 @@ def test_an_oversized_file_is_refused_before_it_is_read(settings):
 
     with pytest.raises(importing.ImportFileError) as excinfo:
         importing.parse_file(HundredMegabytes(), "huge.xlsx")
-    assert excinfo.value.code == "too_large"
+    assert excinfo.value.code == DirectoryErrorCode.TOO_LARGE
     assert "100.0" in excinfo.value.message and "10.0" in excinfo.value.message
 
 
 def test_the_size_limit_comes_from_settings(settings):
     settings.CADRE_IMPORT_MAX_BYTES = 100
-    assert file_error(csv_bytes(cadre_rows(10)), "cadres.csv").code == "too_large"
+    assert file_error(csv_bytes(cadre_rows(10)), "cadres.csv").code == DirectoryErrorCode.TOO_LARGE
 
 
 @pytest.mark.parametrize(
     ("data", "name", "code"),
     [
-        (b"%PDF-1.4 ...", "cadres.pdf", "unsupported_type"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.csv", "not_spreadsheet"),
-        (importing.OLE2_MAGIC + b"\x00" * 100, "cadres.xls", "legacy_xls"),
-        (importing.OLE2_MAGIC + b"\x00" * 100, "renamed.xlsx", "legacy_xls"),
-        (b"<html><body>not a workbook</body></html>", "cadres.xlsx", "corrupt_xlsx"),
-        (b"", "empty.csv", "empty"),
-        (b"\r\n,,\r\n", "blank.csv", "empty"),
+        (b"%PDF-1.4 ...", "cadres.pdf", DirectoryErrorCode.UNSUPPORTED_TYPE),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.csv", DirectoryErrorCode.NOT_SPREADSHEET),
+        (importing.OLE2_MAGIC + b"\x00" * 100, "cadres.xls", DirectoryErrorCode.LEGACY_XLS),
+        (importing.OLE2_MAGIC + b"\x00" * 100, "renamed.xlsx", DirectoryErrorCode.LEGACY_XLS),
+        (b"<html><body>not a workbook</body></html>", "cadres.xlsx", DirectoryErrorCode.CORRUPT_XLSX),
+        (b"", "empty.csv", DirectoryErrorCode.EMPTY),
+        (b"\r\n,,\r\n", "blank.csv", DirectoryErrorCode.EMPTY),
     ],
 )
 def test_files_that_are_not_cadre_spreadsheets_are_refused(data, name, code):
@@ -170,32 +172,32 @@ def test_files_that_are_not_cadre_spreadsheets_are_refused(data, name, code):
 
 def test_a_truncated_xlsx_is_refused(departments):
     data = xlsx_bytes(cadre_rows(200))
-    assert file_error(data[: len(data) // 2], "cut.xlsx").code == "corrupt_xlsx"
+    assert file_error(data[: len(data) // 2], "cut.xlsx").code == DirectoryErrorCode.CORRUPT_XLSX
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
-    assert file_error(buffer.getvalue(), "report.xlsx").code == "corrupt_xlsx"
+    assert file_error(buffer.getvalue(), "report.xlsx").code == DirectoryErrorCode.CORRUPT_XLSX
 
 
 def test_missing_headers_are_listed_with_the_headers_found():
     error = file_error(csv_bytes([["张伟", "13800138000"]], header=["名字", "电话"]), "cadres.csv")
-    assert error.code == "missing_columns"
+    assert error.code == DirectoryErrorCode.MISSING_COLUMNS
     for text in ("姓名", "手机号", "部门编码", "名字", "电话"):
         assert text in error.message
 
 
 def test_a_header_only_file_has_no_rows():
-    assert file_error(csv_bytes([]), "cadres.csv").code == "no_rows"
+    assert file_error(csv_bytes([]), "cadres.csv").code == DirectoryErrorCode.NO_ROWS
 
 
 def test_a_column_given_twice_is_refused():
     error = file_error(
         csv_bytes([["张伟", "张伟", "13800138000", "D01"]], header=["姓名", "name", "手机号", "部门编码"]), "a.csv"
     )
-    assert error.code == "duplicate_column"
+    assert error.code == DirectoryErrorCode.DUPLICATE_COLUMN
 
 
 # --- headers and rows --------------------------------------------------------------------------------------
@@ -220,7 +222,7 @@ def test_blank_rows_are_skipped_but_rows_missing_a_required_cell_are_rejected(de
     assert result.counts() == {"create": 2, "update": 0, "unchanged": 0, "rejected": 1}
     (rejected,) = result.rejected
     assert rejected.number == 4
-    assert rejected.codes == ["missing_value"]
+    assert rejected.codes == [DirectoryErrorCode.MISSING_VALUE]
     assert "手机号" in rejected.reason
 
 
@@ -240,14 +242,14 @@ def test_each_bad_row_is_reported_with_its_row_number_and_every_reason(departmen
     assert not result.create
     codes = {row.number: row.codes for row in result.rejected}
     assert codes == {
-        2: ["bad_phone"],
-        3: ["not_mobile"],
-        4: ["unknown_department"],
-        5: ["inactive_department"],
-        6: ["bad_rank"],
-        7: ["bad_party_member"],
-        8: ["bad_phone", "unknown_department"],
-        9: ["too_long"],
+        2: [DirectoryErrorCode.BAD_PHONE],
+        3: [DirectoryErrorCode.NOT_MOBILE],
+        4: [DirectoryErrorCode.UNKNOWN_DEPARTMENT],
+        5: [DirectoryErrorCode.INACTIVE_DEPARTMENT],
+        6: [DirectoryErrorCode.BAD_RANK],
+        7: [DirectoryErrorCode.BAD_PARTY_MEMBER],
+        8: [DirectoryErrorCode.BAD_PHONE, DirectoryErrorCode.UNKNOWN_DEPARTMENT],
+        9: [DirectoryErrorCode.TOO_LONG],
     }
     reasons = {row.number: row.reason for row in result.rejected}
     assert "12345" in reasons[2] and "NOPE" in reasons[4] and "处长级" in reasons[6]
@@ -259,7 +261,7 @@ def test_two_rows_with_the_same_phone_are_both_rejected(departments):
     assert [row.number for row in result.create] == [3]
     rejected = {row.number: row for row in result.rejected}
     assert set(rejected) == {2, 4}
-    assert rejected[2].codes == ["duplicate_in_file"] and "4" in rejected[2].reason
+    assert rejected[2].codes == [DirectoryErrorCode.DUPLICATE_IN_FILE] and "4" in rejected[2].reason
     assert "2" in rejected[4].reason
 
 
@@ -295,7 +297,7 @@ def test_nothing_is_written_while_a_row_is_rejected(departments):
     result = plan(xlsx_bytes([ZHANG, ["王芳", "123", "D01"]]))
     with pytest.raises(importing.ImportRefused) as excinfo:
         importing.apply_plan(result)
-    assert excinfo.value.code == "rejected_rows"
+    assert excinfo.value.code == DirectoryErrorCode.REJECTED_ROWS
     assert not Cadre.objects.exists()
 
 
@@ -347,7 +349,7 @@ def test_a_stale_plan_is_refused_whole_when_the_list_changed_meanwhile(departmen
     CadreFactory(name="别人", phone="+8613800138000", department=departments["D02"])
     with pytest.raises(importing.ImportRefused) as excinfo:
         importing.apply_plan(result)
-    assert excinfo.value.code == "conflict"
+    assert excinfo.value.code == CommonErrorCode.CONFLICT
     assert list(Cadre.objects.values_list("name", flat=True)) == ["别人"]
 
 
@@ -410,7 +412,7 @@ def test_preview_stores_the_file_and_confirm_applies_it_once(departments, media,
 
     with pytest.raises(importing.ImportRefused) as excinfo:
         importing.confirm_import(CadreImport.objects.get(pk=cadre_import.pk), user)
-    assert excinfo.value.code == "not_pending"
+    assert excinfo.value.code == DirectoryErrorCode.NOT_PENDING
     assert Cadre.objects.count() == 2
 
 
@@ -513,12 +515,12 @@ def test_a_workbook_as_excel_writes_it(departments):
 
 
 def test_a_workbook_with_too_many_rows_is_refused(departments, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_DATA_ROWS", 5)
-    assert file_error(xlsx_bytes(cadre_rows(6)), "big.xlsx").code == "too_many_rows"
-    assert file_error(csv_bytes(cadre_rows(6)), "big.csv").code == "too_many_rows"
+    monkeypatch.setattr(importing.cells, "MAX_DATA_ROWS", 5)
+    assert file_error(xlsx_bytes(cadre_rows(6)), "big.xlsx").code == DirectoryErrorCode.TOO_MANY_ROWS
+    assert file_error(csv_bytes(cadre_rows(6)), "big.csv").code == DirectoryErrorCode.TOO_MANY_ROWS
     assert len(parse(xlsx_bytes(cadre_rows(5))).rows) == 5
 
 
 def test_a_zip_bomb_is_refused_before_it_is_inflated(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_XML_BYTES", 10_000)
-    assert file_error(xlsx_bytes(cadre_rows(500)), "bomb.xlsx").code == "too_large"
+    monkeypatch.setattr(importing.xlsx, "MAX_XML_BYTES", 10_000)
+    assert file_error(xlsx_bytes(cadre_rows(500)), "bomb.xlsx").code == DirectoryErrorCode.TOO_LARGE

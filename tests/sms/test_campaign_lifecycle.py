@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cms.models import WarningPhrase
 from sms import dispatch, services
+from sms.error_codes import SmsErrorCode
 from sms.gateways.console import GatewayBackend as Console
 from sms.models import Campaign, CampaignRun
 from tests.directory.factories import CadreFactory
@@ -136,7 +137,7 @@ def test_validate_content_counts_segments_with_signature_and_link(make_campaign,
     settings.SMS_MAX_SEGMENTS = 1
     with pytest.raises(ValidationError) as empty:
         services.validate_content(make_campaign(text="  "))
-    assert empty.value.code == "empty"
+    assert empty.value.code == SmsErrorCode.EMPTY
     fits = make_campaign(text="廉" * (70 - len(settings.SMS_SIGNATURE)))
     assert services.validate_content(fits).segments == 1
     with_link = make_campaign(text=fits.text, link_page=home_page)

@@ -5,8 +5,10 @@ import pytest
 from django.db import close_old_connections
 from django.utils import timezone
 
+from core.error_codes import CommonErrorCode
 from sms import codes
 from sms.codes import CodeError, request_code, verify_code
+from sms.error_codes import SmsErrorCode
 from sms.models import Message, MessageKind, OneTimeCode
 from tests.directory.factories import CadreFactory
 
@@ -48,7 +50,7 @@ def test_an_unknown_number_gets_the_same_answer_but_no_sms(cadre):
         request_code(PHONE, "198.51.100.7")
     with pytest.raises(CodeError) as unknown_limit:
         request_code(UNKNOWN, "198.51.100.8")
-    assert known_limit.value.code == unknown_limit.value.code == "rate_limited"
+    assert known_limit.value.code == unknown_limit.value.code == CommonErrorCode.RATE_LIMITED
     with pytest.raises(CodeError):
         verify_code(UNKNOWN, "123456")
 
@@ -58,7 +60,7 @@ def test_an_unknown_number_gets_the_same_answer_but_no_sms(cadre):
 def test_a_bad_number_is_refused_with_a_chinese_message(bad):
     with pytest.raises(CodeError) as error:
         request_code(bad, "198.51.100.7")
-    assert error.value.code == "invalid_phone"
+    assert error.value.code == SmsErrorCode.INVALID_PHONE
     assert not OneTimeCode.objects.exists()
 
 
@@ -69,7 +71,7 @@ def test_an_expired_code_is_refused(cadre):
     OneTimeCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(CodeError) as error:
         verify_code(PHONE, code)
-    assert error.value.code == "invalid_code"
+    assert error.value.code == SmsErrorCode.INVALID_CODE
 
 
 @pytest.mark.django_db
@@ -89,13 +91,13 @@ def test_five_wrong_attempts_kill_the_code(cadre):
     for _attempt in range(4):
         with pytest.raises(CodeError) as error:
             verify_code(PHONE, wrong)
-        assert error.value.code == "invalid_code"
+        assert error.value.code == SmsErrorCode.INVALID_CODE
     with pytest.raises(CodeError) as error:
         verify_code(PHONE, wrong)
-    assert error.value.code == "too_many_attempts"
+    assert error.value.code == SmsErrorCode.TOO_MANY_ATTEMPTS
     with pytest.raises(CodeError) as error:
         verify_code(PHONE, code)  # the right code, too late
-    assert error.value.code == "too_many_attempts"
+    assert error.value.code == SmsErrorCode.TOO_MANY_ATTEMPTS
     assert OneTimeCode.objects.get().attempts == 5
 
 
@@ -121,7 +123,7 @@ def test_number_limits_one_a_minute_five_an_hour_ten_a_day(cadre):
     request_code(PHONE, "198.51.100.1")
     with pytest.raises(CodeError) as error:
         request_code(PHONE, "198.51.100.2")
-    assert error.value.code == "rate_limited" and 0 < error.value.retry_after <= 61
+    assert error.value.code == CommonErrorCode.RATE_LIMITED and 0 < error.value.retry_after <= 61
     for _i in range(4):
         _age_codes(2)  # older than a minute, inside the hour
         request_code(PHONE, "198.51.100.1")
@@ -154,7 +156,7 @@ def test_ip_limit_counts_in_the_cache_and_never_stores_the_address(monkeypatch, 
         request_code(f"+861390000{n:04d}", "203.0.113.50")
     with pytest.raises(CodeError) as error:
         request_code("+8613900009000", "203.0.113.50")
-    assert error.value.code == "rate_limited"
+    assert error.value.code == CommonErrorCode.RATE_LIMITED
     request_code("+8613900009000", "203.0.113.51")  # another address is not affected
     assert cache_keys() and not any("203.0.113" in key for key in cache_keys())
     assert not any("203.0.113" in str(v) for row in OneTimeCode.objects.values() for v in row.values())

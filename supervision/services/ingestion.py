@@ -1,0 +1,173 @@
+"""Take in a domain event: record it once, chain it, apply its clock instructions and run the per-event rules."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from core.events import Clock as ClockInstruction
+from core.events import ClockAction, DomainEvent
+from supervision import audit, rules
+from supervision.findings import record_finding
+from supervision.models import Clock, ReceivedEvent, Severity
+from supervision.services.schedule import reschedule_clock
+
+logger = logging.getLogger(__name__)
+
+
+def ingest(event: DomainEvent) -> ReceivedEvent | None:
+    """Record a DomainEvent, chain it, apply its clock instructions and run the rules, in the caller's transaction.
+
+    Returns the ReceivedEvent, or None when this (source, id) was delivered before: a second delivery does nothing.
+    """
+    if ReceivedEvent.objects.filter(source=event.source, source_id=event.id).exists():
+        logger.info("supervision: event %s delivered again, ignored", event.key)
+        return None
+    payload = dict(event.payload)
+    try:
+        # A savepoint, so that a concurrent first delivery (unique constraint) leaves the caller's transaction usable.
+        with transaction.atomic():
+            row = ReceivedEvent.objects.create(
+                source=event.source,
+                source_id=event.id,
+                kind=event.kind,
+                subject=event.subject,
+                item=str(payload.get("item", ""))[:80],
+                reference=str(payload.get("reference", ""))[:80],
+                related_reference=str(payload.get("related_reference", ""))[:80],
+                occurred_at=event.occurred_at,
+                actor_id=event.actor_id,
+                actor_name=event.actor_name,
+                department_id=event.department_id,
+                from_state=event.from_state,
+                to_state=event.to_state,
+                is_final=bool(payload.get("final")),
+                payload=payload,
+                clocks=[_clock_dict(clock) for clock in event.clocks],
+            )
+    except IntegrityError:
+        logger.info("supervision: event %s delivered concurrently, ignored", event.key)
+        return None
+    audit.append("event", event.key, _event_data(row))
+    for instruction in event.clocks:
+        apply_clock(instruction, row)
+    rules.run_event_rules(row)
+    return row
+
+
+def _clock_dict(clock):
+    return {
+        "key": clock.key,
+        "action": clock.action,
+        "due_at": clock.due_at.isoformat() if clock.due_at else None,
+        "label": clock.label,
+        "department_id": clock.department_id,
+        "handler_id": clock.handler_id,
+        "policy": clock.policy,
+    }
+
+
+def _event_data(row):
+    return {
+        "source": row.source,
+        "id": row.source_id,
+        "kind": row.kind,
+        "subject": row.subject,
+        "occurred_at": row.occurred_at,
+        "actor_id": row.actor_id,
+        "actor_name": row.actor_name,
+        "department_id": row.department_id,
+        "from_state": row.from_state,
+        "to_state": row.to_state,
+        "payload": row.payload,
+        "clocks": row.clocks,
+    }
+
+
+def apply_clock(instruction: ClockInstruction, event: ReceivedEvent) -> Clock:
+    """Apply one clock instruction. An instruction older than the clock's newest applied one changes nothing."""
+    at = event.occurred_at
+    policy = instruction.policy or event.item
+    clock = Clock.objects.select_for_update().filter(key=instruction.key).first()
+    if clock is None:
+        clock = Clock(
+            key=instruction.key,
+            subject=event.subject,
+            label=instruction.label,
+            policy=policy,
+            department_id=instruction.department_id or event.department_id,
+            handler_id=instruction.handler_id,
+            last_event_at=at,
+        )
+        if instruction.action != ClockAction.START:
+            # Its start never arrived (or arrives later, out of order): keep what we know and say so.
+            _unknown_clock_finding(instruction, event)
+        _apply(clock, instruction, at)
+        clock.save()
+        reschedule_clock(clock)
+        return clock
+    if at < clock.last_event_at:
+        logger.info(
+            "supervision: %s %s at %s is older than %s, ignored",
+            instruction.key,
+            instruction.action,
+            at,
+            clock.last_event_at,
+        )
+        if instruction.action == ClockAction.START and clock.started_at is None:
+            # A start delivered after a later instruction still tells when the clock began.
+            clock.started_at = at
+            if clock.allowed is None and instruction.due_at:
+                clock.allowed = instruction.due_at - at
+            clock.save(update_fields=["started_at", "allowed"])
+        return clock
+    _apply(clock, instruction, at)
+    clock.label = instruction.label or clock.label
+    clock.policy = policy or clock.policy
+    clock.department_id = instruction.department_id or clock.department_id
+    clock.handler_id = instruction.handler_id or clock.handler_id
+    clock.save()
+    reschedule_clock(clock)
+    return clock
+
+
+def _apply(clock, instruction, at):
+    action = instruction.action
+    clock.last_event_at = at
+    if action == ClockAction.START:
+        clock.state = Clock.State.RUNNING
+        clock.started_at = clock.started_at or at
+        clock.due_at = instruction.due_at
+        if clock.allowed is None:
+            clock.allowed = instruction.due_at - at
+        clock.paused_at = clock.stopped_at = None
+    elif action == ClockAction.PAUSE:
+        if clock.state == Clock.State.RUNNING:
+            clock.state = Clock.State.PAUSED
+            clock.paused_at = at
+    elif action == ClockAction.RESUME:
+        if clock.state == Clock.State.PAUSED and clock.paused_at:
+            clock.paused_total += at - clock.paused_at
+        if clock.state != Clock.State.STOPPED:
+            clock.state = Clock.State.RUNNING
+            clock.paused_at = None
+            clock.due_at = instruction.due_at
+    elif action == ClockAction.STOP:
+        if clock.state == Clock.State.PAUSED and clock.paused_at:
+            clock.paused_total += at - clock.paused_at
+        clock.state = Clock.State.STOPPED
+        clock.stopped_at = at
+        clock.paused_at = None
+
+
+def _unknown_clock_finding(instruction, event):
+    logger.warning("supervision: %s for unknown clock %s (event %s)", instruction.action, instruction.key, event.key)
+    record_finding(
+        rule="C01",
+        title=_("Clock instruction for an unknown clock"),
+        severity=Severity.LOW,
+        message=_("%(action)s for clock %(key)s, which was never started (or whose start has not arrived yet).")
+        % {"action": instruction.action, "key": instruction.key},
+        dedupe_key=f"C01:{event.key}:{instruction.key}",
+        event=event,
+    )

@@ -1,0 +1,72 @@
+"""Tell people about alerts: an SMS to the clock's handler and to the department's supervisors."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directory.models import Cadre, Department
+from directory.roles import ROLES_BY_CODE
+from sms.notices import queue_notice
+from supervision.models import Alert
+
+
+def supervisors_for(department: Department | None) -> list[Cadre]:
+    """Users in the supervisor role whose cadre sits in the department or one of its ancestors; when there are
+    none, every supervisor with a cadre (the discipline commission watches every department)."""
+    cadres = Cadre.objects.filter(
+        user__is_active=True, user__groups__name=ROLES_BY_CODE["supervisor"].name
+    ).select_related("user")
+    if department is not None:
+        codes = [code for code in department.path.split("/") if code]
+        line = list(cadres.filter(department__code__in=codes))
+        if line:
+            return line
+    return list(cadres)
+
+
+def notify_alerts(limit: int = 500) -> int:
+    """SMS the handler and the department's supervisors for each alert not yet notified. Idempotent per key."""
+    sent = 0
+    with transaction.atomic():
+        pending = Alert.objects.filter(notified_at__isnull=True).select_related("clock").order_by("fired_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            # The after-commit task and the 5-minute schedule may overlap: each takes different alerts.
+            pending = pending.select_for_update(skip_locked=True, of=("self",))
+        alerts = list(pending[:limit])
+        departments = Department.objects.in_bulk({a.department_id for a in alerts if a.department_id})
+        handler_cadres = {
+            c.user_id: c for c in Cadre.objects.filter(user_id__in={a.handler_id for a in alerts if a.handler_id})
+        }
+        supervisors_cache = {}
+        for alert in alerts:
+            department = departments.get(alert.department_id)
+            if alert.department_id not in supervisors_cache:
+                supervisors_cache[alert.department_id] = supervisors_for(department)
+            recipients = []
+            handler = handler_cadres.get(alert.handler_id)
+            if handler is not None:
+                recipients.append(handler)
+            recipients += [c for c in supervisors_cache[alert.department_id] if c not in recipients]
+            body = alert_text(alert, department)
+            for cadre in recipients:
+                queue_notice(
+                    f"supervision.clock:{alert.clock_id}:{alert.rung}:{cadre.pk}", str(cadre.phone), body, cadre=cadre
+                )
+            alert.notified_at = timezone.now()
+            alert.recipients = [c.name for c in recipients]
+            sent += len(recipients)
+        Alert.objects.bulk_update(alerts, ["notified_at", "recipients"])
+    return sent
+
+
+def alert_text(alert: Alert, department: Department | None = None) -> str:
+    """The SMS text of an alert."""
+    clock = alert.clock
+    due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") if clock.due_at else "—"
+    return _("[%(rung)s] %(label)s%(department)s: due %(due)s. %(reason)s. Please deal with it at once.") % {
+        "rung": alert.get_rung_display(),
+        "label": clock.label or clock.key,
+        "department": f"（{department.short_name or department.name}）" if department else "",
+        "due": due,
+        "reason": alert.reason,
+    }
