@@ -2,7 +2,7 @@
 per cadre and day) is quizzes/study.py, re-exported here.
 
 Timing is the server's: a question gets ``served_at`` and ``deadline`` when it is first shown, and an answer after
-its deadline scores nothing. Correct answers leave the server only for answered questions (see api/quizzes.py).
+its deadline scores nothing. Correct answers leave the server only for answered questions (see api/quizzes/types.py).
 """
 
 from __future__ import annotations

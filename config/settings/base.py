@@ -270,7 +270,7 @@ GRAPPLE = {
         f"width-{width}{suffix}" for width in (320, 480, 640, 800, 960, 1280) for suffix in ("", "|format-webp")
     ],
 }
-# Limits of /graphql/ (api/security.py).
+# Limits of /graphql/ (api/core/security.py).
 GRAPHQL_MAX_DEPTH = 10
 GRAPHQL_MAX_BODY_BYTES = 10 * 1024
 GRAPHQL_MAX_FIELDS = 300
