@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser fuzz lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-approvals bench-quizzes bench-lighthouse bench-load bench-faults screenshots check-deploy up down logs clean
+.PHONY: run test test-setup test-browser fuzz lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-approvals bench-quizzes bench-lighthouse bench-load bench-faults screenshots check-deploy up down logs clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -20,10 +20,14 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_demo --if-empty
 	$(PY) manage.py serve $(ADDR)
 
-test: $(VENV)/.installed
+test: test-setup
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# What the tests need besides the venv: Chromium with CJK fonts, compiled catalogues. CI runs it once before
+# running two passes of `make test` side by side.
+test-setup: $(VENV)/.installed
 	@bash scripts/ensure_chromium.sh
 	$(PY) manage.py compile_catalogues
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Thousands of hostile cases against /graphql/ and every public form (random each run; FUZZ_EXAMPLES per target).
 # Prints cases per target and the 500s found. On PostgreSQL: DATABASE_URL=postgres://... make fuzz

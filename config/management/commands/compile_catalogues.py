@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import polib
@@ -19,7 +20,10 @@ class Command(BaseCommand):
                 if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
                     continue
                 catalogue = polib.pofile(str(po_path))
-                catalogue.save_as_mofile(str(mo_path))
+                # Written aside, then renamed: a test run reading the catalogue never sees half a file.
+                partial = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.partial")
+                catalogue.save_as_mofile(str(partial))
+                os.replace(partial, mo_path)
                 compiled += 1
                 self.stdout.write(
                     f"compiled {po_path.relative_to(settings.BASE_DIR)} ({catalogue.percent_translated()}%)"
