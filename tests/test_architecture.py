@@ -290,3 +290,23 @@ def test_no_module_over_the_size_limit_unless_it_is_one_contract():
         f"modules over {MAX_LINES} lines whose docstring does not say they are {CONTRACT_PHRASE!r}:\n"
         + "\n".join(too_long)
     )
+
+
+def _service_modules():
+    """Every app's services: ``<app>/services.py`` or the modules of an ``<app>/services/`` package."""
+    for app in LAYERS:
+        yield from sorted((ROOT / app).glob("services.py"))
+        yield from sorted((ROOT / app).glob("services/*.py"))
+
+
+def test_every_public_service_function_has_type_hints():
+    unhinted = []
+    for path in _service_modules():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.name.startswith("_"):
+                continue
+            arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+            if node.returns is None or any(a.annotation is None for a in arguments if a.arg not in ("self", "cls")):
+                unhinted.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert len(list(_service_modules())) > 10, "the service modules were not found"
+    assert not unhinted, "public service functions without type hints:\n" + "\n".join(unhinted)
