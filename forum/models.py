@@ -7,9 +7,6 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
-# A board lists this many topics a page, on the site and in the API.
-TOPICS_PER_PAGE = 20
-
 
 class ModerationMode(models.TextChoices):
     PRE = "pre", _("Pre-moderation: every post waits for a moderator")

@@ -5,6 +5,9 @@ from django.db.models import Q, QuerySet
 from forum import services
 from forum.models import ForumBoardPage, Post, PostStatus, Topic
 
+# A board lists this many topics a page, on the site and in the API.
+TOPICS_PER_PAGE = 20
+
 
 def boards() -> QuerySet:
     return ForumBoardPage.objects.live().public()

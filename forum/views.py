@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from forum import services
 from forum.forms import ReplyForm, ReportForm, TopicForm
-from forum.models import TOPICS_PER_PAGE, HoldReason, Post, PostStatus, Topic
+from forum.models import HoldReason, Post, PostStatus, Topic
+from forum.selectors import TOPICS_PER_PAGE
 
 POSTS_PER_PAGE = 20
 
