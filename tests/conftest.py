@@ -15,6 +15,25 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_console_outbox():
+    """The console SMS gateway keeps what it "sent" in a class-level list: each test starts and ends with it empty."""
+    from sms.gateways.console import GatewayBackend
+
+    GatewayBackend.outbox.clear()
+    yield
+    GatewayBackend.outbox.clear()
+
+
+@pytest.fixture
+def english(client):
+    """The test client with English chosen in the language switch: assertions read our English source strings."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 @pytest.fixture
 def published():
     """Every DomainEvent published during the test, in order."""

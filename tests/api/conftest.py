@@ -1,7 +1,6 @@
 import json
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 
@@ -22,9 +21,3 @@ def gql(client):
 @pytest.fixture
 def csrf_client():
     return Client(enforce_csrf_checks=True)
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client

@@ -13,13 +13,6 @@ ME = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _empty_outbox():
-    Console.outbox.clear()
-    yield
-    Console.outbox.clear()
-
-
 def _sent_code():
     import re
 

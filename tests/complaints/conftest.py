@@ -2,7 +2,6 @@ import io
 import types
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from PIL import Image
 
@@ -32,12 +31,6 @@ def sms_outbox(monkeypatch):
     sent.original = notices.queue_notice
     monkeypatch.setattr(notices, "queue_notice", queue_notice)
     return sent
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -1,16 +1,8 @@
 import pytest
-from django.conf import settings
 
 from directory.roles import role_group
 from forum.models import ModerationMode
 from tests.forum.factories import UserFactory, make_board
-
-
-@pytest.fixture
-def english(client):
-    """Our msgids are English; the zh_Hans catalogue gets their translations when the lead merges them."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

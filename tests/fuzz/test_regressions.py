@@ -18,12 +18,6 @@ def gql(client, query, variables=None):
     return response.json()
 
 
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def codes(answer):
     return [(error.get("extensions") or {}).get("code") for error in answer.get("errors", [])]
 
@@ -160,7 +154,6 @@ def test_a_path_parameter_without_control_characters_still_resolves(seed, client
 
 
 def _signed_post(client, kind, pairs):
-    from django.conf import settings
     from twilio.request_validator import RequestValidator
 
     url = f"http://testserver/sms/webhooks/twilio/{kind}/"

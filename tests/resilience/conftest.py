@@ -5,7 +5,6 @@ import contextlib
 import django_q.brokers
 import django_q.tasks
 import pytest
-from django.conf import settings as django_settings
 from django.db import OperationalError, connection
 from django_q.brokers.redis_broker import Redis as RedisBroker
 from django_q.conf import Conf
@@ -22,12 +21,6 @@ def _fresh_log_throttle(monkeypatch):
     """Each test sees its own first outage line (core.outage logs one per class per few seconds)."""
     monkeypatch.setattr(outage, "_last_logged", {})
     monkeypatch.setattr(outage, "_suppressed", {})
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @contextlib.contextmanager

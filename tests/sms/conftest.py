@@ -2,7 +2,6 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from sms import services
-from sms.gateways.console import GatewayBackend as Console
 from sms.models import Campaign
 from tests.directory.factories import CadreFactory, DepartmentFactory
 
@@ -13,9 +12,6 @@ def _fast_dispatch(settings):
     settings.SMS_RATE = 0
     settings.SMS_RETRY_BACKOFF = 0
     settings.SMS_QUIET_HOURS = ""
-    Console.outbox.clear()
-    yield
-    Console.outbox.clear()
 
 
 @pytest.fixture

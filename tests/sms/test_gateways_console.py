@@ -1,18 +1,9 @@
 """The embedded default gateway: nothing leaves the machine, everything is printed and kept."""
 
-import pytest
-
 from sms.gateways import get_gateway
 from sms.gateways.console import GatewayBackend
 from sms.models import DeliveryStatus, Direction, Message, MessageKind
 from sms.services import send_message
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    GatewayBackend.outbox.clear()
-    yield
-    GatewayBackend.outbox.clear()
 
 
 def test_console_is_the_default(settings):
