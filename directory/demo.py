@@ -1,9 +1,9 @@
 """Demo data: the fictional city 清河市, its departments, 2,000 cadres, cadre groups and one login per role.
 
-Everything is generated from the tables below and seeded ``random.Random`` instances, so every run on every machine
-produces the same city and the same people. Loading is idempotent: what exists (matched by department code, cadre
-phone, group name, username) is left as it is, so an administrator's edits, such as a cadre opting out of SMS,
-survive a second run.
+Everything is generated from the tables in demo_data.toml and seeded ``random.Random`` instances, so every run on
+every machine produces the same city and the same people. Loading is idempotent: what exists (matched by department
+code, cadre phone, group name, username) is left as it is, so an administrator's edits, such as a cadre opting out of
+SMS, survive a second run.
 
 Other apps add their demo content with a step in their own ``<app>/demo.py``::
 
@@ -21,12 +21,14 @@ page exist first) and runs the registered steps in that order, inside one transa
 import random
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.demo_data import load_toml
 from core.discovery import our_submodules
 from directory.models import Cadre, CadreGroup, Department, DepartmentKind, Rank
 from directory.roles import ROLES_BY_CODE, sync_roles
@@ -40,66 +42,29 @@ DEMO_PHONE_PREFIX = "+861990000"
 DEMO_PHONE_RANGE = range(10_000)
 DEMO_CADRE_COUNT = 2_000
 
-CITY = ("QH", "清河市", "清河")
-
-# (code, name, short name, title of the head, title of a deputy)
-BUREAUS = [
-    ("QH-JW", "市纪委监委", "纪委监委", "书记", "副书记"),
-    ("QH-FGW", "市发展和改革委员会", "发改委", "主任", "副主任"),
-    ("QH-SPJ", "市行政审批服务局", "审批局", "局长", "副局长"),
-    ("QH-SJJ", "市市场监督管理局", "市场监管局", "局长", "副局长"),
-    ("QH-ZRJ", "市自然资源和规划局", "自然资源局", "局长", "副局长"),
-    ("QH-ZJJ", "市住房和城乡建设局", "住建局", "局长", "副局长"),
-    ("QH-RSJ", "市人力资源和社会保障局", "人社局", "局长", "副局长"),
-    ("QH-JYJ", "市教育局", "教育局", "局长", "副局长"),
-    ("QH-WJW", "市卫生健康委员会", "卫健委", "主任", "副主任"),
-    ("QH-JTJ", "市交通运输局", "交通局", "局长", "副局长"),
-]
-CITY_SERVICE_CENTRE = ("QH-ZWFW", "市政务服务中心", "政务服务中心")
-
-# (code, name, townships); a 区 has mostly 街道, a 县 has 镇 and 乡.
-COUNTIES = [
-    ("QH-QHQ", "清河区", ["城关街道", "清源街道", "河西街道", "柳林街道", "望湖镇"]),
-    ("QH-DHQ", "东湖区", ["湖滨街道", "东升街道", "莲塘街道", "新桥街道", "鹤鸣镇"]),
-    ("QH-LJX", "临江县", ["临江镇", "沙湾镇", "渡口镇", "芦溪乡", "江北乡"]),
-    ("QH-BSX", "白石县", ["白石镇", "石门镇", "青岗镇", "松坪乡", "龙泉乡"]),
-    ("QH-YLX", "云岭县", ["云岭镇", "雾溪镇", "高坪镇", "竹山乡", "岭南乡"]),
-    ("QH-TYX", "桃源县", ["桃源镇", "杏花镇", "梨园镇", "桑田乡", "落霞乡"]),
-]
-
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
-    "傅钟姜崔谭陆范汪廖石金贾夏韦方邹熊白孟秦邱侯江尹薛段雷龙黎史陶贺毛郝顾龚邵万钱戴严孔向常汤康易乔赖文"
-)
-GIVEN_NAME_CHARS = (
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文辉玲红鹏飞宇浩婷雪琳晨欣佳俊志海波斌鑫瑞博凯思梦"
-    "悦颖琪子轩晓燕萍春梅兰云峰亮成林东力新宁清松德荣振永立光金宏凤玉兵"
-)
+DATA_FILE = Path(__file__).with_name("demo_data.toml")
 
 WINDOW_POST = "窗口工作人员"
 TOWNSHIP_DISCIPLINE_POSTS = {"纪委书记", "纪工委书记"}
 SECTION_AND_ABOVE = set(Rank) - {Rank.STAFF}  # 科级以上 counts deputy section level (副科) in
 
-# (name, description, which generated cadres belong)
-CADRE_GROUPS = [
-    ("全市科级以上干部", "副科级及以上领导干部。", lambda p: p.rank in SECTION_AND_ABOVE),
-    ("窗口工作人员", "市政务服务中心和各乡镇（街道）便民服务中心的窗口工作人员。", lambda p: p.post == WINDOW_POST),
-    ("乡镇纪委书记", "各乡镇纪委书记、街道纪工委书记。", lambda p: p.post in TOWNSHIP_DISCIPLINE_POSTS),
-    ("新任职干部", "近一年新任职的领导干部，重点开展任前廉政教育。", lambda p: p.newly_appointed),
-]
+# Which generated cadres belong to a demo cadre group, by the group's `members` in demo_data.toml.
+GROUP_MEMBERS = {
+    "section_and_above": lambda p: p.rank in SECTION_AND_ABOVE,
+    "window_staff": lambda p: p.post == WINDOW_POST,
+    "township_discipline": lambda p: p.post in TOWNSHIP_DISCIPLINE_POSTS,
+    "newly_appointed": lambda p: p.newly_appointed,
+}
+
+
+def load_data():
+    """The city, its departments and staffing plans, the name stock, cadre groups and logins, from demo_data.toml."""
+    return load_toml(DATA_FILE)
+
 
 # (username, role code or None for the superuser, department code, post): each login is linked to a demo cadre.
-DEMO_USERS = [
-    ("admin", None, "QH-JW", "信息管理员"),
-    ("editor", "editor", "QH-JW", "宣传干事"),
-    ("reviewer", "reviewer", "QH-JW", "宣传部副部长"),
-    ("moderator", "moderator", "QH-JW", "宣传干事"),
-    ("window", "window_staff", CITY_SERVICE_CENTRE[0], WINDOW_POST),
-    ("handler", "department_handler", "QH-SJJ", "科员"),
-    ("supervisor", "supervisor", "QH-JW", "纪检监察员"),
-    ("investigator", "investigator", "QH-JW", "审查调查员"),
-    ("sms", "sms_operator", "QH-JW", "信息管理员"),
-]
+DEMO_USERS = [(row["username"], row.get("role"), row["department"], row["post"]) for row in load_data()["login"]]
+
 DEMO_EMAIL_DOMAIN = "qinghe.example"
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
 
@@ -187,104 +152,61 @@ def _discover_steps():
 
 def department_specs():
     """Every demo department, parents before children, with its staffing plan summing to DEMO_CADRE_COUNT."""
+    data = load_data()
+    staffing = data["staffing"]
     rng = random.Random(f"{SEED}-staffing")
     specs = []
 
-    def add(code, name, short_name, kind, parent_code, posts, filler, filler_count):
+    def add(code, name, short_name, kind, parent_code, plan, **names):
+        """One department staffed by ``plan``, its post names filled in with ``names`` ({head}, {deputy}, {word})."""
+        posts = tuple((row["post"].format(**names), Rank(row["rank"]), row["count"]) for row in plan["posts"])
+        filler, filler_count = (plan["filler"]["post"], Rank(plan["filler"]["rank"])), plan["filler"]["count"]
         jitter = rng.randint(-2, 2) if filler_count > 4 else 0
         headcount = sum(count for _post, _rank, count in posts) + filler_count + jitter
-        specs.append(DepartmentSpec(code, name, short_name, kind, parent_code, tuple(posts), filler, headcount))
+        specs.append(DepartmentSpec(code, name, short_name, kind, parent_code, posts, filler, headcount))
 
-    city_code, city_name, city_short = CITY
+    city = data["city"]
+    city_code = city["code"]
+    add(city_code, city["name"], city["short_name"], DepartmentKind.CITY, None, staffing["city"])
+    for bureau in data["bureau"]:
+        add(
+            bureau["code"],
+            bureau["name"],
+            bureau["short_name"],
+            DepartmentKind.BUREAU,
+            city_code,
+            staffing[bureau.get("staffing", "bureau")],
+            head=bureau["head"],
+            deputy=bureau["deputy"],
+        )
+    centre = data["city_service_centre"]
     add(
+        centre["code"],
+        centre["name"],
+        centre["short_name"],
+        DepartmentKind.SERVICE_CENTRE,
         city_code,
-        city_name,
-        city_short,
-        DepartmentKind.CITY,
-        None,
-        [("市委书记", Rank.BUREAU, 1), ("市长", Rank.BUREAU, 1), ("副市长", Rank.DEPUTY_BUREAU, 4)],
-        ("科员", Rank.STAFF),
-        6,
+        staffing["city_service_centre"],
     )
-    for code, name, short_name, head, deputy in BUREAUS:
-        if code == "QH-JW":
-            posts = [
-                (head, Rank.DEPUTY_BUREAU, 1),
-                (deputy, Rank.DIVISION, 3),
-                ("纪检监察室主任", Rank.DEPUTY_DIVISION, 4),
-                ("审查调查室主任", Rank.DEPUTY_DIVISION, 2),
-                ("宣传部部长", Rank.DEPUTY_DIVISION, 1),
-                ("宣传部副部长", Rank.SECTION, 1),
-                ("宣传干事", Rank.STAFF, 3),
-                ("信息管理员", Rank.STAFF, 2),
-                ("审查调查员", Rank.STAFF, 8),
-            ]
-            filler = ("纪检监察员", Rank.STAFF)
-        else:
-            posts = [
-                (head, Rank.DIVISION, 1),
-                (deputy, Rank.DEPUTY_DIVISION, 3),
-                ("科长", Rank.SECTION, 5),
-                ("副科长", Rank.DEPUTY_SECTION, 4),
-                ("纪检监察员", Rank.STAFF, 1),
-            ]
-            filler = ("科员", Rank.STAFF)
-        add(code, name, short_name, DepartmentKind.BUREAU, city_code, posts, filler, 24)
-    code, name, short_name = CITY_SERVICE_CENTRE
-    posts = [("主任", Rank.DIVISION, 1), ("副主任", Rank.DEPUTY_DIVISION, 2), ("科长", Rank.SECTION, 3)]
-    add(code, name, short_name, DepartmentKind.SERVICE_CENTRE, city_code, posts, (WINDOW_POST, Rank.STAFF), 34)
 
-    for county_code, county_name, townships in COUNTIES:
-        word = county_name[-1]  # 区 or 县
-        posts = [
-            (f"{word}委书记", Rank.DIVISION, 1),
-            (f"{word}长", Rank.DIVISION, 1),
-            (f"副{word}长", Rank.DEPUTY_DIVISION, 4),
-            (f"{word}纪委书记", Rank.DEPUTY_DIVISION, 1),
-            (f"{word}纪委副书记", Rank.SECTION, 2),
-            ("办公室主任", Rank.SECTION, 1),
-            ("科长", Rank.SECTION, 6),
-            ("副科长", Rank.DEPUTY_SECTION, 6),
-            ("纪检监察员", Rank.STAFF, 4),
-        ]
-        add(county_code, county_name, county_name, DepartmentKind.COUNTY, city_code, posts, ("科员", Rank.STAFF), 50)
-        for number, township in enumerate(townships, start=1):
+    for county in data["county"]:
+        county_code, county_name = county["code"], county["name"]
+        plan = staffing["county"]
+        add(county_code, county_name, county_name, DepartmentKind.COUNTY, city_code, plan, word=county_name[-1])
+        for number, township in enumerate(county["townships"], start=1):
             township_code = f"{county_code}-{number:02d}"
             if township.endswith("街道"):
-                posts = [
-                    ("党工委书记", Rank.SECTION, 1),
-                    ("办事处主任", Rank.SECTION, 1),
-                    ("办事处副主任", Rank.DEPUTY_SECTION, 3),
-                    ("纪工委书记", Rank.DEPUTY_SECTION, 1),
-                ]
+                plan, head = staffing["street"], ""
             else:
-                head = f"{township[-1]}长"  # 镇长 or 乡长
-                posts = [
-                    ("党委书记", Rank.SECTION, 1),
-                    (head, Rank.SECTION, 1),
-                    (f"副{head}", Rank.DEPUTY_SECTION, 3),
-                    ("纪委书记", Rank.DEPUTY_SECTION, 1),
-                ]
-            posts += [("党政办主任", Rank.STAFF, 1), ("纪检监察员", Rank.STAFF, 1)]
-            add(
-                township_code,
-                township,
-                township,
-                DepartmentKind.TOWNSHIP,
-                county_code,
-                posts,
-                ("科员", Rank.STAFF),
-                16,
-            )
+                plan, head = staffing["town"], f"{township[-1]}长"  # 镇长 or 乡长
+            add(township_code, township, township, DepartmentKind.TOWNSHIP, county_code, plan, head=head)
             add(
                 f"{township_code}-BM",
                 f"{township}便民服务中心",
                 "便民服务中心",
                 DepartmentKind.SERVICE_CENTRE,
                 township_code,
-                [("主任", Rank.DEPUTY_SECTION, 1)],
-                (WINDOW_POST, Rank.STAFF),
-                6,
+                staffing["township_service_centre"],
             )
     return _fit_headcount(specs, DEMO_CADRE_COUNT)
 
@@ -334,8 +256,9 @@ def person_specs(departments=None):
 
 
 def _chinese_name(rng):
+    data = load_data()
     given_length = 1 if rng.random() < 0.35 else 2
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN_NAME_CHARS) for _ in range(given_length))
+    return rng.choice(data["surnames"]) + "".join(rng.choice(data["given_name_chars"]) for _ in range(given_length))
 
 
 @demo_step
@@ -384,8 +307,11 @@ def load_directory(run):
     cadre_ids = dict(_demo_cadres().values_list("phone", "pk"))
     cadre_ids = {phone.as_e164: pk for phone, pk in cadre_ids.items()}
     created = 0
-    for name, description, belongs in CADRE_GROUPS:
-        group, was_created = CadreGroup.objects.get_or_create(name=name, defaults={"description": description})
+    for row in load_data()["cadre_group"]:
+        belongs = GROUP_MEMBERS[row["members"]]
+        group, was_created = CadreGroup.objects.get_or_create(
+            name=row["name"], defaults={"description": row["description"]}
+        )
         created += was_created
         # add() inserts only the missing rows, so a rerun changes nothing.
         group.members.add(
