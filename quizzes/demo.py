@@ -1,4 +1,5 @@
-"""Demo quizzes: the 150-question bank (demo_questions.toml), four quiz pages, a played competition, the SMS quiz."""
+"""Demo quizzes: the 150-question bank (demo_questions.toml), four quiz pages (demo_quizzes.toml), a played
+competition, the SMS quiz."""
 
 import datetime
 import random
@@ -11,47 +12,14 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from cms.models import HomePage
+from core.demo_data import load_toml
 from directory.demo import demo_step
 from directory.models import Cadre
 from quizzes import services, sms_quiz
 from quizzes.models import LETTERS, Attempt, Question, QuestionTag, QuizMode, QuizPage, SmsQuestion
 
 QUESTIONS_FILE = Path(__file__).with_name("demo_questions.toml")
-
-# (slug, title, mode, question count, seconds per question, tags, intro, extra fields)
-QUIZZES = [
-    ("daily", "每日答题", QuizMode.DAILY, 5, 30, [], "每天5道题，全市干部同一套题，每人每天一次。", {}),
-    (
-        "eight-rules-practice",
-        "中央八项规定精神专项练习",
-        QuizMode.PRACTICE,
-        10,
-        0,
-        ["八项规定", "四风", "公务接待", "公车管理", "违规吃喝"],
-        "不限时练习，答完一题立即看到解析和依据。",
-        {},
-    ),
-    (
-        "discipline-regulations",
-        "《纪律处分条例》限时测验",
-        QuizMode.TIMED,
-        10,
-        20,
-        ["纪律处分条例"],
-        "10道题，每题20秒，答得越快加分越多。",
-        {},
-    ),
-    (
-        "contest",
-        "全市党员干部廉政知识网上竞赛",
-        QuizMode.COMPETITION,
-        20,
-        30,
-        [],
-        "竞赛期间每人最多答题5次，成绩取最高分；单位按参赛人员人均得分排名，参赛满3人方可参与单位排名。",
-        {"attempt_limit": 5, "min_participants": 3},
-    ),
-]
+QUIZZES_FILE = Path(__file__).with_name("demo_quizzes.toml")
 
 
 @demo_step
@@ -99,23 +67,24 @@ def _load_quiz_pages():
     editor = get_user_model().objects.filter(username="editor").first()
     now = timezone.now()
     made = 0
-    for slug, title, mode, count, seconds, tag_names, intro, extra in QUIZZES:
+    for row in load_toml(QUIZZES_FILE)["quiz"]:
+        slug, mode = row["slug"], QuizMode(row["mode"])
         if QuizPage.objects.filter(slug=slug).exists() or home is None:
             continue
         page = QuizPage(
-            title=title,
+            title=row["title"],
             slug=slug,
             mode=mode,
-            question_count=count,
-            seconds_per_question=seconds,
-            intro=f"<p>{intro}</p>",
-            **extra,
+            question_count=row["question_count"],
+            seconds_per_question=row["seconds_per_question"],
+            intro=f"<p>{row['intro']}</p>",
+            **row.get("fields", {}),
         )
         if mode == QuizMode.COMPETITION:
             page.opens_at = now - datetime.timedelta(days=7)
             page.closes_at = now + datetime.timedelta(days=23)
         home.add_child(instance=page)
-        page.draw_tags.set(QuestionTag.objects.filter(name__in=tag_names))
+        page.draw_tags.set(QuestionTag.objects.filter(name__in=row.get("tags", [])))
         page.save_revision(user=editor).publish(user=editor)
         made += 1
     return made
