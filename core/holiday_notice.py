@@ -53,6 +53,8 @@ class Holiday:
     first_day: datetime.date
     last_day: datetime.date
     worked: list[datetime.date] = field(default_factory=list)
+    line: int | None = None
+    text: str = ""
 
 
 @dataclass
@@ -112,7 +114,9 @@ def parse_notice(text: str, year: int | None = None) -> ParsedNotice:
     if not items:
         raise NoticeError(_("No holiday could be found in the notice."))
     for number, item in items:
-        notice.holidays.append(_holiday(item, notice.year, number))
+        holiday = _holiday(item, notice.year, number)
+        holiday.line, holiday.text = number, item
+        notice.holidays.append(holiday)
     _check_overlaps(notice)
     return notice
 
@@ -219,12 +223,16 @@ def _check_overlaps(notice):
             if day in seen:
                 raise NoticeError(
                     _("%(date)s appears twice (%(first)s, %(second)s).")
-                    % {"date": day.isoformat(), "first": seen[day], "second": holiday.name}
+                    % {"date": day.isoformat(), "first": seen[day], "second": holiday.name},
+                    holiday.line,
+                    holiday.text,
                 )
             seen[day] = holiday.name
         for day in holiday.worked:
             if day.weekday() < 5:
                 raise NoticeError(
                     _("%(date)s is given as a day worked, but it is a weekday already (%(name)s).")
-                    % {"date": day.isoformat(), "name": holiday.name}
+                    % {"date": day.isoformat(), "name": holiday.name},
+                    holiday.line,
+                    holiday.text,
                 )
