@@ -8,6 +8,7 @@ AppConfig.ready), so core knows none of them.
 """
 
 import datetime
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,8 +38,8 @@ class Difference:
     name: str
 
 
-# A recomputer moves the open deadlines of one platform that fall on or after `since`; returns how many moved.
-Recomputer = Callable[[datetime.date], int]
+# A recomputer moves one platform's open deadlines (given a Recompute) and returns how many moved.
+Recomputer = Callable[["Recompute"], int]
 _recomputers: dict[str, Recomputer] = {}
 
 
@@ -175,6 +176,8 @@ def save_schedule(notice: ParsedNotice, *, by=None, notice_text: str = "", today
             % {"dates": "、".join(day.isoformat() for day in past)},
             code=CommonErrorCode.INVALID,
         )
+    before = {e.date: e.kind for e in effective_entries(notice.year)}
+    before_print = workdays.schedule_fingerprint(notice.year)
     schedule, created = HolidaySchedule.objects.select_for_update().get_or_create(year=notice.year)
     schedule.title, schedule.document_number = notice.title, notice.document_number
     schedule.published_on, schedule.notice_text, schedule.entered_by = notice.published_on, notice_text, by
@@ -197,21 +200,82 @@ def save_schedule(notice: ParsedNotice, *, by=None, notice_text: str = "", today
         payload={"year": schedule.year, "dates": len(entries), "document_number": schedule.document_number},
         schedule=schedule,
     )
-    request_recompute(notice.year)
+    after = {e.date: e.kind for e in entries}
+    request_recompute(
+        notice.year, [day for day in set(before) | set(after) if before.get(day) != after.get(day)], before_print
+    )
     return schedule
 
 
-def request_recompute(year: int) -> CalendarRecompute:
-    """A recomputation of the year's current version, queued after commit; the same version is recomputed once."""
-    generation = workdays.schedule_fingerprint(year)
-    run, _created = CalendarRecompute.objects.get_or_create(year=year, generation=generation)
+def request_recompute(year: int, flipped: Iterable[datetime.date], before: str) -> CalendarRecompute | None:
+    """A recomputation of the dates a change flipped, queued after commit; one per change (before -> after)."""
+    flipped = sorted(flipped)
+    if not flipped:
+        return None
+    generation = hashlib.sha1(f"{before}>{workdays.schedule_fingerprint(year)}".encode()).hexdigest()
+    run, _created = CalendarRecompute.objects.get_or_create(
+        year=year, generation=generation, defaults={"dates": [day.isoformat() for day in flipped]}
+    )
     if run.status != CalendarRecompute.Status.DONE:
         enqueue_on_commit("core.tasks.recompute_deadlines", run.pk, task_name=f"calendar-recompute-{run.pk}")
     return run
 
 
-def recompute_deadlines(run_id: int) -> int:
-    """Run one recomputation, once: claimed by a conditional update; every platform's open deadlines moved."""
+class Recompute:
+    """What a platform's recomputer is handed: which deadlines may move, where each moves, and where it got to.
+
+    Dates before today never change (``save_schedule`` refuses it), so a deadline keeps the number of working days
+    it had left from today under the old calendar (the new one with the flipped dates flipped back), counted again
+    under the new one.
+    """
+
+    def __init__(self, run: CalendarRecompute, today: datetime.date | None = None):
+        self.run = run
+        self.flipped = frozenset(datetime.date.fromisoformat(day) for day in run.dates)
+        self.today = today or timezone.localdate()
+        first = max(min(self.flipped), self.today)
+        self.first_moment = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+
+    def _old_worked(self, day):
+        worked = workdays.is_working_day(day)
+        return not worked if day in self.flipped else worked
+
+    def move(self, due_at: datetime.datetime | None) -> datetime.datetime | None:
+        """The deadline's new moment under the new calendar, or None when it does not move."""
+        if due_at is None:
+            return None
+        local = timezone.localtime(due_at)
+        due = local.date()
+        if due <= self.today or due < min(self.flipped) or not self._old_worked(due):
+            return None
+        left, day = 0, self.today
+        while day < due:
+            day += datetime.timedelta(days=1)
+            if self._old_worked(day):
+                left += 1
+        new = workdays.add_working_days(self.today, left)
+        if new == due:
+            return None
+        return datetime.datetime.combine(new, local.timetz().replace(tzinfo=None), tzinfo=local.tzinfo)
+
+    def done_up_to(self, name: str) -> int:
+        """The last row (pk) this platform finished in an earlier, interrupted attempt; 0 at first."""
+        return int(self.run.progress.get(name, 0))
+
+    def mark_done(self, name: str, pk: int) -> None:
+        """Call inside the transaction that moved row `pk`: a rerun resumes after it, never moving it twice."""
+        self.run.progress[name] = pk
+        CalendarRecompute.objects.filter(pk=self.run.pk).update(progress=self.run.progress)
+
+
+def recompute_deadlines(run_id: int, *, today: datetime.date | None = None) -> int:
+    """Run one recomputation: every registered platform moves its open deadlines; safe to run twice.
+
+    Claimed by a conditional update (a finished run is never run again); each platform records its progress in
+    the transaction of each row it moves, so an interrupted run resumes where it stopped.
+    """
+    from core import events
+
     claimed = CalendarRecompute.objects.filter(
         pk=run_id, status__in=[CalendarRecompute.Status.PENDING, CalendarRecompute.Status.RUNNING]
     ).update(status=CalendarRecompute.Status.RUNNING)
@@ -219,14 +283,12 @@ def recompute_deadlines(run_id: int) -> int:
         return 0
     run = CalendarRecompute.objects.get(pk=run_id)
     workdays.forget_office_schedule()
-    since = timezone.localdate()
-    moved = 0
+    context = Recompute(run, today)
+    moved = run.changed
     for name, func in recomputers().items():
-        count = func(since)
+        count = func(context)
         logger.info("Calendar %s: %s moved %s deadlines.", run.year, name, count)
         moved += count
-    from core import events
-
     with transaction.atomic():
         CalendarRecompute.objects.filter(pk=run_id).update(
             status=CalendarRecompute.Status.DONE, finished_at=timezone.now(), changed=moved
@@ -236,7 +298,7 @@ def recompute_deadlines(run_id: int) -> int:
             source="core",
             subject=f"core.holidayschedule:{run.year}",
             kind="calendar.recomputed",
-            payload={"year": run.year, "moved": moved},
+            payload={"year": run.year, "moved": moved, "dates": run.dates},
             schedule=HolidaySchedule.objects.filter(year=run.year).first(),
         )
     return moved

@@ -59,7 +59,9 @@ class CalendarRecompute(models.Model):
         DONE = "done", pgettext_lazy("recompute", "Done")
 
     year = models.PositiveSmallIntegerField(_("year"))
-    generation = models.CharField(max_length=40)  # which version of the schedule this run applies
+    generation = models.CharField(max_length=40)  # which change of the schedule (before -> after) this run applies
+    dates = models.JSONField(default=list)  # the dates whose status the change flipped, ISO strings
+    progress = models.JSONField(default=dict)  # per platform, the last row done: a rerun resumes there
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

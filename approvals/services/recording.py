@@ -35,6 +35,10 @@ SMS_TEXTS = {
         "Your application %(number)s (%(item)s) is completed. Please rate our service."
     ),
     "application.withdrawn": gettext_noop("Your application %(number)s (%(item)s) was withdrawn."),
+    "application.deadline_recomputed": gettext_noop(
+        "The promised completion of your application %(number)s (%(item)s) is now %(due)s, following the official "
+        "holiday schedule."
+    ),
 }
 
 
