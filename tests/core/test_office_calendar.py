@@ -25,6 +25,7 @@ def _english():
     with translation.override("en"):
         yield
 
+
 # A made-up 2027 schedule in the notice's wording (the real one is not published yet).
 NOTICE_2027 = """国务院办公厅关于2027年部分节假日安排的通知
 一、元旦：1月1日（周五）至3日（周日）放假，共3天。
