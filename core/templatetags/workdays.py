@@ -1,6 +1,7 @@
 """{{ deadline|provisional_mark }}: 暂定 beside a deadline counted without an official holiday schedule."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import pgettext
 
@@ -21,3 +22,17 @@ def provisional_mark(moment):
         ),
         pgettext("deadline", "Provisional"),
     )
+
+
+@register.inclusion_tag("core/holidays/warning_panel.html", takes_context=True)
+def calendar_warning(context):
+    """The warn-ahead banner, for a dashboard of its own (the admin home page has it as a panel)."""
+    from core.calendar import warn_ahead_year
+    from core.holiday_admin import MANAGE
+
+    user = context["request"].user
+    year = warn_ahead_year()
+    if year is None:
+        return {"year": None}
+    url = reverse("core_holidays_year", args=[year]) if user.has_perm(MANAGE) else ""
+    return {"year": year, "url": url}
