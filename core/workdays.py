@@ -13,7 +13,7 @@ package's) is computed by the provisional rules, and ``is_provisional`` says so,
 it marks it 暂定. When the year is entered, ``core.calendar.recompute_open_deadlines`` moves the open deadlines.
 Touching such a year logs a warning on the "core.workdays" logger once per year and process.
 
-The office's entries are read from the database at most every ``OFFICE_TTL`` seconds per process (one query), and
+The office's entries are read from the database at most every ``WORKDAYS_OFFICE_TTL`` seconds per process (one query), and
 at once after a change made in this process; the recomputation task reloads them before it runs.
 """
 
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import holidays
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from holidays.countries.china import ChinaStaticHolidays
@@ -38,6 +39,7 @@ PUBLIC_HOLIDAYS = ("元旦", "春节", "清明节", "劳动节", "端午节", "�
 _ALIASES = {"农历除夕": "春节"}
 
 OFFICE, PACKAGE, PROVISIONAL = "office", "package", "provisional"
+# How long a process trusts its copy of the office's entries (settings.WORKDAYS_OFFICE_TTL, seconds).
 OFFICE_TTL = 10.0
 _ONE_DAY = datetime.timedelta(days=1)
 
@@ -82,7 +84,7 @@ def forget_office_schedule() -> None:
 
 def _office() -> _Office:
     global _office_memo
-    if time.monotonic() - _office_memo.loaded_at < OFFICE_TTL:
+    if time.monotonic() - _office_memo.loaded_at < getattr(settings, "WORKDAYS_OFFICE_TTL", OFFICE_TTL):
         return _office_memo
     from core.models import HolidaySchedule
 
