@@ -13,7 +13,8 @@ package's) is computed by the provisional rules, and ``is_provisional`` says so,
 it marks it 暂定. When the year is entered, ``core.calendar.recompute_open_deadlines`` moves the open deadlines.
 Touching such a year logs a warning on the "core.workdays" logger once per year and process.
 
-The office's entries are read from the database at most every ``WORKDAYS_OFFICE_TTL`` seconds per process (one query), and
+The office's entries are read from the database at most every ``WORKDAYS_OFFICE_TTL`` seconds per process (one
+query), and
 at once after a change made in this process; the recomputation task reloads them before it runs.
 """
 
