@@ -14,8 +14,7 @@ it marks it 暂定. When the year is entered, ``core.calendar.recompute_open_dea
 Touching such a year logs a warning on the "core.workdays" logger once per year and process.
 
 The office's entries are read from the database at most every ``WORKDAYS_OFFICE_TTL`` seconds per process (one
-query), and
-at once after a change made in this process; the recomputation task reloads them before it runs.
+query), and at once after a change made in this process; the recomputation task reloads them before it runs.
 """
 
 import datetime
