@@ -101,3 +101,12 @@ def test_dates_far_from_the_change_are_not_touched():
     assert context.move(due) is None
     # Here the flipped 4 January was off before and is worked now: a deadline after it comes a day earlier.
     assert context.move(local(2027, 1, 8, 10, 0)) == local(2027, 1, 7, 10, 0)
+
+
+def test_the_acceptance_sms_marks_a_provisional_promise(accepted):
+    from django.utils import timezone
+
+    body = (
+        Notice.objects.filter(key__startswith=f"approvals.application:{accepted.pk}:event:").order_by("pk").last().body
+    )
+    assert timezone.localtime(accepted.due_at).strftime("%Y-%m-%d") in body and "暂定" in body
