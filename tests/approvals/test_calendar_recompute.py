@@ -110,3 +110,29 @@ def test_the_acceptance_sms_marks_a_provisional_promise(accepted):
         Notice.objects.filter(key__startswith=f"approvals.application:{accepted.pk}:event:").order_by("pk").last().body
     )
     assert timezone.localtime(accepted.due_at).strftime("%Y-%m-%d") in body and "暂定" in body
+
+
+def test_the_tracking_page_and_the_api_mark_a_provisional_promise_until_the_year_is_entered(
+    client, monkeypatch, submit, staff, item
+):
+    from django.urls import reverse
+
+    monkeypatch.setattr(timing, "now", lambda: local(2026, 12, 3, 10, 0))
+    item.promised_days = 25
+    item.save()
+    submission = submit()
+    app = services.accept_application(submission.application, by=staff.window)
+    client.post(reverse("approvals:track"), {"tracking_number": app.tracking_number, "code": submission.code})
+    page = client.get(reverse("approvals:track_detail", args=[app.tracking_number])).content.decode()
+    assert 'class="provisional"' in page
+    fields = "tracking { dueAt dueProvisional }"
+    query = (
+        f'mutation {{ trackApplication(trackingNumber: "{app.tracking_number}", code: "{submission.code}") '
+        f"{{ {fields} }} }}"
+    )
+    answer = client.post("/graphql/", {"query": query}, content_type="application/json").json()
+    assert answer["data"]["trackApplication"]["tracking"]["dueProvisional"] is True
+    _schedule, run = enter_2027()
+    calendar.recompute_deadlines(run.pk, today=TODAY)
+    page = client.get(reverse("approvals:track_detail", args=[app.tracking_number])).content.decode()
+    assert 'class="provisional"' not in page
