@@ -5,6 +5,7 @@ it re-reads the same text, so what is saved is what was previewed.
 """
 
 import calendar as monthcal
+import datetime
 
 from django import forms
 from django.contrib import messages
@@ -117,25 +118,44 @@ def year_view(request, year):
 
 
 def month_grid(year, entries):
-    """Twelve months of weeks (Monday first), each day with its status: off, workday, weekend or ''."""
+    """Twelve months of weeks (Monday first), each day with its status: off, rest (a weekend day inside a holiday
+    period), workday (a weekend day worked), weekend or ''."""
     by_date = {e.date: e for e in entries}
+    one = datetime.timedelta(days=1)
+
+    def worked(day):
+        entry = by_date.get(day)
+        return entry.kind == "workday" if entry else day.weekday() < 5
+
+    def in_holiday(day):
+        for step in (-one, one):
+            current = day + step
+            while not worked(current) and abs((current - day).days) < 20:
+                if current in by_date:
+                    return by_date[current].name or True
+                current += step
+        return False
+
     months = []
     for month in range(1, 13):
         weeks = []
         for week in monthcal.Calendar().monthdatescalendar(year, month):
             days = []
             for day in week:
-                entry = by_date.get(day)
                 if day.month != month:
                     days.append(None)
                     continue
+                entry = by_date.get(day)
+                name = entry.name if entry else ""
                 if entry is not None:
                     status = entry.kind
+                elif day.weekday() >= 5 and (holiday := in_holiday(day)):
+                    status, name = "rest", holiday if isinstance(holiday, str) else ""
                 elif day.weekday() >= 5:
                     status = "weekend"
                 else:
                     status = ""
-                days.append({"day": day.day, "status": status, "name": entry.name if entry else ""})
+                days.append({"day": day.day, "status": status, "name": name})
             weeks.append(days)
         months.append({"name": _month_name(month), "weeks": weeks})
     return months

@@ -19,9 +19,11 @@ def test_an_administrator_pastes_the_notice_previews_and_confirms_on_a_phone(sit
     page.fill("#id_password", "secret-pass-1")
     page.click("button[type=submit]")
 
+    expect(page.locator("[data-calendar-warning]")).to_contain_text("2027")
+    screenshot("admin-holidays-banner")
     page.get_by_role("button", name="切换侧边栏").click()
     page.get_by_role("button", name="设置").click()
-    page.get_by_role("link", name="节假日安排").click()
+    page.get_by_role("link", name="节假日安排", exact=True).click()
     expect(page.locator("h1")).to_contain_text("节假日安排")
     screenshot("admin-holidays-years")
     page.locator("[data-year='2027'] a").click()
@@ -40,5 +42,6 @@ def test_an_administrator_pastes_the_notice_previews_and_confirms_on_a_phone(sit
 
     page.get_by_role("button", name="确认并保存").click()
     expect(page.locator("[data-source]")).to_contain_text("本单位录入")
+    expect(page.locator("[data-months] .hd-rest").first).to_be_visible()
     screenshot("admin-holidays-saved")
     assert HolidaySchedule.objects.get(year=2027).dates.count() == 8
