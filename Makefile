@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-setup test-browser fuzz lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-approvals bench-quizzes bench-lighthouse bench-load bench-faults screenshots check-deploy up down logs clean
+.PHONY: run test test-setup test-browser fuzz lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-calendar bench-approvals bench-quizzes bench-lighthouse bench-load bench-faults screenshots check-deploy up down logs clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -101,6 +101,12 @@ bench-sms: $(VENV)/.installed
 # Exactly once under 20% gateway failures and three SIGKILLed workers.
 bench-sms-faults: $(VENV)/.installed
 	$(PY) bench/sms_faults.py
+
+# Entering a year's holidays with open deadlines depending on it, on PostgreSQL (target: 100,000 under 60 s).
+bench-calendar: $(VENV)/.installed
+	createdb -h 127.0.0.1 -U postgres bench_calendar
+	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_calendar $(PY) bench/calendar.py $(BENCH_ARGS); \
+		status=$$?; dropdb -h 127.0.0.1 -U postgres bench_calendar; exit $$status
 
 # The supervision sweeper over 1,000,000 open clocks with 1,000 due, on PostgreSQL (target: under 1 s).
 bench-supervision: $(VENV)/.installed

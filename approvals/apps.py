@@ -6,3 +6,9 @@ class ApprovalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "approvals"
     verbose_name = _("Online approval")
+
+    def ready(self):
+        from approvals import recompute
+        from core.calendar import register_recomputer
+
+        register_recomputer(recompute.NAME, recompute.recompute_deadlines)

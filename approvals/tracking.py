@@ -23,6 +23,7 @@ EVENT_LABELS = {
     "application.completed": gettext_noop("Completed"),
     "application.rated": gettext_noop("Service rated"),
     "application.withdrawn": gettext_noop("Withdrawn"),
+    "application.deadline_recomputed": gettext_noop("Deadline recomputed with the official holiday schedule"),
 }
 
 

@@ -6,3 +6,9 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self):
+        from complaints import recompute
+        from core.calendar import register_recomputer
+
+        register_recomputer(recompute.NAME, recompute.recompute_deadlines)

@@ -37,4 +37,5 @@ EVENT_LABELS = {
     "complaint.closed": gettext_noop("Closed"),
     "complaint.update_published": gettext_noop("Public case update published"),
     "complaint.clarification_published": gettext_noop("Clarification published"),
+    "stage.deadline_recomputed": gettext_noop("Deadline recomputed with the official holiday schedule"),
 }

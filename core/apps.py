@@ -7,7 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Shared services")
 
     def ready(self):
-        from core import events, outage
+        from django.core.checks import register
+
+        from core import checks, events, outage
+
+        register(checks.next_year_schedule)
 
         # A complaint or application change committed during a request that then fails: say it was saved.
         events.domain_event.connect(outage.note_committed, dispatch_uid="core.outage.note_committed")

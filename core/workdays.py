@@ -1,27 +1,33 @@
 """Working days (工作日) of mainland China: the one module the project counts them with.
 
-Fed by the `holidays` package's China calendar, which knows the State Council's yearly schedule: public holidays,
-their bridging rest days, and the weekend days worked in exchange (调休). Approval deadlines, supervision clocks and
-holiday SMS reminders all count through here, so a correction to the calendar reaches every one of them.
+Three sources, in this order of precedence, decide whether a date is worked:
 
-A year whose schedule the package does not know yet (the State Council announces the next year's in November; the
-package is upgraded each December) has no trustworthy working days. Touching such a year always logs an error on
-the "core.workdays" logger (once per year and process) so operators upgrade the package. What happens next is
-the caller's choice:
+1. the office's entry of a year's State Council schedule (``core.models.HolidaySchedule``, entered in the admin
+   under 系统设置 → 节假日安排 or with ``manage.py holiday_schedule import``);
+2. the ``holidays`` package's China calendar, which carries the years it was released with;
+3. provisional rules: weekends and the statutory holidays computed by rule (``holidays`` does that for any year),
+   without 调休.
 
-- ``strict=True`` (deadlines people are held to, e.g. an approval's due date): ``UnknownCalendarYear`` is raised,
-  with a message for people, rather than a date that may be wrong;
-- the default gives a provisional answer from the fixed rules (no 调休), for uses that must go on working and can
-  be corrected later (holiday reminders, supervision's warning rungs). Callers that need certainty pass strict.
+Nothing is refused: a deadline that reaches into a year without an official schedule (neither the office's nor the
+package's) is computed by the provisional rules, and ``is_provisional`` says so, so every screen and SMS that shows
+it marks it 暂定. When the year is entered, ``core.calendar.recompute_open_deadlines`` moves the open deadlines.
+Touching such a year logs a warning on the "core.workdays" logger once per year and process.
+
+The office's entries are read from the database at most every ``WORKDAYS_OFFICE_TTL`` seconds per process (one
+query), and at once after a change made in this process; the recomputation task reloads them before it runs.
 """
 
 import datetime
+import hashlib
 import logging
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import holidays
+from django.conf import settings
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from holidays.countries.china import ChinaStaticHolidays
 
@@ -32,6 +38,11 @@ PUBLIC_HOLIDAYS = ("元旦", "春节", "清明节", "劳动节", "端午节", "�
 # The package lists the eve of the Spring Festival (official since 2025) under its own name.
 _ALIASES = {"农历除夕": "春节"}
 
+OFFICE, PACKAGE, PROVISIONAL = "office", "package", "provisional"
+# How long a process trusts its copy of the office's entries (settings.WORKDAYS_OFFICE_TTL, seconds).
+OFFICE_TTL = 10.0
+_ONE_DAY = datetime.timedelta(days=1)
+
 
 @lru_cache(maxsize=1)
 def _calendar():
@@ -40,7 +51,7 @@ def _calendar():
 
 
 class UnknownCalendarYear(Exception):
-    """Working days were asked of a year whose State Council schedule the calendar does not have."""
+    """Working days were asked of a year whose State Council schedule the calendar does not have (``check_year``)."""
 
     def __init__(self, year):
         self.year = year
@@ -53,16 +64,75 @@ class UnknownCalendarYear(Exception):
         )
 
 
+@dataclass
+class _Office:
+    years: frozenset = frozenset()
+    off: dict = field(default_factory=dict)  # date -> holiday name
+    worked: dict = field(default_factory=dict)  # date -> holiday name
+    loaded_at: float = 0.0
+
+
+_office_memo = _Office(loaded_at=-1e9)
 _alerted_years = set()
 
 
-def known_years() -> frozenset[int]:
-    """The years whose official holiday schedule (with its 调休 make-up days) the package carries."""
+def forget_office_schedule() -> None:
+    """Read the office's entries again at the next question (after a change, and before a recomputation)."""
+    global _office_memo
+    _office_memo = _Office(loaded_at=-1e9)
+
+
+def _office() -> _Office:
+    global _office_memo
+    if time.monotonic() - _office_memo.loaded_at < getattr(settings, "WORKDAYS_OFFICE_TTL", OFFICE_TTL):
+        return _office_memo
+    from core.models import HolidaySchedule
+
+    try:
+        rows = list(HolidaySchedule.objects.values_list("year", "dates__date", "dates__kind", "dates__name"))
+    except (DatabaseError, RuntimeError):  # no database (yet): the package and the rules answer
+        logger.warning("The office's holiday schedule could not be read; using the package's calendar.")
+        return _Office()
+    memo = _Office(years=frozenset(row[0] for row in rows), loaded_at=time.monotonic())
+    for _year, day, kind, name in rows:
+        if day is not None:
+            (memo.worked if kind == "workday" else memo.off)[day] = name or ""
+    _office_memo = memo
+    return memo
+
+
+def package_years() -> frozenset[int]:
+    """The years whose official schedule (with its 调休 make-up days) the ``holidays`` package carries."""
     return frozenset(ChinaStaticHolidays.special_public_holidays)
+
+
+def office_years() -> frozenset[int]:
+    return _office().years
+
+
+def known_years() -> frozenset[int]:
+    """The years with an official schedule: entered by the office or carried by the package."""
+    return package_years() | office_years()
 
 
 def is_known_year(year: int) -> bool:
     return year in known_years()
+
+
+def source_of(year: int) -> str:
+    """Where a year's working days come from: OFFICE, PACKAGE or PROVISIONAL (rules without 调休)."""
+    if year in office_years():
+        return OFFICE
+    if year in package_years():
+        return PACKAGE
+    return PROVISIONAL
+
+
+def is_provisional(moment) -> bool:
+    """Whether a deadline falling on this date (or datetime) was computed without an official schedule (暂定)."""
+    if moment is None:
+        return False
+    return not is_known_year(_as_date(moment).year)
 
 
 def check_year(year: int):
@@ -76,55 +146,80 @@ def check_year(year: int):
 def _alert(year):
     if year not in _alerted_years:
         _alerted_years.add(year)
-        logger.error("Working-day calendar has no State Council schedule for %s: upgrade the `holidays` package.", year)
+        logger.warning("No official holiday schedule for %s: deadlines in it are provisional (暂定).", year)
 
 
-def _checked(year, strict):
-    if is_known_year(year):
-        return
-    if strict:
-        check_year(year)
-    _alert(year)
+def _worked(day: datetime.date, office: _Office) -> bool:
+    if day in office.worked:
+        return True
+    if day in office.off:
+        return False
+    if day.year in office.years:
+        return day.weekday() < 5
+    return _calendar().is_working_day(day)
 
 
 def is_working_day(day: datetime.date, *, strict: bool = False) -> bool:
     """Monday to Friday unless a holiday or rest day, plus the weekend days worked in exchange (调休).
 
-    For a year the calendar does not know: UnknownCalendarYear when strict, else the fixed rules (alerted).
+    A year without an official schedule answers by the provisional rules. ``strict`` is accepted for callers
+    written before provisional deadlines; it no longer refuses.
     """
     day = _as_date(day)
-    _checked(day.year, strict)
-    return _calendar().is_working_day(day)
+    office = _office()
+    if day.year not in office.years and day.year not in package_years():
+        _alert(day.year)
+    return _worked(day, office)
 
 
 def add_working_days(day: datetime.date, n: int, *, strict: bool = False) -> datetime.date:
-    """The n-th working day after `day` (before it when n is negative); n=0 gives `day` or the next working day.
-
-    When the count runs into a year the calendar does not know: UnknownCalendarYear when strict, else a
-    provisional date from the fixed rules (alerted).
-    """
+    """The n-th working day after `day` (before it when n is negative); n=0 gives `day` or the next working day."""
     day = _as_date(day)
-    result = _calendar().get_nth_working_day(day, n)
-    # The days the count looked at: `day` itself only when n=0.
-    first = day if n == 0 else day + datetime.timedelta(days=1 if n > 0 else -1)
-    for year in range(min(first.year, result.year), max(first.year, result.year) + 1):
-        _checked(year, strict)
-    return result
+    office = _office()
+    step = -_ONE_DAY if n < 0 else _ONE_DAY
+    if n == 0:
+        while not _worked(day, office):
+            day += _ONE_DAY
+    remaining = abs(n)
+    while remaining:
+        day += step
+        if _worked(day, office):
+            remaining -= 1
+    if not is_known_year(day.year):
+        _alert(day.year)
+    return day
 
 
 def working_days_between(start: datetime.date, end: datetime.date, *, strict: bool = False) -> int:
     """How many working days lie after `start` up to and including `end` (0 when end <= start)."""
     start, end = _as_date(start), _as_date(end)
-    for year in range(start.year, max(start.year, end.year) + 1):
-        _checked(year, strict)
-    calendar = _calendar()
+    office = _office()
     count = 0
-    day = start + datetime.timedelta(days=1)
+    day = start + _ONE_DAY
     while day <= end:
-        if calendar.is_working_day(day):
+        if _worked(day, office):
             count += 1
-        day += datetime.timedelta(days=1)
+        day += _ONE_DAY
     return count
+
+
+def day_name(day: datetime.date) -> str:
+    """The holiday a date belongs to, as the source of its year names it ('' for none)."""
+    office = _office()
+    if day in office.off or day in office.worked:
+        return office.off.get(day) or office.worked.get(day) or ""
+    if day.year in office.years:
+        return ""
+    return _calendar().get(day) or ""
+
+
+def schedule_fingerprint(year: int) -> str:
+    """A short digest of the dates that decide a year (office entries, else the package's), for idempotency."""
+    office = _office()
+    parts = [f"{d}:w" for d in sorted(office.worked) if d.year == year]
+    parts += [f"{d}:o" for d in sorted(office.off) if d.year == year]
+    parts.append(source_of(year))
+    return hashlib.sha1(",".join(parts).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -143,29 +238,34 @@ def public_holidays(year: int) -> list[PublicHoliday]:
     """
     if not is_known_year(year):
         _alert(year)
-    calendar = _calendar()
+    office = _office()
     named = {}
-    for day in _dates_of(calendar, year):
-        name = _statutory_name(calendar.get(day))
-        if name:
-            named[day] = name
+    if year in office.years:
+        for day, label in office.off.items():
+            if day.year == year or (day.month == 12 and day.year == year - 1 and "元旦" in label):
+                if _statutory_names(label):
+                    named[day] = label
+    else:
+        for day in _dates_of(_calendar(), year):
+            if _statutory_names(_calendar().get(day)):
+                named[day] = _calendar().get(day)
     periods, seen = [], set()
     for day in sorted(named):
         if day in seen:
             continue
         first = last = day
-        while not calendar.is_working_day(first - datetime.timedelta(days=1)):
-            first -= datetime.timedelta(days=1)
-        while not calendar.is_working_day(last + datetime.timedelta(days=1)):
-            last += datetime.timedelta(days=1)
+        while not _worked(first - _ONE_DAY, office):
+            first -= _ONE_DAY
+        while not _worked(last + _ONE_DAY, office):
+            last += _ONE_DAY
         names = []
         current = first
         while current <= last:
             seen.add(current)
-            name = named.get(current) or _statutory_name(calendar.get(current))
-            if name and name not in names:
-                names.append(name)
-            current += datetime.timedelta(days=1)
+            for name in _statutory_names(named.get(current) or day_name(current)):
+                if name not in names:
+                    names.append(name)
+            current += _ONE_DAY
         periods.append(PublicHoliday(first, last, "、".join(names)))
     return periods
 
@@ -175,16 +275,17 @@ def _dates_of(calendar, year):
     return sorted(day for day in calendar if day.year == year)
 
 
-def _statutory_name(label):
-    """'国庆节（补假）' -> '国庆节'; rest days ('休息日（由 ... 调休）') have none."""
+def _statutory_names(label):
+    """'国庆节（补假）' -> ['国庆节']; '国庆节、中秋节' -> both; rest days ('休息日（由 ... 调休）') have none."""
     if not label:
-        return None
-    for part in label.split("; "):
+        return []
+    names = []
+    for part in re.split(r"; |、", label):
         part = re.sub(r"（.*?）", "", part).strip()
         part = _ALIASES.get(part, part)
-        if part in PUBLIC_HOLIDAYS:
-            return part
-    return None
+        if part in PUBLIC_HOLIDAYS and part not in names:
+            names.append(part)
+    return names
 
 
 def _as_date(value):

@@ -10,9 +10,13 @@ def _fresh_cache():
     rate limits count in the cache, which the in-process backend keeps across tests."""
     from django.core.cache import cache
 
+    from core.workdays import forget_office_schedule
+
     cache.clear()
+    forget_office_schedule()  # the office's holiday schedule of a rolled-back test is gone too
     yield
     cache.clear()
+    forget_office_schedule()
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from api.core.pagination import PageInfo
 from approvals.error_codes import ApprovalErrorCode
 from approvals.flowchart import flowchart_svg
 from approvals.models import Theme
+from core.workdays import is_provisional
 
 ApprovalErrorCodeEnum, ApprovalError = error_type("ApprovalError", ApprovalErrorCode)
 ApprovalResult = mutation_result(ApprovalError)
@@ -110,7 +111,14 @@ class CurrentStep(graphene.ObjectType):
     department = graphene.String(required=True)
     officer = graphene.String(required=True, description="The handling officer's staff number, or empty.")
     due_at = graphene.DateTime()
+    due_provisional = graphene.Boolean(
+        required=True, description="The due time was counted before its year's official holiday schedule (暂定)."
+    )
     paused = graphene.Boolean(required=True)
+
+    @staticmethod
+    def resolve_due_provisional(step, info):
+        return is_provisional(getattr(step, "due_at", None))
 
 
 class HistoryEntry(graphene.ObjectType):
@@ -129,6 +137,9 @@ class Tracking(graphene.ObjectType):
     status = graphene.String(required=True)
     submitted_at = graphene.DateTime(required=True)
     due_at = graphene.DateTime()
+    due_provisional = graphene.Boolean(
+        required=True, description="The due time was counted before its year's official holiday schedule (暂定)."
+    )
     paused = graphene.Boolean(required=True)
     decision_reason = graphene.String(required=True)
     supplement_materials = graphene.List(graphene.NonNull(graphene.String), required=True)
@@ -136,6 +147,10 @@ class Tracking(graphene.ObjectType):
     history = graphene.List(graphene.NonNull(HistoryEntry), required=True)
     can_rate = graphene.Boolean(required=True)
     page_url = graphene.String(required=True, description="The tracking page (uploads, files) in this session.")
+
+    @staticmethod
+    def resolve_due_provisional(view, info):
+        return is_provisional(view.due_at)
 
     @staticmethod
     def resolve_page_url(view, info):

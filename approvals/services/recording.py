@@ -4,13 +4,14 @@ applicant's SMS, and the clock instructions the events carry."""
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from approvals import permissions
 from approvals.models import ApplicationEvent
 from approvals.services import timing
 from core import events
 from core.events import Clock
+from core.workdays import is_provisional
 from sms.notices import queue_notice
 
 # What the applicant is told by SMS when their case enters a state (English msgids; sent in Chinese).
@@ -35,6 +36,10 @@ SMS_TEXTS = {
         "Your application %(number)s (%(item)s) is completed. Please rate our service."
     ),
     "application.withdrawn": gettext_noop("Your application %(number)s (%(item)s) was withdrawn."),
+    "application.deadline_recomputed": gettext_noop(
+        "The promised completion of your application %(number)s (%(item)s) is now %(due)s, following the official "
+        "holiday schedule."
+    ),
 }
 
 
@@ -78,12 +83,22 @@ def _notify(application, event):
         values = {
             "item": application.item.name,
             "number": application.tracking_number,
-            "due": timing.local(application.due_at).strftime("%Y-%m-%d %H:%M") if application.due_at else "",
+            "due": _due_text(application.due_at),
             "reason": application.decision_reason or event.payload.get("reason", ""),
             "materials": "、".join(event.payload.get("materials", [])),
         }
         body = _(SMS_TEXTS[event.kind]) % values
     queue_notice(f"approvals.application:{application.pk}:event:{event.pk}", application.applicant_phone, body)
+
+
+def _due_text(due_at):
+    """The due time as the SMS says it, marked 暂定 when no official holiday schedule was known for its year."""
+    if due_at is None:
+        return ""
+    text = timing.local(due_at).strftime("%Y-%m-%d %H:%M")
+    if is_provisional(due_at):
+        text += pgettext("deadline", " (provisional)")
+    return text
 
 
 def _label(name, application):

@@ -18,3 +18,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # No collectstatic in tests: WhiteNoise serves from the finders instead of scanning STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Each test forgets the office's holiday schedule (tests/conftest.py): within a test, one read is enough, however
+# slow the machine, so query counts do not depend on timing.
+WORKDAYS_OFFICE_TTL = 3600.0

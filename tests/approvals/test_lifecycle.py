@@ -213,17 +213,15 @@ def test_submission_just_before_national_day_skips_the_holiday_and_counts_the_ma
     assert app.steps.get(order=1).due_at == local(2026, 10, 9, 10, 0)
 
 
-def test_a_deadline_in_a_year_the_calendar_does_not_know_is_an_error(submit, staff, clock, item):
-    from core.workdays import UnknownCalendarYear
+def test_a_deadline_in_a_year_the_calendar_does_not_know_is_accepted_and_provisional(submit, staff, clock, item):
+    from core.workdays import is_provisional, package_years
 
-    clock.set(2026, 12, 28, 10, 0)
+    clock.set(max(package_years()), 12, 28, 10, 0)
     item.promised_days = 10
     item.save()
-    app = submit().application
-    with pytest.raises(UnknownCalendarYear):
-        services.accept_application(app, by=staff.window)
-    app.refresh_from_db()
-    assert app.state == State.SUBMITTED and app.events.count() == 2  # nothing half-written
+    app = services.accept_application(submit().application, by=staff.window)
+    assert app.state != State.SUBMITTED and app.due_at is not None
+    assert is_provisional(app.due_at)
 
 
 def test_township_centre_handles_delegated_items(submit, staff, city):

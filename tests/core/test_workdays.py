@@ -68,30 +68,26 @@ def test_a_new_year_period_may_start_in_the_year_before():
     assert public_holidays(2023)[0].first_day == D(2022, 12, 31)
 
 
-def test_strict_counting_into_an_unknown_year_raises_and_alerts_once(caplog):
+def test_counting_into_an_unknown_year_is_provisional_never_refused_and_alerts_once(caplog):
     from core import workdays
 
     workdays._alerted_years.discard(2099)
-    with caplog.at_level("ERROR", logger="core.workdays"):
-        with pytest.raises(workdays.UnknownCalendarYear) as raised:
-            add_working_days(D(2099, 3, 2), 3, strict=True)
-        with pytest.raises(workdays.UnknownCalendarYear):
-            is_working_day(D(2099, 3, 3), strict=True)
-        with pytest.raises(workdays.UnknownCalendarYear):
-            workdays.working_days_between(D(2098, 12, 1), D(2099, 1, 5), strict=True)
-        assert add_working_days(D(2099, 3, 2), 3) == D(2099, 3, 5)  # provisional, without strict
-    assert raised.value.year == 2099
-    assert "2099" in str(raised.value)
-    assert [r.levelname for r in caplog.records if "2099" in r.getMessage()] == ["ERROR"]
+    with caplog.at_level("WARNING", logger="core.workdays"):
+        assert add_working_days(D(2099, 3, 2), 3, strict=True) == D(2099, 3, 5)
+        assert is_working_day(D(2099, 3, 3), strict=True)
+        assert workdays.working_days_between(D(2098, 12, 1), D(2099, 1, 5), strict=True) > 0
+    assert workdays.is_provisional(D(2099, 3, 5))
+    assert workdays.source_of(2099) == workdays.PROVISIONAL
+    assert [r.levelname for r in caplog.records if "2099" in r.getMessage()] == ["WARNING"]
 
 
-def test_strict_counting_from_a_known_year_into_an_unknown_one_raises():
+def test_counting_from_a_known_year_into_an_unknown_one_is_provisional():
     from core import workdays
 
-    last_known = max(workdays.known_years())
-    with pytest.raises(workdays.UnknownCalendarYear):
-        add_working_days(D(last_known, 12, 28), 10, strict=True)
-    assert add_working_days(D(last_known, 12, 1), 3, strict=True).year == last_known
+    last_known = max(workdays.package_years())
+    due = add_working_days(D(last_known, 12, 28), 10, strict=True)
+    assert due.year == last_known + 1 and workdays.is_provisional(due)
+    assert not workdays.is_provisional(add_working_days(D(last_known, 12, 1), 3))
 
 
 def test_working_days_between_skips_the_national_day_week():

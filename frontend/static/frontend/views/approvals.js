@@ -8,7 +8,7 @@ import { failed, loading } from "./common.js";
 const S = {
   "zh-hans": {
     catalogue: "网上审批", search: "搜索审批事项", go: "搜索", track: "办件查询", number: "受理编号", code: "查询密码",
-    lookup: "查询", status: "办理状态", due: "承诺办结", steps: "当前环节", history: "办理过程", officer: "经办人工号",
+    lookup: "查询", status: "办理状态", due: "承诺办结", provisional: "（暂定）", steps: "当前环节", history: "办理过程", officer: "经办人工号",
     days: "{n} 个工作日", free: "免费", materials: "材料清单", procedure: "办理流程", required: "必交", optional: "如有",
     promised: "承诺时限", statutory: "法定时限", fee: "收费", none: "没有找到事项。", paused: "已暂停计时（待补正）",
     open: "在网站上打开（上传补正材料、下载文件、评价）", apply: "网上申请", reasons: "理由",
@@ -31,8 +31,8 @@ const ITEMS = `query Items($search: String) { approvalItems(search: $search, pag
 const ITEM = `query Item($code: String!) { approvalItem(code: $code) { code name summary themeLabel promisedDays statutoryDays
   fee feeBasis handlingMode conditions department { name } flowchartSvg materials { name form copies required } } }`;
 const TRACK = `mutation Track($n: String!, $c: String!) { trackApplication(trackingNumber: $n, code: $c) {
-  ok errors { field message code } tracking { trackingNumber itemName status paused dueAt decisionReason pageUrl
-  supplementMaterials currentSteps { name department officer dueAt paused }
+  ok errors { field message code } tracking { trackingNumber itemName status paused dueAt dueProvisional decisionReason pageUrl
+  supplementMaterials currentSteps { name department officer dueAt dueProvisional paused }
   history { occurredAt label step department officer note } } } }`;
 
 function nav() {
@@ -81,10 +81,10 @@ function trackForm(message = "", number = "") {
 function showTracking(v) {
   const steps = v.currentSteps.length ? `<h2>${esc(s("steps"))}</h2><ul class="cards">${v.currentSteps.map((st) => `<li class="card">
     <strong>${esc(st.name)}</strong><small>${esc(st.department)} · ${esc(s("officer"))} ${esc(st.officer || "—")} ·
-    ${st.paused ? esc(s("paused")) : esc(s("due")) + " " + esc(when(st.dueAt))}</small></li>`).join("")}</ul>` : "";
+    ${st.paused ? esc(s("paused")) : esc(s("due")) + " " + esc(when(st.dueAt)) + (st.dueProvisional ? " " + esc(s("provisional")) : "")}</small></li>`).join("")}</ul>` : "";
   return `<section class="card"><p class="muted">${esc(v.trackingNumber)} · ${esc(v.itemName)}</p>
     <p>${esc(s("status"))}: <strong>${esc(v.status)}</strong>${v.paused ? " · " + esc(s("paused")) : ""}</p>
-    ${v.dueAt ? `<p>${esc(s("due"))}: ${esc(when(v.dueAt))}</p>` : ""}
+    ${v.dueAt ? `<p>${esc(s("due"))}: ${esc(when(v.dueAt))}${v.dueProvisional ? " " + esc(s("provisional")) : ""}</p>` : ""}
     ${v.decisionReason ? `<p>${esc(s("reasons"))}: ${esc(v.decisionReason)}</p>` : ""}
     ${v.supplementMaterials.length ? `<p>${esc(v.supplementMaterials.join("、"))}</p>` : ""}</section>
     ${steps}<h2>${esc(s("history"))}</h2><ol class="cards">${v.history.map((e) => `<li class="card"><strong>${esc(e.label)}</strong>

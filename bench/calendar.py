@@ -1,0 +1,127 @@
+"""Benchmark entering a year's holidays: N open deadlines depend on it; prints recomputation time and peak memory.
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_calendar \
+        .venv/bin/python bench/calendar.py --open 100000
+
+Targets: recomputation under 60 s for 100,000 open deadlines on PostgreSQL, and peak memory flat from 10,000 to
+100,000 (run it at both sizes). Without BENCH_DATABASE_URL it runs on a throw-away SQLite database. The open
+applications (one active step each, due in January 2027, provisional) are bulk-written; then a made-up 2027 notice
+(元旦 bridged to Monday 4 January) is entered and ``core.calendar.recompute_deadlines`` runs as the task would:
+every application moves by one working day, with its event, audit record, supervised clock and SMS notice.
+"""
+
+import argparse
+import datetime
+import os
+import resource
+import sys
+import time
+import tracemalloc
+
+# This file's name is the standard library's `calendar`: look in bench/ (for throwaway) only after the library.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE] + [_HERE]
+
+from throwaway import throwaway_django  # noqa: E402
+
+TARGET_SECONDS = 60.0
+TODAY = datetime.date(2026, 12, 3)
+NOTICE = "国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日（周五）至4日（周一）放假调休，共4天。\n"
+
+
+def build(count):
+    from django.utils import timezone
+
+    from approvals.models import Application, ApplicationStep, ApprovalItem, ItemStep, State, StepKind, StepState
+    from directory.models import Department, DepartmentKind
+
+    city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
+    centre = Department.objects.create(
+        code="QH-ZW", name="市政务服务中心", kind=DepartmentKind.SERVICE_CENTRE, parent=city
+    )
+    bureau = Department.objects.create(code="QH-B1", name="市第一局", kind=DepartmentKind.BUREAU, parent=city)
+    item = ApprovalItem.objects.create(
+        code="QH-001",
+        name="审批事项",
+        department=bureau,
+        theme="business",
+        legal_basis="法",
+        conditions="条件",
+        statutory_days=20,
+        promised_days=20,
+    )
+    ItemStep.objects.create(item=item, order=1, name="审查", working_days=15).departments.add(bureau)
+    tz = timezone.get_current_timezone()
+    accepted = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=tz)
+    for offset in range(0, count, 1000):
+        apps = Application.objects.bulk_create(
+            [
+                Application(
+                    tracking_number=f"QF20261202{n:08d}",
+                    code_hash="x",
+                    item=item,
+                    service_centre=centre,
+                    state=State.IN_REVIEW,
+                    applicant_kind="person",
+                    applicant_name="申请人",
+                    applicant_phone="+8613900000000",
+                    submitted_at=accepted,
+                    accepted_at=accepted,
+                    due_at=datetime.datetime(2027, 1, 8 + n % 5, 10, 0, tzinfo=tz),
+                )
+                for n in range(offset, min(count, offset + 1000))
+            ]
+        )
+        if apps[0].pk is None:
+            apps = list(Application.objects.filter(pk__gt=0).order_by("pk")[offset : offset + len(apps)])
+        ApplicationStep.objects.bulk_create(
+            [
+                ApplicationStep(
+                    application=app,
+                    kind=StepKind.REVIEW,
+                    order=1,
+                    name="审查",
+                    department=bureau,
+                    state=StepState.ACTIVE,
+                    started_at=accepted,
+                    due_at=datetime.datetime(2027, 1, 6, 10, 0, tzinfo=tz),
+                )
+                for app in apps
+            ]
+        )
+
+
+def run(count):
+    from core import calendar
+    from core.holiday_notice import parse_notice
+    from core.models import CalendarRecompute
+
+    started = time.perf_counter()
+    build(count)
+    print(f"built {count:,} open applications in {time.perf_counter() - started:.1f} s")
+    calendar.save_schedule(parse_notice(NOTICE), today=TODAY)
+    run = CalendarRecompute.objects.get(year=2027)
+    tracemalloc.start()
+    started = time.perf_counter()
+    moved = calendar.recompute_deadlines(run.pk, today=TODAY)
+    seconds = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"recompute: {moved:,} deadlines moved in {seconds:.1f} s ({count / seconds:,.0f}/s)")
+    print(f"peak Python memory during the recomputation: {peak / 1e6:.1f} MB; process max RSS {rss:.0f} MB")
+    print(f"target: under {TARGET_SECONDS:.0f} s for 100,000 -> {'met' if seconds < TARGET_SECONDS else 'NOT met'}")
+    return moved == count
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--open", type=int, default=100_000)
+    args = parser.parse_args()
+    with throwaway_django("bench-calendar-"):
+        ok = run(args.open)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
