@@ -13,7 +13,9 @@ Exactly once, with workers that may be killed (SIGKILL) at any instant and resta
   the row stays uncertain), so the question always covers every earlier attempt. The body is the same text for
   every attempt (the run's body and the delivery's own short code), which is what the provider is asked about.
 - A row goes back to plain ``queued`` (sendable without asking) only when the gateway said the message was not
-  taken (TemporaryError with maybe_sent False, HTTP 429) or reconciliation said so.
+  taken (TemporaryError with maybe_sent False, HTTP 429) or reconciliation said so. A DeferredError (the number's
+  own limit at the provider) or AccountError (the account refused: a SendingHold stops claiming, sms.holds) puts it
+  back without using the attempt.
 - A live worker never starts a send on a claim older than half the lease, and the lease (SMS_CLAIM_LEASE) is far
   longer than one request (TWILIO_TIMEOUT), so a row is never in two workers' hands at once; claims take rows
   with ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLite runs one worker and serialises writers).
@@ -55,10 +57,18 @@ from django.db.models import F, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sms import services
+from sms import holds, services
 from sms.audience import audience
 from sms.encoding import SegmentInfo, segment_info
-from sms.gateways import Gateway, GatewayError, PermanentError, TemporaryError, get_gateway
+from sms.gateways import (
+    AccountError,
+    DeferredError,
+    Gateway,
+    GatewayError,
+    PermanentError,
+    TemporaryError,
+    get_gateway,
+)
 from sms.models import (
     Campaign,
     CampaignRun,
@@ -307,7 +317,9 @@ def claim_batch(run: CampaignRun, limit: int, now: datetime.datetime | None = No
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True, of=("self",))
         rows = list(
-            rows.values_list("pk", "cadre_id", "phone", "status", "attempts", "claimed_at", "short_code")[:limit]
+            rows.values_list("pk", "cadre_id", "phone", "status", "attempts", "claimed_at", "short_code", "error_code")[
+                :limit
+            ]
         )
         if not rows:
             return []
@@ -338,7 +350,7 @@ def claim_batch(run: CampaignRun, limit: int, now: datetime.datetime | None = No
             uncertain=status == DeliveryStatus.SENDING,
             send_by=send_by,
         )
-        for pk, cadre_id, phone, status, attempts, claimed_at, short_code in rows
+        for pk, cadre_id, phone, status, attempts, claimed_at, short_code, _error in rows
     ]
 
 
@@ -350,7 +362,8 @@ def _apply_daily_cap(rows, now):
     next_attempt_at at the start of tomorrow's sending hours, without using an attempt. Returns the deferred pks.
     """
     cap = settings.SMS_DAILY_CAP
-    first = [r for r in rows if r[3] == DeliveryStatus.QUEUED and r[4] == 0]
+    # A row the provider handed back (DeferredError, AccountError) has its attempt back but was counted already.
+    first = [r for r in rows if r[3] == DeliveryStatus.QUEUED and r[4] == 0 and r[7] in ("", "daily_cap")]
     if not cap or not first:
         return set()
     today = now.astimezone(_tz()).date()
@@ -443,11 +456,15 @@ def record(outcomes: list[Outcome], run: CampaignRun, gateway_name: str, info: S
                         _record_sent([outcome], run, gateway_name, info, now)
                 except IntegrityError:
                     rest.append(Outcome(outcome.claim, "retry", error=TemporaryError("provider id clash")))
+    refusal = next((o.error for o in rest if isinstance(o.error, AccountError)), None)
+    if refusal is not None:
+        holds.hold_sending(gateway_name, refusal, now)
     updates = [_unsent_update(o, now) for o in rest]
     updates = [u for u in updates if u is not None]
     if updates:
         Delivery.objects.bulk_update(
-            updates, ["status", "next_attempt_at", "claimed_at", "error_code", "error_message", "updated_at"]
+            updates,
+            ["status", "next_attempt_at", "claimed_at", "attempts", "error_code", "error_message", "updated_at"],
         )
 
 
@@ -491,13 +508,17 @@ def _record_sent(sent, run, gateway_name, info, now):
 
 def _unsent_update(outcome, now):
     claim, error = outcome.claim, outcome.error
-    code = (error.code if error else "")[:20]
+    code = (error.code if error else "")[:40]
     message = str(error)[:255] if error else ""
     max_attempts = settings.SMS_MAX_ATTEMPTS
-    row = Delivery(pk=claim.pk, updated_at=now, error_code=code, error_message=message)
+    row = Delivery(pk=claim.pk, updated_at=now, error_code=code, error_message=message, attempts=claim.attempts)
     if outcome.kind == "expired":
         return None  # left `sending` under its lease: taken over and reconciled when the lease runs out
-    if outcome.kind == "failed":
+    if isinstance(error, DeferredError | AccountError) and outcome.kind == "retry":
+        # Not taken, and not the message's fault: back to the queue when the limit allows, the attempt given back.
+        row.status, row.claimed_at, row.attempts = DeliveryStatus.QUEUED, None, max(claim.attempts - 1, 0)
+        row.next_attempt_at = now + datetime.timedelta(seconds=float(error.retry_after or 60))
+    elif outcome.kind == "failed":
         row.status, row.next_attempt_at, row.claimed_at = DeliveryStatus.FAILED, None, None
     elif outcome.kind == "unconfirmed" or (
         outcome.kind == "reconcile_error" and claim.attempts >= max_attempts * MAX_RECONCILE_ATTEMPTS_FACTOR
@@ -570,6 +591,9 @@ def dispatch_run(run_id: int, budget: float | None = None, gateway: Gateway | No
                 return DispatchResult("wait", sent, resume_at)
             if time.monotonic() > deadline:
                 return DispatchResult("more", sent)
+            hold = holds.active_hold(gateway.name, now)
+            if hold is not None:
+                return DispatchResult("wait", sent, hold.until)
             claims = claim_batch(run, batch_size(), now)
             if not claims:
                 next_due = pending(run).aggregate(at=Min("next_attempt_at"))["at"]
