@@ -523,6 +523,12 @@ def _make_handler(fake):
             return self._answer(404, {})
 
         def do_GET(self):
+            url = urllib.parse.urlsplit(self.path)
+            if url.path == "/_fake/lookup":
+                out_id = urllib.parse.parse_qs(url.query).get("out_id", [""])[-1]
+                with fake._lock:
+                    found = [m for m in fake.messages if m["out_id"] == out_id]
+                return self._answer(200, {"phone": found[0]["phone"] if len(found) == 1 else None})
             if self.path == "/_fake/stats":
                 return self._answer(200, fake.stats())
             if self.path == "/_fake/config":
