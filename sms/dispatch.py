@@ -57,7 +57,7 @@ from django.db.models import F, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sms import holds, services
+from sms import holds, services, templating
 from sms.audience import audience
 from sms.encoding import SegmentInfo, segment_info
 from sms.gateways import (
@@ -102,8 +102,13 @@ def render_body(campaign: Campaign) -> str:
     return f"{text} {LINK_PLACEHOLDER}" if campaign.link_page_id else text
 
 
-def delivery_body(run_body: str, short_code: str | None) -> str:
-    """One recipient's text. Deterministic, so that reconciliation asks the provider about exactly what was sent."""
+def delivery_body(run_body: str, short_code: str | None, recipient: dict | None = None) -> str:
+    """One recipient's text. Deterministic, so that reconciliation asks the provider about exactly what was sent.
+
+    A template's per-recipient variables (${name}, ${post}, ${unit}) are filled from the cadre's own row.
+    """
+    if recipient is not None and "${" in run_body:
+        run_body = templating.fill_recipient(run_body, recipient)
     if short_code and run_body.endswith(LINK_PLACEHOLDER):
         return run_body[: -len(LINK_PLACEHOLDER)] + services.short_link(short_code)
     return run_body
@@ -121,6 +126,8 @@ def start_run(campaign: Campaign, occurrence: object) -> CampaignRun | None:
     """
     campaign.refresh_from_db()
     if campaign.status not in (Campaign.Status.APPROVED, Campaign.Status.SENDING) or not campaign.is_approved:
+        return None
+    if not _template_usable(campaign):
         return None
     run, _created = CampaignRun.objects.get_or_create(
         campaign=campaign, occurrence=str(occurrence), defaults={"body": render_body(campaign)}
@@ -338,12 +345,13 @@ def claim_batch(run: CampaignRun, limit: int, now: datetime.datetime | None = No
         if uncertain:
             Delivery.objects.filter(pk__in=uncertain).update(**common)
     send_by = time.monotonic() + settings.SMS_CLAIM_LEASE / 2
+    recipients = templating.recipients_of(run.body, [r[1] for r in rows])
     return [
         Claim(
             pk=pk,
             cadre_id=cadre_id,
             phone=phone if isinstance(phone, str) else phone.as_e164,
-            body=delivery_body(run.body, short_code),
+            body=delivery_body(run.body, short_code, recipients.get(cadre_id)),
             attempts=attempts + 1,
             # (A row put in "sending" by anything but a claim has no claim time: then ask about the whole lease.)
             claimed_at=(claimed_at or now - lease) if status == DeliveryStatus.SENDING else now,
@@ -563,7 +571,16 @@ def may_send(run: CampaignRun) -> bool:
     if run.status != CampaignRun.Status.DISPATCHING:
         return False
     campaign = Campaign.objects.get(pk=run.campaign_id)
-    return campaign.status in (Campaign.Status.APPROVED, Campaign.Status.SENDING) and campaign.is_approved
+    sendable = campaign.status in (Campaign.Status.APPROVED, Campaign.Status.SENDING) and campaign.is_approved
+    return sendable and _template_usable(campaign)
+
+
+def _template_usable(campaign):
+    """False when the provider withdrew or un-approved the campaign's template after approval: nothing is sent."""
+    if not campaign.template_id or campaign.template.usable:
+        return True
+    logger.warning("campaign %s not sent: its template %s is no longer usable", campaign.pk, campaign.template.code)
+    return False
 
 
 def dispatch_run(run_id: int, budget: float | None = None, gateway: Gateway | None = None) -> DispatchResult:
@@ -576,9 +593,11 @@ def dispatch_run(run_id: int, budget: float | None = None, gateway: Gateway | No
     if run is None:  # deleted with its campaign while a task or wake-up for it was queued
         return DispatchResult("done")
     gateway = gateway or get_gateway()
+    if hasattr(gateway, "prepare"):
+        gateway.prepare()  # anything it needs from the database, read here: pool threads only talk to the gateway
     limiter = RateLimiter(settings.SMS_RATE, f"{gateway.name}:{getattr(settings, 'TWILIO_FROM', '')}")
     callback = status_callback_url(gateway)
-    info = segment_info(delivery_body(run.body, "x" * services.SHORT_CODE_LENGTH))
+    info = segment_info(delivery_body(run.body, "x" * services.SHORT_CODE_LENGTH, templating.SAMPLE_RECIPIENT))
     sent = 0
     concurrency = max(settings.SMS_CONCURRENCY, 1)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"sms-run-{run_id}") as pool:

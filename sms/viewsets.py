@@ -25,6 +25,7 @@ from sms import admin_views
 from sms.forms import CampaignForm
 from sms.models import Campaign, CampaignRun, Delivery, DeliveryStatus, Message, Notice
 from sms.summaries import audience_summary, progress_summary, timing_summary
+from sms.template_viewsets import SmsSignatureViewSet, SmsTemplateViewSet
 
 STATUS_PRIMARY = {Campaign.Status.PENDING, Campaign.Status.APPROVED, Campaign.Status.SENDING}
 
@@ -144,6 +145,8 @@ class CampaignViewSet(ModelViewSet):
             ObjectList(
                 [
                     FieldPanel("title"),
+                    FieldPanel("template"),
+                    FieldPanel("template_values"),
                     FieldPanel("phrase"),
                     FieldPanel("text"),
                     PageChooserPanel("link_page"),
@@ -272,7 +275,7 @@ class NoticeViewSet(RecordViewSet):
 
 
 class SmsViewSetGroup(ModelViewSetGroup):
-    items = (CampaignViewSet, MessageViewSet, NoticeViewSet)
+    items = (CampaignViewSet, MessageViewSet, NoticeViewSet, SmsTemplateViewSet, SmsSignatureViewSet)
     menu_icon = "mail"
     menu_label = _("SMS platform")
     menu_name = "sms"

@@ -128,6 +128,8 @@ class GatewayBackend(Gateway):
     name = "aliyun"
     # Reports go to one URL configured in the Aliyun console (see sms.aliyun_push), not one per message.
     supports_status_callbacks = False
+    # Free text is not allowed: a campaign's text must come from an approved template (sms.templating).
+    templates_only = True
 
     def __init__(self, settings):
         super().__init__(settings)
@@ -177,12 +179,18 @@ class GatewayBackend(Gateway):
         sign, text = split_signature(body, self.default_sign)
         if not sign:
             raise PermanentError("No signature: every SMS in mainland China must carry one", "no_signature")
-        found = templating.match_text(text, gateway=self.name)
+        found = templating.match_text(text, getattr(self, "_patterns", None))
         if found is not None:
             return sign, found[0], found[1]
         if self.fallback_template:
             return sign, self.fallback_template, {self.fallback_param: text}
         raise PermanentError("No approved template matches this text", "no_template")
+
+    def prepare(self) -> None:
+        """Read the approved templates now, in the caller's thread: dispatch's pool threads never touch the database."""
+        from sms import templating
+
+        self._patterns = templating.load_patterns()
 
     def send(self, to, body, status_callback=None):
         sign, code, params = self.resolve(body)

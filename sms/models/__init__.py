@@ -108,6 +108,17 @@ class Campaign(models.Model):
         related_name="+",
     )
     text = models.TextField(_("free text"), blank=True, help_text=_("Used when no warning phrase is chosen."))
+    template = models.ForeignKey(
+        "sms.SmsTemplate",
+        verbose_name=_("SMS template"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        help_text=_("The provider's approved template; its variables are filled below."),
+    )
+    # {"variable": "value"}; per-recipient variables (name, post, unit) are filled at sending.
+    template_params = models.JSONField(_("template values"), default=dict, blank=True)
     link_page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("linked page"),
@@ -200,6 +211,8 @@ class Campaign(models.Model):
         }
         for name in ("departments", "groups", "exclude_departments", "exclude_groups", "exclude_cadres"):
             data[name] = sorted(getattr(self, name).values_list("pk", flat=True))
+        if self.template_id:  # only then, so that campaigns approved before templates existed stay approved
+            data["template"] = [self.template_id, self.template.text, self.template_params]
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
     @property
@@ -401,3 +414,27 @@ class SendingHold(models.Model):
 
     def __str__(self):
         return f"{self.gateway} {self.code}"
+
+
+from sms.models.templates import ReviewStatus, SignaturePurpose, SmsSignature, SmsTemplate  # noqa: E402
+
+__all__ = [
+    "FINAL_STATUSES",
+    "STATUS_RANK",
+    "Campaign",
+    "CampaignRun",
+    "DailySendCount",
+    "Delivery",
+    "DeliveryStatus",
+    "Direction",
+    "Message",
+    "MessageKind",
+    "Notice",
+    "OneTimeCode",
+    "ReviewStatus",
+    "SendingHold",
+    "SignaturePurpose",
+    "SmsSignature",
+    "SmsTemplate",
+    "SubscriptionChange",
+]
