@@ -35,6 +35,7 @@ from alibabacloud_tea_openapi import exceptions as openapi_errors
 from alibabacloud_tea_openapi.utils_models import Config
 from darabonba.exceptions import UnretryableException
 from darabonba.runtime import RuntimeOptions
+from django.utils.crypto import constant_time_compare
 from urllib3.exceptions import NewConnectionError
 
 from sms.models import DeliveryStatus
@@ -306,15 +307,14 @@ class GatewayBackend(Gateway):
             if len(rows) < PAGE_SIZE:
                 return
 
-    def query_status(self, to: str, provider_id: str, day: datetime.date) -> StatusUpdate | None:
-        """Pull: the delivery status of one message (by our OutId) from QuerySendDetails, when push is off."""
-        for detail in self._details(to, day):
-            if detail.out_id == provider_id:
-                status = {3: DeliveryStatus.DELIVERED, 2: DeliveryStatus.UNDELIVERED}.get(int(detail.send_status or 1))
-                if status:
-                    return StatusUpdate(provider_id, status, (detail.err_code or "")[:40])
-                return None
-        return None
+    @staticmethod
+    def status_of(detail) -> StatusUpdate | None:
+        """A QuerySendDetails row as a StatusUpdate (pull), or None while the handset's receipt is awaited."""
+        status = {3: DeliveryStatus.DELIVERED, 2: DeliveryStatus.UNDELIVERED}.get(_int(detail.send_status))
+        if status is None or not detail.out_id or not OUT_ID.fullmatch(detail.out_id):
+            return None
+        code = "" if status == DeliveryStatus.DELIVERED else (detail.err_code or "")[:40]
+        return StatusUpdate(provider_id=detail.out_id, status=status, error_code=code)
 
     # --- templates and signatures ----------------------------------------------------------------------------------
 
@@ -343,8 +343,10 @@ class GatewayBackend(Gateway):
 
     def verify_request(self, request):
         """A push is ours when its path carries the callback secret and (if configured) it comes from an allowed
-        address. The view compares the path; this checks the source."""
-        if not self.callback_secret:
+        address. Only the push URLs carry a secret: the generic webhook URLs never authenticate an Aliyun push."""
+        match = getattr(request, "resolver_match", None)
+        secret = match.kwargs.get("secret", "") if match else ""
+        if not self.callback_secret or not constant_time_compare(secret, self.callback_secret):
             return False
         if not self.callback_sources:
             return True
@@ -377,6 +379,13 @@ class GatewayBackend(Gateway):
         provider_id = f"up-{sequence}" if sequence.isdigit() and len(sequence) < 60 else ""
         extra = {k: str(data.get(k) or "")[:100] for k in ("sign_name", "dest_code", "send_time")}
         return InboundMessage(sender=sender, body=content.replace("\x00", ""), provider_id=provider_id, extra=extra)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _parse_time(text):

@@ -12,6 +12,9 @@ from sms.gateways import AccountError, DeferredError, PermanentError, TemporaryE
 from sms.models import Delivery, DeliveryStatus, SendingHold
 from sms.services import send_message
 
+# The gateway reads the approved templates to turn a text back into template and parameters.
+pytestmark = pytest.mark.django_db
+
 TO = "+8613800000001"
 BODY = "【清河市纪委监委】请廉洁过节，严守纪律。"
 
@@ -115,14 +118,12 @@ def test_an_unreachable_endpoint_is_temporary_and_not_sent(settings, fake_aliyun
     assert not error.value.maybe_sent
 
 
-@pytest.mark.django_db
 def test_send_message_logs_the_provider_id(fake_aliyun):
     message = send_message(TO, "您的验证码为123456，5分钟内有效。")
     [sent] = fake_aliyun.sent_to("13800000001")
     assert message.provider_id == sent["out_id"] and message.gateway == "aliyun"
 
 
-@pytest.mark.django_db
 def test_a_campaign_under_flow_control_and_server_errors_reaches_everyone_once(fake_aliyun, approved, cadres):
     people = cadres(12)
     fake_aliyun.configure(seed=3, flow_control=0.3, accept_then_500=0.2, fail_500=0.1)
@@ -136,7 +137,6 @@ def test_a_campaign_under_flow_control_and_server_errors_reaches_everyone_once(f
     assert set(run.deliveries.values_list("status", flat=True)) == {"sent"}
 
 
-@pytest.mark.django_db
 def test_balance_exhausted_holds_the_campaign_alerts_operators_and_uses_no_attempt(
     fake_aliyun, approved, cadres, django_user_model, django_capture_on_commit_callbacks
 ):
