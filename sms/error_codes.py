@@ -17,6 +17,8 @@ class SmsErrorCode(StrEnum):
     TEMPLATE_PARAMETER = "template_parameter"
     NO_TEMPLATE = "no_template"
     NO_PROVIDER_TEMPLATES = "no_provider_templates"
+    # "Send a test to me": the user's account has no cadre phone.
+    NO_PHONE = "no_phone"
     # Another user moved the campaign meanwhile: reload it.
     STALE = "stale"
     # A number in the campaign form's "except cadres" belongs to no cadre.

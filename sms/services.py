@@ -325,3 +325,31 @@ def preview(campaign: Campaign, chunk_size: int = 2000) -> Preview:
         estimated_cost=estimated_cost(info.segments, recipients),
         estimated_seconds=recipients / rate if rate > 0 else 0.0,
     )
+
+
+def final_text(campaign: Campaign, recipient: dict | None = None) -> str:
+    """The text exactly as a recipient receives it: signature, the template filled (with `recipient`'s own name,
+    post and unit, or typical ones), and the short link."""
+    text = templating.fill_recipient(signed(campaign_text(campaign).strip()), recipient or templating.SAMPLE_RECIPIENT)
+    if campaign.link_page_id:
+        text = f"{text} {short_link('x' * SHORT_CODE_LENGTH)}"
+    return text
+
+
+def send_test(campaign: Campaign, by: AbstractBaseUser) -> Message:
+    """Send the campaign's text to the user's own phone (their cadre record) before approval, marked as a test.
+
+    Refused with NO_PHONE when the account is linked to no cadre with a phone; gateway errors propagate.
+    """
+    from sms.models import MessageKind
+
+    cadre = Cadre.objects.filter(user=by).select_related("department").first()
+    if cadre is None or not cadre.phone:
+        raise ValidationError(
+            _("Your account is not linked to a cadre with a mobile number, so there is nowhere to send a test."),
+            code=SmsErrorCode.NO_PHONE,
+        )
+    validate_content(campaign)
+    text = final_text(campaign, templating.recipient_values(cadre))
+    audit.info("campaign %s test sent to the phone of user %s", campaign.pk, by.pk)
+    return send_message(cadre.phone, text, kind=MessageKind.NOTICE, cadre=cadre)

@@ -5,14 +5,15 @@ from django import forms
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
@@ -100,7 +101,7 @@ class SmsTemplateViewSet(ModelViewSet):
             sort_key="review_status",
             primary=lambda t: t.review_status == ReviewStatus.APPROVED and not t.withdrawn,
         ),
-        Column("withdrawn", label=_("withdrawn by the provider")),
+        BooleanColumn("withdrawn", label=_("withdrawn by the provider")),
     ]
     list_filter = ["kind", "review_status", "withdrawn"]
     search_fields = ["name", "code", "text"]
@@ -138,12 +139,18 @@ class SmsSignatureViewSet(ModelViewSet):
     list_filter = ["purpose", "review_status"]
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @user_passes_test(lambda user: user.is_active and user.is_staff or user.is_superuser)
 def sync(request):
-    """Bring templates and signatures in line with the provider, and say what changed."""
+    """Bring templates and signatures in line with the provider (on POST, after a confirmation page)."""
     if not request.user.has_perm(SYNC_PERMISSION):
         raise PermissionDenied
+    if request.method == "GET":
+        return TemplateResponse(
+            request,
+            "sms/admin/template_sync.html",
+            {"last_synced": templating.last_synced(), "page_title": gettext("Sync from the SMS provider")},
+        )
     try:
         result = templating.sync_from_provider()
     except ValidationError as error:

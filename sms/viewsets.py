@@ -190,6 +190,7 @@ class CampaignViewSet(ModelViewSet):
             path("submit/<int:pk>/", admin_views.submit, name="submit"),
             path("approve/<int:pk>/", admin_views.approve, name="approve"),
             path("cancel/<int:pk>/", admin_views.cancel, name="cancel"),
+            path("test/<int:pk>/", admin_views.send_test, name="test"),
             path("export/<int:pk>/<int:run_pk>/", admin_views.export_deliveries, name="export"),
         ]
 
@@ -217,6 +218,7 @@ class MessageViewSet(RecordViewSet):
         "segments",
     ]
     list_filter = ["direction", "kind", "status", "created_at"]
+    search_backend_name = None  # ORM icontains: a cadre's history by part of their name or number
     search_fields = ["phone", "body", "provider_id", "cadre__name"]
     inspect_view_fields = [
         "created_at",
@@ -233,6 +235,33 @@ class MessageViewSet(RecordViewSet):
         "error_code",
         "status_changed_at",
     ]
+
+
+class InboxIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(direction="in").select_related("cadre__department")
+
+
+class InboxViewSet(RecordViewSet):
+    """Messages cadres sent us: replies (退订/TD, 帮助, quiz answers), each already routed by its keyword."""
+
+    model = Message
+    name = "sms_inbox"
+    url_prefix = "sms/inbox"
+    icon = "mail"
+    menu_label = _("Inbox")
+    menu_order = 105
+    index_view_class = InboxIndexView
+    list_display = [
+        TitleColumn("created_at", label=_("received")),
+        Column("phone", label=_("phone")),
+        Column("cadre", label=_("cadre")),
+        Column("body", label=_("text")),
+    ]
+    list_filter = ["created_at"]
+    search_fields = ["phone", "body", "cadre__name"]
+    search_backend_name = None
+    inspect_view_fields = ["created_at", "phone", "cadre", "body", "gateway", "provider_id"]
 
 
 class NoticeIndexView(generic.IndexView):
@@ -275,7 +304,7 @@ class NoticeViewSet(RecordViewSet):
 
 
 class SmsViewSetGroup(ModelViewSetGroup):
-    items = (CampaignViewSet, MessageViewSet, NoticeViewSet, SmsTemplateViewSet, SmsSignatureViewSet)
+    items = (CampaignViewSet, InboxViewSet, MessageViewSet, NoticeViewSet, SmsTemplateViewSet, SmsSignatureViewSet)
     menu_icon = "mail"
     menu_label = _("SMS platform")
     menu_name = "sms"
