@@ -238,6 +238,8 @@ class MessageViewSet(RecordViewSet):
 
 
 class InboxIndexView(generic.IndexView):
+    page_title = _("Inbox")
+
     def get_base_queryset(self):
         return super().get_base_queryset().filter(direction="in").select_related("cadre__department")
 

@@ -50,8 +50,9 @@ def test_an_sms_operator_syncs_templates_previews_tests_and_reads_replies(
     )
     open_menu(page, "短信平台", "短信任务")
     screenshot("sms-campaign-list")
-    page.get_by_role("link", name="节前廉洁提醒").first.click()
-    page.wait_for_load_state()
+    expect(page.get_by_text("节前廉洁提醒").first).to_be_visible()
+    # The review page (preview and actions) of the listed campaign.
+    page.goto(f"{site.url}/admin/sms/campaign/inspect/{Campaign.objects.get().pk}/")
     expect(page.locator("[data-final-text]")).to_have_text(
         "【清河市纪委监委】王小明同志：节日期间请严守八项规定，廉洁过节。"
     )
