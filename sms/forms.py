@@ -57,6 +57,33 @@ class CadrePhonesField(forms.Field):
         return cadres
 
 
+REPEAT_CHOICES = [
+    ("", _("Choose…")),
+    ("daily", _("Every day")),
+    ("weekly", _("Every week")),
+    ("monthly", _("Every month")),
+]
+WEEKDAY_CHOICES = [
+    ("1", _("Monday")),
+    ("2", _("Tuesday")),
+    ("3", _("Wednesday")),
+    ("4", _("Thursday")),
+    ("5", _("Friday")),
+    ("6", _("Saturday")),
+    ("0", _("Sunday")),
+]
+
+
+def picked_cron(repeat: str, at, weekday: str, day: int | None) -> str:
+    """The cron expression of a schedule picked in plain words (daily, weekly on a weekday, monthly on a day)."""
+    base = f"{at.minute} {at.hour}"
+    if repeat == "daily":
+        return f"{base} * * *"
+    if repeat == "weekly":
+        return f"{base} * * {weekday or 1}"
+    return f"{base} {day or 1} * *"
+
+
 class CampaignForm(WagtailAdminModelForm):
     # "posts held": the catalogue already translates "posts" as forum posts.
     posts = forms.MultipleChoiceField(
@@ -68,6 +95,10 @@ class CampaignForm(WagtailAdminModelForm):
     exclude_cadres = CadrePhonesField(
         label=_("except cadres"), required=False, help_text=_("Mobile numbers, one a line.")
     )
+    repeat = forms.ChoiceField(label=_("repeats"), required=False, choices=REPEAT_CHOICES)
+    repeat_time = forms.TimeField(label=_("at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    repeat_weekday = forms.ChoiceField(label=_("on (weekly)"), required=False, choices=WEEKDAY_CHOICES)
+    repeat_day = forms.IntegerField(label=_("day of the month"), required=False, min_value=1, max_value=28)
     template_values = forms.CharField(
         label=_("template values"),
         required=False,
@@ -172,6 +203,14 @@ class CampaignForm(WagtailAdminModelForm):
             elif send_at <= timezone.now():
                 self.add_error("send_at", _("The time to send at must be in the future."))
         elif timing == Campaign.Timing.RECURRING:
+            if cleaned.get("repeat"):
+                if not cleaned.get("repeat_time"):
+                    self.add_error("repeat_time", _("Enter the time of day to send at."))
+                    return
+                cleaned["cron"] = picked_cron(
+                    cleaned["repeat"], cleaned["repeat_time"], cleaned.get("repeat_weekday"), cleaned.get("repeat_day")
+                )
+                self.instance.cron = cleaned["cron"]
             cron = " ".join((cleaned.get("cron") or "").split())
             cleaned["cron"] = cron
             if not cron:

@@ -175,7 +175,9 @@ class CampaignViewSet(ModelViewSet):
                 [
                     FieldPanel("timing", widget=forms.RadioSelect),
                     FieldPanel("send_at"),
-                    FieldPanel("cron"),
+                    FieldRowPanel([FieldPanel("repeat"), FieldPanel("repeat_time")]),
+                    FieldRowPanel([FieldPanel("repeat_weekday"), FieldPanel("repeat_day")]),
+                    MultiFieldPanel([FieldPanel("cron")], heading=_("Advanced"), classname="collapsed"),
                     FieldRowPanel([FieldPanel("holiday_days_before"), FieldPanel("holiday_send_time")]),
                 ],
                 heading=_("Timing"),

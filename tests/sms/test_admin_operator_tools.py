@@ -87,3 +87,22 @@ def test_templates_are_listed_for_operators_and_sync_needs_a_post(client, fake_a
 
     client.force_login(user_with_role("moderator"))
     assert client.post("/admin/sms/template-sync/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    ("picked", "cron"),
+    [
+        ({"repeat": "daily", "repeat_time": "08:30"}, "30 8 * * *"),
+        ({"repeat": "weekly", "repeat_time": "09:00", "repeat_weekday": "5"}, "0 9 * * 5"),
+        ({"repeat": "monthly", "repeat_time": "10:15", "repeat_day": "1"}, "15 10 1 * *"),
+    ],
+)
+def test_a_schedule_picked_in_words_becomes_the_cron_expression(client, picked, cron):
+    from sms.models import Campaign
+    from tests.sms.test_admin_campaigns import ADD, form_data
+
+    client.force_login(user_with_role("sms_operator"))
+    CadreFactory()
+    answer = client.post(ADD, form_data(timing="recurring", **picked))
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert Campaign.objects.get().cron == cron
