@@ -1,4 +1,5 @@
-"""What the SMS benchmarks share: a throw-away PostgreSQL database, the fake Twilio server as its own process,
+"""What the SMS benchmarks share: a throw-away PostgreSQL database, a fake provider (Twilio or Alibaba Cloud) as its
+own process,
 generated cadres, an approved campaign, and dispatch worker processes (this file run as a script is one worker).
 
     python bench/sms_common.py --worker RUN_ID   (started by the benchmarks, not by hand)
@@ -66,14 +67,46 @@ class BenchDatabase:
 class FakeTwilioProcess:
     """tests/fakes/twilio_server.py in its own process, configured over HTTP."""
 
+    gateway = "twilio"
+    # The fault mix of sms_faults.py: 20% of requests fail.
+    faults = {"fail_429": 0.10, "fail_500": 0.07, "accept_then_500": 0.02, "timeout": 0.01, "hang_seconds": 2.0}
+    quiet = {"callbacks": False}  # no web server runs in a benchmark to take status callbacks
+
     def __init__(self):
         self.account_sid = "AC" + secrets.token_hex(16)
         self.auth_token = secrets.token_hex(16)
 
+    def command(self):
+        return ["-m", "tests.fakes.twilio_server", "--port", "0"] + [
+            "--account-sid",
+            self.account_sid,
+            "--auth-token",
+            self.auth_token,
+        ]
+
+    def settings(self):
+        return {
+            "SMS_GATEWAY": "twilio",
+            "TWILIO_ACCOUNT_SID": self.account_sid,
+            "TWILIO_AUTH_TOKEN": self.auth_token,
+            "TWILIO_FROM": "+15005550006",
+            "TWILIO_BASE_URL": self.url,
+        }
+
+    def owner_of(self, provider_id):
+        """The number the fake accepted this provider id for, or None."""
+        import base64
+
+        token = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        url = f"{self.url}/2010-04-01/Accounts/{self.account_sid}/Messages/{provider_id}.json"
+        request = urllib.request.Request(url)
+        request.add_header("Authorization", f"Basic {token}")
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read()).get("to")
+
     def __enter__(self):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.fakes.twilio_server", "--port", "0"]
-            + ["--account-sid", self.account_sid, "--auth-token", self.auth_token],
+            [sys.executable, *self.command()],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -107,6 +140,51 @@ class FakeTwilioProcess:
         return self._call("/_fake/stats")
 
 
+class FakeAliyunProcess(FakeTwilioProcess):
+    """tests/fakes/aliyun_server.py in its own process, configured over HTTP."""
+
+    gateway = "aliyun"
+    # 20% of requests fail: per-number flow control, throttling, 5xx (some after accepting), timeouts.
+    faults = {
+        "flow_control": 0.08,
+        "throttle": 0.04,
+        "fail_500": 0.05,
+        "accept_then_500": 0.02,
+        "timeout": 0.01,
+        "hang_seconds": 2.0,
+    }
+    quiet = {}  # reports are pushed only to a configured URL, and none is configured
+
+    def __init__(self):
+        self.access_key_id = "LTAI" + secrets.token_hex(8)
+        self.access_key_secret = secrets.token_hex(15)
+
+    def command(self):
+        return ["-m", "tests.fakes.aliyun_server", "--port", "0"] + [
+            "--access-key-id",
+            self.access_key_id,
+            "--access-key-secret",
+            self.access_key_secret,
+        ]
+
+    def settings(self):
+        return {
+            "SMS_GATEWAY": "aliyun",
+            "ALIYUN_SMS_ACCESS_KEY_ID": self.access_key_id,
+            "ALIYUN_SMS_ACCESS_KEY_SECRET": self.access_key_secret,
+            "ALIYUN_SMS_ENDPOINT": urlsplit(self.url).netloc,
+            "ALIYUN_SMS_PROTOCOL": "http",
+            "ALIYUN_SMS_FALLBACK_TEMPLATE": "SMS_100000001",
+        }
+
+    def owner_of(self, provider_id):
+        answer = self._call(f"/_fake/lookup?out_id={provider_id}")
+        return f"+86{answer['phone']}" if answer and answer.get("phone") else None
+
+
+FAKES = {"twilio": FakeTwilioProcess, "aliyun": FakeAliyunProcess}
+
+
 def environment(database_url, fake, **extra):
     """Environment for this process (before django.setup) and the worker processes."""
     env = {
@@ -115,11 +193,7 @@ def environment(database_url, fake, **extra):
         "DATABASE_URL": database_url,
         "REDIS_URL": BENCH_REDIS,
         "LOG_LEVEL": "WARNING",
-        "SMS_GATEWAY": "twilio",
-        "TWILIO_ACCOUNT_SID": fake.account_sid,
-        "TWILIO_AUTH_TOKEN": fake.auth_token,
-        "TWILIO_FROM": "+15005550006",
-        "TWILIO_BASE_URL": fake.url,
+        **fake.settings(),
         "SMS_QUIET_HOURS": "",  # a benchmark at night must not wait for the morning
         "SMS_DAILY_CAP": "0",
     }

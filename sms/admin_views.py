@@ -14,7 +14,8 @@ from wagtail.admin import messages
 from wagtail.admin.views import generic
 
 from directory.models import Cadre
-from sms import progress, services
+from sms import holds, progress, services
+from sms.gateways import GatewayError
 from sms.models import Campaign, CampaignRun, SubscriptionChange
 from sms.summaries import audience_summary, timing_summary
 
@@ -53,7 +54,9 @@ class CampaignInspectView(generic.InspectView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Campaign.objects.select_related("phrase", "link_page", "created_by", "submitted_by", "approved_by"),
+            Campaign.objects.select_related(
+                "phrase", "link_page", "created_by", "submitted_by", "approved_by", "template"
+            ),
             pk=self.pk,
         )
 
@@ -65,12 +68,15 @@ class CampaignInspectView(generic.InspectView):
         show_preview = campaign.status in (Campaign.Status.DRAFT, Campaign.Status.PENDING, Campaign.Status.APPROVED)
         context.update(
             campaign=campaign,
+            message_text=services.campaign_text(campaign),
             timing=timing_summary(campaign),
             audience=audience_summary(campaign),
             preview=_preview(campaign) if show_preview else None,
             runs=runs,
             refresh_seconds=REFRESH_SECONDS if running else None,
             can_submit=can_change(user) and campaign.status == Campaign.Status.DRAFT,
+            can_test=can_cancel(user) and show_preview,
+            hold=holds.active_hold(settings.SMS_GATEWAY),
             can_approve=can_approve(user) and campaign.status == Campaign.Status.PENDING,
             own_campaign=is_own(campaign, user),
             can_cancel=can_cancel(user) and campaign.status in CANCELLABLE,
@@ -101,6 +107,9 @@ def _preview(campaign):
         # SMS_RATE 0 means "as fast as the gateway takes them": no estimate then.
         "duration": duration_text(result.estimated_seconds) if settings.SMS_RATE > 0 else "—",
         "rate": settings.SMS_RATE,
+        "text": services.final_text(campaign),
+        "quiet_hours": settings.SMS_QUIET_HOURS,
+        "daily_cap": settings.SMS_DAILY_CAP,
     }
 
 
@@ -155,6 +164,23 @@ def approve(request, pk):
         lambda: services.approve_campaign(campaign, by=request.user),
         gettext("“%(title)s” has been approved.") % {"title": campaign.title},
     )
+
+
+@require_POST
+def send_test(request, pk):
+    """Send the campaign's final text to the operator's own phone, before anyone approves it."""
+    if not can_cancel(request.user):
+        raise PermissionDenied
+    campaign = get_object_or_404(Campaign, pk=pk)
+    try:
+        message = services.send_test(campaign, by=request.user)
+    except SERVICE_ERRORS as error:
+        messages.error(request, _error_text(error))
+    except GatewayError as error:
+        messages.error(request, gettext("The test could not be sent: %(error)s") % {"error": error})
+    else:
+        messages.success(request, gettext("A test was sent to %(phone)s.") % {"phone": message.phone})
+    return redirect("sms_campaign:inspect", pk=campaign.pk)
 
 
 @require_POST

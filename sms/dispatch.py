@@ -13,7 +13,9 @@ Exactly once, with workers that may be killed (SIGKILL) at any instant and resta
   the row stays uncertain), so the question always covers every earlier attempt. The body is the same text for
   every attempt (the run's body and the delivery's own short code), which is what the provider is asked about.
 - A row goes back to plain ``queued`` (sendable without asking) only when the gateway said the message was not
-  taken (TemporaryError with maybe_sent False, HTTP 429) or reconciliation said so.
+  taken (TemporaryError with maybe_sent False, HTTP 429) or reconciliation said so. A DeferredError (the number's
+  own limit at the provider) or AccountError (the account refused: a SendingHold stops claiming, sms.holds) puts it
+  back without using the attempt.
 - A live worker never starts a send on a claim older than half the lease, and the lease (SMS_CLAIM_LEASE) is far
   longer than one request (TWILIO_TIMEOUT), so a row is never in two workers' hands at once; claims take rows
   with ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLite runs one worker and serialises writers).
@@ -55,10 +57,18 @@ from django.db.models import F, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sms import services
+from sms import holds, services, templating
 from sms.audience import audience
 from sms.encoding import SegmentInfo, segment_info
-from sms.gateways import Gateway, GatewayError, PermanentError, TemporaryError, get_gateway
+from sms.gateways import (
+    AccountError,
+    DeferredError,
+    Gateway,
+    GatewayError,
+    PermanentError,
+    TemporaryError,
+    get_gateway,
+)
 from sms.models import (
     Campaign,
     CampaignRun,
@@ -92,8 +102,13 @@ def render_body(campaign: Campaign) -> str:
     return f"{text} {LINK_PLACEHOLDER}" if campaign.link_page_id else text
 
 
-def delivery_body(run_body: str, short_code: str | None) -> str:
-    """One recipient's text. Deterministic, so that reconciliation asks the provider about exactly what was sent."""
+def delivery_body(run_body: str, short_code: str | None, recipient: dict | None = None) -> str:
+    """One recipient's text. Deterministic, so that reconciliation asks the provider about exactly what was sent.
+
+    A template's per-recipient variables (${name}, ${post}, ${unit}) are filled from the cadre's own row.
+    """
+    if recipient is not None and "${" in run_body:
+        run_body = templating.fill_recipient(run_body, recipient)
     if short_code and run_body.endswith(LINK_PLACEHOLDER):
         return run_body[: -len(LINK_PLACEHOLDER)] + services.short_link(short_code)
     return run_body
@@ -111,6 +126,8 @@ def start_run(campaign: Campaign, occurrence: object) -> CampaignRun | None:
     """
     campaign.refresh_from_db()
     if campaign.status not in (Campaign.Status.APPROVED, Campaign.Status.SENDING) or not campaign.is_approved:
+        return None
+    if not _template_usable(campaign):
         return None
     run, _created = CampaignRun.objects.get_or_create(
         campaign=campaign, occurrence=str(occurrence), defaults={"body": render_body(campaign)}
@@ -307,7 +324,9 @@ def claim_batch(run: CampaignRun, limit: int, now: datetime.datetime | None = No
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True, of=("self",))
         rows = list(
-            rows.values_list("pk", "cadre_id", "phone", "status", "attempts", "claimed_at", "short_code")[:limit]
+            rows.values_list("pk", "cadre_id", "phone", "status", "attempts", "claimed_at", "short_code", "error_code")[
+                :limit
+            ]
         )
         if not rows:
             return []
@@ -326,19 +345,20 @@ def claim_batch(run: CampaignRun, limit: int, now: datetime.datetime | None = No
         if uncertain:
             Delivery.objects.filter(pk__in=uncertain).update(**common)
     send_by = time.monotonic() + settings.SMS_CLAIM_LEASE / 2
+    recipients = templating.recipients_of(run.body, [r[1] for r in rows])
     return [
         Claim(
             pk=pk,
             cadre_id=cadre_id,
             phone=phone if isinstance(phone, str) else phone.as_e164,
-            body=delivery_body(run.body, short_code),
+            body=delivery_body(run.body, short_code, recipients.get(cadre_id)),
             attempts=attempts + 1,
             # (A row put in "sending" by anything but a claim has no claim time: then ask about the whole lease.)
             claimed_at=(claimed_at or now - lease) if status == DeliveryStatus.SENDING else now,
             uncertain=status == DeliveryStatus.SENDING,
             send_by=send_by,
         )
-        for pk, cadre_id, phone, status, attempts, claimed_at, short_code in rows
+        for pk, cadre_id, phone, status, attempts, claimed_at, short_code, _error in rows
     ]
 
 
@@ -350,7 +370,8 @@ def _apply_daily_cap(rows, now):
     next_attempt_at at the start of tomorrow's sending hours, without using an attempt. Returns the deferred pks.
     """
     cap = settings.SMS_DAILY_CAP
-    first = [r for r in rows if r[3] == DeliveryStatus.QUEUED and r[4] == 0]
+    # A row the provider handed back (DeferredError, AccountError) has its attempt back but was counted already.
+    first = [r for r in rows if r[3] == DeliveryStatus.QUEUED and r[4] == 0 and r[7] in ("", "daily_cap")]
     if not cap or not first:
         return set()
     today = now.astimezone(_tz()).date()
@@ -443,11 +464,15 @@ def record(outcomes: list[Outcome], run: CampaignRun, gateway_name: str, info: S
                         _record_sent([outcome], run, gateway_name, info, now)
                 except IntegrityError:
                     rest.append(Outcome(outcome.claim, "retry", error=TemporaryError("provider id clash")))
+    refusal = next((o.error for o in rest if isinstance(o.error, AccountError)), None)
+    if refusal is not None:
+        holds.hold_sending(gateway_name, refusal, now)
     updates = [_unsent_update(o, now) for o in rest]
     updates = [u for u in updates if u is not None]
     if updates:
         Delivery.objects.bulk_update(
-            updates, ["status", "next_attempt_at", "claimed_at", "error_code", "error_message", "updated_at"]
+            updates,
+            ["status", "next_attempt_at", "claimed_at", "attempts", "error_code", "error_message", "updated_at"],
         )
 
 
@@ -491,13 +516,17 @@ def _record_sent(sent, run, gateway_name, info, now):
 
 def _unsent_update(outcome, now):
     claim, error = outcome.claim, outcome.error
-    code = (error.code if error else "")[:20]
+    code = (error.code if error else "")[:40]
     message = str(error)[:255] if error else ""
     max_attempts = settings.SMS_MAX_ATTEMPTS
-    row = Delivery(pk=claim.pk, updated_at=now, error_code=code, error_message=message)
+    row = Delivery(pk=claim.pk, updated_at=now, error_code=code, error_message=message, attempts=claim.attempts)
     if outcome.kind == "expired":
         return None  # left `sending` under its lease: taken over and reconciled when the lease runs out
-    if outcome.kind == "failed":
+    if isinstance(error, DeferredError | AccountError) and outcome.kind == "retry":
+        # Not taken, and not the message's fault: back to the queue when the limit allows, the attempt given back.
+        row.status, row.claimed_at, row.attempts = DeliveryStatus.QUEUED, None, max(claim.attempts - 1, 0)
+        row.next_attempt_at = now + datetime.timedelta(seconds=float(error.retry_after or 60))
+    elif outcome.kind == "failed":
         row.status, row.next_attempt_at, row.claimed_at = DeliveryStatus.FAILED, None, None
     elif outcome.kind == "unconfirmed" or (
         outcome.kind == "reconcile_error" and claim.attempts >= max_attempts * MAX_RECONCILE_ATTEMPTS_FACTOR
@@ -542,7 +571,16 @@ def may_send(run: CampaignRun) -> bool:
     if run.status != CampaignRun.Status.DISPATCHING:
         return False
     campaign = Campaign.objects.get(pk=run.campaign_id)
-    return campaign.status in (Campaign.Status.APPROVED, Campaign.Status.SENDING) and campaign.is_approved
+    sendable = campaign.status in (Campaign.Status.APPROVED, Campaign.Status.SENDING) and campaign.is_approved
+    return sendable and _template_usable(campaign)
+
+
+def _template_usable(campaign):
+    """False when the provider withdrew or un-approved the campaign's template after approval: nothing is sent."""
+    if not campaign.template_id or campaign.template.usable:
+        return True
+    logger.warning("campaign %s not sent: its template %s is no longer usable", campaign.pk, campaign.template.code)
+    return False
 
 
 def dispatch_run(run_id: int, budget: float | None = None, gateway: Gateway | None = None) -> DispatchResult:
@@ -555,9 +593,11 @@ def dispatch_run(run_id: int, budget: float | None = None, gateway: Gateway | No
     if run is None:  # deleted with its campaign while a task or wake-up for it was queued
         return DispatchResult("done")
     gateway = gateway or get_gateway()
+    if hasattr(gateway, "prepare"):
+        gateway.prepare()  # anything it needs from the database, read here: pool threads only talk to the gateway
     limiter = RateLimiter(settings.SMS_RATE, f"{gateway.name}:{getattr(settings, 'TWILIO_FROM', '')}")
     callback = status_callback_url(gateway)
-    info = segment_info(delivery_body(run.body, "x" * services.SHORT_CODE_LENGTH))
+    info = segment_info(delivery_body(run.body, "x" * services.SHORT_CODE_LENGTH, templating.SAMPLE_RECIPIENT))
     sent = 0
     concurrency = max(settings.SMS_CONCURRENCY, 1)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"sms-run-{run_id}") as pool:
@@ -570,6 +610,9 @@ def dispatch_run(run_id: int, budget: float | None = None, gateway: Gateway | No
                 return DispatchResult("wait", sent, resume_at)
             if time.monotonic() > deadline:
                 return DispatchResult("more", sent)
+            hold = holds.active_hold(gateway.name, now)
+            if hold is not None:
+                return DispatchResult("wait", sent, hold.until)
             claims = claim_batch(run, batch_size(), now)
             if not claims:
                 next_due = pending(run).aggregate(at=Min("next_attempt_at"))["at"]

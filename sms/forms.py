@@ -57,6 +57,33 @@ class CadrePhonesField(forms.Field):
         return cadres
 
 
+REPEAT_CHOICES = [
+    ("", _("Choose…")),
+    ("daily", _("Every day")),
+    ("weekly", _("Every week")),
+    ("monthly", _("Every month")),
+]
+WEEKDAY_CHOICES = [
+    ("1", _("Monday")),
+    ("2", _("Tuesday")),
+    ("3", _("Wednesday")),
+    ("4", _("Thursday")),
+    ("5", _("Friday")),
+    ("6", _("Saturday")),
+    ("0", _("Sunday")),
+]
+
+
+def picked_cron(repeat: str, at, weekday: str, day: int | None) -> str:
+    """The cron expression of a schedule picked in plain words (daily, weekly on a weekday, monthly on a day)."""
+    base = f"{at.minute} {at.hour}"
+    if repeat == "daily":
+        return f"{base} * * *"
+    if repeat == "weekly":
+        return f"{base} * * {weekday or 1}"
+    return f"{base} {day or 1} * *"
+
+
 class CampaignForm(WagtailAdminModelForm):
     # "posts held": the catalogue already translates "posts" as forum posts.
     posts = forms.MultipleChoiceField(
@@ -68,6 +95,19 @@ class CampaignForm(WagtailAdminModelForm):
     exclude_cadres = CadrePhonesField(
         label=_("except cadres"), required=False, help_text=_("Mobile numbers, one a line.")
     )
+    repeat = forms.ChoiceField(label=_("repeats"), required=False, choices=REPEAT_CHOICES)
+    repeat_time = forms.TimeField(label=_("at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    repeat_weekday = forms.ChoiceField(label=_("on (weekly)"), required=False, choices=WEEKDAY_CHOICES)
+    repeat_day = forms.IntegerField(label=_("day of the month"), required=False, min_value=1, max_value=28)
+    template_values = forms.CharField(
+        label=_("template values"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "phrase=节日期间请严守八项规定"}),
+        help_text=_(
+            "One variable a line: name=value. The variables name, post and unit are filled from each cadre "
+            "(姓名, 职务, 单位)."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +116,9 @@ class CampaignForm(WagtailAdminModelForm):
             known = Cadre.objects.exclude(post="").order_by("post").values_list("post", flat=True).distinct()
             chosen = self.instance.posts if self.instance.pk else []
             self.fields["posts"].choices = [(post, post) for post in sorted({*known, *chosen})]
+        if "template_values" in self.fields and self.instance.pk:
+            params = self.instance.template_params or {}
+            self.fields["template_values"].initial = "\n".join(f"{k}={v}" for k, v in params.items())
 
     def clean(self):
         cleaned = super().clean()
@@ -84,24 +127,52 @@ class CampaignForm(WagtailAdminModelForm):
         self._clean_timing(cleaned)
         return cleaned
 
+    def _template_params(self, cleaned):
+        params = {}
+        for line in (cleaned.get("template_values") or "").splitlines():
+            name, sep, value = line.partition("=")
+            if not line.strip():
+                continue
+            if not sep or not name.strip():
+                self.add_error(
+                    "template_values",
+                    ValidationError(
+                        _("“%(line)s” is not name=value.") % {"line": line.strip()},
+                        code=SmsErrorCode.TEMPLATE_PARAMETER,
+                    ),
+                )
+                return None
+            params[name.strip()] = value.strip()
+        return params
+
     def _clean_content(self, cleaned):
         phrase, text = cleaned.get("phrase"), (cleaned.get("text") or "").strip()
+        template = cleaned.get("template")
         if "text" in cleaned:
             cleaned["text"] = text
-        if not phrase and not text:
-            self.add_error("text", _("Choose a warning phrase or write the text of the message."))
+        params = self._template_params(cleaned) if template else {}
+        if params is None:
+            return
+        self.instance.template_params = params
+        if not phrase and not text and not template:
+            self.add_error("text", _("Choose a template or a warning phrase, or write the text of the message."))
             return
         # Measured as the recipient gets it (signature, short link) by the same rule submission applies.
-        sample = Campaign(phrase=phrase, text=text, link_page=cleaned.get("link_page"))
+        sample = Campaign(
+            phrase=phrase, text=text, link_page=cleaned.get("link_page"), template=template, template_params=params
+        )
+        field = "template_values" if template else "phrase" if phrase else "text"
         try:
             services.validate_content(sample)
         except ValidationError as error:
+            if error.code == SmsErrorCode.TEMPLATE_NOT_APPROVED:
+                field = "template"
             if error.code != SmsErrorCode.TOO_LONG:
-                self.add_error("phrase" if phrase else "text", error)
+                self.add_error(field, error)
                 return
             info = segment_info(services._sample_body(sample))
             self.add_error(
-                "phrase" if phrase else "text",
+                field,
                 ValidationError(
                     _(
                         "The message is too long: %(units)d characters in %(encoding)s take %(segments)d segments; "
@@ -132,6 +203,14 @@ class CampaignForm(WagtailAdminModelForm):
             elif send_at <= timezone.now():
                 self.add_error("send_at", _("The time to send at must be in the future."))
         elif timing == Campaign.Timing.RECURRING:
+            if cleaned.get("repeat"):
+                if not cleaned.get("repeat_time"):
+                    self.add_error("repeat_time", _("Enter the time of day to send at."))
+                    return
+                cleaned["cron"] = picked_cron(
+                    cleaned["repeat"], cleaned["repeat_time"], cleaned.get("repeat_weekday"), cleaned.get("repeat_day")
+                )
+                self.instance.cron = cleaned["cron"]
             cron = " ".join((cleaned.get("cron") or "").split())
             cleaned["cron"] = cron
             if not cron:

@@ -16,18 +16,30 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from core.error_codes import CommonErrorCode
 from directory.models import Cadre
+from sms import templating
 from sms.encoding import SegmentInfo, estimated_cost, segment_info
 from sms.error_codes import SmsErrorCode
 from sms.gateways import Gateway, get_gateway
-from sms.models import Campaign, Direction, Message, MessageKind
+from sms.models import Campaign, Direction, Message, MessageKind, SignaturePurpose
 
 logger = logging.getLogger(__name__)
 
 
-def signed(body: str) -> str:
-    """The text as the recipient sees it: the configured signature first (required by Chinese carriers)."""
-    signature = settings.SMS_SIGNATURE
-    return body if not signature or body.startswith(signature) else f"{signature}{body}"
+# Which registered signature a message carries, by what it is (sms.models.SignaturePurpose).
+PURPOSE_OF_KIND = {
+    MessageKind.CAMPAIGN: SignaturePurpose.CADRE_WARNING,
+    MessageKind.REPLY: SignaturePurpose.CADRE_WARNING,
+    MessageKind.NOTICE: SignaturePurpose.CITIZEN_NOTICE,
+    MessageKind.CODE: SignaturePurpose.VERIFICATION,
+}
+
+
+def signed(body: str, purpose: str = SignaturePurpose.CADRE_WARNING) -> str:
+    """The text as the recipient sees it: the signature for its purpose first (required by Chinese carriers)."""
+    signature = templating.signature_for(purpose)
+    if not signature or body.startswith(signature) or templating.has_signature(body):
+        return body
+    return f"{signature}{body}"
 
 
 def send_message(
@@ -45,7 +57,7 @@ def send_message(
     from sms.tracking import status_callback_url
 
     gateway = gateway or get_gateway()
-    text = signed(body)
+    text = signed(body, PURPOSE_OF_KIND.get(kind, SignaturePurpose.CADRE_WARNING))
     info = segment_info(text)
     to = phone if isinstance(phone, str) else phone.as_e164
     callback = status_callback_url(gateway.name) if getattr(gateway, "supports_status_callbacks", False) else None
@@ -117,13 +129,16 @@ def _transition(campaign, action, by=None, **fields):
 
 
 def campaign_text(campaign: Campaign) -> str:
-    """The campaign's own text, or its warning phrase's."""
+    """The campaign's text: its template rendered (per-recipient variables left for sending), its warning
+    phrase's, or its own."""
+    if campaign.template_id:
+        return templating.render(campaign.template, campaign.template_params)
     return campaign.phrase.text if campaign.phrase_id else campaign.text
 
 
 def _sample_body(campaign):
     """The text as a recipient sees it, with a short link of the real length when the campaign has one."""
-    text = signed(campaign_text(campaign).strip())
+    text = templating.fill_recipient(signed(campaign_text(campaign).strip()), templating.SAMPLE_RECIPIENT)
     if campaign.link_page_id:
         text = f"{text} {short_link('x' * SHORT_CODE_LENGTH)}"
     return text
@@ -138,7 +153,14 @@ def short_link(code: str) -> str:
 
 
 def validate_content(campaign: Campaign) -> SegmentInfo:
-    """Raise ValidationError if the text is empty or, signed and with its link, longer than SMS_MAX_SEGMENTS."""
+    """Raise ValidationError if the text is empty or, signed and with its link, longer than SMS_MAX_SEGMENTS; if its
+    template is not approved by the provider or a value breaks a variable rule; or if the gateway sends only
+    templates and none of the approved ones gives this text."""
+    if campaign.template_id:
+        templating.check_usable(campaign.template)
+        templating.validate_params(campaign.template, campaign.template_params)
+    elif getattr(get_gateway(), "templates_only", False) and campaign_text(campaign).strip():
+        templating.check_matches(signed(campaign_text(campaign).strip()))
     if not campaign_text(campaign).strip():
         raise ValidationError(_("The message has no text."), code=SmsErrorCode.EMPTY)
     info = segment_info(_sample_body(campaign))
@@ -303,3 +325,31 @@ def preview(campaign: Campaign, chunk_size: int = 2000) -> Preview:
         estimated_cost=estimated_cost(info.segments, recipients),
         estimated_seconds=recipients / rate if rate > 0 else 0.0,
     )
+
+
+def final_text(campaign: Campaign, recipient: dict | None = None) -> str:
+    """The text exactly as a recipient receives it: signature, the template filled (with `recipient`'s own name,
+    post and unit, or typical ones), and the short link."""
+    text = templating.fill_recipient(signed(campaign_text(campaign).strip()), recipient or templating.SAMPLE_RECIPIENT)
+    if campaign.link_page_id:
+        text = f"{text} {short_link('x' * SHORT_CODE_LENGTH)}"
+    return text
+
+
+def send_test(campaign: Campaign, by: AbstractBaseUser) -> Message:
+    """Send the campaign's text to the user's own phone (their cadre record) before approval, marked as a test.
+
+    Refused with NO_PHONE when the account is linked to no cadre with a phone; gateway errors propagate.
+    """
+    from sms.models import MessageKind
+
+    cadre = Cadre.objects.filter(user=by).select_related("department").first()
+    if cadre is None or not cadre.phone:
+        raise ValidationError(
+            _("Your account is not linked to a cadre with a mobile number, so there is nowhere to send a test."),
+            code=SmsErrorCode.NO_PHONE,
+        )
+    validate_content(campaign)
+    text = final_text(campaign, templating.recipient_values(cadre))
+    audit.info("campaign %s test sent to the phone of user %s", campaign.pk, by.pk)
+    return send_message(cadre.phone, text, kind=MessageKind.NOTICE, cadre=cadre)

@@ -3,7 +3,7 @@
 from django.core.cache import cache
 
 from core.schedules import Every
-from sms import dispatch, notices, scheduling
+from sms import dispatch, notices, provider_reports, scheduling
 
 
 def dispatch_run(run_id):
@@ -42,7 +42,20 @@ def sweep_notices():
     return notices.sweep()
 
 
+def pull_reports():
+    """Ask a batch-reporting provider (Aliyun) about delivery statuses, when it is not configured to push them."""
+    from django.conf import settings
+
+    from sms.gateways import get_gateway
+
+    gateway = get_gateway()
+    if not hasattr(gateway, "status_of") or provider_reports.push_configured() or settings.SMS_GATEWAY != "aliyun":
+        return {}
+    return provider_reports.pull_reports(gateway)
+
+
 SCHEDULES = [
     Every("sms.sweep_campaigns", "sms.tasks.sweep_campaigns", minutes=1),
     Every("sms.sweep_notices", "sms.tasks.sweep_notices", minutes=1),
+    Every("sms.pull_reports", "sms.tasks.pull_reports", minutes=5),
 ]

@@ -25,6 +25,7 @@ from sms import admin_views
 from sms.forms import CampaignForm
 from sms.models import Campaign, CampaignRun, Delivery, DeliveryStatus, Message, Notice
 from sms.summaries import audience_summary, progress_summary, timing_summary
+from sms.template_viewsets import SmsSignatureViewSet, SmsTemplateViewSet
 
 STATUS_PRIMARY = {Campaign.Status.PENDING, Campaign.Status.APPROVED, Campaign.Status.SENDING}
 
@@ -144,6 +145,8 @@ class CampaignViewSet(ModelViewSet):
             ObjectList(
                 [
                     FieldPanel("title"),
+                    FieldPanel("template"),
+                    FieldPanel("template_values"),
                     FieldPanel("phrase"),
                     FieldPanel("text"),
                     PageChooserPanel("link_page"),
@@ -172,7 +175,9 @@ class CampaignViewSet(ModelViewSet):
                 [
                     FieldPanel("timing", widget=forms.RadioSelect),
                     FieldPanel("send_at"),
-                    FieldPanel("cron"),
+                    FieldRowPanel([FieldPanel("repeat"), FieldPanel("repeat_time")]),
+                    FieldRowPanel([FieldPanel("repeat_weekday"), FieldPanel("repeat_day")]),
+                    MultiFieldPanel([FieldPanel("cron")], heading=_("Advanced"), classname="collapsed"),
                     FieldRowPanel([FieldPanel("holiday_days_before"), FieldPanel("holiday_send_time")]),
                 ],
                 heading=_("Timing"),
@@ -187,6 +192,7 @@ class CampaignViewSet(ModelViewSet):
             path("submit/<int:pk>/", admin_views.submit, name="submit"),
             path("approve/<int:pk>/", admin_views.approve, name="approve"),
             path("cancel/<int:pk>/", admin_views.cancel, name="cancel"),
+            path("test/<int:pk>/", admin_views.send_test, name="test"),
             path("export/<int:pk>/<int:run_pk>/", admin_views.export_deliveries, name="export"),
         ]
 
@@ -214,6 +220,7 @@ class MessageViewSet(RecordViewSet):
         "segments",
     ]
     list_filter = ["direction", "kind", "status", "created_at"]
+    search_backend_name = None  # ORM icontains: a cadre's history by part of their name or number
     search_fields = ["phone", "body", "provider_id", "cadre__name"]
     inspect_view_fields = [
         "created_at",
@@ -230,6 +237,35 @@ class MessageViewSet(RecordViewSet):
         "error_code",
         "status_changed_at",
     ]
+
+
+class InboxIndexView(generic.IndexView):
+    page_title = _("Inbox")
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(direction="in").select_related("cadre__department")
+
+
+class InboxViewSet(RecordViewSet):
+    """Messages cadres sent us: replies (退订/TD, 帮助, quiz answers), each already routed by its keyword."""
+
+    model = Message
+    name = "sms_inbox"
+    url_prefix = "sms/inbox"
+    icon = "mail"
+    menu_label = _("Inbox")
+    menu_order = 105
+    index_view_class = InboxIndexView
+    list_display = [
+        TitleColumn("created_at", label=_("received")),
+        Column("phone", label=_("phone")),
+        Column("cadre", label=_("cadre")),
+        Column("body", label=_("text")),
+    ]
+    list_filter = ["created_at"]
+    search_fields = ["phone", "body", "cadre__name"]
+    search_backend_name = None
+    inspect_view_fields = ["created_at", "phone", "cadre", "body", "gateway", "provider_id"]
 
 
 class NoticeIndexView(generic.IndexView):
@@ -272,7 +308,7 @@ class NoticeViewSet(RecordViewSet):
 
 
 class SmsViewSetGroup(ModelViewSetGroup):
-    items = (CampaignViewSet, MessageViewSet, NoticeViewSet)
+    items = (CampaignViewSet, InboxViewSet, MessageViewSet, NoticeViewSet, SmsTemplateViewSet, SmsSignatureViewSet)
     menu_icon = "mail"
     menu_label = _("SMS platform")
     menu_name = "sms"

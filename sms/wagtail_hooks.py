@@ -6,7 +6,7 @@ from wagtail.permissions import register_permission_policy
 
 from core.admin_records import ReadOnlyPolicy
 from directory.models import Cadre
-from sms import admin_views
+from sms import admin_views, template_viewsets
 from sms.models import Message, Notice
 from sms.viewsets import SmsViewSetGroup
 
@@ -22,7 +22,10 @@ def register_sms_viewsets():
 
 @hooks.register("register_admin_urls")
 def register_sms_urls():
-    return [path("sms/subscription/<int:cadre_pk>/", admin_views.subscription, name="sms_subscription")]
+    return [
+        path("sms/subscription/<int:cadre_pk>/", admin_views.subscription, name="sms_subscription"),
+        *template_viewsets.urls(),
+    ]
 
 
 @hooks.register("register_snippet_listing_buttons")

@@ -1,13 +1,15 @@
 """Webhooks the SMS provider calls: delivery status reports and inbound messages. Thin: services do the work."""
 
+import json
 import logging
 import pkgutil
 
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from sms import gateways, replies
+from sms import gateways, provider_reports, replies
 from sms.gateways import get_gateway
 from sms.tracking import Outcome, apply_status_update
 
@@ -61,3 +63,52 @@ def inbound(request, gateway):
         return _ok()
     replies.receive(message, backend)
     return _ok()
+
+
+# Alibaba Cloud's HTTP push: a JSON array per request, answered {"code": 0} when received (else it retries).
+RECEIVED = {"code": 0, "msg": "成功"}
+MAX_PUSH_BYTES = 2 * 1024 * 1024
+
+
+def _aliyun_push(request, secret):
+    """The backend and the pushed JSON, or a response refusing the request (wrong secret or source)."""
+    backend = get_gateway("aliyun")
+    expected = backend.callback_secret
+    if not expected or not constant_time_compare(secret, expected):
+        logger.warning("Aliyun SMS push with a wrong secret")
+        raise Http404
+    if not backend.verify_request(request):
+        logger.warning("Aliyun SMS push from an address outside ALIYUN_SMS_CALLBACK_SOURCES")
+        return backend, HttpResponseForbidden()
+    if len(request.body) > MAX_PUSH_BYTES:
+        logger.info("Aliyun SMS push too large; ignored")
+        return backend, JsonResponse(RECEIVED)
+    try:
+        return backend, json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        logger.info("Aliyun SMS push that is not JSON; ignored")
+        return backend, JsonResponse(RECEIVED)
+
+
+@csrf_exempt
+@require_POST
+def aliyun_report(request, secret):
+    """SmsReport push: delivery reports."""
+    backend, payload = _aliyun_push(request, secret)
+    if isinstance(payload, HttpResponse):
+        return payload
+    counts = provider_reports.apply_reports(payload, backend)
+    logger.info("Aliyun SMS reports: %s", counts)
+    return JsonResponse(RECEIVED)
+
+
+@csrf_exempt
+@require_POST
+def aliyun_up(request, secret):
+    """SmsUp push: replies from phones, through the reply-handler registry."""
+    backend, payload = _aliyun_push(request, secret)
+    if isinstance(payload, HttpResponse):
+        return payload
+    counts = provider_reports.receive_replies(payload, backend)
+    logger.info("Aliyun SMS replies: %s", counts)
+    return JsonResponse(RECEIVED)

@@ -240,6 +240,20 @@ TWILIO_FROM = env.str("TWILIO_FROM", default="")
 # Empty for api.twilio.com; tests point it at a local fake server.
 TWILIO_BASE_URL = env.str("TWILIO_BASE_URL", default="")
 TWILIO_TIMEOUT = env.float("TWILIO_TIMEOUT", default=10.0)
+# Alibaba Cloud SMS (SMS_GATEWAY=aliyun). The endpoint is host[:port]; ALIYUN_SMS_PROTOCOL=http only for a local fake.
+ALIYUN_SMS_ACCESS_KEY_ID = env.str("ALIYUN_SMS_ACCESS_KEY_ID", default="")
+ALIYUN_SMS_ACCESS_KEY_SECRET = env.str("ALIYUN_SMS_ACCESS_KEY_SECRET", default="")
+ALIYUN_SMS_REGION = env.str("ALIYUN_SMS_REGION", default="cn-hangzhou")
+ALIYUN_SMS_ENDPOINT = env.str("ALIYUN_SMS_ENDPOINT", default="dysmsapi.aliyuncs.com")
+ALIYUN_SMS_PROTOCOL = env.str("ALIYUN_SMS_PROTOCOL", default="https")
+ALIYUN_SMS_TIMEOUT = env.float("ALIYUN_SMS_TIMEOUT", default=10.0)
+# The approved template whose whole text is one variable, used for a message no other approved template matches.
+ALIYUN_SMS_FALLBACK_TEMPLATE = env.str("ALIYUN_SMS_FALLBACK_TEMPLATE", default="")
+ALIYUN_SMS_FALLBACK_PARAM = env.str("ALIYUN_SMS_FALLBACK_PARAM", default="content")
+# Delivery reports and replies are pushed to /sms/webhooks/aliyun/<secret>/report/ and .../up/; empty: pulled.
+ALIYUN_SMS_CALLBACK_SECRET = env.str("ALIYUN_SMS_CALLBACK_SECRET", default="")
+# Optional allow-list of the addresses pushes may come from (comma-separated IPs or CIDR networks).
+ALIYUN_SMS_CALLBACK_SOURCES = env.list("ALIYUN_SMS_CALLBACK_SOURCES", default=[])
 # Scheme and host Twilio calls our webhooks at, e.g. https://qingfeng.example.cn, when a proxy rewrites them (the
 # signature covers the full URL); empty: taken from the request (X-Forwarded-Proto/-Host behind the proxy).
 SMS_WEBHOOK_BASE_URL = env.str("SMS_WEBHOOK_BASE_URL", default="")

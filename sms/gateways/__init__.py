@@ -1,6 +1,8 @@
 """Pluggable SMS gateways. settings.SMS_GATEWAY names one module of this package (see base.py)."""
 
 from .base import (
+    AccountError,
+    DeferredError,
     Gateway,
     GatewayError,
     InboundMessage,
@@ -12,6 +14,8 @@ from .base import (
 )
 
 __all__ = [
+    "AccountError",
+    "DeferredError",
     "Gateway",
     "GatewayError",
     "InboundMessage",

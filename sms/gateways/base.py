@@ -7,6 +7,11 @@ Dispatch relies on three promises from every backend:
   timeout or a worker killed mid-request we do not know whether the provider took the message; asking it before
   sending again is what keeps a recipient from getting two copies.
 - webhooks are authenticated by ``verify_request`` before anything is parsed.
+
+Two refinements of TemporaryError let a provider say more than "retry later": ``DeferredError`` (this number's
+own limit, e.g. Aliyun's per-number flow control: wait ``retry_after`` seconds, no attempt used) and
+``AccountError`` (the account cannot send at all, e.g. its balance is exhausted: sending pauses, the SMS operators
+are alerted, no attempt used). Neither was accepted by the provider.
 """
 
 from dataclasses import dataclass, field
@@ -48,6 +53,14 @@ class TemporaryError(GatewayError):
     def __init__(self, message, code="", retry_after=None, maybe_sent=False):
         super().__init__(message, code, retry_after)
         self.maybe_sent = maybe_sent
+
+
+class DeferredError(TemporaryError):
+    """Not accepted because of a limit on this number; retry after `retry_after` seconds without using an attempt."""
+
+
+class AccountError(TemporaryError):
+    """Not accepted because the account cannot send (balance, suspension): pause sending and alert the operators."""
 
 
 class PermanentError(GatewayError):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.fakes.aliyun_server import FakeAliyun
 from tests.fakes.twilio_server import FakeTwilio
 
 
@@ -15,4 +16,18 @@ def fake_twilio(settings):
         settings.TWILIO_FROM = fake.from_number
         settings.TWILIO_BASE_URL = fake.url
         settings.TWILIO_TIMEOUT = 2.0
+        yield fake
+
+
+@pytest.fixture
+def fake_aliyun(settings):
+    """A fake Alibaba Cloud SMS API on 127.0.0.1, with SMS_GATEWAY=aliyun pointing the official SDK at it."""
+    with FakeAliyun() as fake:
+        settings.SMS_GATEWAY = "aliyun"
+        settings.ALIYUN_SMS_ACCESS_KEY_ID = fake.access_key_id
+        settings.ALIYUN_SMS_ACCESS_KEY_SECRET = fake.access_key_secret
+        settings.ALIYUN_SMS_ENDPOINT = fake.endpoint
+        settings.ALIYUN_SMS_PROTOCOL = "http"
+        settings.ALIYUN_SMS_TIMEOUT = 1.0
+        settings.ALIYUN_SMS_FALLBACK_TEMPLATE = "SMS_100000001"
         yield fake

@@ -62,3 +62,13 @@ def cadres(db):
         return [CadreFactory(department=department, **fields) for _ in range(n)]
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_templates():
+    """Templates and signatures are cached per process: each test starts from its own rows."""
+    from sms import templating
+
+    templating.forget()
+    yield
+    templating.forget()

@@ -116,7 +116,7 @@ def _errors_keep_input(response, *kept):
 def test_an_empty_message_is_refused_and_the_input_kept(client, operator):
     client.force_login(operator)
     body = _errors_keep_input(client.post(ADD, form_data(text="  ")), "中秋廉洁提醒")
-    assert zh("Choose a warning phrase or write the text of the message.") in body
+    assert zh("Choose a template or a warning phrase, or write the text of the message.") in body
 
 
 def test_a_too_long_message_names_its_segments_and_encoding(client, operator):

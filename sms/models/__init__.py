@@ -68,7 +68,7 @@ class Message(models.Model):
     gateway = models.CharField(_("gateway"), max_length=30)
     provider_id = models.CharField(_("provider message id"), max_length=64, null=True, blank=True, unique=True)
     status = models.CharField(_("status"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT)
-    error_code = models.CharField(_("error code"), max_length=20, blank=True)
+    error_code = models.CharField(_("error code"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
 
@@ -108,6 +108,17 @@ class Campaign(models.Model):
         related_name="+",
     )
     text = models.TextField(_("free text"), blank=True, help_text=_("Used when no warning phrase is chosen."))
+    template = models.ForeignKey(
+        "sms.SmsTemplate",
+        verbose_name=_("SMS template"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        help_text=_("The provider's approved template; its variables are filled below."),
+    )
+    # {"variable": "value"}; per-recipient variables (name, post, unit) are filled at sending.
+    template_params = models.JSONField(_("template values"), default=dict, blank=True)
     link_page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("linked page"),
@@ -200,6 +211,8 @@ class Campaign(models.Model):
         }
         for name in ("departments", "groups", "exclude_departments", "exclude_groups", "exclude_cadres"):
             data[name] = sorted(getattr(self, name).values_list("pk", flat=True))
+        if self.template_id:  # only then, so that campaigns approved before templates existed stay approved
+            data["template"] = [self.template_id, self.template.text, self.template_params]
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
     @property
@@ -251,7 +264,7 @@ class Delivery(models.Model):
     phone = PhoneNumberField(_("phone"), region="CN")
     status = models.CharField(_("status"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
     provider_id = models.CharField(_("provider message id"), max_length=64, null=True, blank=True, unique=True)
-    error_code = models.CharField(_("error code"), max_length=20, blank=True)
+    error_code = models.CharField(_("error code"), max_length=40, blank=True)
     error_message = models.CharField(_("error"), max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
@@ -378,3 +391,50 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class SendingHold(models.Model):
+    """The provider refused to send for the whole account (balance exhausted, service stopped): sending waits.
+
+    Campaign runs stop claiming until ``until`` (then one probe tells whether the account is back); the SMS
+    operators are alerted once per hold. Rows are kept as the history of such stops.
+    """
+
+    gateway = models.CharField(_("gateway"), max_length=30)
+    code = models.CharField(_("error code"), max_length=40)
+    reason = models.CharField(_("reason"), max_length=200)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    until = models.DateTimeField(_("held until"))
+    hits = models.PositiveIntegerField(_("refusals"), default=1)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("sending hold")
+        verbose_name_plural = _("sending holds")
+
+    def __str__(self):
+        return f"{self.gateway} {self.code}"
+
+
+from sms.models.templates import ReviewStatus, SignaturePurpose, SmsSignature, SmsTemplate  # noqa: E402
+
+__all__ = [
+    "FINAL_STATUSES",
+    "STATUS_RANK",
+    "Campaign",
+    "CampaignRun",
+    "DailySendCount",
+    "Delivery",
+    "DeliveryStatus",
+    "Direction",
+    "Message",
+    "MessageKind",
+    "Notice",
+    "OneTimeCode",
+    "ReviewStatus",
+    "SendingHold",
+    "SignaturePurpose",
+    "SmsSignature",
+    "SmsTemplate",
+    "SubscriptionChange",
+]
