@@ -31,9 +31,11 @@ import urllib.parse
 import urllib.request
 import zoneinfo
 from collections import Counter, defaultdict, deque
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.fakes.base import FakeServer
 
 CHINA = zoneinfo.ZoneInfo("Asia/Shanghai")
 AUTH_RE = re.compile(
@@ -129,69 +131,33 @@ def now_text(moment=None):
     return (moment or datetime.now(CHINA)).astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class FakeAliyun:
+class FakeAliyun(FakeServer):
     """The server and its state. Thread-safe; usable as a context manager."""
+
+    config_class = AliyunFakeConfig
+    provider = "Aliyun"
 
     def __init__(self, access_key_id=None, access_key_secret=None, host="127.0.0.1", port=0, **config):
         self.access_key_id = access_key_id or "LTAI" + secrets.token_hex(8)
         self.access_key_secret = access_key_secret or secrets.token_hex(15)
-        self._lock = threading.RLock()
-        self._stopping = threading.Event()
+        super().__init__(host, port, **config)
+
+    def setup(self):
         self.signs = [dict(s) for s in DEFAULT_SIGNS]
         self.templates = [dict(t) for t in DEFAULT_TEMPLATES]
-        self.reset()
-        self.configure(**config)
-        self.httpd = ThreadingHTTPServer((host, port), _make_handler(self))
-        self.httpd.daemon_threads = True
-        self.httpd.request_queue_size = 128
-        self._threads = []
 
-    @property
-    def url(self):
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+    def handler(self):
+        return _make_handler(self)
 
     @property
     def endpoint(self):
         host, port = self.httpd.server_address[:2]
         return f"{host}:{port}"
 
-    def start(self):
-        thread = threading.Thread(target=lambda: self.httpd.serve_forever(poll_interval=0.05), daemon=True)
-        thread.start()
-        self._threads.append(thread)
-        return self
-
-    def stop(self):
-        self._stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        for thread in self._threads:
-            thread.join(timeout=5)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def configure(self, **changes):
-        names = {f.name for f in fields(AliyunFakeConfig)}
-        unknown = set(changes) - names
-        if unknown:
-            raise ValueError(f"unknown fake Aliyun settings: {sorted(unknown)}")
-        with self._lock:
-            for name, value in changes.items():
-                setattr(self.config, name, value)
-            if "seed" in changes:
-                self._random = random.Random(self.config.seed)
-        return self.config
-
     def reset(self):
         """Forget messages, counters, pushes and every fault."""
         with self._lock:
-            self.config = AliyunFakeConfig()
-            self._random = random.Random()
+            super().reset()
             self.messages = []  # dicts, in acceptance order
             self.by_number = defaultdict(list)
             self.per_number_times = defaultdict(deque)
@@ -233,9 +199,6 @@ class FakeAliyun:
         return None if hmac.compare_digest(expected, match["sig"]) else "SignatureDoesNotMatch"
 
     # --- the API -------------------------------------------------------------------------------------------
-
-    def _chance(self, fraction):
-        return fraction > 0 and self._random.random() < fraction
 
     def _flow_limited(self, phone, now):
         """The level (分钟级/小时级/天级) a number's own flow control hits, or None."""

@@ -16,7 +16,6 @@ import argparse
 import base64
 import heapq
 import json
-import random
 import re
 import secrets
 import sys
@@ -26,14 +25,15 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from twilio.request_validator import RequestValidator
 
 from sms.encoding import segment_info
+from tests.fakes.base import FakeServer
 
 API = "/2010-04-01"
 MESSAGES_RE = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Messages(?:/(?P<sid>[^/]+))?\.json$")
@@ -78,77 +78,41 @@ def parse_filter_date(value):
         return None, False
 
 
-class FakeTwilio:
+class FakeTwilio(FakeServer):
     """The server and its state. Thread-safe; usable as a context manager."""
+
+    config_class = FakeConfig
+    provider = "Twilio"
 
     def __init__(self, account_sid=None, auth_token=None, host="127.0.0.1", port=0, **config):
         self.account_sid = account_sid or "AC" + secrets.token_hex(16)
         self.auth_token = auth_token or secrets.token_hex(16)
         self.from_number = "+15005550006"
-        self.config = FakeConfig()
-        self._lock = threading.RLock()
-        self._stopping = threading.Event()
+        super().__init__(host, port, **config)
+
+    def setup(self):
         self._events = []  # heap of (due, seq, kind, payload)
         self._events_cv = threading.Condition(self._lock)
         self._seq = 0
-        self.reset()
-        self.configure(**config)
-        self.httpd = ThreadingHTTPServer((host, port), _make_handler(self))
-        self.httpd.daemon_threads = True
-        self.httpd.request_queue_size = 128
-        self._threads = []
 
-    # lifecycle
+    def handler(self):
+        return _make_handler(self)
 
-    @property
-    def url(self):
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+    def background(self):
+        return [self._run_events]
 
-    def start(self):
-        # A short poll interval keeps stop() (and so each test using the fixture) fast.
-        for target in (lambda: self.httpd.serve_forever(poll_interval=0.05), self._run_events):
-            thread = threading.Thread(target=target, daemon=True, name="fake-twilio")
-            thread.start()
-            self._threads.append(thread)
-        return self
-
-    def stop(self):
-        self._stopping.set()
+    def wake(self):
         with self._events_cv:
             self._events_cv.notify_all()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        for thread in self._threads:
-            thread.join(timeout=5)
 
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    # configuration and state
-
-    def configure(self, **changes):
-        names = {f.name for f in fields(FakeConfig)}
-        unknown = set(changes) - names
-        if unknown:
-            raise ValueError(f"unknown fake Twilio settings: {sorted(unknown)}")
-        with self._lock:
-            for name, value in changes.items():
-                setattr(self.config, name, value)
-            if "max_rate" in changes:  # a full bucket: one second's worth may go at once
-                self._bucket = (max(float(self.config.max_rate), 1.0), time.monotonic())
-            if "seed" in changes:
-                self._random = random.Random(self.config.seed)
-        return self.config
+    def configured(self, changes):
+        if "max_rate" in changes:  # a full bucket: one second's worth may go at once
+            self._bucket = (max(float(self.config.max_rate), 1.0), time.monotonic())
 
     def reset(self):
         """Forget messages, counters, pending callbacks and every fault."""
         with self._lock:
-            self.config = FakeConfig()
-            self._random = random.Random()
+            super().reset()
             self.messages = {}  # sid -> dict, in creation order
             self.per_recipient = Counter()
             self.counters = Counter()
@@ -186,9 +150,6 @@ class FakeTwilio:
         raise TimeoutError(f"{len(self.callbacks)} callbacks, expected {count}")
 
     # the API
-
-    def _chance(self, fraction):
-        return fraction > 0 and self._random.random() < fraction
 
     def _take_token(self):
         """Token bucket holding one second's worth of messages."""
