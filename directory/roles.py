@@ -31,6 +31,7 @@ ROLES = (
             *(f"cms.{action}_{model}" for model in EDITORIAL_SNIPPETS for action in DEFAULT_ACTIONS),
             *(f"quizzes.{action}_{model}" for model in QUIZ_MODELS for action in DEFAULT_ACTIONS),
             "quizzes.view_attempt",  # question statistics and the study record per department
+            *(f"study.{action}_pointsrule" for action in ("add", "change", "view")),  # the points rules
             "sms.add_campaign",  # the SMS quiz writes the day's campaign; a reviewer approves it
             "sms.view_campaign",
         ),

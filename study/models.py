@@ -1,0 +1,80 @@
+"""The points ledger: one row per source event, the rules that price events, and totals per period."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.points import PointSource
+
+
+class Source(models.TextChoices):
+    READING = PointSource.READING, _("Reading")
+    VIDEO = PointSource.VIDEO, _("Video study")
+    QUIZ = PointSource.QUIZ, pgettext_lazy("points source", "Quiz")
+    DAILY_QUIZ = PointSource.DAILY_QUIZ, _("Daily quiz")
+    COMPETITION = PointSource.COMPETITION, _("Competition")
+    SMS_QUIZ = PointSource.SMS_QUIZ, _("SMS quiz")
+    STREAK = PointSource.STREAK, _("Study streak")
+    TASK = PointSource.TASK, _("Study task completed")
+
+
+class PointsRule(models.Model):
+    """How many points one event of a source earns, and the limits: edited by the education office in the admin."""
+
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, unique=True)
+    points = models.PositiveIntegerField(
+        _("points per action"),
+        default=1,
+        help_text=_("0 gives the points the action itself carries (a quiz's score). Video: points per minute."),
+    )
+    max_per_event = models.PositiveIntegerField(
+        _("limit per action"), default=0, help_text=_("The most one action can earn; 0 for no limit.")
+    )
+    daily_cap = models.PositiveIntegerField(
+        _("daily cap"), default=0, help_text=_("The most a cadre can earn from this source in a day; 0 for no cap.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("points rule")
+        verbose_name_plural = _("points rules")
+        ordering = ["source"]
+
+    def __str__(self):
+        return str(self.get_source_display())
+
+
+class PointsEntry(models.Model):
+    """Points credited for one event of a source: unique per cadre, source and key, so nothing counts twice."""
+
+    cadre = models.ForeignKey("directory.Cadre", verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    key = models.CharField(_("event"), max_length=80)
+    day = models.DateField(_("day"))
+    points = models.PositiveIntegerField(_("points"), validators=[MinValueValidator(1)])
+    created_at = models.DateTimeField(_("credited at"))
+
+    class Meta:
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        constraints = [models.UniqueConstraint(fields=["cadre", "source", "key"], name="points_entry_once")]
+        indexes = [models.Index(fields=["cadre", "-day", "-id"], name="points_entry_cadre_day")]
+
+    def __str__(self):
+        return f"{self.cadre_id} {self.source} {self.key}: {self.points}"
+
+
+class PointsTotal(models.Model):
+    """A cadre's points in one period ("w2026-49", "m2026-12", "y2026"), kept as entries are credited."""
+
+    cadre = models.ForeignKey("directory.Cadre", on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=10)
+    points = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "cadre"], name="points_total_once")]
+        indexes = [models.Index(fields=["period", "-points", "cadre"], name="points_total_ranking")]
+
+    def __str__(self):
+        return f"{self.cadre_id} {self.period}: {self.points}"
