@@ -16,6 +16,7 @@ from api.forum.queries import ForumQuery
 from api.quizzes.mutations import QuizzesMutation
 from api.quizzes.queries import QuizzesQuery
 from api.sms.mutations import SmsMutation
+from api.study.queries import StudyQuery
 
 
 # Of grapple's queries only `page` and `pages` (live, public pages): its `images`, `documents`, `snippets`,
@@ -29,6 +30,7 @@ class Query(
     ComplaintsQuery,
     ApprovalsQuery,
     QuizzesQuery,
+    StudyQuery,
     PagesQuery(),
     graphene.ObjectType,
 ):

@@ -42,11 +42,18 @@ DEFAULT_RULES = {
 
 def rule_for(source: PointSource) -> PointsRule:
     """The source's rule as edited in the admin, or its default when nobody has written one."""
-    rule = PointsRule.objects.filter(source=source).first()
-    if rule is None:
-        points, limit, cap = DEFAULT_RULES[source]
-        rule = PointsRule(source=source, points=points, max_per_event=limit, daily_cap=cap)
-    return rule
+    return PointsRule.objects.filter(source=source).first() or _default_rule(source)
+
+
+def _default_rule(source: PointSource) -> PointsRule:
+    points, limit, cap = DEFAULT_RULES[source]
+    return PointsRule(source=source, points=points, max_per_event=limit, daily_cap=cap)
+
+
+def rules() -> list[PointsRule]:
+    """Every source's rule, edited or default, in the order of the sources."""
+    edited = {rule.source: rule for rule in PointsRule.objects.all()}
+    return [edited.get(source) or _default_rule(source) for source in DEFAULT_RULES]
 
 
 def price(rule: PointsRule, points: int) -> int:

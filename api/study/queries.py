@@ -1,0 +1,45 @@
+import graphene
+from django.core.paginator import Paginator
+
+from api.core.errors import require_login
+from api.core.pagination import clamp_page_size, page_of
+from api.study.types import MyPoints, PointsEntry, SourceToday
+from study import ledger, selectors
+from study.models import Source
+
+
+class StudyQuery(graphene.ObjectType):
+    my_points = graphene.Field(
+        MyPoints,
+        page=graphene.Int(default_value=1),
+        page_size=graphene.Int(default_value=20),
+        description="The logged-in cadre's points: totals and the ledger (积分明细); null for a user who is no cadre",
+    )
+
+    @staticmethod
+    def resolve_my_points(root, info, page=1, page_size=20):
+        cadre = selectors.cadre_of(require_login(info))
+        if cadre is None:
+            return None
+        totals = ledger.totals(cadre)
+        today = ledger.source_totals(cadre)
+        rows, page_info = page_of(Paginator(selectors.points_entries(cadre), clamp_page_size(page_size)), page)
+        return MyPoints(
+            today=totals.today,
+            week=totals.week,
+            month=totals.month,
+            year=totals.year,
+            all_time=totals.all_time,
+            sources_today=[
+                SourceToday(
+                    source=rule.source,
+                    source_label=str(Source(rule.source).label),
+                    points=today.get(rule.source, 0),
+                    daily_cap=rule.daily_cap,
+                )
+                for rule in ledger.rules()
+                if rule.is_active
+            ],
+            entries=[PointsEntry.from_row(row) for row in rows],
+            page_info=page_info,
+        )

@@ -1,0 +1,59 @@
+// Study in "me": the points ledger (积分明细) with totals, and the cadre's study tasks.
+import { query } from "../api.js";
+import { lang } from "../i18n.js";
+import { esc, render } from "../ui.js";
+import { failed, loading } from "./common.js";
+
+const STRINGS = {
+  "zh-hans": {
+    points: "积分明细", today: "今日", week: "本周", month: "本月", year: "本年", all: "累计",
+    todayBySource: "今日各项积分", cap: "上限 {n}", noCap: "不限", none: "还没有积分：阅读文章、答题都能得分。",
+    more: "更多", back: "返回我的", pts: "+{n}",
+  },
+  en: {
+    points: "Points detail", today: "Today", week: "This week", month: "This month", year: "This year", all: "In all",
+    todayBySource: "Today by source", cap: "cap {n}", noCap: "no cap", none: "No points yet: reading and quizzes earn them.",
+    more: "More", back: "Back to me", pts: "+{n}",
+  },
+};
+export const s = (key, vars = {}) => (STRINGS[lang]?.[key] ?? STRINGS["zh-hans"][key] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
+
+const POINTS = `query($page: Int) { myPoints(page: $page, pageSize: 20) { today week month year allTime
+  sourcesToday { source sourceLabel points dailyCap } entries { id sourceLabel day points }
+  pageInfo { number hasNext } } }`;
+const SUMMARY = "query { myPoints(pageSize: 1) { today week year } }";
+
+// A line for "me": today's, this week's and this year's points, linking to the detail.
+export async function pointsSection() {
+  let myPoints;
+  try { ({ myPoints } = await query(SUMMARY)); } catch { return ""; }
+  if (!myPoints) return "";
+  return `<a class="card points-summary" href="/app/me/points" data-link><strong>${esc(s("points"))}</strong>
+    <span>${esc(s("today"))} ${myPoints.today} · ${esc(s("week"))} ${myPoints.week} · ${esc(s("year"))} ${myPoints.year}</span></a>`;
+}
+
+async function points(params) {
+  loading();
+  const page = Number(params.get("page")) || 1;
+  let myPoints;
+  try { ({ myPoints } = await query(POINTS, { page })); } catch (error) {
+    if (error.errors?.[0]?.code === "UNAUTHENTICATED") return (await import("../router.js")).navigate("/app/login", true);
+    return failed(error);
+  }
+  const p = myPoints || { today: 0, week: 0, month: 0, year: 0, allTime: 0, sourcesToday: [], entries: [], pageInfo: {} };
+  const total = (key, n) => `<div><small>${esc(s(key))}</small><strong>${n}</strong></div>`;
+  render(`<h1>${esc(s("points"))}</h1>
+    <div class="points-totals">${total("today", p.today)}${total("week", p.week)}${total("month", p.month)}${total("year", p.year)}${total("all", p.allTime)}</div>
+    <h2>${esc(s("todayBySource"))}</h2>
+    <ul class="plain points-sources">${p.sourcesToday.map((r) => `<li><span>${esc(r.sourceLabel)}</span>
+      <span>${r.points} / ${r.dailyCap ? esc(s("cap", { n: r.dailyCap })) : esc(s("noCap"))}</span></li>`).join("")}</ul>
+    <h2>${esc(s("points"))}</h2>
+    ${p.entries.length ? `<ul class="plain points-ledger">${p.entries.map((e) => `<li><span>${esc(e.day)}</span>
+      <span>${esc(e.sourceLabel)}</span><strong>${esc(s("pts", { n: e.points }))}</strong></li>`).join("")}</ul>` : `<p class="muted">${esc(s("none"))}</p>`}
+    ${p.pageInfo.hasNext ? `<p><a class="button ghost" href="/app/me/points?page=${page + 1}" data-link>${esc(s("more"))}</a></p>` : ""}
+    <p><a href="/app/me" data-link>${esc(s("back"))}</a></p>`);
+}
+
+export default async function study({ path, params }) {
+  return points(params);
+}

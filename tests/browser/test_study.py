@@ -1,0 +1,66 @@
+"""A cadre finds the points detail (积分明细) in 我的, in the app and on the website."""
+
+import datetime
+import re
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+
+def _credit(cadre):
+    from core.points import PointSource, earn
+
+    today = timezone.localdate()
+    for i in reversed(range(3)):
+        day = today - datetime.timedelta(days=i)
+        earn(source=PointSource.READING, key=f"page:{i}:{day}", cadre_id=cadre.pk, day=day)
+    earn(source=PointSource.SMS_QUIZ, key="sms:1", cadre_id=cadre.pk, day=today, points=5)
+
+
+def test_a_cadre_opens_the_points_detail_from_me_in_the_app(site, page, screenshot):
+    from sms.gateways.console import GatewayBackend as Console
+    from tests.directory.factories import CadreFactory, DepartmentFactory
+
+    department = DepartmentFactory(code="QH-JW", name="市纪委监委机关", short_name="市纪委")
+    cadre = CadreFactory(name="王建国", phone="+8613800138000", department=department)
+    _credit(cadre)
+    Console.outbox.clear()
+
+    page.goto(site.url + "/app/login")
+    page.fill("#phone", "13800138000")
+    page.click("#phone-form button")
+    expect(page.locator("#code-form")).to_be_visible()
+    body = next(body for to, body in Console.outbox if to == "+8613800138000")
+    page.fill("#code", re.search(r"\d{6}", body).group())
+    page.click("#code-form button")
+    expect(page).to_have_url(site.url + "/app/me")
+    summary = page.locator(".points-summary")
+    expect(summary).to_contain_text("积分明细")
+    expect(summary).to_contain_text("今日 9")  # a read, the SMS answer, the streak
+    screenshot("study-me")
+    summary.click()
+    expect(page).to_have_url(site.url + "/app/me/points")
+    expect(page.get_by_role("heading", name="积分明细").first).to_be_visible()
+    expect(page.locator(".points-ledger li")).to_have_count(6)  # 3 reads, 2 streak days, 1 answer
+    expect(page.locator(".points-ledger")).to_contain_text("短信答题")
+    expect(page.locator(".points-sources")).to_contain_text("阅读文章")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("study-points-app")
+
+
+def test_a_cadre_opens_the_points_detail_on_the_website(site, page, screenshot, django_user_model):
+    from tests.directory.factories import CadreFactory
+
+    user = django_user_model.objects.create_user("wangjg", password="清风-test-1")
+    cadre = CadreFactory(name="王建国", user=user)
+    _credit(cadre)
+    page.goto(site.url + "/accounts/login/?next=/")
+    page.fill("input[name=username]", "wangjg")
+    page.fill("input[name=password]", "清风-test-1")
+    page.locator("form button[type=submit]").last.click()
+    page.get_by_role("link", name="我的积分").click()
+    expect(page.get_by_role("heading", name="积分明细")).to_be_visible()
+    expect(page.locator(".points-ledger tbody tr")).to_have_count(6)
+    expect(page.locator(".points-totals")).to_contain_text("今日")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("study-points-site")
