@@ -1,16 +1,19 @@
-"""Wagtail admin pages of the study app: the study record by department (and its CSV)."""
+"""Wagtail admin pages of the study app: the study record by department (CSV), a task's completion (XLSX)."""
 
 import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.points import PointSource
 from quizzes import stats
-from study import records
+from study import assignments, records
+from study.models import StudyTask
 
 # The study record by department is read by whoever reads the quiz statistics (the education office's editors).
 RECORD_PERMISSION = "quizzes.view_attempt"
@@ -50,7 +53,44 @@ def study_record(request):
     )
 
 
+def completion(request, pk):
+    """完成情况: every member of a task with progress, for the editors or for a unit (its own members); XLSX."""
+    if not request.user.has_perm("study.view_studytask"):
+        raise PermissionDenied
+    task = get_object_or_404(StudyTask.objects.select_related("quiz"), pk=pk)
+    departments = None
+    if not request.user.has_perm("study.change_studytask"):
+        departments = assignments.own_units(request.user)
+    members = assignments.completion(task, departments)
+    page_count = task.pages.count()
+    done = sum(1 for m in members if m.completed_at)
+    if request.GET.get("format") == "xlsx":
+        heads = [_("Department"), _("Name"), pgettext("cadre", "Post"), _("Pages studied"), _("Best quiz score")]
+        table = [[*heads, _("Completed at")]]
+        for m in members:
+            finished = (
+                timezone.localtime(m.completed_at).strftime("%Y-%m-%d %H:%M") if m.completed_at else _("Not done")
+            )
+            score = "" if m.best_score is None else m.best_score
+            table.append(
+                [m.department.name, m.cadre.name, m.cadre.post, f"{m.pages_done}/{page_count}", score, finished]
+            )
+        response = HttpResponse(
+            stats.to_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="study-task-{task.pk}.xlsx"'
+        return response
+    return TemplateResponse(
+        request,
+        "study/completion.html",
+        {"task": task, "members": members, "done": done, "page_count": page_count},
+    )
+
+
 def admin_urls():
     from django.urls import path
 
-    return [path("record/", study_record, name="study_record")]
+    return [
+        path("record/", study_record, name="study_record"),
+        path("tasks/<int:pk>/completion/", completion, name="completion"),
+    ]

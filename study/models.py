@@ -1,9 +1,11 @@
 """The points ledger: one row per source event, the rules that price events, and totals per period."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from core.points import PointSource
 
@@ -78,3 +80,73 @@ class PointsTotal(models.Model):
 
     def __str__(self):
         return f"{self.cadre_id} {self.period}: {self.points}"
+
+
+class StudyTask(models.Model):
+    """A study task (学习任务): pages and/or a quiz for departments or groups, with a deadline and a pass mark."""
+
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    pages = models.ManyToManyField(
+        "wagtailcore.Page", verbose_name=_("pages and videos to study"), blank=True, related_name="+"
+    )
+    quiz = models.ForeignKey(
+        "quizzes.QuizPage", verbose_name=_("quiz"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pass_mark = models.PositiveIntegerField(_("pass mark"), default=60, help_text=_("The quiz score that passes."))
+    departments = models.ManyToManyField(
+        "directory.Department",
+        verbose_name=_("departments"),
+        blank=True,
+        related_name="+",
+        help_text=_("Their cadres and those of every unit below them."),
+    )
+    groups = models.ManyToManyField("directory.CadreGroup", verbose_name=_("groups"), blank=True, related_name="+")
+    deadline = models.DateTimeField(_("deadline"))
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("first reminder, days before the deadline"), default=3, help_text=_("A second reminder goes 1 day before.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("study task")
+        verbose_name_plural = _("study tasks")
+        ordering = ["-deadline"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def completion_label(self):
+        return pgettext("study task", "Completion")
+
+
+class TaskMember(models.Model):
+    """A cadre a task was assigned to, in the department they belonged to then (it stays answerable for them)."""
+
+    task = models.ForeignKey(StudyTask, on_delete=models.CASCADE, related_name="members")
+    cadre = models.ForeignKey("directory.Cadre", verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "directory.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    pages_done = models.PositiveIntegerField(_("pages studied"), default=0)
+    best_score = models.PositiveIntegerField(_("best quiz score"), null=True, blank=True)
+    completed_at = models.DateTimeField(pgettext_lazy("study task", "completed at"), null=True, blank=True)
+    # When each SMS reminder was queued (or skipped for good: opted out), so each goes once.
+    reminded_early_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_last_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("task member")
+        verbose_name_plural = _("task members")
+        constraints = [models.UniqueConstraint(fields=["task", "cadre"], name="task_member_once")]
+        indexes = [
+            models.Index(fields=["cadre", "task"], name="task_member_cadre"),
+            models.Index(fields=["task", "department"], name="task_member_department"),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} {self.cadre_id}"

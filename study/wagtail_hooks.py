@@ -4,12 +4,17 @@ from wagtail import hooks
 
 from core.admin_menu import PermittedMenuItem
 from study import admin_views
-from study.viewsets import PointsRuleViewSet
+from study.viewsets import PointsRuleViewSet, StudyTaskViewSet
 
 
 @hooks.register("register_admin_viewset")
 def register_points_rules():
     return PointsRuleViewSet("points_rules")
+
+
+@hooks.register("register_admin_viewset")
+def register_study_tasks():
+    return StudyTaskViewSet()
 
 
 @hooks.register("register_admin_urls")
