@@ -150,6 +150,7 @@ def my_tasks(cadre: Cadre) -> list[TaskMember]:
     return list(
         TaskMember.objects.filter(cadre=cadre)
         .select_related("task", "task__quiz")
+        .prefetch_related("task__pages")
         .annotate(page_count=Count("task__pages"))
         .order_by("completed_at", "task__deadline")
     )

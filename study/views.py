@@ -1,11 +1,12 @@
-"""The website's study pages for logged-in cadres: the points detail (积分明细)."""
+"""The website's study page for logged-in cadres: the points detail (积分明细) and their study tasks."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
-from study import ledger, selectors
+from study import assignments, ledger, selectors
 
 
 @login_required
@@ -19,5 +20,12 @@ def my_points(request):
     return TemplateResponse(
         request,
         "study/my_points.html",
-        {"cadre": cadre, "totals": ledger.totals(cadre), "sources": sources, "page_obj": page},
+        {
+            "cadre": cadre,
+            "totals": ledger.totals(cadre),
+            "sources": sources,
+            "page_obj": page,
+            "tasks": assignments.my_tasks(cadre),
+            "now": timezone.now(),
+        },
     )

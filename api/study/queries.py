@@ -1,10 +1,11 @@
 import graphene
 from django.core.paginator import Paginator
+from django.utils import timezone
 
 from api.core.errors import require_login
 from api.core.pagination import clamp_page_size, page_of
-from api.study.types import MyPoints, PointsEntry, SourceToday
-from study import ledger, selectors
+from api.study.types import MyPoints, PointsEntry, SourceToday, StudyTask
+from study import assignments, ledger, selectors
 from study.models import Source
 
 
@@ -15,6 +16,18 @@ class StudyQuery(graphene.ObjectType):
         page_size=graphene.Int(default_value=20),
         description="The logged-in cadre's points: totals and the ledger (积分明细); null for a user who is no cadre",
     )
+
+    my_tasks = graphene.List(
+        graphene.NonNull(StudyTask), required=True, description="The logged-in cadre's study tasks, open ones first"
+    )
+
+    @staticmethod
+    def resolve_my_tasks(root, info):
+        cadre = selectors.cadre_of(require_login(info))
+        if cadre is None:
+            return []
+        now = timezone.now()
+        return [StudyTask.from_member(member, now, info.context) for member in assignments.my_tasks(cadre)]
 
     @staticmethod
     def resolve_my_points(root, info, page=1, page_size=20):

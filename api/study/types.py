@@ -44,3 +44,46 @@ class MyPoints(graphene.ObjectType):
     sources_today = graphene.List(graphene.NonNull(SourceToday), required=True)
     entries = graphene.List(graphene.NonNull(PointsEntry), required=True)
     page_info = graphene.Field(PageInfo, required=True)
+
+
+class TaskPage(graphene.ObjectType):
+    title = graphene.String(required=True)
+    url = graphene.String(required=True)
+
+
+class StudyTask(graphene.ObjectType):
+    """A study task given to the cadre, with their progress."""
+
+    id = graphene.ID(required=True)
+    title = graphene.String(required=True)
+    description = graphene.String(required=True)
+    deadline = graphene.DateTime(required=True)
+    page_count = graphene.Int(required=True)
+    pages_done = graphene.Int(required=True)
+    quiz_id = graphene.ID()
+    quiz_title = graphene.String()
+    pass_mark = graphene.Int(required=True)
+    best_score = graphene.Int()
+    completed_at = graphene.DateTime()
+    is_overdue = graphene.Boolean(required=True)
+    pages = graphene.List(graphene.NonNull(TaskPage), required=True)
+
+    @staticmethod
+    def from_member(member, now, request=None):
+        task = member.task
+        pages = [TaskPage(title=p.title, url=p.get_url(request) or "") for p in task.pages.all()]
+        return StudyTask(
+            id=task.pk,
+            title=task.title,
+            description=task.description,
+            deadline=task.deadline,
+            page_count=member.page_count,
+            pages_done=min(member.pages_done, member.page_count),
+            quiz_id=task.quiz_id,
+            quiz_title=task.quiz.title if task.quiz_id else None,
+            pass_mark=task.pass_mark,
+            best_score=member.best_score,
+            completed_at=member.completed_at,
+            is_overdue=member.completed_at is None and task.deadline <= now,
+            pages=pages,
+        )

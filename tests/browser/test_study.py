@@ -64,3 +64,45 @@ def test_a_cadre_opens_the_points_detail_on_the_website(site, page, screenshot, 
     expect(page.locator(".points-totals")).to_contain_text("今日")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("study-points-site")
+
+
+def test_a_cadre_follows_a_study_task_from_me_and_its_progress_moves(site, page, screenshot):
+    from cms.services import ensure_home_page
+    from sms.gateways.console import GatewayBackend as Console
+    from study import assignments
+    from study.models import StudyTask
+    from tests.cms.factories import ArticlePageFactory
+    from tests.directory.factories import CadreFactory, DepartmentFactory
+
+    home = ensure_home_page()
+    pages = [ArticlePageFactory(parent=home, title=t) for t in ("《中国共产党纪律处分条例》解读", "八项规定精神学习")]
+    department = DepartmentFactory(code="QH-CZ", name="市财政局")
+    CadreFactory(name="李明", phone="+8613800138002", department=department)
+    task = StudyTask.objects.create(
+        title="十二月集中学习", description="学习两篇材料。", deadline=timezone.now() + datetime.timedelta(days=5)
+    )
+    task.pages.set(pages)
+    task.departments.set([department])
+    assignments.assign_task(task)
+    Console.outbox.clear()
+
+    page.goto(site.url + "/app/login")
+    page.fill("#phone", "13800138002")
+    page.click("#phone-form button")
+    expect(page.locator("#code-form")).to_be_visible()
+    body = next(body for to, body in Console.outbox if to == "+8613800138002")
+    page.fill("#code", re.search(r"\d{6}", body).group())
+    page.click("#code-form button")
+    expect(page).to_have_url(site.url + "/app/me")
+    expect(page.locator(".tasks-summary")).to_contain_text("1 项未完成")
+    page.locator(".tasks-summary").click()
+    expect(page).to_have_url(site.url + "/app/me/tasks")
+    card = page.locator(".study-task")
+    expect(card).to_contain_text("十二月集中学习")
+    expect(card).to_contain_text("已学 0/2 篇")
+    screenshot("study-tasks")
+    card.get_by_role("link", name="八项规定精神学习").click()
+    expect(page.get_by_role("heading", name="八项规定精神学习")).to_be_visible()
+    page.go_back()
+    expect(page.locator(".study-task")).to_contain_text("已学 1/2 篇")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

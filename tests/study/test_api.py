@@ -56,3 +56,27 @@ def test_the_ledger_query_count_does_not_grow_with_the_page(gql, cadre, django_a
     with django_assert_max_num_queries(12):
         data = gql(MY_POINTS)["data"]["myPoints"]
     assert len(data["entries"]) == 5
+
+
+MY_TASKS = "{ myTasks { title pageCount pagesDone quizId passMark completedAt isOverdue pages { title url } } }"
+
+
+def test_my_tasks_show_my_progress_and_the_pages_to_study(gql, cadre, home_page, django_assert_max_num_queries):
+    from study import assignments
+    from study.models import StudyTask
+    from tests.cms.factories import ArticlePageFactory
+
+    pages = [ArticlePageFactory(parent=home_page, title=f"材料{i}") for i in range(3)]
+    for n in range(3):
+        task = StudyTask.objects.create(
+            title=f"任务{n}", deadline=timezone.now() + datetime.timedelta(days=n + 1), pass_mark=60
+        )
+        task.pages.set(pages)
+        task.departments.set([cadre.department])
+        assignments.assign_task(task)
+    CadreFactory()  # another cadre's tasks are not mine
+    with django_assert_max_num_queries(10):
+        tasks = gql(MY_TASKS)["data"]["myTasks"]
+    assert [t["title"] for t in tasks] == ["任务0", "任务1", "任务2"]
+    assert tasks[0]["pageCount"] == 3 and tasks[0]["pagesDone"] == 0 and not tasks[0]["isOverdue"]
+    assert [p["title"] for p in tasks[0]["pages"]] == ["材料0", "材料1", "材料2"]

@@ -9,11 +9,15 @@ const STRINGS = {
     points: "积分明细", today: "今日", week: "本周", month: "本月", year: "本年", all: "累计",
     todayBySource: "今日各项积分", cap: "上限 {n}", noCap: "不限", none: "还没有积分：阅读文章、答题都能得分。",
     more: "更多", back: "返回我的", pts: "+{n}",
+    tasks: "学习任务", taskCount: "{n} 项未完成", noTasks: "暂无学习任务。", due: "截止 {t}", overdue: "已逾期",
+    done: "已完成", pagesDone: "已学 {d}/{n} 篇", quiz: "答题：{q}（{p} 分合格）", best: "最高 {n} 分", study: "去学习",
   },
   en: {
     points: "Points detail", today: "Today", week: "This week", month: "This month", year: "This year", all: "In all",
     todayBySource: "Today by source", cap: "cap {n}", noCap: "no cap", none: "No points yet: reading and quizzes earn them.",
     more: "More", back: "Back to me", pts: "+{n}",
+    tasks: "Study tasks", taskCount: "{n} to finish", noTasks: "No study tasks.", due: "Due {t}", overdue: "Overdue",
+    done: "Done", pagesDone: "{d} of {n} read", quiz: "Quiz: {q} (pass mark {p})", best: "best {n}", study: "Study",
   },
 };
 export const s = (key, vars = {}) => (STRINGS[lang]?.[key] ?? STRINGS["zh-hans"][key] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
@@ -21,14 +25,20 @@ export const s = (key, vars = {}) => (STRINGS[lang]?.[key] ?? STRINGS["zh-hans"]
 const POINTS = `query($page: Int) { myPoints(page: $page, pageSize: 20) { today week month year allTime
   sourcesToday { source sourceLabel points dailyCap } entries { id sourceLabel day points }
   pageInfo { number hasNext } } }`;
-const SUMMARY = "query { myPoints(pageSize: 1) { today week year } }";
+const SUMMARY = "query { myPoints(pageSize: 1) { today week year } myTasks { id completedAt isOverdue } }";
+const TASKS = `query { myTasks { id title description deadline pageCount pagesDone quizId quizTitle passMark bestScore
+  completedAt isOverdue pages { title url } } }`;
+const when = (iso) => new Date(iso).toLocaleString(lang === "en" ? "en" : "zh-CN", { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
 
 // A line for "me": today's, this week's and this year's points, linking to the detail.
 export async function pointsSection() {
-  let myPoints;
-  try { ({ myPoints } = await query(SUMMARY)); } catch { return ""; }
+  let myPoints, myTasks;
+  try { ({ myPoints, myTasks } = await query(SUMMARY)); } catch { return ""; }
   if (!myPoints) return "";
-  return `<a class="card points-summary" href="/app/me/points" data-link><strong>${esc(s("points"))}</strong>
+  const open = (myTasks || []).filter((t) => !t.completedAt && !t.isOverdue).length;
+  return `<a class="card points-summary tasks-summary" href="/app/me/tasks" data-link><strong>${esc(s("tasks"))}</strong>
+    <span>${esc(open ? s("taskCount", { n: open }) : s("noTasks"))}</span></a>
+    <a class="card points-summary" href="/app/me/points" data-link><strong>${esc(s("points"))}</strong>
     <span>${esc(s("today"))} ${myPoints.today} · ${esc(s("week"))} ${myPoints.week} · ${esc(s("year"))} ${myPoints.year}</span></a>`;
 }
 
@@ -54,6 +64,28 @@ async function points(params) {
     <p><a href="/app/me" data-link>${esc(s("back"))}</a></p>`);
 }
 
+async function tasks() {
+  loading();
+  let myTasks;
+  try { ({ myTasks } = await query(TASKS)); } catch (error) {
+    if (error.errors?.[0]?.code === "UNAUTHENTICATED") return (await import("../router.js")).navigate("/app/login", true);
+    return failed(error);
+  }
+  const state = (t) => t.completedAt ? `<span class="tag done">${esc(s("done"))}</span>`
+    : t.isOverdue ? `<span class="tag overdue">${esc(s("overdue"))}</span>` : `<span class="tag">${esc(s("due", { t: when(t.deadline) }))}</span>`;
+  render(`<h1>${esc(s("tasks"))}</h1>
+    ${myTasks.length ? myTasks.map((t) => `<section class="card study-task"><h2>${esc(t.title)} ${state(t)}</h2>
+      ${t.description ? `<p>${esc(t.description)}</p>` : ""}
+      ${t.pageCount ? `<p class="muted">${esc(s("pagesDone", { d: t.pagesDone, n: t.pageCount }))}</p>
+        <progress max="${t.pageCount}" value="${t.pagesDone}"></progress>
+        <ul class="plain task-pages">${t.pages.map((p) => `<li><a href="/app${esc(p.url)}" data-link>${esc(p.title)}</a></li>`).join("")}</ul>` : ""}
+      ${t.quizId ? `<p><a href="/app/quizzes/${esc(t.quizId)}" data-link>${esc(s("quiz", { q: t.quizTitle, p: t.passMark }))}</a>
+        ${t.bestScore !== null ? esc(s("best", { n: t.bestScore })) : ""}</p>` : ""}</section>`).join("")
+      : `<p class="muted">${esc(s("noTasks"))}</p>`}
+    <p><a href="/app/me" data-link>${esc(s("back"))}</a></p>`);
+}
+
 export default async function study({ path, params }) {
+  if (path.startsWith("/me/tasks")) return tasks();
   return points(params);
 }
