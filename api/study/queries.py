@@ -4,8 +4,9 @@ from django.utils import timezone
 
 from api.core.errors import require_login
 from api.core.pagination import clamp_page_size, page_of
-from api.study.types import MyPoints, PointsEntry, SourceToday, StudyTask
-from study import assignments, ledger, selectors
+from api.core.types import enum_value
+from api.study.types import MyPoints, PointsEntry, SourceToday, StudyRanking, StudyRankingPeriod, StudyTask
+from study import assignments, ledger, rankings, selectors
 from study.models import Source
 
 
@@ -20,6 +21,26 @@ class StudyQuery(graphene.ObjectType):
     my_tasks = graphene.List(
         graphene.NonNull(StudyTask), required=True, description="The logged-in cadre's study tasks, open ones first"
     )
+
+    study_ranking = graphene.Field(
+        StudyRanking,
+        period=StudyRankingPeriod(required=True),
+        limit=graphene.Int(default_value=20),
+        description="Study points rankings of people and departments for this week, month or year",
+    )
+
+    @staticmethod
+    def resolve_study_ranking(root, info, period, limit=20):
+        cadre = selectors.cadre_of(require_login(info))
+        limit = max(1, min(limit or 20, 100))
+        key = rankings.period_of(enum_value(period))
+        return StudyRanking(
+            period=key,
+            people=rankings.people(key, limit=limit, me=cadre),
+            departments=rankings.departments(key, limit=limit, me=cadre),
+            me=rankings.my_rank(key, cadre) if cadre else None,
+            min_participants=rankings.MIN_PARTICIPANTS,
+        )
 
     @staticmethod
     def resolve_my_tasks(root, info):

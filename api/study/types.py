@@ -87,3 +87,27 @@ class StudyTask(graphene.ObjectType):
             is_overdue=member.completed_at is None and task.deadline <= now,
             pages=pages,
         )
+
+
+class StudyRankingPeriod(graphene.Enum):
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class StudyRankingRow(graphene.ObjectType):
+    rank = graphene.Int(required=True)
+    name = graphene.String(required=True, description="The cadre; empty for a department")
+    department = graphene.String(required=True)
+    points = graphene.Int(required=True)
+    participants = graphene.Int(required=True)
+    per_member = graphene.Float(required=True)
+    is_me = graphene.Boolean(required=True)
+
+
+class StudyRanking(graphene.ObjectType):
+    period = graphene.String(required=True)
+    people = graphene.List(graphene.NonNull(StudyRankingRow), required=True)
+    departments = graphene.List(graphene.NonNull(StudyRankingRow), required=True)
+    me = graphene.Field(StudyRankingRow, description="The cadre's own rank, also outside the list")
+    min_participants = graphene.Int(required=True)

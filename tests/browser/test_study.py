@@ -34,7 +34,7 @@ def test_a_cadre_opens_the_points_detail_from_me_in_the_app(site, page, screensh
     page.fill("#code", re.search(r"\d{6}", body).group())
     page.click("#code-form button")
     expect(page).to_have_url(site.url + "/app/me")
-    summary = page.locator(".points-summary")
+    summary = page.locator(".points-summary", has_text="积分明细")
     expect(summary).to_contain_text("积分明细")
     expect(summary).to_contain_text("今日 9")  # a read, the SMS answer, the streak
     screenshot("study-me")
@@ -46,6 +46,14 @@ def test_a_cadre_opens_the_points_detail_from_me_in_the_app(site, page, screensh
     expect(page.locator(".points-sources")).to_contain_text("阅读文章")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("study-points-app")
+    page.get_by_role("link", name="积分排行").click()
+    expect(page.locator(".my-rank")).to_contain_text("第 1 名")
+    expect(page.locator(".board li.me")).to_contain_text("王建国")
+    page.get_by_role("link", name="单位").click()
+    expect(page.locator(".muted").first).to_contain_text("满 3 人")
+    page.get_by_role("link", name="个人").click()
+    expect(page.locator(".board li.me")).to_be_visible()
+    screenshot("study-ranking")
 
 
 def test_a_cadre_opens_the_points_detail_on_the_website(site, page, screenshot, django_user_model):

@@ -10,6 +10,8 @@ const STRINGS = {
     todayBySource: "今日各项积分", cap: "上限 {n}", noCap: "不限", none: "还没有积分：阅读文章、答题都能得分。",
     more: "更多", back: "返回我的", pts: "+{n}",
     tasks: "学习任务", taskCount: "{n} 项未完成", noTasks: "暂无学习任务。", due: "截止 {t}", overdue: "已逾期",
+    ranking: "积分排行", people: "个人", units: "单位", year: "本年", myRank: "我的排名：第 {r} 名（{p} 分）",
+    noRank: "本期还没有积分。", perMember: "人均 {n} 分 · {p} 人", min: "有积分的干部满 {n} 人的单位才参加排名。", empty: "暂无排名。",
     done: "已完成", pagesDone: "已学 {d}/{n} 篇", quiz: "答题：{q}（{p} 分合格）", best: "最高 {n} 分", study: "去学习",
   },
   en: {
@@ -17,6 +19,8 @@ const STRINGS = {
     todayBySource: "Today by source", cap: "cap {n}", noCap: "no cap", none: "No points yet: reading and quizzes earn them.",
     more: "More", back: "Back to me", pts: "+{n}",
     tasks: "Study tasks", taskCount: "{n} to finish", noTasks: "No study tasks.", due: "Due {t}", overdue: "Overdue",
+    ranking: "Rankings", people: "People", units: "Departments", myRank: "Your rank: {r} ({p} points)",
+    noRank: "No points in this period yet.", perMember: "{n} per member · {p}", min: "Departments need {n} cadres with points to be ranked.", empty: "Nothing ranked yet.",
     done: "Done", pagesDone: "{d} of {n} read", quiz: "Quiz: {q} (pass mark {p})", best: "best {n}", study: "Study",
   },
 };
@@ -53,6 +57,7 @@ async function points(params) {
   const p = myPoints || { today: 0, week: 0, month: 0, year: 0, allTime: 0, sourcesToday: [], entries: [], pageInfo: {} };
   const total = (key, n) => `<div><small>${esc(s(key))}</small><strong>${n}</strong></div>`;
   render(`<h1>${esc(s("points"))}</h1>
+    <p><a class="button ghost" href="/app/me/ranking" data-link>${esc(s("ranking"))}</a></p>
     <div class="points-totals">${total("today", p.today)}${total("week", p.week)}${total("month", p.month)}${total("year", p.year)}${total("all", p.allTime)}</div>
     <h2>${esc(s("todayBySource"))}</h2>
     <ul class="plain points-sources">${p.sourcesToday.map((r) => `<li><span>${esc(r.sourceLabel)}</span>
@@ -62,6 +67,30 @@ async function points(params) {
       <span>${esc(e.sourceLabel)}</span><strong>${esc(s("pts", { n: e.points }))}</strong></li>`).join("")}</ul>` : `<p class="muted">${esc(s("none"))}</p>`}
     ${p.pageInfo.hasNext ? `<p><a class="button ghost" href="/app/me/points?page=${page + 1}" data-link>${esc(s("more"))}</a></p>` : ""}
     <p><a href="/app/me" data-link>${esc(s("back"))}</a></p>`);
+}
+
+const RANKING = `query($period: StudyRankingPeriod!) { studyRanking(period: $period, limit: 50) { period minParticipants
+  me { rank points } people { rank name department points isMe } departments { rank department perMember participants isMe } } }`;
+
+async function ranking(params) {
+  loading();
+  const period = ["week", "month", "year"].includes(params.get("period")) ? params.get("period") : "week";
+  const who = params.get("who") === "units" ? "units" : "people";
+  let studyRanking;
+  try { ({ studyRanking } = await query(RANKING, { period: period.toUpperCase() })); } catch (error) { return failed(error); }
+  const r = studyRanking;
+  const link = (p, w) => `/app/me/ranking?period=${p}&who=${w}`;
+  const tab = (href, label, on) => `<a class="seg${on ? " on" : ""}" href="${href}" data-link${on ? ' aria-current="true"' : ""}>${esc(label)}</a>`;
+  const rows = who === "people" ? r.people : r.departments;
+  render(`<h1>${esc(s("ranking"))}</h1>
+    <nav class="segments">${["week", "month", "year"].map((p) => tab(link(p, who), s(p), p === period)).join("")}</nav>
+    <nav class="segments">${tab(link(period, "people"), s("people"), who === "people")}${tab(link(period, "units"), s("units"), who === "units")}</nav>
+    ${who === "people" ? `<p class="my-rank">${r.me ? esc(s("myRank", { r: r.me.rank, p: r.me.points })) : esc(s("noRank"))}</p>`
+      : `<p class="muted">${esc(s("min", { n: r.minParticipants }))}</p>`}
+    ${rows.length ? `<ol class="board">${rows.map((e) => `<li class="${e.isMe ? "me" : ""}"><span class="rank r${e.rank}">${e.rank}</span>
+      <span class="who"><strong>${esc(e.name || e.department)}</strong><small>${esc(e.name ? e.department : s("perMember", { n: e.perMember, p: e.participants }))}</small></span>
+      <span class="pts">${esc(e.name ? e.points : e.perMember)}</span></li>`).join("")}</ol>` : `<p class="muted">${esc(s("empty"))}</p>`}
+    <p><a href="/app/me/points" data-link>${esc(s("points"))}</a></p>`);
 }
 
 async function tasks() {
@@ -87,5 +116,6 @@ async function tasks() {
 
 export default async function study({ path, params }) {
   if (path.startsWith("/me/tasks")) return tasks();
+  if (path.startsWith("/me/ranking")) return ranking(params);
   return points(params);
 }
