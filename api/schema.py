@@ -16,6 +16,7 @@ from api.forum.queries import ForumQuery
 from api.quizzes.mutations import QuizzesMutation
 from api.quizzes.queries import QuizzesQuery
 from api.sms.mutations import SmsMutation
+from api.study.mutations import StudyMutation
 from api.study.queries import StudyQuery
 
 
@@ -44,6 +45,7 @@ class Mutation(
     ComplaintsMutation,
     ApprovalsMutation,
     QuizzesMutation,
+    StudyMutation,
     graphene.ObjectType,
 ):
     pass

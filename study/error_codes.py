@@ -8,3 +8,4 @@ class StudyErrorCode(StrEnum):
     DEADLINE_PASSED = "deadline_passed"  # a task whose deadline is not in the future
     NOTHING_TO_STUDY = "nothing_to_study"  # a task with neither pages nor a quiz
     ALREADY_ASSIGNED = "already_assigned"  # a task assigned once is not assigned again
+    HEARTBEAT_REFUSED = "heartbeat_refused"  # a video heartbeat with an unknown token, replayed, or out of range

@@ -150,3 +150,23 @@ class TaskMember(models.Model):
 
     def __str__(self):
         return f"{self.task_id} {self.cadre_id}"
+
+
+class VideoWatch(models.Model):
+    """One viewing of a self-hosted video by a cadre: the server's record of its heartbeats (视听学习)."""
+
+    cadre = models.ForeignKey("directory.Cadre", on_delete=models.CASCADE, related_name="+")
+    video = models.ForeignKey("wagtaildocs.Document", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=43, unique=True)
+    video_seconds = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_beat_at = models.DateTimeField()
+    last_seq = models.PositiveIntegerField(default=0)
+    last_position = models.FloatField(default=0)
+    credited_seconds = models.FloatField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["cadre", "video"], name="video_watch_cadre")]
+
+    def __str__(self):
+        return f"{self.cadre_id} {self.video_id}: {self.credited_seconds:.0f}/{self.video_seconds}"

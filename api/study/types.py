@@ -1,7 +1,11 @@
 import graphene
 
+from api.core.errors import error_type
 from api.core.pagination import PageInfo
+from study.error_codes import StudyErrorCode
 from study.models import Source
+
+StudyErrorCodeEnum, StudyError = error_type("StudyError", StudyErrorCode)
 
 
 class PointsEntry(graphene.ObjectType):
