@@ -73,7 +73,7 @@ def load(cadres, entries):
         cursor.execute(
             f"""INSERT INTO study_pointsentry (cadre_id, source, key, day, points, created_at)
             SELECT %s + (g %% %s), ({sources})[1 + (g %% 6)], 'bench:' || g,
-                   current_date - ((g * 7919) %% 365), 1 + (g %% 10), now()
+                   current_date - ((g::bigint * 7919) %% 365)::int, 1 + (g %% 10), now()
             FROM generate_series(0, %s - 1) AS g""",
             [low, cadres, entries],
         )
