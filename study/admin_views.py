@@ -61,30 +61,23 @@ def completion(request, pk):
     departments = None
     if not request.user.has_perm("study.change_studytask"):
         departments = assignments.own_units(request.user)
-    members = assignments.completion(task, departments)
     page_count = task.pages.count()
-    done = sum(1 for m in members if m.completed_at)
+    rows = []
+    for department, name, post, pages_done, best_score, completed_at in assignments.completion_rows(task, departments):
+        done_at = timezone.localtime(completed_at).strftime("%Y-%m-%d %H:%M") if completed_at else ""
+        score = "" if best_score is None else best_score
+        rows.append((department, name, post, f"{pages_done}/{page_count}", score, done_at))
     if request.GET.get("format") == "xlsx":
         heads = [_("Department"), _("Name"), pgettext("cadre", "Post"), _("Pages studied"), _("Best quiz score")]
-        table = [[*heads, _("Completed at")]]
-        for m in members:
-            finished = (
-                timezone.localtime(m.completed_at).strftime("%Y-%m-%d %H:%M") if m.completed_at else _("Not done")
-            )
-            score = "" if m.best_score is None else m.best_score
-            table.append(
-                [m.department.name, m.cadre.name, m.cadre.post, f"{m.pages_done}/{page_count}", score, finished]
-            )
+        not_done = _("Not done")
+        table = [[*heads, _("Completed at")], *([*row[:5], row[5] or not_done] for row in rows)]
         response = HttpResponse(
             stats.to_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = f'attachment; filename="study-task-{task.pk}.xlsx"'
         return response
-    return TemplateResponse(
-        request,
-        "study/completion.html",
-        {"task": task, "members": members, "done": done, "page_count": page_count},
-    )
+    done = sum(1 for row in rows if row[5])
+    return TemplateResponse(request, "study/completion.html", {"task": task, "rows": rows, "done": done})
 
 
 def admin_urls():
