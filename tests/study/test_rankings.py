@@ -55,3 +55,15 @@ def test_the_ranking_api_answers_week_month_and_year(client, django_user_model, 
         data = gql(query, {"p": period})["data"]["studyRanking"]
         assert data["me"] == {"rank": 1, "points": 20}
         assert data["people"][0]["isMe"] and data["departments"] == []
+
+
+def test_a_cadre_who_changes_department_takes_their_points_to_the_new_one():
+    old, new = DepartmentFactory(name="旧局"), DepartmentFactory(name="新局")
+    movers = [CadreFactory(department=old) for _ in range(3)]
+    for cadre in movers:
+        give(cadre, 30)
+    assert [r.department for r in rankings.departments(WEEK, min_participants=3)] == ["旧局"]
+    for cadre in movers:
+        cadre.department = new
+        cadre.save()
+    assert [r.department for r in rankings.departments(WEEK, min_participants=3)] == ["新局"]
