@@ -1,5 +1,5 @@
 // Study in "me": the points ledger (积分明细) with totals, and the cadre's study tasks.
-import { query } from "../api.js";
+import { mutate, query } from "../api.js";
 import { lang } from "../i18n.js";
 import { esc, render } from "../ui.js";
 import { failed, loading } from "./common.js";
@@ -118,4 +118,38 @@ export default async function study({ path, params }) {
   if (path.startsWith("/me/tasks")) return tasks();
   if (path.startsWith("/me/ranking")) return ranking(params);
   return points(params);
+}
+
+// Video study: heartbeats every 15 s while a video plays, and on pause and end. The server credits no more than
+// the clock and the video allow; a refusal (not a cadre, not logged in) simply stops the reports.
+const START_WATCH = `mutation($v: ID!, $s: Float) { startVideoWatch(videoId: $v, reportedSeconds: $s) {
+  ok token errors { field message code } } }`;
+const BEAT = `mutation($t: String!, $n: Int!, $p: Float!) { videoHeartbeat(token: $t, seq: $n, position: $p) {
+  ok creditedSeconds errors { field message code } } }`;
+
+export function watchVideos(root) {
+  root.querySelectorAll("video[data-video-id]").forEach((video) => {
+    let token = null;
+    let seq = 0;
+    let timer = null;
+    let stopped = false;
+    const beat = async () => {
+      if (!token || stopped) return;
+      seq += 1;
+      try { await mutate(BEAT, { t: token, n: seq, p: video.currentTime }, "videoHeartbeat"); } catch { stopped = true; }
+    };
+    video.addEventListener("play", async () => {
+      if (stopped) return;
+      if (!token) {
+        try {
+          const result = await mutate(START_WATCH, { v: video.dataset.videoId, s: video.duration || null }, "startVideoWatch");
+          token = result?.token || null;
+        } catch { stopped = true; return; }
+      }
+      clearInterval(timer);
+      timer = setInterval(beat, 15000);
+    });
+    video.addEventListener("pause", () => { clearInterval(timer); beat(); });
+    video.addEventListener("ended", () => { clearInterval(timer); beat(); });
+  });
 }
