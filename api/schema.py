@@ -16,6 +16,8 @@ from api.forum.queries import ForumQuery
 from api.quizzes.mutations import QuizzesMutation
 from api.quizzes.queries import QuizzesQuery
 from api.sms.mutations import SmsMutation
+from api.study.mutations import StudyMutation
+from api.study.queries import StudyQuery
 
 
 # Of grapple's queries only `page` and `pages` (live, public pages): its `images`, `documents`, `snippets`,
@@ -29,6 +31,7 @@ class Query(
     ComplaintsQuery,
     ApprovalsQuery,
     QuizzesQuery,
+    StudyQuery,
     PagesQuery(),
     graphene.ObjectType,
 ):
@@ -42,6 +45,7 @@ class Mutation(
     ComplaintsMutation,
     ApprovalsMutation,
     QuizzesMutation,
+    StudyMutation,
     graphene.ObjectType,
 ):
     pass

@@ -10,6 +10,7 @@ from django.utils.translation import get_supported_language_variant
 from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage, PolicyExplainerPage, ReviewTask, WarningCasePage
+from core.points import PointSource, earn
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -119,4 +120,6 @@ def record_read(user: AbstractBaseUser | AnonymousUser, page: Page, today: datet
     day = today or timezone.localdate()
     # ignore_conflicts: the unique constraint, not a read-then-write, makes two tabs opening at once safe.
     ReadRecord.objects.bulk_create([ReadRecord(cadre_id=cadre_id, page_id=page.pk, day=day)], ignore_conflicts=True)
+    # The study ledger credits one read per page and day (its key), within the reading rule's daily cap.
+    earn(source=PointSource.READING, key=f"page:{page.pk}:{day.isoformat()}", cadre_id=cadre_id, day=day)
     return True

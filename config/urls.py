@@ -40,6 +40,8 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     # The SMS quiz's short links to a question's explanation: /q/<code>.
     path("q/", include("quizzes.urls")),
+    # Study for logged-in cadres: the points detail (study/urls.py).
+    path("study/", include("study.urls")),
     # The mobile web app: one shell for every /app/ URL, routed in the browser.
     path("app/", include("frontend.urls")),
 ]

@@ -31,6 +31,8 @@ ROLES = (
             *(f"cms.{action}_{model}" for model in EDITORIAL_SNIPPETS for action in DEFAULT_ACTIONS),
             *(f"quizzes.{action}_{model}" for model in QUIZ_MODELS for action in DEFAULT_ACTIONS),
             "quizzes.view_attempt",  # question statistics and the study record per department
+            *(f"study.{action}_pointsrule" for action in ("add", "change", "view")),  # the points rules
+            *(f"study.{action}_studytask" for action in DEFAULT_ACTIONS),  # study tasks for any unit or group
             "sms.add_campaign",  # the SMS quiz writes the day's campaign; a reviewer approves it
             "sms.view_campaign",
         ),
@@ -45,6 +47,8 @@ ROLES = (
             "sms.approve_campaign",
         ),
     ),
+    # A unit's party secretary (or whom they name): assigns study tasks to their unit, sees its completion.
+    Role("study_secretary", "单位学习管理员", (ACCESS_ADMIN, "study.add_studytask", "study.view_studytask")),
     Role("moderator", "版主", (ACCESS_ADMIN, "forum.moderate_forum")),
     Role(
         "window_staff",

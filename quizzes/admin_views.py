@@ -1,4 +1,4 @@
-"""Wagtail admin pages of the quiz app: XLSX import, question statistics (and export), study record by department."""
+"""Wagtail admin pages of the quiz app: XLSX import, question statistics (and export)."""
 
 import base64
 import datetime
@@ -10,13 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
 from directory.models import Department
-from quizzes import importing, services, stats
+from quizzes import importing, stats
 
 IMPORT_PERMISSION = "quizzes.add_question"
 STATS_PERMISSION = "quizzes.view_attempt"
@@ -141,35 +140,6 @@ def question_statistics(request):
     )
 
 
-def study_record(request):
-    _require(request, STATS_PERMISSION)
-    today = timezone.localdate()
-    since = _day(request.GET.get("since"), today.replace(day=1))
-    until = _day(request.GET.get("until"), today)
-    rows = services.department_study_record(since, until)
-    if request.GET.get("format") == "csv":
-        table = [[_("Department"), _("Cadres"), _("Active"), _("Quiz points"), _("Reading points"), _("Points"),
-                  _("Points per cadre")]]  # fmt: skip
-        table += [[r["department"].name, r["cadres"], r["active"], r["quiz_points"], r["reading_points"], r["points"],
-                   r["per_cadre"]] for r in rows]  # fmt: skip
-        response = HttpResponse(stats.to_csv(table), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="study-record.csv"'
-        return response
-    return TemplateResponse(
-        request,
-        "quizzes/admin/study_record.html",
-        {"rows": rows, "since": since, "until": until, "caps": _caps(), "query": request.GET.urlencode()},
-    )
-
-
-def _caps():
-    return {
-        "quiz": services.QUIZ_DAILY_CAP,
-        "reading": services.READING_DAILY_CAP,
-        "per_read": services.READING_POINTS,
-    }
-
-
 def admin_urls():
     from django.urls import path
 
@@ -177,7 +147,6 @@ def admin_urls():
         path("import/", import_questions, name="import"),
         path("import/template.xlsx", import_template, name="import_template"),
         path("statistics/", question_statistics, name="statistics"),
-        path("study-record/", study_record, name="study_record"),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Question bank, quiz pages, attempts, leaderboards, the SMS daily question and the study record.
+"""Question bank, quiz pages, attempts, leaderboards and the SMS daily question (study points go to the study ledger).
 
 Leaderboards are tables kept up to date when an attempt ends (quizzes.boards), never computed per request.
 """
@@ -315,21 +315,6 @@ class DepartmentBoardScore(models.Model):
 
     def __str__(self):
         return f"{self.board} {self.period} {self.department_id}: {self.total}/{self.participants}"
-
-
-class StudyDay(models.Model):
-    """Quiz points a cadre earned on a day, before the daily cap (reading points come from cms ReadRecord)."""
-
-    cadre = models.ForeignKey("directory.Cadre", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    quiz_points = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["cadre", "day"], name="study_day_unique")]
-        indexes = [models.Index(fields=["day"])]
-
-    def __str__(self):
-        return f"{self.cadre_id} {self.day}: {self.quiz_points}"
 
 
 class SmsQuestion(models.Model):

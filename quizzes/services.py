@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.error_codes import CommonErrorCode
+from core.points import PointSource, earn
 from directory.models import Cadre
 from quizzes import boards
 from quizzes.error_codes import QuizErrorCode
@@ -34,14 +35,6 @@ from quizzes.models import (
     QuestionKind,
     QuizMode,
     QuizPage,
-)
-from quizzes.study import (  # noqa: F401 - re-exported: callers use services.study_record and the caps
-    QUIZ_DAILY_CAP,
-    READING_DAILY_CAP,
-    READING_POINTS,
-    add_study_points,
-    department_study_record,
-    study_record,
 )
 
 if TYPE_CHECKING:
@@ -396,7 +389,18 @@ def _end(attempt, state, now, note=""):
     _transition(attempt, state, now, note)
     attempt.save(update_fields=["state", "ended_at", "score", "correct_count"])
     boards.record_attempt(attempt, now)
-    add_study_points(attempt.cadre_id, timezone.localdate(now), attempt.score)
+    # The study ledger prices the score with its rules (daily caps) and credits each attempt once.
+    earn(
+        source=POINT_SOURCES.get(attempt.quiz.mode, PointSource.QUIZ),
+        key=f"attempt:{attempt.pk}",
+        cadre_id=attempt.cadre_id,
+        day=timezone.localdate(now),
+        points=attempt.score,
+        at=now,
+    )
+
+
+POINT_SOURCES = {QuizMode.DAILY: PointSource.DAILY_QUIZ, QuizMode.COMPETITION: PointSource.COMPETITION}
 
 
 def expire_stale_attempts(now: datetime.datetime | None = None) -> int:

@@ -30,8 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.points import PointSource, earn
 from quizzes.models import LETTERS, QuestionKind, SmsAnswer, SmsQuestion
-from quizzes.study import add_study_points
 from sms.replies import normalise, reply_handler
 
 if TYPE_CHECKING:
@@ -140,7 +140,14 @@ def record_answer(
                 points=SMS_POINTS if correct else 0,
                 answered_at=now,
             )
-            add_study_points(cadre.pk, timezone.localdate(now), answer.points)
+            earn(
+                source=PointSource.SMS_QUIZ,
+                key=f"sms:{answer.pk}",
+                cadre_id=cadre.pk,
+                day=timezone.localdate(now),
+                points=answer.points,
+                at=now,
+            )
     except IntegrityError:
         return SmsAnswer.objects.get(sms_question=sms_question, cadre=cadre), False
     return answer, True

@@ -30,17 +30,6 @@ def register_statistics_menu():
     )
 
 
-@hooks.register("register_reports_menu_item")
-def register_study_menu():
-    return PermittedMenuItem(
-        gettext_lazy("Study record by department"),
-        reverse("quizzes_admin:study_record"),
-        icon_name="table",
-        order=710,
-        permission=admin_views.STATS_PERMISSION,
-    )
-
-
 @hooks.register("after_create_snippet")
 def prepare_sms_campaign(request, instance):
     """A new day's SMS question goes straight to approval as a campaign written from it."""

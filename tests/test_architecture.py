@@ -9,7 +9,8 @@ imports inside functions or under ``if TYPE_CHECKING:`` all count)::
     2 directory   departments and people;  frontend (the mobile app's shell: imports no app, nothing imports it)
     3 cms, forum, sms
     4 quizzes, approvals, supervision, complaints
-    5 api         the GraphQL API: nothing imports it
+    5 study       the points ledger and study tasks: reads cms and quizzes, reminds through sms
+    6 api         the GraphQL API: nothing imports it
 
 - Apps of the same layer do not import each other (the strict rule: only demo data crosses it today), except that
   an app's ``demo`` module may use the demo content of its own layer (the SMS demo sends the CMS's warning phrases;
@@ -45,7 +46,8 @@ LAYERS = {
     "approvals": 4,
     "supervision": 4,
     "complaints": 4,
-    "api": 5,
+    "study": 5,
+    "api": 6,
 }
 # Wiring at the top of the graph: may import any app.
 TOP = ("config.urls", "config.management")

@@ -4,8 +4,10 @@ from api.core.errors import require_login
 from api.core.types import enum_value
 from api.quizzes.dataloaders import StandingByQuizLoader, player_cadre
 from api.quizzes.types import BoardEnum, Leaderboard, Quiz, QuizAttempt, StudyDay, StudyRecord
+from core.points import PointSource
 from quizzes import boards, selectors, services
 from quizzes.models import Board, QuizMode
+from study import records
 
 
 def _cadre(info):
@@ -75,10 +77,10 @@ class QuizzesQuery(graphene.ObjectType):
     def resolve_study_record(root, info, days=14):
         cadre = _cadre(info)
         days = max(1, min(days or 14, 90))
-        rows = services.study_record(cadre, days) if cadre else []
+        rows = records.study_record(cadre, days) if cadre else []
         return StudyRecord(
             days=[StudyDay(**row) for row in rows],
             total=sum(row["points"] for row in rows),
-            quiz_daily_cap=services.QUIZ_DAILY_CAP,
-            reading_daily_cap=services.READING_DAILY_CAP,
+            quiz_daily_cap=records.cap(PointSource.QUIZ),
+            reading_daily_cap=records.cap(PointSource.READING),
         )

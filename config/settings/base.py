@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "forum",
     "sms",
     "quizzes",
+    # The study ledger credits the points cms and quizzes announce (core.points): after them.
+    "study",
     "frontend",
     "approvals",
     "complaints",

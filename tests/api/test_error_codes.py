@@ -12,6 +12,7 @@ from core.error_codes import CommonErrorCode
 from forum.error_codes import ForumErrorCode
 from quizzes.error_codes import QuizErrorCode
 from sms.error_codes import SmsErrorCode
+from study.error_codes import StudyErrorCode
 
 DOMAINS = {
     "AccountErrorCode": (SmsErrorCode,),
@@ -20,6 +21,7 @@ DOMAINS = {
     "ForumErrorCode": (ForumErrorCode,),
     "QuizErrorCode": (QuizErrorCode,),
     "SmsErrorCode": (SmsErrorCode,),
+    "StudyErrorCode": (StudyErrorCode,),
 }
 MUTATIONS = {
     "requestCode": "AccountErrorCode",
@@ -40,6 +42,8 @@ MUTATIONS = {
     "nextQuizQuestion": "QuizErrorCode",
     "answerQuizQuestion": "QuizErrorCode",
     "finishQuizAttempt": "QuizErrorCode",
+    "startVideoWatch": "StudyErrorCode",
+    "videoHeartbeat": "StudyErrorCode",
 }
 
 

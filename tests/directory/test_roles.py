@@ -6,7 +6,17 @@ from django.db.migrations.executor import MigrationExecutor
 from directory import roles
 from directory.roles import ROLES, ROLES_BY_CODE, Role, role_group, sync_roles
 
-EXPECTED_NAMES = {"编辑", "审核员", "版主", "窗口工作人员", "部门承办人", "监察员", "调查员", "短信管理员"}
+EXPECTED_NAMES = {
+    "编辑",
+    "审核员",
+    "版主",
+    "窗口工作人员",
+    "部门承办人",
+    "监察员",
+    "调查员",
+    "短信管理员",
+    "单位学习管理员",
+}
 
 
 def _permission_labels(group):

@@ -5,8 +5,9 @@ import pytest
 from core.error_codes import CommonErrorCode
 from quizzes import services
 from quizzes.error_codes import QuizErrorCode
-from quizzes.models import Attempt, AttemptEvent, AttemptState, BoardScore, QuestionKind, QuizMode, StudyDay
+from quizzes.models import Attempt, AttemptEvent, AttemptState, BoardScore, QuestionKind, QuizMode
 from quizzes.services import QuizError
+from study.models import PointsEntry
 from tests.quizzes.conftest import right_choice
 
 
@@ -39,7 +40,7 @@ def test_a_timed_attempt_scores_correct_answers_with_a_speed_bonus(timed, cadre,
         "finished",
     ]
     assert BoardScore.objects.get(board="week", cadre=cadre).score == 70
-    assert StudyDay.objects.get(cadre=cadre).quiz_points == 70
+    assert PointsEntry.objects.get(cadre=cadre, source="quiz").points == 60  # the ledger credits up to the daily cap
 
 
 def test_an_answer_after_the_deadline_scores_nothing(timed, cadre, clock):

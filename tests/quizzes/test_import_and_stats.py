@@ -105,7 +105,7 @@ def test_editor_admin_pages(client, django_user_model, make_questions):
     editor = django_user_model.objects.create_user("ed", password="x")
     editor.groups.add(role_group("editor"))
     client.force_login(editor)
-    for url in ("/admin/quizzes/import/", "/admin/quizzes/statistics/", "/admin/quizzes/study-record/",
+    for url in ("/admin/quizzes/import/", "/admin/quizzes/statistics/", "/admin/study/record/",
                 "/admin/snippets/quizzes/question/", "/admin/snippets/quizzes/question/add/"):  # fmt: skip
         assert client.get(url).status_code == 200, url
     assert client.get("/admin/quizzes/statistics/?format=xlsx")["Content-Type"].startswith("application/vnd")

@@ -5,10 +5,11 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from quizzes import sms_quiz
-from quizzes.models import QuestionKind, SmsAnswer, StudyDay
+from quizzes.models import QuestionKind, SmsAnswer
 from sms import replies
 from sms.gateways import InboundMessage, get_gateway
 from sms.models import Campaign
+from study.models import PointsEntry
 from tests.directory.factories import CadreFactory
 
 PHONE = "+8613912345678"
@@ -54,7 +55,7 @@ def test_a_reply_is_scored_once_and_answered_with_a_link(today_question, texter)
     again = texter("B")
     assert "A" in again and f"/q/{today_question.code}" in again
     assert SmsAnswer.objects.count() == 1 and SmsAnswer.objects.get().chosen == [0]
-    assert StudyDay.objects.get(cadre=texter.cadre).quiz_points == sms_quiz.SMS_POINTS
+    assert PointsEntry.objects.get(cadre=texter.cadre, source="sms_quiz").points == sms_quiz.SMS_POINTS
 
 
 def test_a_wrong_answer_scores_nothing_and_gives_the_right_one(today_question, texter):
@@ -62,7 +63,7 @@ def test_a_wrong_answer_scores_nothing_and_gives_the_right_one(today_question, t
     answer = SmsAnswer.objects.get()
     assert not answer.is_correct and answer.points == 0 and answer.chosen == [2]
     assert "A" in reply
-    assert not StudyDay.objects.filter(cadre=texter.cadre).exists()
+    assert not PointsEntry.objects.filter(cadre=texter.cadre).exists()
 
 
 def test_malformed_replies_are_refused_and_never_scored(today_question, texter):

@@ -8,6 +8,7 @@ route(/^\/$/, () => import("./views/home.js"));
 route(/^\/search\/?$/, () => import("./views/search.js"));
 route(/^\/login\/?$/, () => import("./views/login.js"));
 route(/^\/me\/?$/, () => import("./views/me.js"));
+route(/^\/me\/(points|tasks|ranking)(\/.*)?$/, () => import("./views/study.js"));
 route(/^\/forum(\/.*)?$/, () => import("./views/forum.js"));
 route(/^\/(complaints|cases)(\/.*)?$/, () => import("./views/complaints.js"));
 route(/^\/approvals(\/.*)?$/, () => import("./views/approvals.js"));

@@ -7,7 +7,7 @@ const BLOCK = `fragment B on StreamFieldInterface { blockType
   ... on RichTextBlock { value }
   ... on ImageBlock { caption image { ${IMG} } }
   ... on QuoteBlock { quote: text source }
-  ... on VideoBlock { caption video { url } poster { url } }
+  ... on VideoBlock { caption video { id url } poster { url } }
   ... on CalloutBlock { tone title note: text }
   ... on QuestionAnswerBlock { question answer }
   ... on RegulationCitationBlock { regulationTitle article citation: text } }`;
@@ -16,7 +16,7 @@ export const PAGE = `query Page($path: String) { page(urlPath: $path) { pageType
   ... on WarningCasePage { date summary cover { ${IMG} } body { ...B }
     official officialPost officialLevel discipline decidedOn lessons }
   ... on PolicyExplainerPage { date summary cover { ${IMG} } body { ...B } articles effectiveDate questions { ...B } }
-  ... on CultureWorkPage { date summary cover { ${IMG} } body { ...B } workKind creator image { ${IMG} } video { url } description }
+  ... on CultureWorkPage { date summary cover { ${IMG} } body { ...B } workKind creator image { ${IMG} } video { id url } description }
   ... on ArticlePage { date summary cover { ${IMG} } body { ...B } author source } } }
 ${BLOCK}`;
 
@@ -41,7 +41,7 @@ export function block(b) {
     case "paragraph": case "RichTextBlock": return `<div class="rich-text">${b.value}</div>`;
     case "image": case "ImageBlock": return image(b.image, b.caption);
     case "quote": case "QuoteBlock": return `<blockquote class="quote"><p>${text(b.quote)}</p>${b.source ? `<footer>——${esc(b.source)}</footer>` : ""}</blockquote>`;
-    case "video": case "VideoBlock": return `<figure class="figure video"><video controls preload="none" playsinline${b.poster ? ` poster="${esc(rel(b.poster.url))}"` : ""}>
+    case "video": case "VideoBlock": return `<figure class="figure video"><video controls preload="none" playsinline data-video-id="${esc(b.video?.id)}"${b.poster ? ` poster="${esc(rel(b.poster.url))}"` : ""}>
       <source src="${esc(rel(b.video?.url))}"><a href="${esc(rel(b.video?.url))}">${esc(t("video"))}</a></video>
       ${b.caption ? `<figcaption>${esc(b.caption)}</figcaption>` : ""}</figure>`;
     case "callout": case "CalloutBlock": return `<aside class="callout callout-${esc(b.tone)}" role="note">${b.title ? `<strong class="callout-title">${esc(b.title)}</strong>` : ""}
@@ -66,7 +66,7 @@ function facts(p) {
   }
   if (p.pageType === "CultureWorkPage") {
     return `<dl class="facts">${fact("f.creator", esc(p.creator))}</dl>${image(p.image, p.title, true)}
-      ${p.video ? `<figure class="figure video"><video controls preload="none" playsinline src="${esc(rel(p.video.url))}"></video></figure>` : ""}`;
+      ${p.video ? `<figure class="figure video"><video controls preload="none" playsinline data-video-id="${esc(p.video.id)}" src="${esc(rel(p.video.url))}"></video></figure>` : ""}`;
   }
   if (p.pageType === "ArticlePage") return `<dl class="facts">${fact("f.author", esc(p.author))}${fact("f.source", esc(p.source))}</dl>`;
   return "";

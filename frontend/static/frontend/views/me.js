@@ -22,6 +22,7 @@ export default async function me() {
     ${me?.department ? `<p class="muted">${esc(me.department)} ${esc(me.post || "")}</p>` : ""}
     ${me && me.smsSubscribed !== null ? `<label class="switch"><input type="checkbox" id="sms" ${me.smsSubscribed ? "checked" : ""}> ${esc(t("me.sms"))}</label>` : ""}
     ${me?.studyRecord?.length ? `<h2>${esc(t("me.study"))}</h2><dl class="facts">${me.studyRecord.map((r) => `<dt>${esc(r.day)}</dt><dd>${esc(t("me.reads", { n: r.reads }))}</dd>`).join("")}</dl>` : ""}
+    <div id="points"></div>
     <div id="quiz-study"></div>
     <h2>${esc(t("me.history"))}</h2><ul class="plain">${list(read)}</ul>
     <h2>${esc(t("me.language"))}</h2>
@@ -29,6 +30,10 @@ export default async function me() {
       <button class="button ${lang === "en" ? "" : "ghost"}" data-lang="en">English</button></div>
     ${me ? `<p><button class="button ghost" id="logout">${esc(t("me.logout"))}</button></p>`
       : `<p><a class="button" href="/app/login" data-link>${esc(t("login.title"))}</a></p>`}`);
+  if (me) import("./study.js").then(async (m) => {
+    const slot = document.getElementById("points");
+    if (slot) slot.innerHTML = await m.pointsSection();
+  });
   if (me) import("./quizzes.js").then(async (m) => {
     const slot = document.getElementById("quiz-study");
     if (slot) slot.innerHTML = await m.studyRecordSection();

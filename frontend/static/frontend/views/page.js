@@ -15,6 +15,8 @@ async function fromApi(path) {
   if (!page || !KINDS[page.pageType]) return null;
   const view = render(article(page));
   appLinks(view);
+  // Video study: a logged-in cadre's watching earns points (heartbeats; the server decides what counts).
+  if (view.querySelector("video[data-video-id]")) import("./study.js").then((m) => m.watchVideos(view));
   document.title = `${page.title} · ${t("brand")}`;
   return view;
 }

@@ -1,0 +1,69 @@
+import datetime
+
+import pytest
+
+from core.points import PointSource, earn
+from study import rankings
+from tests.directory.factories import CadreFactory, DepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 12, 2)
+WEEK = "w2026-49"
+
+
+def give(cadre, points, key="q"):
+    earn(source=PointSource.COMPETITION, key=f"{key}:{cadre.pk}", cadre_id=cadre.pk, day=DAY, points=points)
+
+
+def test_people_are_ranked_by_points_with_ties_sharing_a_rank_and_my_rank_outside_the_top():
+    a, b, c, d = (CadreFactory() for _ in range(4))
+    give(a, 50)
+    give(b, 80)
+    give(c, 50)
+    give(d, 10)
+    top = rankings.people(WEEK, limit=3, me=a)
+    assert [(r.rank, r.points) for r in top] == [(1, 80), (2, 50), (2, 50)]
+    assert rankings.my_rank(WEEK, d).rank == 4
+    assert rankings.my_rank("w2026-01", d) is None
+    assert [r.points for r in rankings.people("y2026")] == [80, 50, 50, 10]
+
+
+def test_departments_rank_by_their_members_average_and_need_the_minimum_of_participants():
+    big, small, keen = DepartmentFactory(name="大局"), DepartmentFactory(name="小局"), DepartmentFactory(name="独局")
+    for points in (30, 30, 60):
+        give(CadreFactory(department=big), points)
+    for points in (50, 40, 30):
+        give(CadreFactory(department=small), points)
+    CadreFactory(department=small)  # no points: not a participant, does not lower the average
+    give(CadreFactory(department=keen), 100)  # one participant: below the minimum of 3
+    rows = rankings.departments(WEEK, min_participants=3)
+    assert [(r.department, r.per_member, r.participants) for r in rows] == [("大局", 40.0, 3), ("小局", 40.0, 3)]
+    assert [r.rank for r in rows] == [1, 1]
+
+
+def test_the_ranking_api_answers_week_month_and_year(client, django_user_model, gql):
+    from django.utils import timezone
+
+    user = django_user_model.objects.create_user("c")
+    me = CadreFactory(user=user)
+    earn(source=PointSource.QUIZ, key="a:1", cadre_id=me.pk, day=timezone.localdate(), points=20)
+    client.force_login(user)
+    query = """query($p: StudyRankingPeriod!) { studyRanking(period: $p) { period minParticipants
+      me { rank points } people { rank name points isMe } departments { department perMember } } }"""
+    for period in ("WEEK", "MONTH", "YEAR"):
+        data = gql(query, {"p": period})["data"]["studyRanking"]
+        assert data["me"] == {"rank": 1, "points": 20}
+        assert data["people"][0]["isMe"] and data["departments"] == []
+
+
+def test_a_cadre_who_changes_department_takes_their_points_to_the_new_one():
+    old, new = DepartmentFactory(name="旧局"), DepartmentFactory(name="新局")
+    movers = [CadreFactory(department=old) for _ in range(3)]
+    for cadre in movers:
+        give(cadre, 30)
+    assert [r.department for r in rankings.departments(WEEK, min_participants=3)] == ["旧局"]
+    for cadre in movers:
+        cadre.department = new
+        cadre.save()
+    assert [r.department for r in rankings.departments(WEEK, min_participants=3)] == ["新局"]

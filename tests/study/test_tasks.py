@@ -1,0 +1,163 @@
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cms.services import record_read
+from core.points import PointSource, earn
+from directory.roles import role_group
+from quizzes.models import Attempt, AttemptState, QuizMode, QuizPage
+from study import assignments
+from study.error_codes import StudyErrorCode
+from study.models import PointsEntry, StudyTask, TaskMember
+from tests.cms.factories import ArticlePageFactory
+from tests.directory.factories import CadreFactory, CadreGroupFactory, DepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def units():
+    county = DepartmentFactory(code="C1", name="清河县")
+    town = DepartmentFactory(code="T1", name="城关镇", parent=county)
+    other = DepartmentFactory(code="O1", name="市财政局")
+    return county, town, other
+
+
+@pytest.fixture
+def pages(home_page):
+    return [ArticlePageFactory(parent=home_page, title=f"学习材料{i}") for i in range(2)]
+
+
+def make_task(pages, departments=(), groups=(), days=7, quiz=None, **fields):
+    task = StudyTask.objects.create(
+        title="学习《纪律处分条例》", deadline=timezone.now() + datetime.timedelta(days=days), quiz=quiz, **fields
+    )
+    task.pages.set(pages)
+    task.departments.set(departments)
+    task.groups.set(groups)
+    return task
+
+
+def test_a_task_goes_to_the_departments_with_their_subunits_and_to_groups_once(units, pages):
+    county, town, other = units
+    a, b = CadreFactory(department=county), CadreFactory(department=town)
+    outsider = CadreFactory(department=other)
+    group = CadreGroupFactory()
+    group.members.add(outsider, a)
+    CadreFactory(department=other)  # neither in the department nor in the group
+    task = make_task(pages, [county], [group])
+    assert assignments.assign_task(task) == 3
+    assert set(task.members.values_list("cadre", "department")) == {
+        (a.pk, county.pk),
+        (b.pk, town.pk),
+        (outsider.pk, other.pk),
+    }
+    with pytest.raises(ValidationError) as refused:
+        assignments.assign_task(task)
+    assert refused.value.error_list[0].code == StudyErrorCode.ALREADY_ASSIGNED
+
+
+def test_a_task_for_an_empty_group_or_with_a_past_deadline_is_refused(units, pages):
+    empty = make_task(pages, groups=[CadreGroupFactory()])
+    with pytest.raises(ValidationError) as refused:
+        assignments.assign_task(empty)
+    assert refused.value.error_dict["departments"][0].code == StudyErrorCode.EMPTY_AUDIENCE
+    CadreFactory(department=units[0])
+    late = make_task(pages, [units[0]], days=-1)
+    with pytest.raises(ValidationError) as refused:
+        assignments.assign_task(late)
+    assert refused.value.error_dict["deadline"][0].code == StudyErrorCode.DEADLINE_PASSED
+    assert not TaskMember.objects.exists()
+
+
+def test_reading_every_page_and_passing_the_quiz_completes_the_task_and_earns_its_points_once(
+    units, pages, home_page, django_user_model
+):
+    quiz = QuizPage(title="条例测验", slug="t-quiz", mode=QuizMode.TIMED)
+    home_page.add_child(instance=quiz)
+    user = django_user_model.objects.create_user("c")
+    cadre = CadreFactory(department=units[0], user=user)
+    task = make_task(pages, [units[0]], quiz=quiz, pass_mark=60)
+    assignments.assign_task(task)
+    for page in pages:
+        record_read(user, page)
+    member = TaskMember.objects.get()
+    assert member.pages_done == 2 and member.completed_at is None  # the quiz is still to pass
+    now = timezone.now()
+    for number, score in ((1, 40), (2, 80)):
+        Attempt.objects.create(
+            quiz=quiz, cadre=cadre, department=cadre.department, number=number, day=now.date(),
+            state=AttemptState.FINISHED, expires_at=now, ended_at=now, score=score,
+        )  # fmt: skip
+        earn(source=PointSource.QUIZ, key=f"attempt:{number}", cadre_id=cadre.pk, day=now.date(), points=score)
+    member.refresh_from_db()
+    assert member.best_score == 80 and member.completed_at is not None
+    assert PointsEntry.objects.filter(cadre=cadre, source="task").count() == 1
+    assignments.refresh_progress(task)
+    assert PointsEntry.objects.filter(cadre=cadre, source="task").count() == 1
+
+
+def test_a_cadre_who_changes_department_stays_on_the_task_under_the_unit_that_assigned_it(units, pages):
+    county, _town, other = units
+    cadre = CadreFactory(department=county)
+    task = make_task(pages, [county])
+    assignments.assign_task(task)
+    cadre.department = other
+    cadre.save()
+    assert [m.cadre for m in assignments.completion(task, county.__class__.objects.subtree(county))] == [cadre]
+    assert assignments.completion(task, county.__class__.objects.subtree(other)) == []
+    assert [m.task for m in assignments.my_tasks(cadre)] == [task]
+
+
+def test_the_completion_page_lists_every_member_and_exports_xlsx(client, units, pages, django_user_model):
+    county, town, other = units
+    done, _idle = CadreFactory(department=county, name="张三"), CadreFactory(department=town, name="李四")
+    CadreFactory(department=other, name="王五")
+    task = make_task(pages, [county, other])
+    assignments.assign_task(task)
+    TaskMember.objects.filter(cadre=done).update(completed_at=timezone.now(), pages_done=2)
+    editor = django_user_model.objects.create_user("ed")
+    editor.groups.add(role_group("editor"))
+    client.force_login(editor)
+    html = client.get(f"/admin/study/tasks/{task.pk}/completion/").content.decode()
+    assert "张三" in html and "李四" in html and "王五" in html and "未完成" in html
+    book = load_workbook(io.BytesIO(client.get(f"/admin/study/tasks/{task.pk}/completion/?format=xlsx").content))
+    assert book.active.max_row == 4
+    # A unit's secretary sees their unit and the units below it, nobody else.
+    secretary = django_user_model.objects.create_user("sec")
+    secretary.groups.add(role_group("study_secretary"))
+    CadreFactory(department=county, user=secretary)
+    client.force_login(secretary)
+    html = client.get(f"/admin/study/tasks/{task.pk}/completion/").content.decode()
+    assert "李四" in html and "王五" not in html
+    client.force_login(django_user_model.objects.create_user("nobody"))
+    assert client.get(f"/admin/study/tasks/{task.pk}/completion/").status_code in (302, 403)
+
+
+def test_an_editor_assigns_a_task_in_the_admin_and_bad_input_gets_a_clear_error(
+    client, units, pages, django_user_model
+):
+    CadreFactory(department=units[0])
+    editor = django_user_model.objects.create_user("ed", is_superuser=True)
+    client.force_login(editor)
+    deadline = timezone.localtime() + datetime.timedelta(days=5)
+    form = {
+        "title": "十二月学习任务",
+        "pages": [p.pk for p in pages],
+        "pass_mark": 60,
+        "departments": [units[0].pk],
+        "deadline": deadline.strftime("%Y-%m-%d %H:%M"),
+        "remind_days_before": 3,
+    }
+    past = {**form, "deadline": (deadline - datetime.timedelta(days=10)).strftime("%Y-%m-%d %H:%M")}
+    response = client.post("/admin/study/tasks/new/", past)
+    assert response.status_code == 200 and "截止时间必须晚于现在" in response.content.decode()
+    response = client.post("/admin/study/tasks/new/", {**form, "departments": [units[2].pk]})
+    assert "所选部门和分组中没有干部" in response.content.decode()
+    response = client.post("/admin/study/tasks/new/", form)
+    assert response.status_code == 302
+    assert StudyTask.objects.get().members.count() == 1
