@@ -510,14 +510,7 @@ def main(argv=None):
     parser.add_argument("--config", default="{}", help="initial AliyunFakeConfig as JSON")
     args = parser.parse_args(argv)
     fake = FakeAliyun(args.access_key_id or None, args.access_key_secret or None, args.host, args.port)
-    fake.configure(**json.loads(args.config))
-    fake.start()
-    print(fake.url, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        fake.stop()
+    fake.serve_until_interrupted(args.config)
 
 
 if __name__ == "__main__":

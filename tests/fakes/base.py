@@ -6,8 +6,11 @@ A subclass names its ``config_class`` (a dataclass of settings) and ``provider``
 them on stop (``wake()``) and react to a setting as it changes (``configured()``).
 """
 
+import json
 import random
+import sys
 import threading
+import time
 from dataclasses import fields
 from http.server import ThreadingHTTPServer
 
@@ -88,6 +91,20 @@ class FakeServer:
                 self._random = random.Random(self.config.seed)
             self.configured(changes)
         return self.config
+
+    def serve_until_interrupted(self, config_json="{}", *notes):
+        """The benchmarks' way to run a fake in its own process: configure, start, print the URL on stdout (the one
+        line the parent reads) and any notes on stderr, then serve until interrupted."""
+        self.configure(**json.loads(config_json))
+        self.start()
+        print(self.url, flush=True)
+        for note in notes:
+            print(note, file=sys.stderr, flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            self.stop()
 
     def _chance(self, fraction):
         return fraction > 0 and self._random.random() < fraction

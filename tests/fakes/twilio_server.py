@@ -18,7 +18,6 @@ import heapq
 import json
 import re
 import secrets
-import sys
 import threading
 import time
 import urllib.error
@@ -477,15 +476,7 @@ def main(argv=None):
     parser.add_argument("--config", default="{}", help="initial FakeConfig as JSON")
     args = parser.parse_args(argv)
     fake = FakeTwilio(args.account_sid or None, args.auth_token or None, args.host, args.port)
-    fake.configure(**json.loads(args.config))
-    fake.start()
-    print(fake.url, flush=True)
-    print(f"account_sid={fake.account_sid} auth_token={fake.auth_token}", file=sys.stderr, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        fake.stop()
+    fake.serve_until_interrupted(args.config, f"account_sid={fake.account_sid} auth_token={fake.auth_token}")
 
 
 if __name__ == "__main__":
