@@ -66,3 +66,21 @@ def wait_until(page, expression, timeout=15000):
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} ms: {expression}")
         page.wait_for_timeout(100)
+
+
+def app_login(page, site_url, phone):
+    """Log in to the app with the phone code the console gateway 'sent': the cadre lands on 我的."""
+    import re
+
+    from playwright.sync_api import expect
+
+    from sms.gateways.console import GatewayBackend as Console
+
+    page.goto(site_url + "/app/login")
+    page.fill("#phone", phone)
+    page.click("#phone-form button")
+    expect(page.locator("#code-form")).to_be_visible()
+    body = next(body for to, body in Console.outbox if to == "+86" + phone)
+    page.fill("#code", re.search(r"\d{6}", body).group())
+    page.click("#code-form button")
+    expect(page).to_have_url(site_url + "/app/me")

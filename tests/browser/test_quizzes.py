@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import app_login
+
 
 def test_a_cadre_plays_a_whole_timed_quiz_on_a_phone(site, page, screenshot):
     from cms.services import ensure_home_page
@@ -25,14 +27,7 @@ def test_a_cadre_plays_a_whole_timed_quiz_on_a_phone(site, page, screenshot):
     CadreFactory(name="王建国", phone="+8613800138000", department=department)
     Console.outbox.clear()
 
-    page.goto(site.url + "/app/login")
-    page.fill("#phone", "13800138000")
-    page.click("#phone-form button")
-    expect(page.locator("#code-form")).to_be_visible()
-    body = next(body for to, body in Console.outbox if to == "+8613800138000")
-    page.fill("#code", re.search(r"\d{6}", body).group())
-    page.click("#code-form button")
-    expect(page).to_have_url(site.url + "/app/me")
+    app_login(page, site.url, "13800138000")
     expect(page.get_by_role("heading", name="王建国")).to_be_visible()
 
     page.locator(".tabs a", has_text="答题").click()

@@ -1,10 +1,11 @@
 """A cadre finds the points detail (积分明细) in 我的, in the app and on the website."""
 
 import datetime
-import re
 
 from django.utils import timezone
 from playwright.sync_api import expect
+
+from tests.browser.conftest import app_login
 
 
 def _credit(cadre):
@@ -26,14 +27,7 @@ def test_a_cadre_opens_the_points_detail_from_me_in_the_app(site, page, screensh
     _credit(cadre)
     Console.outbox.clear()
 
-    page.goto(site.url + "/app/login")
-    page.fill("#phone", "13800138000")
-    page.click("#phone-form button")
-    expect(page.locator("#code-form")).to_be_visible()
-    body = next(body for to, body in Console.outbox if to == "+8613800138000")
-    page.fill("#code", re.search(r"\d{6}", body).group())
-    page.click("#code-form button")
-    expect(page).to_have_url(site.url + "/app/me")
+    app_login(page, site.url, "13800138000")
     summary = page.locator(".points-summary", has_text="积分明细")
     expect(summary).to_contain_text("积分明细")
     expect(summary).to_contain_text("今日 9")  # a read, the SMS answer, the streak
@@ -94,14 +88,7 @@ def test_a_cadre_follows_a_study_task_from_me_and_its_progress_moves(site, page,
     assignments.assign_task(task)
     Console.outbox.clear()
 
-    page.goto(site.url + "/app/login")
-    page.fill("#phone", "13800138002")
-    page.click("#phone-form button")
-    expect(page.locator("#code-form")).to_be_visible()
-    body = next(body for to, body in Console.outbox if to == "+8613800138002")
-    page.fill("#code", re.search(r"\d{6}", body).group())
-    page.click("#code-form button")
-    expect(page).to_have_url(site.url + "/app/me")
+    app_login(page, site.url, "13800138002")
     expect(page.locator(".tasks-summary")).to_contain_text("1 项未完成")
     page.locator(".tasks-summary").click()
     expect(page).to_have_url(site.url + "/app/me/tasks")
