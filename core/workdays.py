@@ -51,7 +51,8 @@ def _calendar():
 
 
 class UnknownCalendarYear(Exception):
-    """Working days were asked of a year whose State Council schedule the calendar does not have (``check_year``)."""
+    """A year whose State Council schedule the calendar does not have. Nothing in core raises it since deadlines in
+    such a year are provisional (暂定); approvals still answers it clearly should a caller raise it."""
 
     def __init__(self, year):
         self.year = year
@@ -135,14 +136,6 @@ def is_provisional(moment) -> bool:
     return not is_known_year(_as_date(moment).year)
 
 
-def check_year(year: int):
-    """Raise UnknownCalendarYear (and alert, once per year) unless the calendar knows this year."""
-    if is_known_year(year):
-        return
-    _alert(year)
-    raise UnknownCalendarYear(year)
-
-
 def _alert(year):
     if year not in _alerted_years:
         _alerted_years.add(year)
@@ -159,11 +152,10 @@ def _worked(day: datetime.date, office: _Office) -> bool:
     return _calendar().is_working_day(day)
 
 
-def is_working_day(day: datetime.date, *, strict: bool = False) -> bool:
+def is_working_day(day: datetime.date) -> bool:
     """Monday to Friday unless a holiday or rest day, plus the weekend days worked in exchange (调休).
 
-    A year without an official schedule answers by the provisional rules. ``strict`` is accepted for callers
-    written before provisional deadlines; it no longer refuses.
+    A year without an official schedule answers by the provisional rules (and alerts the operators once).
     """
     day = _as_date(day)
     office = _office()
@@ -172,7 +164,7 @@ def is_working_day(day: datetime.date, *, strict: bool = False) -> bool:
     return _worked(day, office)
 
 
-def add_working_days(day: datetime.date, n: int, *, strict: bool = False) -> datetime.date:
+def add_working_days(day: datetime.date, n: int) -> datetime.date:
     """The n-th working day after `day` (before it when n is negative); n=0 gives `day` or the next working day."""
     day = _as_date(day)
     office = _office()
@@ -190,7 +182,7 @@ def add_working_days(day: datetime.date, n: int, *, strict: bool = False) -> dat
     return day
 
 
-def working_days_between(start: datetime.date, end: datetime.date, *, strict: bool = False) -> int:
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """How many working days lie after `start` up to and including `end` (0 when end <= start)."""
     start, end = _as_date(start), _as_date(end)
     office = _office()

@@ -22,7 +22,7 @@ def local(moment: datetime.datetime) -> datetime.datetime:
 def due_after(start: datetime.datetime, working_days: int) -> datetime.datetime:
     """The moment `working_days` working days after `start`, at the same time of day."""
     start = local(start)
-    day = add_working_days(start.date(), working_days, strict=True)
+    day = add_working_days(start.date(), working_days)
     return datetime.datetime.combine(day, start.timetz().replace(tzinfo=None), tzinfo=start.tzinfo)
 
 
@@ -33,8 +33,8 @@ def carried_due(
     due, paused, resumed = local(due_at), local(paused_at), local(resumed_at)
     if due <= paused:  # already overdue when paused: stays overdue by as much
         return resumed - (paused - due)
-    days = working_days_between(paused.date(), due.date(), strict=True)
-    base = add_working_days(resumed.date(), days, strict=True) if days else resumed.date()
+    days = working_days_between(paused.date(), due.date())
+    base = add_working_days(resumed.date(), days) if days else resumed.date()
     time_of_day = datetime.timedelta(hours=due.hour, minutes=due.minute, seconds=due.second) - datetime.timedelta(
         hours=paused.hour, minutes=paused.minute, seconds=paused.second
     )
