@@ -12,15 +12,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
-from approvals import permissions, services
+from approvals import dashboard, permissions, services
 from approvals.forms import ApplyForm
 from approvals.models import Application, ApplicationStep, State, StepKind, StepState
 from approvals.tracking import staff_number
+from core.dashboard import CARD_LABELS, clock_levels
 from core.workdays import UnknownCalendarYear
 
 PER_PAGE = 50
@@ -88,9 +90,35 @@ def queue(request):
             rows = rows.filter(state=state)
         if q := request.GET.get("q", "").strip():
             rows = rows.filter(tracking_number__icontains=q)
-    context["page"] = Paginator(rows, PER_PAGE).get_page(request.GET.get("p"))
+    if tab != "steps":
+        rows = dashboard.with_acceptance_due(rows)
+    context["page"] = page = Paginator(rows, PER_PAGE).get_page(request.GET.get("p"))
+    _mark_urgency(page.object_list, tab)
     context["states"] = State.choices
     return TemplateResponse(request, "approvals/admin/queue.html", context)
+
+
+def _mark_urgency(rows, tab):
+    """Give each row of the page its deadline, its supervision card and whether it is overdue (one query)."""
+    rows = list(rows)
+    now = timezone.now()
+    if tab == "steps":
+        keys = {row.pk: row.clock_key for row in rows}
+    else:
+        keys = {row.pk: dashboard.step_key(row.acceptance_step) for row in rows if row.acceptance_step}
+    levels = clock_levels(keys.values())
+    for row in rows:
+        clock = levels.get(keys.get(row.pk))
+        if tab == "steps":
+            row.deadline = None if row.paused_at else row.due_at
+        else:
+            row.deadline = row.due_at or row.acceptance_due
+        row.card = clock.level if clock else ""
+        row.card_label = CARD_LABELS.get(row.card, "")
+        row.overdue = row.deadline is not None and row.deadline <= now and row.state in OPEN_STATES
+
+
+OPEN_STATES = {StepState.ACTIVE, State.SUBMITTED, State.IN_REVIEW, State.APPROVED, State.REFUSED}
 
 
 class DecisionForm(forms.Form):

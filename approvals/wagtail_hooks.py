@@ -2,7 +2,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from approvals import permissions
+from approvals import dashboard, permissions
 from approvals.tracking import EVENT_LABELS
 from approvals.viewsets import CatalogueGroup
 from core import events
@@ -24,6 +24,11 @@ def register_work_queue_menu_item():
         order=200,
         test=permissions.is_staff_user,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_work_panels(request, panels):
+    panels.extend(dashboard.panels_for(request.user))
 
 
 @hooks.register("register_admin_viewset")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
-from complaints import admin_views, services
+from complaints import admin_views, dashboard, services
 from complaints.workflow import EVENT_LABELS
 from core import events
 from core.admin_menu import PermittedMenuItem
@@ -54,6 +54,11 @@ class _ComplaintsMenu(SubmenuMenuItem):
 @hooks.register("register_admin_menu_item")
 def complaints_menu_item():
     return _ComplaintsMenu(_("Online complaints"), complaints_menu, icon_name="warning", order=450)
+
+
+@hooks.register("construct_homepage_panels")
+def add_work_panels(request, panels):
+    panels.extend(dashboard.panels_for(request.user))
 
 
 # Supervision's timeline links this platform's cases back here and names their events.

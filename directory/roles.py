@@ -137,6 +137,16 @@ def role_group(code):
     return Group.objects.get(name=ROLES_BY_CODE[code].name)
 
 
+def has_role(user, code) -> bool:
+    """Whether the user belongs to the role's group (one query per request: the user's roles are kept on it)."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_role_codes"):
+        codes = {role.name: role.code for role in ROLES}
+        user._role_codes = {codes[name] for name in user.groups.values_list("name", flat=True) if name in codes}
+    return code in user._role_codes
+
+
 def sync_roles(apps=None):
     """Create every role's group and grant it its permissions. Idempotent; never removes a permission.
 

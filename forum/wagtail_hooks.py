@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from core.admin_menu import PermittedMenuItem
+from forum import dashboard
 from forum.services import can_moderate
 
 
@@ -21,3 +22,8 @@ def register_moderation_menu_item():
         order=300,
         test=can_moderate,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_work_panels(request, panels):
+    panels.extend(dashboard.panels_for(request.user))

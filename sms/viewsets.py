@@ -18,7 +18,7 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import BaseButton, Button
 
 from core.admin_records import RecordViewSet
 from sms import admin_views
@@ -40,6 +40,10 @@ def _latest_run_count(condition=None):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+class RowButton(BaseButton):
+    """An action shown on the row itself, outside the "more" menu."""
+
+
 class CampaignIndexView(generic.IndexView):
     def get_base_queryset(self):
         return (
@@ -53,12 +57,18 @@ class CampaignIndexView(generic.IndexView):
             )
         )
 
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        # The title opens the review and progress page, where every action on a campaign is.
+        column_class = self._get_title_column_class(column_class)
+        return self._get_custom_column(field_name, column_class, get_url=self.get_inspect_url, **kwargs)
+
     def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        for button in buttons:
-            if button.url == self.get_inspect_url(instance):
-                button.label = gettext("Review and progress")
-                button.icon_name = "view"
+        inspect_url = self.get_inspect_url(instance)
+        buttons = [button for button in super().get_list_more_buttons(instance) if button.url != inspect_url]
+        if inspect_url:
+            waiting = instance.status == Campaign.Status.PENDING and admin_views.can_approve(self.request.user)
+            label = gettext("Review and approve") if waiting else gettext("Review and progress")
+            buttons.insert(0, RowButton(label, url=inspect_url, icon_name="view", classname="button-small"))
         return buttons
 
 
@@ -128,7 +138,7 @@ class CampaignViewSet(ModelViewSet):
     search_backend_name = None  # ORM icontains: finds Chinese substrings
     list_per_page = 30
     list_display = [
-        TitleColumn("title", label=_("title")),
+        "title",
         StatusTagColumn(
             "get_status_display",
             label=_("status"),

@@ -6,7 +6,7 @@ from wagtail.permissions import register_permission_policy
 
 from core.admin_records import ReadOnlyPolicy
 from directory.models import Cadre
-from sms import admin_views, template_viewsets
+from sms import admin_views, dashboard, template_viewsets
 from sms.models import Message, Notice
 from sms.viewsets import SmsViewSetGroup
 
@@ -37,3 +37,8 @@ def cadre_subscription_button(snippet, user, next_url=None):
             icon_name="mail",
             priority=40,
         )
+
+
+@hooks.register("construct_homepage_panels")
+def add_work_panels(request, panels):
+    panels.extend(dashboard.panels_for(request.user))

@@ -6,7 +6,7 @@ from wagtail.permissions import register_permission_policy
 
 from core.admin_menu import PermittedMenuItem
 from core.admin_records import ReadOnlyPolicy
-from supervision import admin_views
+from supervision import admin_views, dashboard
 from supervision.models import Alert, AuditRecord, Clock, Finding, ReceivedEvent, SupervisionCase
 from supervision.viewsets import SupervisionViewSetGroup
 
@@ -80,3 +80,11 @@ class SupervisionPanel(Component):
 def add_supervision_panel(request, panels):
     if request.user.has_perm(admin_views.VIEW):
         panels.append(SupervisionPanel())
+
+
+@hooks.register("construct_homepage_panels")
+def add_supervision_work_panels(request, panels):
+    panels.extend(dashboard.panels_for(request.user))
+
+
+hooks.register("dashboard_clock_levels", dashboard.clock_levels)

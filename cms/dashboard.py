@@ -1,0 +1,115 @@
+"""The editorial work dashboard (core.dashboard): an editor's drafts and pages sent back for changes, and the
+pages waiting for a reviewer. Each row opens the page's editor, where submitting, approving and publishing are."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Page, TaskState, WorkflowState
+
+from core.dashboard import LIMIT, WorkItem, WorkPanel
+from directory.roles import has_role
+
+IN_WORKFLOW = (WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES)
+
+
+def edit_url(page_pk) -> str:
+    return reverse("wagtailadmin_pages:edit", args=[page_pk])
+
+
+def _scheduled(page: Page) -> dict:
+    """A draft scheduled to go live has that time as its deadline."""
+    return {"deadline": page.go_live_at, "deadline_label": _("Goes live")} if page.go_live_at else {}
+
+
+def my_drafts(user) -> list[WorkItem]:
+    """Pages with unpublished changes this editor owns or last edited, not in review: one query."""
+    rows = (
+        Page.objects.filter(has_unpublished_changes=True)
+        .filter(Q(owner=user) | Q(latest_revision__user=user))
+        .exclude(_workflow_states__status__in=IN_WORKFLOW)
+        .order_by("-latest_revision_created_at", "-pk")
+        .distinct()[:LIMIT]
+    )
+    return [
+        WorkItem(
+            title=page.title,
+            url=edit_url(page.pk),
+            no_deadline=_("A draft has no deadline: submit it for review when it is ready."),
+            note=_("Never published") if not page.first_published_at else _("Unpublished changes"),
+            **_scheduled(page),
+        )
+        for page in rows
+    ]
+
+
+def changes_requested(user) -> list[WorkItem]:
+    """Pages this editor submitted that a reviewer sent back: one query."""
+    rows = (
+        Page.objects.filter(
+            _workflow_states__status=WorkflowState.STATUS_NEEDS_CHANGES, _workflow_states__requested_by=user
+        )
+        .order_by("-latest_revision_created_at", "-pk")
+        .distinct()[:LIMIT]
+    )
+    return [
+        WorkItem(
+            title=page.title,
+            url=edit_url(page.pk),
+            no_deadline=_("The reviewer asked for changes: edit the page and submit it again."),
+            **_scheduled(page),
+        )
+        for page in rows
+    ]
+
+
+def awaiting_review(user) -> list[WorkItem]:
+    """Pages whose current review task this user may act on: a query per active task type, then one for pages."""
+    states = TaskState.objects.reviewable_by(user).filter(status=TaskState.STATUS_IN_PROGRESS)
+    waiting = {}
+    for object_id, started_at, by in states.values_list(
+        "workflow_state__object_id", "started_at", "workflow_state__requested_by__first_name"
+    ).order_by("started_at")[:LIMIT]:
+        waiting[int(object_id)] = (started_at, by)
+    pages = Page.objects.in_bulk(list(waiting))
+    items = []
+    for pk, (started_at, by) in waiting.items():  # oldest submission first
+        if (page := pages.get(pk)) is None:
+            continue
+        since = timezone.localtime(started_at).strftime("%Y-%m-%d %H:%M")
+        items.append(
+            WorkItem(
+                title=page.title,
+                url=edit_url(page.pk),
+                no_deadline=_("Submitted %(time)s; reviews have no set time limit.") % {"time": since},
+                note=_("Submitted by %(name)s") % {"name": by or "—"},
+                **_scheduled(page),
+            )
+        )
+    return items
+
+
+def panels_for(user) -> list[WorkPanel]:
+    panels = []
+    if user.is_superuser or has_role(user, "editor"):
+        pages = reverse("wagtailadmin_explore_root")
+        panels.append(
+            WorkPanel(
+                "cms-changes-requested",
+                _("Pages with changes requested"),
+                lambda: changes_requested(user),
+                order=23,
+                empty=_("No page was sent back to you."),
+            )
+        )
+        panels.append(WorkPanel("cms-my-drafts", _("My drafts"), lambda: my_drafts(user), more_url=pages, order=24))
+    if user.is_superuser or has_role(user, "reviewer"):
+        panels.append(
+            WorkPanel(
+                "cms-to-review",
+                _("Pages awaiting my review"),
+                lambda: awaiting_review(user),
+                order=24,
+            )
+        )
+    return panels
