@@ -4,6 +4,7 @@ department handlers their steps, each by deadline with the card supervision has 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from approvals import permissions
 from approvals.models import Application, ApplicationStep, State, StepKind, StepState
@@ -63,7 +64,11 @@ def my_steps(user, department) -> list[WorkItem]:
     for step in rows:
         clock = levels.get(step.clock_key)
         paused = step.paused_at is not None
-        note = step.application.item.name if step.assignee_id else f"{step.application.item.name} · {_('unassigned')}"
+        note = (
+            step.application.item.name
+            if step.assignee_id
+            else f"{step.application.item.name} · {pgettext('dashboard', 'unassigned')}"
+        )
         items.append(
             WorkItem(
                 title=f"{step.name} · {step.application.tracking_number}",

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.models import Page, TaskState, WorkflowState
 
 from core.dashboard import LIMIT, WorkItem, WorkPanel
@@ -19,7 +20,9 @@ def edit_url(page_pk) -> str:
 
 def _scheduled(page: Page) -> dict:
     """A draft scheduled to go live has that time as its deadline."""
-    return {"deadline": page.go_live_at, "deadline_label": _("Goes live")} if page.go_live_at else {}
+    return (
+        {"deadline": page.go_live_at, "deadline_label": pgettext("dashboard", "Goes live")} if page.go_live_at else {}
+    )
 
 
 def my_drafts(user) -> list[WorkItem]:
@@ -36,7 +39,9 @@ def my_drafts(user) -> list[WorkItem]:
             title=page.title,
             url=edit_url(page.pk),
             no_deadline=_("A draft has no deadline: submit it for review when it is ready."),
-            note=_("Never published") if not page.first_published_at else _("Unpublished changes"),
+            note=pgettext("dashboard", "Never published")
+            if not page.first_published_at
+            else pgettext("dashboard", "Unpublished changes"),
             **_scheduled(page),
         )
         for page in rows
@@ -102,7 +107,11 @@ def panels_for(user) -> list[WorkPanel]:
                 empty=_("No page was sent back to you."),
             )
         )
-        panels.append(WorkPanel("cms-my-drafts", _("My drafts"), lambda: my_drafts(user), more_url=pages, order=24))
+        panels.append(
+            WorkPanel(
+                "cms-my-drafts", pgettext("dashboard", "My drafts"), lambda: my_drafts(user), more_url=pages, order=24
+            )
+        )
     if user.is_superuser or has_role(user, "reviewer"):
         panels.append(
             WorkPanel(

@@ -77,3 +77,23 @@ def stop(key):
 def publish(event):
     events.publish(event)
     return event
+
+
+def make_clock(key, due_at, *, level="", state="running", label="", department=None):
+    """A supervision clock as the engine leaves it (a level already reached), for lists and dashboards."""
+    from django.utils import timezone
+
+    from supervision.models import Clock
+
+    now = timezone.now()
+    return Clock.objects.create(
+        key=key,
+        subject=key,
+        label=label or key,
+        due_at=due_at,
+        level=level,
+        state=state,
+        department=department,
+        started_at=now,
+        last_event_at=now,
+    )

@@ -1,0 +1,68 @@
+"""The editor's and the reviewer's work dashboard: drafts, pages sent back, pages waiting for review."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import TaskState
+
+from cms import dashboard
+from directory.roles import role_group
+from tests.cms.factories import SectionPageFactory, WarningCasePageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(home_page, django_user_model):
+    def person(username, role):
+        user = django_user_model.objects.create_user(username, password="pw-清风-2026", first_name=username)
+        user.groups.add(role_group(role))
+        return user
+
+    return {
+        "editor": person("编辑甲", "editor"),
+        "other": person("编辑乙", "editor"),
+        "reviewer": person("审核甲", "reviewer"),
+    }
+
+
+def panel(user, name):
+    return next(p for p in dashboard.panels_for(user) if p.name == name)
+
+
+def titles(user, name):
+    return [item.title for item in panel(user, name).rows()[0]]
+
+
+def test_editor_drafts_review_and_changes_requested(people, client, django_assert_max_num_queries):
+    editor, reviewer = people["editor"], people["reviewer"]
+    section = SectionPageFactory()
+    draft = WarningCasePageFactory(parent=section, publish=False, owner=editor, title="草稿案例")
+    draft.save_revision(user=editor)
+    WarningCasePageFactory(parent=section, publish=False, owner=people["other"], title="别人的草稿").save_revision(
+        user=people["other"]
+    )
+    submitted = WarningCasePageFactory(parent=section, publish=False, owner=editor, title="送审案例")
+    submitted.save_revision(user=editor)
+    submitted.get_workflow().start(submitted, editor)
+
+    assert titles(editor, "cms-my-drafts") == ["草稿案例"]
+    assert titles(reviewer, "cms-to-review") == ["送审案例"]
+    assert [p.name for p in dashboard.panels_for(reviewer)] == ["cms-to-review"]
+    to_review = panel(reviewer, "cms-to-review")
+    with django_assert_max_num_queries(6):
+        (item,), _summaries = to_review.rows()
+    assert item.url == reverse("wagtailadmin_pages:edit", args=[submitted.pk]) and item.no_deadline
+
+    state = TaskState.objects.get(workflow_state__object_id=str(submitted.pk), status=TaskState.STATUS_IN_PROGRESS)
+    state.task.specific.on_action(state, reviewer, "reject")
+    assert titles(editor, "cms-changes-requested") == ["送审案例"]
+    assert titles(people["other"], "cms-changes-requested") == []
+    assert titles(reviewer, "cms-to-review") == []
+    mine = panel(editor, "cms-my-drafts")
+    with django_assert_max_num_queries(1):
+        drafts, _summaries = mine.rows()
+    assert [d.title for d in drafts] == ["草稿案例"]
+
+    client.force_login(editor)
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert 'data-work-panel="cms-changes-requested"' in home and "送审案例" in home
