@@ -14,6 +14,7 @@ from django.db.models import Min, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import services
@@ -51,7 +52,7 @@ def complaint_list(request):
     return TemplateResponse(
         request,
         "complaints/admin/list.html",
-        {"complaints": rows[:200], "statuses": Status.choices, "status": status},
+        {"complaints": rows[:200], "statuses": Status.choices, "status": status, "now": timezone.now()},
     )
 
 

@@ -42,6 +42,13 @@ def _open_case_url(finding):
     return reverse("supervision_case_open") + f"?finding={finding.pk}"
 
 
+def _finding_url(finding):
+    """A finding's title opens its case's timeline, where it sits beside the events it judges."""
+    if finding.subject:
+        return reverse("supervision_timeline") + f"?subject={finding.subject}"
+    return reverse("supervision_finding:inspect", args=[finding.pk])
+
+
 def _index(related):
     class IndexView(generic.IndexView):
         def get_base_queryset(self):
@@ -101,7 +108,7 @@ class FindingViewSet(RecordViewSet):
     menu_order = 130
     index_view_class = _index(["department", "actor", "case"])
     list_display = [
-        TitleColumn("message", label=_("finding")),
+        TitleColumn("message", label=_("finding"), get_url=_finding_url),
         "rule",
         "severity",
         TimelineColumn("subject", label=_("subject")),

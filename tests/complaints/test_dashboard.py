@@ -38,3 +38,6 @@ def test_an_investigator_sees_their_complaints_by_stage_deadline(
     client.force_login(investigator)
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert late.reference in home and theirs.reference not in home
+    # The full list marks the overdue complaint in red too.
+    listing = client.get(reverse("complaints_admin:list") + "?mine=1").content.decode()
+    assert listing.count('class="cp-overdue"') == 1

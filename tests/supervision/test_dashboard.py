@@ -1,6 +1,7 @@
 """The supervisor's work dashboard: red and yellow cards first, new findings, clocks due today."""
 
 import datetime
+import re
 
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +50,9 @@ def test_a_supervisor_sees_red_cards_before_yellow_then_findings_and_clocks_due_
     client.force_login(supervisor)
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert home.index("红牌事项") < home.index("黄牌事项")
+    # In the findings list, a finding's title opens its timeline.
+    findings_list = client.get(reverse("supervision_finding:index")).content.decode()
+    assert re.search(r'href="[^"]*subject=approvals.application:9"[^>]*>\s*受理超时', findings_list)
 
 
 def test_clock_levels_answer_for_open_clocks_only(db):
