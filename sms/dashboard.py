@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dashboard import LIMIT, Summary, WorkItem, WorkPanel
+from core.people import display_name
 from sms.admin_views import can_approve, can_change
 from sms.models import Campaign, CampaignRun, DeliveryStatus, Notice
 
@@ -50,7 +51,7 @@ def awaiting_review(user) -> list[WorkItem]:
         .order_by("send_at", "updated_at", "pk")[:LIMIT]
     )
     return [
-        _campaign_item(campaign, _("Submitted by %(name)s") % {"name": campaign.submitted_by or "—"})
+        _campaign_item(campaign, _("Submitted by %(name)s") % {"name": display_name(campaign.submitted_by) or "—"})
         for campaign in rows
     ]
 

@@ -85,7 +85,6 @@ def test_campaign_titles_open_the_review_page_and_rows_have_actions(client, oper
     inspect = reverse("sms_campaign:inspect", args=[campaign.pk])
     client.force_login(reviewer)
     listing = client.get(reverse("sms_campaign:index")).content.decode()
-    assert f'href="{inspect}"' in listing
-    assert "Review and approve" in listing or "审核" in listing
+    assert listing.count(f'href="{inspect}"') == 2  # the title and the row's 审核 button
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert f'href="{inspect}"' in home
