@@ -66,7 +66,9 @@ class CampaignIndexView(generic.IndexView):
         inspect_url = self.get_inspect_url(instance)
         buttons = [button for button in super().get_list_more_buttons(instance) if button.url != inspect_url]
         if inspect_url:
-            waiting = instance.status == Campaign.Status.PENDING and admin_views.can_approve(self.request.user)
+            user = self.request.user
+            waiting = instance.status == Campaign.Status.PENDING and admin_views.can_approve(user)
+            waiting = waiting and not admin_views.is_own(instance, user)  # four eyes: not their own
             label = gettext("Review and approve") if waiting else gettext("Review and progress")
             buttons.insert(0, RowButton(label, url=inspect_url, icon_name="view", classname="button-small"))
         return buttons
