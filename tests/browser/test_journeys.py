@@ -62,6 +62,7 @@ def test_a_citizen_applies_tracks_complains_follows_and_reads_a_public_case(site
     screenshot("journey-approvals-item")
 
     page.get_by_role("link", name="网上申请").click()
+    page.select_option("#id_service_centre", label="市政务服务中心")
     page.fill("#id_applicant_name", "李四")
     page.fill("#id_applicant_phone", "13912345678")
     files = page.locator("main input[type=file]")
@@ -86,7 +87,7 @@ def test_a_citizen_applies_tracks_complains_follows_and_reads_a_public_case(site
     expect(page.locator(".receipt-code")).to_be_visible()
     reference = page.locator(".reference").inner_text()
     receipt = page.locator(".receipt-code").inner_text()
-    page.locator("main a.button", has_text="跟进").click()
+    page.locator("main a.button", has_text="查询我的投诉").click()
     page.fill("#id_reference", reference)
     page.fill("#id_receipt", receipt)
     page.locator("main button[type=submit]").click()
