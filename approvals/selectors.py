@@ -2,10 +2,12 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from approvals.models import ApprovalItem, ItemStep, Material
+from directory.models import Department, DepartmentKind
 
 
 def published_items() -> QuerySet:
@@ -42,3 +44,57 @@ def steps_by_item(item_ids: Iterable[int]) -> dict[int, list[ItemStep]]:
     for step in ItemStep.objects.filter(item_id__in=list(item_ids)).prefetch_related("departments"):
         grouped[step.item_id].append(step)
     return grouped
+
+
+def catalogue_departments() -> QuerySet:
+    """The departments responsible for at least one published item, in tree order, each with its `item_count`.
+
+    One query: the app's department filter offers only choices that find something.
+    """
+    return (
+        Department.objects.filter(approval_items__is_published=True)
+        .annotate(item_count=Count("approval_items", filter=Q(approval_items__is_published=True)))
+        .order_by("path")
+    )
+
+
+@dataclass
+class PlaceGroup:
+    """The township service centres of one county or district, named by their townships."""
+
+    name: str
+    places: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HandlingPlaces:
+    """Where an item is handled: the city centre(s), then the delegated township centres grouped by county."""
+
+    city: list[str]
+    groups: list[PlaceGroup]
+
+    @property
+    def township_count(self) -> int:
+        return sum(len(group.places) for group in self.groups)
+
+
+def handling_places(item: ApprovalItem) -> HandlingPlaces:
+    """Two queries whatever the number of centres: a list of 31 names reads as one paragraph, this groups them."""
+    city = []
+    if item.at_city_centre:
+        city = list(
+            Department.objects.filter(kind=DepartmentKind.SERVICE_CENTRE, parent__kind=DepartmentKind.CITY).values_list(
+                "name", flat=True
+            )
+        )
+    groups: dict[int | None, PlaceGroup] = {}
+    for centre in item.township_centres.select_related("parent__parent").order_by("path"):
+        township = centre.parent
+        if township is not None and township.kind == DepartmentKind.TOWNSHIP:
+            county, label = township.parent, township.name
+        else:
+            county, label = township, centre.short_name or centre.name
+        key = county.pk if county is not None else None
+        group = groups.setdefault(key, PlaceGroup(name=county.name if county is not None else ""))
+        group.places.append(label)
+    return HandlingPlaces(city=city, groups=list(groups.values()))

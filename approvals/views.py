@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from approvals import permissions, services
+from approvals import permissions, selectors, services
 from approvals.export import catalogue as export_catalogue
 from approvals.flowchart import flowchart_svg
 from approvals.forms import ApplyForm, CatalogueFilterForm, RateForm, SupplementForm, TrackForm, WithdrawForm
@@ -68,7 +68,7 @@ def item_detail(request, code):
         {
             "item": item,
             "flowchart": mark_safe(flowchart_svg(item)),  # built with escape() from our own data
-            "centres": services.service_centres_for(item),
+            "places": selectors.handling_places(item),
         },
     )
 

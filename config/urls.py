@@ -25,6 +25,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # The public site's own login (forum, later citizens' pages); staff keep the admin's at /admin/login/.
     path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    # Cadres log in with their number on file and a texted code, as in the app (sms/codes.py).
+    path("accounts/phone/", sms_views.phone_login, name="phone_login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("search/", search_view, name="search"),
     # The app's API: session auth, CSRF-protected like any form (the app reads its token from /api/csrf/).

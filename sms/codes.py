@@ -1,4 +1,4 @@
-"""One-time login codes sent by SMS, for the mobile app's phone login.
+"""One-time login codes sent by SMS: the phone login of the mobile app and of the website (the same two steps).
 
 Codes are stored as HMAC-SHA256(SECRET_KEY, phone + code), not with the password hasher: a six-digit code has only
 a million values, so a deliberately slow hash would not stop anyone holding the database from trying them all,
@@ -17,8 +17,11 @@ from datetime import timedelta
 from enum import StrEnum
 
 import phonenumbers
+from django.contrib.auth import login
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count, F, Min, Q
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -27,6 +30,7 @@ from django.utils.translation import ngettext
 from core.error_codes import CommonErrorCode
 from core.ratelimit import count, hashed_ip, increment, window_bucket
 from directory.models import MOBILE_TYPES, Cadre
+from directory.services import user_for_cadre
 from sms.error_codes import SmsErrorCode
 from sms.gateways.base import GatewayError
 from sms.models import MessageKind, OneTimeCode
@@ -220,3 +224,17 @@ def verify_code(phone: object, code: object) -> Cadre:
             SmsErrorCode.INVALID_CODE,
         )
     return cadre
+
+
+def log_in_with_code(request: HttpRequest, phone: object, code: object) -> AbstractBaseUser:
+    """Log the cadre whose number received this code into a Django session: the app and the website both call this.
+
+    Raises CodeError as verify_code does. The cadre's site account is created on the first login
+    (directory.services.user_for_cadre); the session is the same one the forum and the API read.
+    """
+    # Outside the transaction below: a wrong code's counted attempt must stay counted when CodeError is raised.
+    cadre = verify_code(phone, code)
+    with transaction.atomic():
+        user = user_for_cadre(cadre)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return user

@@ -229,3 +229,26 @@ class CampaignForm(WagtailAdminModelForm):
                 )
             if not cleaned.get("holiday_send_time"):
                 self.add_error("holiday_send_time", _("Enter the time of day to send at."))
+
+
+class PhoneLoginForm(forms.Form):
+    """The website's phone login: the number on file, then the code texted to it (the same steps as in the app)."""
+
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Enter your mobile number.")},
+    )
+    code = forms.CharField(
+        label=_("Login code"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6"}),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if self.data.get("action") == "verify" and not code:
+            raise ValidationError(_("Enter the code from the text message."))
+        return code

@@ -1,9 +1,8 @@
 import graphene
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 
 from api.accounts.types import AccountResult, Me
 from api.core import errors, security
-from directory.services import user_for_cadre
 from sms import codes
 
 
@@ -44,11 +43,9 @@ class VerifyCode(AccountResult, graphene.Mutation):
         if not security.allow_mutation(request, "verify_code"):
             return errors.failed(cls, security.rate_limited_error())
         try:
-            cadre = codes.verify_code(phone, code)
+            user = codes.log_in_with_code(request, phone, code)
         except codes.CodeError as exc:
             return errors.failed(cls, errors.error(exc.message, exc.code, "code"))
-        user = user_for_cadre(cadre)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return cls(ok=True, errors=[], me=user)
 
 

@@ -3,6 +3,7 @@ import graphene
 from api.approvals.dataloaders import MaterialsByItemLoader, StepsByItemLoader
 from api.core.errors import error_type, mutation_result
 from api.core.pagination import PageInfo
+from approvals import selectors
 from approvals.error_codes import ApprovalErrorCode
 from approvals.flowchart import flowchart_svg
 from approvals.models import Theme
@@ -17,6 +18,25 @@ class Department(graphene.ObjectType):
     id = graphene.ID(required=True)
     code = graphene.String(required=True)
     name = graphene.String(required=True)
+
+
+class CatalogueDepartment(graphene.ObjectType):
+    """A department responsible for published items: a choice of the app's department filter."""
+
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    item_count = graphene.Int(required=True)
+
+
+class PlaceGroup(graphene.ObjectType):
+    name = graphene.String(required=True, description="The county or district; empty if the centre has none.")
+    places = graphene.List(graphene.NonNull(graphene.String), required=True, description="Its townships' names.")
+
+
+class HandlingPlaces(graphene.ObjectType):
+    city = graphene.List(graphene.NonNull(graphene.String), required=True, description="City service centres.")
+    groups = graphene.List(graphene.NonNull(PlaceGroup), required=True)
+    township_count = graphene.Int(required=True)
 
 
 class Material(graphene.ObjectType):
@@ -71,6 +91,9 @@ class ApprovalItemType(graphene.ObjectType):
     materials = graphene.List(graphene.NonNull(Material), required=True)
     steps = graphene.List(graphene.NonNull(Step), required=True)
     flowchart_svg = graphene.String(required=True)
+    handling_places = graphene.Field(
+        HandlingPlaces, required=True, description="Where to hand it in; ask it of one item, not of a list."
+    )
 
     @staticmethod
     def resolve_theme_label(item, info):
@@ -95,6 +118,10 @@ class ApprovalItemType(graphene.ObjectType):
     @staticmethod
     def resolve_steps(item, info):
         return StepsByItemLoader(info.context).load(item.pk)
+
+    @staticmethod
+    def resolve_handling_places(item, info):
+        return selectors.handling_places(item)
 
     @staticmethod
     def resolve_flowchart_svg(item, info):

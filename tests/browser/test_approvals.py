@@ -59,3 +59,47 @@ def test_handler_decides_in_the_admin(site, case, staff, page, screenshot):  # n
     page.get_by_role("button", name=re.compile("Record the decision|记录")).click()
     app.refresh_from_db()
     assert app.steps.filter(order=2).count() == 2
+
+
+def test_app_catalogue_pages_filters_by_department_and_groups_places(site, item, city, page, screenshot):  # noqa: F811
+    from approvals.models import ApprovalItem
+    from directory.models import Department, DepartmentKind
+
+    for n in range(39):
+        ApprovalItem.objects.create(
+            code=f"QH-X-{n:03d}", name=f"测试事项{n}", department=city.zjj if n < 15 else city.wjw, theme="business",
+            legal_basis="法", conditions="条件", statutory_days=10, promised_days=5,
+        )  # fmt: skip
+    for c, county in enumerate(["清河区", "东湖区", "白石县"]):
+        parent = Department.objects.create(code=f"QH-C{c}", name=county, kind=DepartmentKind.COUNTY, parent=city.city)
+        for t in range(5):
+            township = Department.objects.create(
+                code=f"QH-C{c}-{t}", name=f"{county[:2]}{t + 1}镇", kind=DepartmentKind.TOWNSHIP, parent=parent
+            )
+            item.township_centres.add(
+                Department.objects.create(
+                    code=f"QH-C{c}-{t}-BM", name="便民服务中心", kind=DepartmentKind.SERVICE_CENTRE, parent=township
+                )
+            )
+
+    page.goto(f"{site.url}/app/approvals")
+    expect(page.locator("#ap-total")).to_have_text("共 40 项")
+    expect(page.locator("#view .cards .card")).to_have_count(20)
+    page.get_by_role("link", name="下一页 ›").click()
+    expect(page.locator(".pager")).to_contain_text("第 2 页，共 2 页")
+    expect(page.locator("#view .cards .card")).to_have_count(20)
+    screenshot("approvals-app-catalogue")
+    page.select_option("#ap-department", label="市住房和城乡建设局 (15)")
+    expect(page.locator("#ap-total")).to_have_text("共 15 项")
+    expect(page.locator(".pager")).to_have_count(0)
+    assert "department=" in page.url and "page=" not in page.url
+    page.select_option("#ap-department", label="市市场监督管理局 (1)")
+    page.locator(".card", has_text="食品经营许可").click()
+    expect(page.locator(".places")).to_contain_text("另可在 16 个乡镇（街道）便民服务中心办理")
+    expect(page.locator(".place-group", has_text="白石县").locator(".chips li")).to_have_count(5)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("approvals-app-item")
+    page.get_by_role("link", name="办件查询").click()
+    page.get_by_label("查询密码").fill("ABC123")
+    assert page.locator("#ap-c").bounding_box()["height"] >= 40  # a full field, not a sliver
+    screenshot("approvals-app-track-form")

@@ -26,7 +26,8 @@ def test_a_cadre_logs_in_on_a_phone_and_replies_to_a_topic(site, page, screensho
     screenshot("forum_board")
 
     page.get_by_role("link", name="春节期间如何婉拒管理服务对象送的礼品？").click()
-    page.locator(".forum-account a").click()  # 登录 / Log in
+    page.locator(".forum-account a").click()  # 登录: the cadres' phone login, which links staff to the password one
+    page.locator(".login-other a").click()
     page.fill("#id_username", "cadre")
     page.fill("#id_password", "secret-pass-1")
     page.click("main button[type=submit]")

@@ -25,3 +25,24 @@ def test_home_page_is_rebuilt_after_the_tables_were_flushed():
     Page.objects.all().delete()
     home = ensure_home_page()
     assert home.live and home.url == "/"
+
+
+@pytest.mark.django_db
+def test_the_platform_tiles_and_the_header_lead_to_every_platform_and_the_app(client):
+    import re
+
+    ensure_home_page()
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    tiles = dict(re.findall(r'<a class="platform (\w+)" href="([^"]+)"', html))
+    assert tiles == {
+        "approval": "/approvals/",
+        "supervision": "/admin/supervision/",
+        "complaints": "/complaints/",
+        "education": "#education",
+    }
+    assert 'class="app-banner" href="/app/"' in html
+    header = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group()
+    for href in ("/approvals/", "/complaints/", "/#education", "/app/", "/accounts/phone/?next=/"):
+        assert f'href="{href}"' in header
+    # Every public page has the same header, the forum's and the approvals' included.
+    assert 'href="/app/"' in client.get("/approvals/").content.decode()

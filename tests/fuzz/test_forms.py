@@ -255,6 +255,20 @@ def test_login(seed, client, data):
 
 @given(data=st.data())
 @FUZZ
+def test_phone_login(seed, client, data):
+    fields = {
+        "phone": st.sampled_from(["13800138000", "+8613800138000", "12345", ""]),
+        "code": st.sampled_from(["123456", "", "12345678"]),
+        "action": st.sampled_from(["request", "verify", "other"]),
+        "next": st.sampled_from(["/", "/app/", "https://evil.example/", "//evil.example"]),
+    }
+    pairs = data.draw(hostile.form(fields))
+    query = hostile.query_string(data.draw(hostile.form({"next": st.just("/forum/")}, extra=False)))
+    send("phone login", lambda: post_form(client, f"/accounts/phone/?{query}", pairs))
+
+
+@given(data=st.data())
+@FUZZ
 def test_small_public_endpoints(seed, client, data):
     code = segment(data.draw(segments(["abc123"])))
     path = data.draw(

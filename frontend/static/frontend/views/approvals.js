@@ -12,6 +12,8 @@ const S = {
     days: "{n} 个工作日", free: "免费", materials: "材料清单", procedure: "办理流程", required: "必交", optional: "如有",
     promised: "承诺时限", statutory: "法定时限", fee: "收费", none: "没有找到事项。", paused: "已暂停计时（待补正）",
     open: "在网站上打开（上传补正材料、下载文件、评价）", apply: "网上申请", reasons: "理由",
+    department: "部门", allDepartments: "全部部门", total: "共 {n} 项", pageOf: "第 {n} 页，共 {m} 页", prev: "上一页", next: "下一页",
+    places: "办理地点", city: "市本级", towns: "另可在 {n} 个乡镇（街道）便民服务中心办理：",
   },
   en: {
     catalogue: "Online approval", search: "Search approval items", go: "Search", track: "Track an application",
@@ -20,16 +22,22 @@ const S = {
     materials: "Materials checklist", procedure: "Procedure", required: "Required", optional: "If applicable",
     promised: "Promised limit", statutory: "Statutory limit", fee: "Fee", none: "No item found.",
     paused: "Time limit paused (awaiting materials)", open: "Open on the website (upload materials, files, rating)",
-    apply: "Apply online", reasons: "Reasons",
+    apply: "Apply online", reasons: "Reasons", department: "Department", allDepartments: "All departments",
+    total: "{n} items", pageOf: "Page {n} of {m}", prev: "Previous", next: "Next", places: "Where it is handled",
+    city: "City", towns: "Also at {n} township service centres:",
   },
 };
-const s = (key, n) => (S[lang] || S["zh-hans"])[key].replace("{n}", n);
+const s = (key, n, m) => (S[lang] || S["zh-hans"])[key].replace("{n}", n).replace("{m}", m);
 const when = (iso) => (iso ? new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { dateStyle: "short", timeStyle: "short" }) : "—");
 
-const ITEMS = `query Items($search: String) { approvalItems(search: $search, pageSize: 20) {
-  items { code name themeLabel promisedDays fee department { name } } pageInfo { total } } }`;
+const PAGE_SIZE = 20;
+const ITEMS = `query Items($search: String, $department: ID, $page: Int) {
+  approvalItems(search: $search, departmentId: $department, page: $page, pageSize: ${PAGE_SIZE}) {
+  items { code name themeLabel promisedDays fee department { name } } pageInfo { number numPages total hasNext hasPrevious } }
+  approvalDepartments { id name itemCount } }`;
 const ITEM = `query Item($code: String!) { approvalItem(code: $code) { code name summary themeLabel promisedDays statutoryDays
-  fee feeBasis handlingMode conditions department { name } flowchartSvg materials { name form copies required } } }`;
+  fee feeBasis handlingMode conditions department { name } flowchartSvg materials { name form copies required }
+  handlingPlaces { city groups { name places } townshipCount } } }`;
 const TRACK = `mutation Track($n: String!, $c: String!) { trackApplication(trackingNumber: $n, code: $c) {
   ok errors { field message code } tracking { trackingNumber itemName status paused dueAt dueProvisional decisionReason pageUrl
   supplementMaterials currentSteps { name department officer dueAt dueProvisional paused }
@@ -40,18 +48,43 @@ function nav() {
     <a class="button ghost" href="/app/approvals/track" data-link>${esc(s("track"))}</a></nav>`;
 }
 
+// The catalogue: search, a department filter and pages of PAGE_SIZE; every choice is in the URL, so Back works.
 async function catalogue(params) {
   const search = params.get("q") || "";
-  const { approvalItems: list } = await query(ITEMS, { search });
+  const department = params.get("department") || "";
+  const page = Math.max(1, parseInt(params.get("page"), 10) || 1);
+  const data = await query(ITEMS, { search, department: department || null, page });
+  const { approvalItems: list, approvalDepartments: departments } = data;
+  const info = list.pageInfo;
+  const link = (n) => `/app/approvals?${new URLSearchParams({ ...(search ? { q: search } : {}), ...(department ? { department } : {}), page: n })}`;
   render(`${nav()}<h1>${esc(s("catalogue"))}</h1>
-    <form class="row" action="/app/approvals" method="get" role="search">
-      <label class="visually-hidden" for="ap-q">${esc(s("search"))}</label>
+    <form class="ap-search" id="ap-search" action="/app/approvals" method="get" role="search">
+      <div class="row"><label class="visually-hidden" for="ap-q">${esc(s("search"))}</label>
       <input id="ap-q" type="search" name="q" value="${esc(search)}" placeholder="${esc(s("search"))}">
-      <button class="button" type="submit">${esc(s("go"))}</button></form>
+      <button class="button" type="submit">${esc(s("go"))}</button></div>
+      <label class="visually-hidden" for="ap-department">${esc(s("department"))}</label>
+      <select id="ap-department" name="department"><option value="">${esc(s("allDepartments"))}</option>
+        ${departments.map((d) => `<option value="${esc(d.id)}"${d.id === department ? " selected" : ""}>${esc(d.name)} (${d.itemCount})</option>`).join("")}</select>
+    </form>
+    <p class="muted" id="ap-total">${esc(s("total", info.total))}</p>
     <ul class="cards">${list.items.map((i) => `<li><a class="card" href="/app/approvals/items/${esc(i.code)}" data-link>
       <strong>${esc(i.name)}</strong><small>${esc(i.department.name)} · ${esc(i.themeLabel)} ·
       ${esc(s("days", i.promisedDays))} · ${i.fee === "0.00" ? esc(s("free")) : "¥" + esc(i.fee)}</small></a></li>`).join("")
-      || `<li>${esc(s("none"))}</li>`}</ul>`);
+      || `<li>${esc(s("none"))}</li>`}</ul>
+    ${info.numPages > 1 ? `<nav class="pager" aria-label="${esc(s("pageOf", info.number, info.numPages))}">
+      ${info.hasPrevious ? `<a class="button ghost" rel="prev" href="${esc(link(info.number - 1))}" data-link>‹ ${esc(s("prev"))}</a>` : "<span></span>"}
+      <span class="muted">${esc(s("pageOf", info.number, info.numPages))}</span>
+      ${info.hasNext ? `<a class="button ghost" rel="next" href="${esc(link(info.number + 1))}" data-link>${esc(s("next"))} ›</a>` : "<span></span>"}</nav>` : ""}`);
+  const form = document.getElementById("ap-search");
+  document.getElementById("ap-department").addEventListener("change", () => form.requestSubmit());
+}
+
+// Where to hand it in: the city centre, then the township centres grouped by county (31 names read as one block).
+function places(p) {
+  const group = (name, list) => `<div class="place-group"><span class="place-name">${esc(name)}</span>
+    <ul class="chips">${list.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></div>`;
+  return `<h2>${esc(s("places"))}</h2><div class="places">${p.city.length ? group(s("city"), p.city) : ""}
+    ${p.townshipCount ? `<p class="muted">${esc(s("towns", p.townshipCount))}</p>${p.groups.map((g) => group(g.name, g.places)).join("")}` : ""}</div>`;
 }
 
 async function item(code) {
@@ -63,6 +96,7 @@ async function item(code) {
     <dl><dt>${esc(s("promised"))}</dt><dd>${esc(s("days", i.promisedDays))}</dd>
     <dt>${esc(s("statutory"))}</dt><dd>${esc(s("days", i.statutoryDays))}</dd>
     <dt>${esc(s("fee"))}</dt><dd>${i.fee === "0.00" ? esc(s("free")) : "¥" + esc(i.fee) + " " + esc(i.feeBasis)}</dd></dl>
+    ${places(i.handlingPlaces)}
     <h2>${esc(s("procedure"))}</h2><div class="card">${i.flowchartSvg}</div>
     <h2>${esc(s("materials"))}</h2><ul>${i.materials.map((m) => `<li>${esc(m.name)} · ${esc(m.form)} ×${m.copies}
       · ${esc(s(m.required ? "required" : "optional"))}</li>`).join("")}</ul>

@@ -9,11 +9,14 @@ const VERIFY = `mutation VerifyCode($phone: String!, $code: String!) { verifyCod
 
 function fallback() {
   render(`<div class="card"><p>${esc(t("unavailable"))}</p>
-    <a class="button" href="/accounts/login/?next=/app/me">${esc(t("login.title"))}</a></div>`);
+    <a class="button" href="/accounts/phone/?next=/app/me">${esc(t("login.title"))}</a></div>`);
 }
 
 export default function login() {
   render(`<h1>${esc(t("login.title"))}</h1>
+    <div class="login-who"><p>${esc(t("login.who"))}</p><p>${esc(t("login.citizens"))}</p>
+      <p class="row"><a href="/app/approvals/track" data-link>${esc(t("login.track"))}</a>
+        <a href="/app/complaints/follow" data-link>${esc(t("login.follow"))}</a></p></div>
     <form id="phone-form" class="stack" novalidate>
       <label for="phone">${esc(t("login.phone"))}</label>
       <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" required>

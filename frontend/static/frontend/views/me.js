@@ -29,7 +29,8 @@ export default async function me() {
     <div class="row"><button class="button ${lang === "zh-hans" ? "" : "ghost"}" data-lang="zh-hans">简体中文</button>
       <button class="button ${lang === "en" ? "" : "ghost"}" data-lang="en">English</button></div>
     ${me ? `<p><button class="button ghost" id="logout">${esc(t("me.logout"))}</button></p>`
-      : `<p><a class="button" href="/app/login" data-link>${esc(t("login.title"))}</a></p>`}`);
+      : `<p><a class="button" href="/app/login" data-link>${esc(t("login.title"))}</a></p>`}
+    <p class="site-link"><a href="/" id="open-site">${esc(t("site"))}</a></p>`);
   if (me) import("./study.js").then(async (m) => {
     const slot = document.getElementById("points");
     if (slot) slot.innerHTML = await m.pointsSection();

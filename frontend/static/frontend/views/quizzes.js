@@ -19,7 +19,8 @@ const STRINGS = {
     week: "本周", month: "本月", competition: "竞赛", people: "个人", units: "单位", myRank: "我的排名：第 {r} 名（{s} 分）",
     noRank: "你还没有成绩。", perMember: "人均 {n} 分 · {p} 人参与", min: "参与满 {n} 人的单位才参加排名。", empty: "暂无成绩。",
     total: "近 {d} 天共 {n} 分", quizPts: "答题 {n} 分", readPts: "阅读 {n} 分", caps: "每日上限：答题 {q} 分，阅读 {r} 分",
-    confirmFinish: "确定交卷吗？未答的题不得分。", choose: "请选择答案",
+    confirmFinish: "确定交卷吗？未答的题不得分。", choose: "请选择答案", "tf.true": "对", "tf.false": "错",
+    nextDaily: "今日已答。下一期明天 0:00（北京时间）开放。", noneLeft: "答题次数已用完。",
   },
   en: {
     title: "Quizzes", boards: "Leaderboards", record: "Study record", start: "Start", resume: "Resume", review: "See results",
@@ -35,7 +36,9 @@ const STRINGS = {
     myRank: "Your rank: {r} ({s} points)", noRank: "No score yet.", perMember: "{n} per member · {p} taking part",
     min: "Departments need {n} participants to be ranked.", empty: "No scores yet.",
     total: "{n} points in {d} days", quizPts: "Quizzes {n}", readPts: "Reading {n}", caps: "Daily caps: quizzes {q}, reading {r}",
-    confirmFinish: "Finish now? Unanswered questions score nothing.", choose: "Choose an answer",
+    confirmFinish: "Finish now? Unanswered questions score nothing.", choose: "Choose an answer", "tf.true": "True",
+    "tf.false": "False", nextDaily: "Done today. The next one opens tomorrow at 0:00 (Beijing time).",
+    noneLeft: "No attempts left.",
   },
 };
 
@@ -54,7 +57,7 @@ const ANSWER = `mutation($a: ID!, $q: ID!, $c: [String!]!) { answerQuizQuestion(
   ok errors { field message code } attempt { id state score answeredCount questionCount } feedback { ${REVIEW_FIELDS} } } }`;
 const FINISH = "mutation($a: ID!) { finishQuizAttempt(attemptId: $a) { ok errors { field message code } attempt { id } } }";
 const RESULT = `query($id: ID!) { quizAttempt(id: $id) { id state score correctCount questionCount
-  quiz { id title mode } review { ${REVIEW_FIELDS} } } }`;
+  quiz { id title mode isOpen attemptsLeft } review { ${REVIEW_FIELDS} } } }`;
 const BOARD = `query($board: QuizBoard!, $quiz: ID) { leaderboard(board: $board, quizId: $quiz, limit: 50) {
   period minParticipants me { rank score }
   individuals { rank name department score isMe } departments { rank department score participants perMember isMe } } }`;
@@ -69,6 +72,24 @@ async function needLogin(error) {
     return true;
   }
   return false;
+}
+
+// A true-or-false answer reads 对/错, not the letter of its option; other kinds keep their letters (shown beside the
+// options). Question banks spell the two options 正确/错误, 对/错 or √/×.
+const TRUE_WORDS = /^(正确|对|√|是|true)$/i;
+const FALSE_WORDS = /^(错误|错|×|否|false)$/i;
+function answerText(item, keys) {
+  if (item.kind !== "true_false") return keys.join("");
+  return keys.map((key) => {
+    const text = (item.options.find((o) => o.key === key)?.text || key).trim();
+    return TRUE_WORDS.test(text) ? q("tf.true") : FALSE_WORDS.test(text) ? q("tf.false") : text;
+  }).join("");
+}
+
+// What replaces 再答一次 when another attempt would be refused: when the next daily quiz opens, or none left.
+function noRetry(quiz) {
+  if (quiz.attemptsLeft !== 0) return "";
+  return quiz.mode === "DAILY" ? q("nextDaily") : q("noneLeft");
 }
 
 function status(quiz) {
@@ -112,7 +133,7 @@ async function detail(id) {
     ${quiz.mode === "COMPETITION" ? `<p class="muted">${esc(q("min", { n: quiz.minParticipants }))}</p>` : ""}
     <p class="row">${quiz.openAttemptId || !blocked
       ? `<a class="button" id="play" href="/app/quizzes/${quiz.id}/play" data-link>${esc(q(quiz.openAttemptId ? "resume" : "start"))}</a>`
-      : `<span class="state muted">${esc(blocked)}</span>`}
+      : `<span class="state muted">${esc(noRetry(quiz) && quiz.isOpen ? noRetry(quiz) : blocked)}</span>`}
       <a class="button ghost" href="/app/boards${quiz.mode === "COMPETITION" ? `?quiz=${quiz.id}` : ""}" data-link>${esc(q("boards"))}</a></p>`);
 }
 
@@ -227,7 +248,7 @@ function feedback({ attempt, feedback: f }, form) {
   document.getElementById("feedback").innerHTML = `<div class="feedback ${f.isCorrect ? "right" : "wrong"}">
     <p class="verdict"><strong>${esc(f.late ? q("late") : f.isCorrect ? q("right") : q("wrong"))}</strong>
       ${f.points ? `<span class="points">${esc(q("points", { n: f.points }))}</span>` : ""}</p>
-    <p>${esc(q("answer", { a: f.correct.join("") }))}${f.chosen.length ? ` · ${esc(q("yours", { a: f.chosen.join("") }))}` : ""}</p>
+    <p>${esc(q("answer", { a: answerText(f, f.correct) }))}${f.chosen.length ? ` · ${esc(q("yours", { a: answerText(f, f.chosen) }))}` : ""}</p>
     ${f.explanation ? `<p class="explanation">${esc(f.explanation)}</p>` : ""}
     ${f.policyUrl ? `<p>${esc(q("rule"))}<a href="/app${esc(f.policyUrl)}" data-link>${esc(f.policyTitle)}</a></p>` : ""}
     <button class="button wide" id="next" type="button">${esc(ended ? q("results") : q("next"))}</button></div>`;
@@ -256,11 +277,13 @@ async function results(id) {
     <section class="score-card"><p class="muted">${esc(attempt.state === "EXPIRED" ? q("expired") : q("finished"))}</p>
       <p class="score"><span>${esc(q("score"))}</span> <strong id="score">${attempt.score}</strong></p>
       <p>${esc(q("correct", { c: attempt.correctCount, n: attempt.questionCount }))}</p></section>
-    <p class="row"><a class="button" href="/app/quizzes/${attempt.quiz.id}" data-link>${esc(q("again"))}</a>
+    ${noRetry(attempt.quiz) ? `<p class="next-quiz" id="no-retry">${esc(noRetry(attempt.quiz))}</p>` : ""}
+    <p class="row">${noRetry(attempt.quiz) || !attempt.quiz.isOpen ? ""
+      : `<a class="button" href="/app/quizzes/${attempt.quiz.id}" data-link>${esc(q("again"))}</a>`}
       <a class="button ghost" href="/app/boards${attempt.quiz.mode === "COMPETITION" ? `?quiz=${attempt.quiz.id}` : ""}" data-link>${esc(q("boards"))}</a></p>
     <ol class="review">${attempt.review.map((r) => `<li class="${r.isCorrect ? "right" : "wrong"}">
       <p><strong>${esc(r.text)}</strong></p>
-      <p>${esc(q("answer", { a: r.correct.join("") }))}${r.chosen.length ? ` · ${esc(q("yours", { a: r.chosen.join("") }))}` : ` · ${esc(q("late"))}`}
+      <p>${esc(q("answer", { a: answerText(r, r.correct) }))}${r.chosen.length ? ` · ${esc(q("yours", { a: answerText(r, r.chosen) }))}` : ` · ${esc(q("late"))}`}
         ${r.points ? ` · ${esc(q("points", { n: r.points }))}` : ""}</p>
       ${r.explanation ? `<p class="muted">${esc(r.explanation)}</p>` : ""}</li>`).join("")}</ol>
     <p><a href="/app/quizzes" data-link>${esc(q("back"))}</a></p>`);
