@@ -20,6 +20,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
 
+from core import idempotency
 from core.admin_records import RecordViewSet
 from sms import admin_views
 from sms.forms import CampaignForm
@@ -63,9 +64,16 @@ class CampaignIndexView(generic.IndexView):
 
 
 class CampaignCreateView(generic.CreateView):
+    template_name = "sms/admin/campaign_create.html"  # with the form's idempotency key
+
     def save_instance(self):
-        self.form.instance.created_by = self.request.user
-        return super().save_instance()
+        # A double click or a resend after a timeout opens the first campaign instead of making a second one.
+        def create():
+            self.form.instance.created_by = self.request.user
+            return generic.CreateView.save_instance(self)
+
+        key, owner = idempotency.key_from(self.request), idempotency.owner_of(self.request.user)
+        return idempotency.once("sms.campaign", key, create, owner=owner, model=Campaign)
 
     def get_success_url(self):
         return reverse("sms_campaign:inspect", args=[self.object.pk])

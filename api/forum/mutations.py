@@ -2,8 +2,8 @@ import graphene
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from api.core import errors, security
-from api.core.types import enum_value
 from api.core.idempotency import idempotency_key_argument
+from api.core.types import enum_value
 from api.forum.types import ForumPost, ForumResult, ForumTopic, ReportReasonEnum
 from core import idempotency
 from forum import selectors, services
