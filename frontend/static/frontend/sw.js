@@ -1,5 +1,5 @@
 // Qingfeng app service worker. Shell: cache-first, versioned. Reading: network-first, last 50 kept.
-const VERSION = "qf-v10"; // v10: study (points detail, tasks)
+const VERSION = "qf-v11"; // v11: idempotency keys on what the app sends
 const SHELL = `shell-${VERSION}`;
 const READ = "read-v1";
 const READ_LIMIT = 50;

@@ -1,7 +1,7 @@
 // Complaints (网络投诉): report, follow with the receipt, public cases and SMS follow. The report form posts the
 // same multipart form as the web page (attachments included) and keeps a draft on this device until it is sent;
 // name and phone are never kept in the draft.
-import { ApiError, csrfToken, mutate, query } from "../api.js";
+import { ApiError, csrfToken, mutate, newKey, query } from "../api.js";
 import { lang } from "../i18n.js";
 
 import { esc, render } from "../ui.js";
@@ -99,6 +99,7 @@ async function report() {
       <button class="button" type="submit">${esc(s("submit"))}</button>
     </form>`);
   const form = document.getElementById("complaint");
+  const key = newKey(); // one complaint: every retry of it carries this key
   const named = document.getElementById("c-named");
   const sync = () => { named.hidden = form.is_anonymous.value !== "0"; };
   form.addEventListener("change", sync);
@@ -122,7 +123,7 @@ async function report() {
       const body = new FormData(form);
       const response = await fetch("/complaints/new/", {
         method: "POST", body, credentials: "same-origin",
-        headers: { Accept: "application/json", "X-CSRFToken": await csrfToken() },
+        headers: { Accept: "application/json", "X-CSRFToken": await csrfToken(), "Idempotency-Key": key },
       });
       const answer = await response.json();
       if (!answer.ok) {
