@@ -222,7 +222,7 @@ def _serve(fieldfile, download_name):
 
 @never_cache
 def material_file(request, pk):
-    row = SubmittedMaterial.objects.select_related("application__item").filter(pk=pk).first()
+    row = SubmittedMaterial.objects.select_related("application__item").exclude(file="").filter(pk=pk).first()
     if row is None or not _may_read(request, row.application):
         raise Http404
     return _serve(row.file, row.original_name)

@@ -22,7 +22,7 @@ from wagtail.admin.widgets.button import Button
 
 from core import idempotency
 from core.admin_records import RecordViewSet
-from sms import admin_views
+from sms import admin_views, retention
 from sms.forms import CampaignForm
 from sms.models import Campaign, CampaignRun, Delivery, DeliveryStatus, Message, Notice
 from sms.summaries import audience_summary, progress_summary, timing_summary
@@ -205,7 +205,16 @@ class CampaignViewSet(ModelViewSet):
         ]
 
 
-class MessageIndexView(generic.IndexView):
+class DigestSearchMixin:
+    """A typed number also finds the rows whose citizen number was replaced by its keyed hash (sms/retention.py)."""
+
+    def search_queryset(self, queryset):
+        found = super().search_queryset(queryset)
+        digest = retention.digest_of_query(self.search_query) if self.is_searching else ""
+        return (found | queryset.filter(phone_digest=digest)) if digest else found
+
+
+class MessageIndexView(DigestSearchMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("cadre__department")
 
@@ -276,7 +285,7 @@ class InboxViewSet(RecordViewSet):
     inspect_view_fields = ["created_at", "phone", "cadre", "body", "gateway", "provider_id"]
 
 
-class NoticeIndexView(generic.IndexView):
+class NoticeIndexView(DigestSearchMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("cadre")
 
