@@ -27,7 +27,6 @@ def test_the_demo_writes_thresholds_and_sweeps_without_approvals_or_complaints(d
     assert ThresholdPolicy.objects.filter(policy="").count() == 1
     assert set(Alert.objects.values_list("rung", flat=True)) >= {"warning", "yellow"}
     assert Alert.objects.filter(rung="yellow").count() == yellow >= 1
-    assert Alert.objects.filter(clock__key="approvals.step:999999", rung="yellow").count() == 1
     from supervision import audit
 
     assert audit.verify() == [] and AuditRecord.objects.filter(kind="alert").exists()
