@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -114,7 +115,10 @@ def once(
     digest, vault = _digest(key), Vault(key)
     rows = IdempotencyKey.objects.filter(scope=scope, owner=owner, digest=digest)
     if (row := rows.first()) is not None:
-        return recall(row.result, vault)
+        try:
+            return recall(row.result, vault)
+        except ObjectDoesNotExist:
+            rows.delete()  # the first result was deleted since: nothing to return, so this is a new submission
     with transaction.atomic():
         try:
             with transaction.atomic():

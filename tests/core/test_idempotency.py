@@ -84,3 +84,10 @@ def test_the_form_field_is_new_per_page_and_kept_on_a_refused_post():
     assert first != second and 'type="hidden" name="idempotency_key"' in first
     posted = RequestFactory().post("/", {"idempotency_key": "p" * 32})
     assert 'value="' + "p" * 32 + '"' in template.render(Context({"request": posted}))
+
+
+def test_a_resend_after_the_first_result_was_deleted_creates_it_again():
+    key = uuid.uuid4().hex
+    idempotency.once("test.scope", key, _make("G"), model=Department).delete()
+    assert idempotency.once("test.scope", key, _make("H"), model=Department).code == "H"
+    assert IdempotencyKey.objects.count() == 1
