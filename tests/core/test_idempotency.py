@@ -53,12 +53,17 @@ def test_keys_must_look_like_keys():
     assert idempotency.key_from(request, "e" * 20) == "e" * 20
 
 
-def test_sealed_secrets_open_only_with_the_key_and_expire():
+def test_sealed_secrets_open_only_with_the_key_and_expire(settings):
     key = uuid.uuid4().hex
     token = idempotency.Vault(key).seal("123456")
     assert "123456" not in token
     assert idempotency.Vault(key).open(token) == "123456"
     assert idempotency.Vault(uuid.uuid4().hex).open(token) == ""
+    secret = settings.SECRET_KEY
+    settings.SECRET_KEY = "another server"
+    assert idempotency.Vault(key).open(token) == ""  # the key alone does not open it either
+    settings.SECRET_KEY, settings.IDEMPOTENCY_SECRET_SECONDS = secret, -1
+    assert idempotency.Vault(key).open(token) == ""  # past its time (Fernet's ttl)
 
 
 def test_the_schedule_blanks_old_secrets_and_deletes_old_keys(settings):
