@@ -22,7 +22,7 @@ from approvals.flowchart import flowchart_svg
 from approvals.forms import ApplyForm, CatalogueFilterForm, RateForm, SupplementForm, TrackForm, WithdrawForm
 from approvals.models import Application, ApprovalItem, SubmittedMaterial
 from approvals.tracking import grant_tracking, is_granted, tracking_for
-from core import ratelimit
+from core import idempotency, ratelimit
 from core.workdays import UnknownCalendarYear
 
 ITEMS_PER_PAGE = 20
@@ -99,6 +99,7 @@ def apply(request, code):
                 organisation_code=data["organisation_code"],
                 description=data["description"],
                 files=form.files_given(),
+                idempotency_key=idempotency.key_from(request),
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -167,10 +168,13 @@ def track_detail(request, number):
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "supplement" and view.can_supplement:
+            # A resend of a supplement that went through finds the case moved on: its key gives the first answer.
+            if action == "supplement" and (view.can_supplement or idempotency.key_from(request)):
                 supplement = SupplementForm(request.POST, request.FILES, names=view.supplement_materials)
                 if supplement.is_valid():
-                    services.supplement_application(app, files=supplement.files_given())
+                    services.supplement_application(
+                        app, files=supplement.files_given(), idempotency_key=idempotency.key_from(request)
+                    )
                     messages.success(request, _("Thank you: your materials were received and the review continues."))
                     return redirect(request.path)
             elif action == "rate" and view.can_rate:
@@ -218,7 +222,7 @@ def _serve(fieldfile, download_name):
 
 @never_cache
 def material_file(request, pk):
-    row = SubmittedMaterial.objects.select_related("application__item").filter(pk=pk).first()
+    row = SubmittedMaterial.objects.select_related("application__item").exclude(file="").filter(pk=pk).first()
     if row is None or not _may_read(request, row.application):
         raise Http404
     return _serve(row.file, row.original_name)

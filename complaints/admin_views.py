@@ -157,7 +157,7 @@ def reveal(request, complaint):
 def attachment(request, pk, attachment_pk):
     """An attachment for staff who may read the complaint; downloaded, never rendered inline."""
     _require(services.can_view, request.user)
-    row = get_object_or_404(Attachment, pk=attachment_pk, complaint_id=pk)
+    row = get_object_or_404(Attachment.objects.exclude(file=""), pk=attachment_pk, complaint_id=pk)
     extension = row.file.name.rsplit(".", 1)[-1]
     response = FileResponse(
         row.file.open("rb"), as_attachment=True, filename=f"{row.complaint.reference}-{row.pk}.{extension}"

@@ -13,6 +13,7 @@ from complaints import receipts, services
 from complaints.forms import ComplaintForm, LookupForm, MessageForm, SubscribeForm
 from complaints.models import Clarification
 from complaints.privacy import source_of
+from core import idempotency
 from core.error_codes import CommonErrorCode
 
 
@@ -45,7 +46,9 @@ def new(request):
         form.add_error(None, exc.messages)
     if not form.errors and form.is_valid():
         try:
-            submission = services.submit_complaint(form.cleaned_data, files, source=source_of(request))
+            submission = services.submit_complaint(
+                form.cleaned_data, files, source=source_of(request), idempotency_key=idempotency.key_from(request)
+            )
         except ValidationError as exc:
             for field, messages in _errors_of(exc).items():
                 form.add_error(None if field in ("__all__", "attachments") else field, messages)

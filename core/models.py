@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -96,3 +97,21 @@ class CalendarEvent(models.Model):
 
     def __str__(self):
         return self.kind
+
+
+class IdempotencyKey(models.Model):
+    """One submission's key, claimed in the transaction that creates its object (core.idempotency)."""
+
+    scope = models.CharField(max_length=60)
+    owner = models.CharField(max_length=60, blank=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    result = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "owner", "digest"], name="core_idempotency_once")]
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+
+    def __str__(self):
+        return f"{self.scope} {self.created_at:%Y-%m-%d %H:%M}"

@@ -3,7 +3,10 @@
 from core import calendar
 from core.schedules import Every
 
-SCHEDULES = [Every("core.sweep_recomputes", "core.tasks.sweep_recomputes", minutes=10)]
+SCHEDULES = [
+    Every("core.sweep_recomputes", "core.tasks.sweep_recomputes", minutes=10),
+    Every("core.purge_idempotency_keys", "core.tasks.purge_idempotency_keys", minutes=15),
+]
 
 
 def recompute_deadlines(run_id: int) -> int:
@@ -12,3 +15,9 @@ def recompute_deadlines(run_id: int) -> int:
 
 def sweep_recomputes() -> int:
     return calendar.sweep_recomputes()
+
+
+def purge_idempotency_keys() -> int:
+    from core import idempotency
+
+    return idempotency.purge_expired()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import idempotency
 from core.ratelimit import increment, window_bucket
 from forum.error_codes import ForumErrorCode
 from forum.models import (
@@ -74,8 +75,29 @@ def can_moderate(user: User) -> bool:
 # --- posting ------------------------------------------------------------------------------------------------------
 
 
-def create_topic(board: ForumBoardPage, author: User, title: str, body: str) -> Outcome:
-    """Open a topic on the board with its first post. Published at once unless the board or the text holds it."""
+def _remember(outcome, vault):
+    return {"pk": outcome.post.pk, "held_for": str(outcome.held_for), "flagged": [str(w) for w in outcome.flagged]}
+
+
+def _recall(data, vault):
+    post = Post.objects.select_related("topic").get(pk=data["pk"])
+    return Outcome(post=post, topic=post.topic, held_for=data["held_for"], flagged=data["flagged"])
+
+
+def create_topic(board: ForumBoardPage, author: User, title: str, body: str, idempotency_key: str = "") -> Outcome:
+    """Open a topic on the board with its first post. Published at once unless the board or the text holds it.
+
+    A resend with the same ``idempotency_key`` returns the first Outcome (core/idempotency.py).
+    """
+    if idempotency_key:
+        return idempotency.once(
+            f"forum.topic:{board.pk}",
+            idempotency_key,
+            lambda: create_topic(board, author, title, body),
+            owner=idempotency.owner_of(author),
+            remember=_remember,
+            recall=_recall,
+        )
     title, body = title.strip(), body.strip()
     _check_can_post(author, body)
     status, held_for, flagged = _initial_status(board, title, body)
@@ -94,8 +116,17 @@ def create_topic(board: ForumBoardPage, author: User, title: str, body: str) -> 
     return Outcome(post=post, topic=topic, held_for=held_for, flagged=flagged)
 
 
-def reply(topic: Topic, author: User, body: str) -> Outcome:
-    """Add a reply to a visible, unlocked topic."""
+def reply(topic: Topic, author: User, body: str, idempotency_key: str = "") -> Outcome:
+    """Add a reply to a visible, unlocked topic. A resend with the same ``idempotency_key`` returns the first."""
+    if idempotency_key:
+        return idempotency.once(
+            f"forum.reply:{topic.pk}",
+            idempotency_key,
+            lambda: reply(topic, author, body),
+            owner=idempotency.owner_of(author),
+            remember=_remember,
+            recall=_recall,
+        )
     body = body.strip()
     with transaction.atomic():
         # Lock the topic row so a moderator locking it cannot race a reply in.

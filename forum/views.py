@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from core import idempotency
 from forum import services
 from forum.forms import ReplyForm, ReportForm, TopicForm
 from forum.models import HoldReason, Post, PostStatus, Topic
@@ -54,7 +55,9 @@ def board(request, page):
         form = TopicForm(request.POST)
         if form.is_valid():
             try:
-                outcome = services.create_topic(page, request.user, **form.cleaned_data)
+                outcome = services.create_topic(
+                    page, request.user, **form.cleaned_data, idempotency_key=idempotency.key_from(request)
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -96,7 +99,9 @@ def topic(request, page, pk):
         form = ReplyForm(request.POST)
         if form.is_valid():
             try:
-                outcome = services.reply(topic, request.user, form.cleaned_data["body"])
+                outcome = services.reply(
+                    topic, request.user, form.cleaned_data["body"], idempotency_key=idempotency.key_from(request)
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import idempotency
 from core.error_codes import CommonErrorCode
 from core.points import PointSource, earn
 from directory.models import Cadre
@@ -314,12 +315,27 @@ def answer_question(
     shown_choices: list[int],
     cadre: Cadre | None,
     now: datetime.datetime | None = None,
+    idempotency_key: str = "",
 ) -> AttemptQuestion:
     """Record the answer to one question of the attempt; shown_choices are positions as displayed (0 = A).
 
     Refused: another cadre's attempt, a question not in the attempt or not yet shown, a second answer (replay),
     an ended attempt. An answer after the question's deadline is recorded and scores nothing. Returns the item.
+    The app's resend with the same ``idempotency_key`` gets the first answer's feedback (or refusal) back.
     """
+    if idempotency_key:
+        _check_owner(attempt, cadre)
+        outcome = idempotency.once(
+            f"quizzes.answer:{attempt.pk}:{item_id}",
+            idempotency_key,
+            lambda: _answer_or_expiry(attempt, item_id, shown_choices, cadre, now),
+            owner=f"cadre:{cadre.pk}" if cadre is not None else "",
+            remember=_remember_answer,
+            recall=_recall_answer,
+        )
+        if isinstance(outcome, QuizError):
+            raise outcome
+        return outcome
     now = now or timezone.now()
     _check_owner(attempt, cadre)
     expired = False
@@ -353,6 +369,26 @@ def answer_question(
         raise QuizError(_("Time is up: this attempt has expired."), QuizErrorCode.EXPIRED)
     item.attempt = attempt
     return item
+
+
+def _answer_or_expiry(attempt, item_id, shown_choices, cadre, now):
+    # The expiry is committed then refused: returned, not raised, so the key's transaction keeps it.
+    try:
+        return answer_question(attempt, item_id, shown_choices, cadre, now)
+    except QuizError as exc:
+        if exc.code == QuizErrorCode.EXPIRED:
+            return exc
+        raise
+
+
+def _remember_answer(outcome, vault):
+    return {"expired": True} if isinstance(outcome, QuizError) else {"pk": outcome.pk}
+
+
+def _recall_answer(data, vault):
+    if data.get("expired"):
+        return QuizError(_("Time is up: this attempt has expired."), QuizErrorCode.EXPIRED)
+    return AttemptQuestion.objects.select_related("attempt", "question").get(pk=data["pk"])
 
 
 def _original_choices(item, shown, late):

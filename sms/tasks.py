@@ -54,8 +54,16 @@ def pull_reports():
     return provider_reports.pull_reports(gateway)
 
 
+def minimise_logs():
+    """Citizens' numbers out of settled notices, and logs and counters past their retention (sms/retention.py)."""
+    from sms import retention
+
+    return {"erased": retention.erase_citizen_numbers(), **retention.purge_expired()}
+
+
 SCHEDULES = [
     Every("sms.sweep_campaigns", "sms.tasks.sweep_campaigns", minutes=1),
     Every("sms.sweep_notices", "sms.tasks.sweep_notices", minutes=1),
     Every("sms.pull_reports", "sms.tasks.pull_reports", minutes=5),
+    Every("sms.minimise_logs", "sms.tasks.minimise_logs", minutes=60),
 ]

@@ -20,8 +20,9 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import BaseButton, Button
 
+from core import idempotency
 from core.admin_records import RecordViewSet
-from sms import admin_views
+from sms import admin_views, retention
 from sms.forms import CampaignForm
 from sms.models import Campaign, CampaignRun, Delivery, DeliveryStatus, Message, Notice
 from sms.summaries import audience_summary, progress_summary, timing_summary
@@ -75,9 +76,16 @@ class CampaignIndexView(generic.IndexView):
 
 
 class CampaignCreateView(generic.CreateView):
+    template_name = "sms/admin/campaign_create.html"  # with the form's idempotency key
+
     def save_instance(self):
-        self.form.instance.created_by = self.request.user
-        return super().save_instance()
+        # A double click or a resend after a timeout opens the first campaign instead of making a second one.
+        def create():
+            self.form.instance.created_by = self.request.user
+            return generic.CreateView.save_instance(self)
+
+        key, owner = idempotency.key_from(self.request), idempotency.owner_of(self.request.user)
+        return idempotency.once("sms.campaign", key, create, owner=owner, model=Campaign)
 
     def get_success_url(self):
         return reverse("sms_campaign:inspect", args=[self.object.pk])
@@ -209,7 +217,16 @@ class CampaignViewSet(ModelViewSet):
         ]
 
 
-class MessageIndexView(generic.IndexView):
+class DigestSearchMixin:
+    """A typed number also finds the rows whose citizen number was replaced by its keyed hash (sms/retention.py)."""
+
+    def search_queryset(self, queryset):
+        found = super().search_queryset(queryset)
+        digest = retention.digest_of_query(self.search_query) if self.is_searching else ""
+        return (found | queryset.filter(phone_digest=digest)) if digest else found
+
+
+class MessageIndexView(DigestSearchMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("cadre__department")
 
@@ -280,7 +297,7 @@ class InboxViewSet(RecordViewSet):
     inspect_view_fields = ["created_at", "phone", "cadre", "body", "gateway", "provider_id"]
 
 
-class NoticeIndexView(generic.IndexView):
+class NoticeIndexView(DigestSearchMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("cadre")
 

@@ -1,7 +1,7 @@
 import pytest
 
-# Fakes of outside services (fake_twilio...), available to every test directory.
-pytest_plugins = ["tests.fakes.fixtures"]
+# Fakes of outside services (fake_twilio...) and the demo loaded once (tests/demo.py), for every test directory.
+pytest_plugins = ["tests.fakes.fixtures", "tests.demo"]
 
 
 @pytest.fixture(autouse=True)

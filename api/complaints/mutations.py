@@ -3,9 +3,11 @@ from django.core.exceptions import ValidationError
 
 from api.complaints.types import ComplaintResult, ComplaintStatus
 from api.core import errors
+from api.core.idempotency import idempotency_key_argument
 from complaints import receipts, selectors, services
 from complaints.forms import ComplaintForm
 from complaints.privacy import source_of
+from core import idempotency
 
 
 def _form_errors(form):
@@ -31,12 +33,14 @@ class SubmitComplaint(ComplaintResult, graphene.Mutation):
         anonymous = graphene.Boolean(default_value=True)
         name = graphene.String(default_value="")
         phone = graphene.String(default_value="")
+        idempotency_key = idempotency_key_argument()
 
     reference = graphene.String()
     receipt = graphene.String(description="Shown once: only a slow hash of it is kept.")
 
     @classmethod
     def mutate(cls, root, info, category, description, anonymous=True, concerned_department_id=None, **rest):
+        key = idempotency.key_from(info.context, rest.get("idempotency_key", ""))
         try:
             services.count_attempt(source_of(info.context))
         except ValidationError as exc:
@@ -56,14 +60,16 @@ class SubmitComplaint(ComplaintResult, graphene.Mutation):
         if not form.is_valid():
             return errors.failed(cls, *_form_errors(form))
         try:
-            submission = services.submit_complaint(form.cleaned_data, source=source_of(info.context))
+            submission = services.submit_complaint(
+                form.cleaned_data, source=source_of(info.context), idempotency_key=key
+            )
         except ValidationError as exc:
             return errors.failed(cls, *errors.from_validation_error(exc))
         return cls(
             ok=True,
             errors=[],
             reference=submission.complaint.reference,
-            receipt=receipts.display(submission.receipt),
+            receipt=receipts.display(submission.receipt) or None,
         )
 
 

@@ -2,8 +2,10 @@ import graphene
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from api.core import errors, security
+from api.core.idempotency import idempotency_key_argument
 from api.core.types import enum_value
 from api.forum.types import ForumPost, ForumResult, ForumTopic, ReportReasonEnum
+from core import idempotency
 from forum import selectors, services
 
 
@@ -44,12 +46,15 @@ class CreateTopic(PostingResult, graphene.Mutation):
         board_id = graphene.ID(required=True)
         title = graphene.String(required=True)
         body = graphene.String(required=True)
+        idempotency_key = idempotency_key_argument()
 
     @classmethod
-    def mutate(cls, root, info, board_id, title, body):
+    def mutate(cls, root, info, board_id, title, body, idempotency_key=""):
+        key = idempotency.key_from(info.context, idempotency_key)
+
         def action(user):
             board = selectors.board(board_id)
-            return board and services.create_topic(board, user, title, body)
+            return board and services.create_topic(board, user, title, body, idempotency_key=key)
 
         return _posting(cls, info, "create_topic", action)
 
@@ -58,12 +63,15 @@ class Reply(PostingResult, graphene.Mutation):
     class Arguments:
         topic_id = graphene.ID(required=True)
         body = graphene.String(required=True)
+        idempotency_key = idempotency_key_argument()
 
     @classmethod
-    def mutate(cls, root, info, topic_id, body):
+    def mutate(cls, root, info, topic_id, body, idempotency_key=""):
+        key = idempotency.key_from(info.context, idempotency_key)
+
         def action(user):
             topic = selectors.visible_topic(topic_id, user)
-            return topic and services.reply(topic, user, body)
+            return topic and services.reply(topic, user, body, idempotency_key=key)
 
         return _posting(cls, info, "reply", action)
 

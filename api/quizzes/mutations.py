@@ -5,8 +5,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from api.core import errors, security
+from api.core.idempotency import idempotency_key_argument
 from api.quizzes.dataloaders import player_cadre
 from api.quizzes.types import PlayQuestion, QuizAttempt, QuizResult, ReviewedQuestion
+from core import idempotency
 from core.error_codes import CommonErrorCode
 from core.ratelimit import increment, window_bucket
 from quizzes import selectors, services
@@ -96,12 +98,15 @@ class AnswerQuizQuestion(QuizResult, graphene.Mutation):
         attempt_id = graphene.ID(required=True)
         question_id = graphene.ID(required=True)
         choices = graphene.List(graphene.NonNull(graphene.String), required=True)
+        idempotency_key = idempotency_key_argument()
 
     attempt = graphene.Field(QuizAttempt)
     feedback = graphene.Field(ReviewedQuestion)
 
     @classmethod
-    def mutate(cls, root, info, attempt_id, question_id, choices):
+    def mutate(cls, root, info, attempt_id, question_id, choices, idempotency_key=""):
+        key = idempotency.key_from(info.context, idempotency_key)
+
         def action(cadre):
             attempt = selectors.own_attempt(attempt_id, cadre)
             if attempt is None:
@@ -116,7 +121,7 @@ class AnswerQuizQuestion(QuizResult, graphene.Mutation):
                 shown.append(LETTERS.index(letter))
             if not str(question_id).isdigit():
                 return errors.failed(cls, errors.not_found("question_id"))
-            item = services.answer_question(attempt, int(question_id), shown, cadre)
+            item = services.answer_question(attempt, int(question_id), shown, cadre, idempotency_key=key)
             item.question.policy_page  # noqa: B018 - loaded for the feedback
             return cls(ok=True, errors=[], attempt=item.attempt, feedback=item)
 

@@ -28,6 +28,7 @@ from approvals.services import timing
 from approvals.services.codes import hash_code, new_code, new_tracking_number
 from approvals.services.recording import _record, _step_clock
 from approvals.uploads import check_upload
+from core import idempotency
 from core.error_codes import CommonErrorCode
 from core.events import ClockAction
 from directory.models import Department, DepartmentKind
@@ -93,12 +94,36 @@ def submit_application(
     organisation_code: str = "",
     description: str = "",
     by: AbstractBaseUser | None = None,
+    idempotency_key: str = "",
 ) -> Submission:
     """Submit an application online (by=None) or enter a walk-in at the window (by=the window staff member).
 
     `files` is a list of (Material, UploadedFile). Every required material must be there and every file must
     pass the type and size checks; otherwise nothing is stored and the ValidationError names each problem.
+    A resend with the same ``idempotency_key`` returns the first Submission, its query code for a short while
+    (core/idempotency.py).
     """
+    if idempotency_key:
+        arguments = {
+            "service_centre": service_centre,
+            "applicant_kind": applicant_kind,
+            "applicant_name": applicant_name,
+            "applicant_phone": applicant_phone,
+            "files": files,
+            "organisation_code": organisation_code,
+            "description": description,
+            "by": by,
+        }
+        return idempotency.once(
+            "approvals.submit",
+            idempotency_key,
+            lambda: submit_application(item, **arguments),
+            owner=idempotency.owner_of(by),
+            remember=lambda sub, vault: {"pk": sub.application.pk, "secret": vault.seal(sub.code)},
+            recall=lambda data, vault: Submission(
+                application=Application.objects.get(pk=data["pk"]), code=vault.open(data.get("secret", ""))
+            ),
+        )
     if not item.is_published:
         raise ValidationError(_("This item is not open for applications."), code=ApprovalErrorCode.UNPUBLISHED)
     if service_centre.pk not in {centre.pk for centre in service_centres_for(item)}:

@@ -16,6 +16,7 @@ from approvals.services import timing
 from approvals.services.recording import _case_clock, _record, _step_clock
 from approvals.services.submission import _store_files
 from approvals.services.transitions import _lock, _running_steps, _save
+from core import idempotency
 from core.events import ClockAction
 
 S = State
@@ -106,11 +107,21 @@ def supplement_application(
     *,
     files: Sequence[tuple[Material | None, UploadedFile]],
     by: AbstractBaseUser | None = None,
+    idempotency_key: str = "",
 ) -> Application:
     """The applicant supplies what the notice asked for; the case returns to where it was and the clocks resume.
 
-    `files` is a list of (Material or None, UploadedFile); at least one file is needed.
+    `files` is a list of (Material or None, UploadedFile); at least one file is needed. A resend with the same
+    ``idempotency_key`` returns the application as the first one left it, instead of a wrong-state refusal.
     """
+    if idempotency_key:
+        return idempotency.once(
+            f"approvals.supplement:{application.pk}",
+            idempotency_key,
+            lambda: supplement_application(application, files=files, by=by),
+            owner=idempotency.owner_of(by),
+            model=Application,
+        )
     if not files:
         raise ValidationError(
             {"files": _("Upload the materials the notice asks for.")}, code=ApprovalErrorCode.MISSING_MATERIALS

@@ -17,6 +17,7 @@ from complaints.models import Attachment, Complaint, Reporter, Status
 from complaints.services.checks import HOUR, hour_key
 from complaints.services.stages import clock_start, record, start_stage
 from complaints.services.texts import notify_reporter
+from core import idempotency
 from core.error_codes import CommonErrorCode
 from core.ratelimit import count, increment
 from directory.models import Department
@@ -64,12 +65,35 @@ def _intake_department():
     return Department.objects.filter(code=settings.COMPLAINTS_INTAKE_DEPARTMENT).first()
 
 
-def submit_complaint(data: dict, files: Iterable[UploadedFile] = (), source: str = "") -> Submission:
+def _remember(submission, vault):
+    return {"pk": submission.complaint.pk, "secret": vault.seal(submission.receipt)}
+
+
+def _recall(data, vault):
+    # The receipt again for the same key, until IDEMPOTENCY_SECRET_SECONDS; "" after (the page says it was shown).
+    return Submission(complaint=Complaint.objects.get(pk=data["pk"]), receipt=vault.open(data.get("secret", "")))
+
+
+def submit_complaint(
+    data: dict, files: Iterable[UploadedFile] = (), source: str = "", idempotency_key: str = ""
+) -> Submission:
     """File a complaint from cleaned form data (complaints.forms.ComplaintForm) and uploaded files.
 
     Returns a Submission with the receipt. Every attachment is checked and cleaned before anything is written, and
     everything is written in one transaction: a refused submission leaves nothing behind. Raises ValidationError.
+    A resend with the same ``idempotency_key`` returns the first Submission, its receipt included for a short
+    while (core/idempotency.py; docs/complaints-threat-model.md).
     """
+    return idempotency.once(
+        "complaints.submit",
+        idempotency_key,
+        lambda: _submit(data, files, source),
+        remember=_remember,
+        recall=_recall,
+    )
+
+
+def _submit(data, files, source):
     check_flood(source)
     files = list(files)
     if len(files) > settings.COMPLAINTS_MAX_ATTACHMENTS:

@@ -351,3 +351,16 @@ APPROVALS_ACCEPTANCE_DAYS = 2  # working days the window has to accept, refuse o
 APPROVALS_TRACKING_WINDOW = 900  # seconds: failed tracking lookups are counted per window ...
 APPROVALS_TRACKING_FAILURES = 10  # ... and refused past this many, per client address and per tracking number
 APPROVALS_APPLICATIONS_PER_HOUR = 20  # online applications accepted per client address per hour
+
+# Idempotent submissions (core/idempotency.py): how long a resent form or mutation gets the first result back,
+# and how long a sealed one-time secret in it (a complaint's receipt) can still be shown again.
+IDEMPOTENCY_SECRET_SECONDS = env.int("IDEMPOTENCY_SECRET_SECONDS", default=15 * 60)
+RETENTION_IDEMPOTENCY_HOURS = env.int("RETENTION_IDEMPOTENCY_HOURS", default=24)
+# Data minimisation (docs/configuration.md#retention): citizens' numbers in settled SMS logs become a keyed hash
+# (SMS_PHONE_HASH_KEY, derived from SECRET_KEY when unset); logs, uploads of closed cases go after these days
+# (0 keeps them).
+SMS_PHONE_HASH_KEY = env.str("SMS_PHONE_HASH_KEY", default="")
+RETENTION_SMS_LOG_DAYS = env.int("RETENTION_SMS_LOG_DAYS", default=730)
+RETENTION_SMS_CODE_DAYS = env.int("RETENTION_SMS_CODE_DAYS", default=7)
+RETENTION_COMPLAINT_ATTACHMENTS_DAYS = env.int("RETENTION_COMPLAINT_ATTACHMENTS_DAYS", default=1825)
+RETENTION_APPLICATION_MATERIALS_DAYS = env.int("RETENTION_APPLICATION_MATERIALS_DAYS", default=1825)

@@ -51,6 +51,8 @@ class Message(models.Model):
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
     phone = PhoneNumberField(_("phone"), region="CN", db_index=True)
+    # A citizen's number, once its notice is settled, is kept only as this keyed hash (sms/retention.py).
+    phone_digest = models.CharField(_("number (keyed hash)"), max_length=64, blank=True, db_index=True)
     cadre = models.ForeignKey(
         "directory.Cadre", verbose_name=_("cadre"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -366,6 +368,7 @@ class Notice(models.Model):
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     phone = PhoneNumberField(_("phone"), region="CN")
+    phone_digest = models.CharField(_("number (keyed hash)"), max_length=64, blank=True, db_index=True)
     cadre = models.ForeignKey(
         "directory.Cadre", verbose_name=_("cadre"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

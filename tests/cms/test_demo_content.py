@@ -2,8 +2,6 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.test import override_settings
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, WorkflowState
 
@@ -23,9 +21,10 @@ from cms.models import (
     WarningPhrase,
 )
 from cms.models.snippets import PHRASE_MAX_LENGTH
-from directory.demo import load_demo
+from tests.demo import demo_snapshot
 
 
+@demo_snapshot
 def _counts():
     return {
         "pages": Page.objects.count(),
@@ -39,21 +38,9 @@ def _counts():
     }
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo loaded twice, once for the whole module, rolled back at its end; yields the counts after run one."""
-    media = tmp_path_factory.mktemp("media")
-    with override_settings(MEDIA_ROOT=str(media)), django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        first = _counts()
-        load_demo()
-        yield first
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def loaded(demo, db):
-    return demo
+def loaded(demo):
+    return demo.first["_counts"]
 
 
 def test_a_second_run_adds_no_page_revision_or_image(loaded):

@@ -7,12 +7,14 @@ from django.core.management import call_command
 from wagtail.models import Site
 
 from cms.models import HomePage
-from directory import demo
+from directory import demo as demo_module
 from directory.demo import DEMO_CADRE_COUNT, DEMO_PHONE_PREFIX, DEMO_USERS, load_demo, person_specs
 from directory.models import Cadre, CadreGroup, Department, DepartmentKind, Rank
 from directory.roles import ROLES_BY_CODE
+from tests.demo import demo_snapshot
 
 
+@demo_snapshot
 def _snapshot():
     """What a user of the demo sees: counts, the people, the group memberships, the logins."""
     return {
@@ -32,11 +34,9 @@ def _run_command(*args):
     return out.getvalue()
 
 
-@pytest.mark.django_db
-def test_loading_the_demo_twice_gives_the_same_city_and_prints_passwords_only_once():
-    first_output = _run_command()
-    first = _snapshot()
-    second_output = _run_command()
+def test_loading_the_demo_twice_gives_the_same_city_and_prints_passwords_only_once(demo):
+    first_output, second_output = demo.outputs
+    first = demo.first["_snapshot"]
 
     assert _snapshot() == first
     assert first["cadres"] == DEMO_CADRE_COUNT == len(first["phones"])
@@ -73,10 +73,7 @@ def test_the_generated_people_are_the_same_on_every_run_and_look_like_a_real_civ
     assert ranks_by_post["市长"] == {Rank.BUREAU}
 
 
-@pytest.mark.django_db
-def test_the_demo_city_has_the_shape_of_a_prefecture_level_city():
-    load_demo()
-
+def test_the_demo_city_has_the_shape_of_a_prefecture_level_city(demo):
     kinds = Counter(Department.objects.values_list("kind", flat=True))
     assert kinds[DepartmentKind.CITY] == 1
     assert kinds[DepartmentKind.COUNTY] == 6
@@ -103,14 +100,12 @@ def test_the_demo_city_has_the_shape_of_a_prefecture_level_city():
     assert 0 < groups["新任职干部"] < groups["全市科级以上干部"]
 
 
-@pytest.mark.django_db
-def test_every_demo_login_opens_the_admin_with_its_role_and_cadre(client):
-    run = load_demo()
-    assert set(run.passwords) == {username for username, *_rest in DEMO_USERS}
+def test_every_demo_login_opens_the_admin_with_its_role_and_cadre(client, demo):
+    assert set(demo.passwords) == {username for username, *_rest in DEMO_USERS}
 
     User = get_user_model()
     for username, role_code, department_code, post in DEMO_USERS:
-        assert client.login(username=username, password=run.passwords[username]), username
+        assert client.login(username=username, password=demo.passwords[username]), username
         assert client.get("/admin/").status_code == 200, username
         user = User.objects.select_related("cadre__department").get(username=username)
         assert (user.cadre.department.code, user.cadre.post) == (department_code, post)
@@ -123,9 +118,14 @@ def test_every_demo_login_opens_the_admin_with_its_role_and_cadre(client):
     assert User.objects.get(username="handler").cadre.department.kind == DepartmentKind.BUREAU
 
 
-@pytest.mark.django_db
-def test_a_rerun_keeps_what_people_changed_and_reset_passwords_gives_new_ones(client):
-    first = load_demo()
+def directory_steps_only(monkeypatch):
+    """Reruns of the directory's own steps: the people and logins, without the other apps' content."""
+    own = {name: step for name, step in demo_module._steps.items() if name.startswith("directory.")}
+    monkeypatch.setattr(demo_module, "_steps", own)
+
+
+def test_a_rerun_keeps_what_people_changed_and_reset_passwords_gives_new_ones(client, demo, monkeypatch):
+    directory_steps_only(monkeypatch)
     cadre = Cadre.objects.filter(sms_opt_in=True).first()
     cadre.sms_opt_in = False
     cadre.save()
@@ -138,9 +138,9 @@ def test_a_rerun_keeps_what_people_changed_and_reset_passwords_gives_new_ones(cl
     assert Cadre.objects.count() == DEMO_CADRE_COUNT  # a deleted demo cadre comes back
 
     third = load_demo(reset_passwords=True)
-    assert set(third.passwords) == set(first.passwords)
-    assert third.passwords["supervisor"] != first.passwords["supervisor"]
-    assert not client.login(username="supervisor", password=first.passwords["supervisor"])
+    assert set(third.passwords) == set(demo.passwords)
+    assert third.passwords["supervisor"] != demo.passwords["supervisor"]
+    assert not client.login(username="supervisor", password=demo.passwords["supervisor"])
     assert client.login(username="supervisor", password=third.passwords["supervisor"])
 
 
@@ -152,20 +152,17 @@ def test_if_empty_loads_nothing_once_departments_exist():
     assert Cadre.objects.count() == 0 and not get_user_model().objects.exists()
 
 
-@pytest.mark.django_db
-def test_if_empty_on_a_later_start_names_the_demo_logins_without_passwords():
-    first = load_demo()
+def test_if_empty_on_a_later_start_names_the_demo_logins_without_passwords(demo):
     output = _run_command("--if-empty")
     assert "editor" in output and "supervisor" in output and "--reset-passwords" in output
-    assert all(password not in output for password in first.passwords.values())
+    assert all(password not in output for password in demo.passwords.values())
 
 
-@pytest.mark.django_db
-def test_other_apps_add_their_demo_content_as_a_step(monkeypatch):
+def test_other_apps_add_their_demo_content_as_a_step(monkeypatch, demo):
     seen = []
-    monkeypatch.setattr(demo, "_steps", dict(demo._steps))
+    directory_steps_only(monkeypatch)
 
-    @demo.demo_step
+    @demo_module.demo_step
     def load_something(run):
         seen.append(Department.objects.filter(code="QH").exists())  # runs after the directory step
         run.count("something", created=3, total=3)

@@ -1,9 +1,8 @@
-import pytest
-
-from directory.demo import load_demo
 from forum.models import ForumBoardPage, ModerationMode, Post, PostReport, PostStatus, Topic
+from tests.demo import demo_snapshot
 
 
+@demo_snapshot
 def _forum_snapshot():
     return {
         "boards": sorted(ForumBoardPage.objects.values_list("slug", "title", "moderation")),
@@ -15,12 +14,8 @@ def _forum_snapshot():
     }
 
 
-@pytest.mark.django_db
-def test_the_demo_forum_is_loaded_once_with_work_for_the_moderators(client):
-    load_demo()
-    first = _forum_snapshot()
-    load_demo()
-    assert _forum_snapshot() == first
+def test_the_demo_forum_is_loaded_once_with_work_for_the_moderators(client, demo):
+    assert _forum_snapshot() == demo.first["_forum_snapshot"]
 
     boards = {board.title: board for board in ForumBoardPage.objects.all()}
     assert boards["廉政论坛"].moderation == ModerationMode.POST

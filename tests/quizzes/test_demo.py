@@ -1,26 +1,18 @@
-import pytest
 from django.utils import timezone
 
-from directory.demo import load_demo
 from quizzes.models import Attempt, BoardScore, DepartmentBoardScore, Question, QuizMode, QuizPage, SmsQuestion
 from sms.models import Campaign
+from tests.demo import demo_snapshot
 
 
-def snapshot():
+@demo_snapshot
+def quiz_counts():
     return tuple(model.objects.count() for model in (Question, QuizPage, Attempt, BoardScore))
 
 
-@pytest.mark.django_db
-def test_the_demo_has_the_bank_four_quizzes_a_played_competition_and_the_sms_question():
-    load_demo()
-    counts = (Question.objects.count(), QuizPage.objects.count(), Attempt.objects.count(), BoardScore.objects.count())
-    load_demo()
-    assert (
-        Question.objects.count(),
-        QuizPage.objects.count(),
-        Attempt.objects.count(),
-        BoardScore.objects.count(),
-    ) == (counts)
+def test_the_demo_has_the_bank_four_quizzes_a_played_competition_and_the_sms_question(demo):
+    counts = demo.first["quiz_counts"]
+    assert quiz_counts() == counts  # the second run added nothing
     assert counts[0] == 150
     assert set(QuizPage.objects.values_list("mode", flat=True)) == set(QuizMode.values)
     assert all(page.live and page.url for page in QuizPage.objects.all())

@@ -54,11 +54,20 @@ export async function query(text, variables = {}) {
   return parse(await send(`/graphql/?${params}`, { headers: { Accept: "application/json" } }));
 }
 
-// Returns the mutation's payload; throws ApiError with the typed errors when it refuses.
-export async function mutate(text, variables, name) {
+// A submission's idempotency key (core/idempotency.py): made once per thing the user sends and kept across its
+// retries, so a resend after a timeout gets the first answer instead of creating a second one.
+export function newKey() {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// Returns the mutation's payload; throws ApiError with the typed errors when it refuses. A mutation that creates
+// something passes its submission's key (newKey), the same on every retry.
+export async function mutate(text, variables, name, key = "") {
+  const headers = { "Content-Type": "application/json", "X-CSRFToken": await csrfToken(), Accept: "application/json" };
+  if (key) headers["Idempotency-Key"] = key;
   const response = await send("/graphql/", {
     method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": await csrfToken(), Accept: "application/json" },
+    headers,
     body: JSON.stringify({ query: text, variables }),
   });
   const data = await parse(response);

@@ -1,5 +1,5 @@
 // Qingfeng app service worker. Shell: cache-first, versioned. Reading: network-first, last 50 kept.
-const VERSION = "qf-v11"; // v11: approvals paging and department filter, handling places, login explained
+const VERSION = "qf-v12"; // v12: approvals paging and department filter, handling places, login explained; idempotency keys
 const SHELL = `shell-${VERSION}`;
 const READ = "read-v1";
 const READ_LIMIT = 50;

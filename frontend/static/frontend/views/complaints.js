@@ -1,7 +1,7 @@
 // Complaints (网络投诉): report, follow with the receipt, public cases and SMS follow. The report form posts the
 // same multipart form as the web page (attachments included) and keeps a draft on this device until it is sent;
 // name and phone are never kept in the draft.
-import { ApiError, csrfToken, mutate, query } from "../api.js";
+import { ApiError, csrfToken, mutate, newKey, query } from "../api.js";
 import { lang } from "../i18n.js";
 
 import { esc, render } from "../ui.js";
@@ -17,6 +17,7 @@ const S = {
     name: "姓名", phone: "手机号", files: "照片或PDF（选填，最多5个，每个8MB）", submit: "提交", sending: "正在提交…",
     draft: "已恢复上次未提交的草稿。", done: "投诉已收到", ref: "投诉编号", receipt: "查询码",
     keep: "请立即抄下或截图保存。查询码只显示这一次，我们只保存其不可逆的哈希值，无法找回。",
+    shown: "该投诉此前已经收到。查询码已在首次提交时显示，无法再次显示。",
     open: "查询", status: "当前状态", thread: "与调查人员的留言", you: "我", inv: "调查人员", noMsg: "暂无留言。",
     send: "发送留言", msg: "留言内容", outcome: "处理结果", pub: "查看公开案件页",
     clar: "澄清正名", sub: "短信关注此案件", subCode: "获取验证码", code: "验证码", confirm: "确认关注",
@@ -32,6 +33,7 @@ const S = {
     files: "Photos or PDF (optional, up to 5 files of 8 MB)", submit: "Submit", sending: "Sending…", draft: "Your unsent draft was restored.",
     done: "Complaint received", ref: "Reference", receipt: "Receipt",
     keep: "Write both down or take a screenshot now. The receipt is shown only once and cannot be recovered.",
+    shown: "This complaint was already received. Its receipt was shown when it was first sent and cannot be shown again.",
     open: "Open", status: "Status", thread: "Messages with the investigator", you: "You", inv: "Investigator", noMsg: "No messages yet.",
     send: "Send", msg: "Message", outcome: "Outcome", pub: "Public case page", clar: "Clarification", sub: "Follow this case by SMS",
     subCode: "Send me a code", code: "Code", confirm: "Confirm", codeSent: "We sent a code. Enter it to confirm.", unsub: "Stop following this case",
@@ -99,6 +101,7 @@ async function report() {
       <button class="button" type="submit">${esc(s("submit"))}</button>
     </form>`);
   const form = document.getElementById("complaint");
+  const key = newKey(); // one complaint: every retry of it carries this key
   const named = document.getElementById("c-named");
   const sync = () => { named.hidden = form.is_anonymous.value !== "0"; };
   form.addEventListener("change", sync);
@@ -122,7 +125,7 @@ async function report() {
       const body = new FormData(form);
       const response = await fetch("/complaints/new/", {
         method: "POST", body, credentials: "same-origin",
-        headers: { Accept: "application/json", "X-CSRFToken": await csrfToken() },
+        headers: { Accept: "application/json", "X-CSRFToken": await csrfToken(), "Idempotency-Key": key },
       });
       const answer = await response.json();
       if (!answer.ok) {
@@ -138,8 +141,8 @@ async function report() {
       localStorage.removeItem(DRAFT);
       render(`<h1>${esc(s("done"))}</h1><div class="card notice receipt" role="status">
         <p>${esc(s("ref"))}: <strong class="reference">${esc(answer.reference)}</strong></p>
-        <p>${esc(s("receipt"))}: <strong class="receipt-code">${esc(answer.receipt)}</strong></p></div>
-        <p>${esc(s("keep"))}</p><p><a class="button" href="/app/complaints/follow" data-link>${esc(s("follow"))}</a></p>`);
+        ${answer.receipt ? `<p>${esc(s("receipt"))}: <strong class="receipt-code">${esc(answer.receipt)}</strong></p>` : ""}</div>
+        <p>${esc(s(answer.receipt ? "keep" : "shown"))}</p><p><a class="button" href="/app/complaints/follow" data-link>${esc(s("follow"))}</a></p>`);
     } catch {
       box.textContent = s("error");
     } finally {

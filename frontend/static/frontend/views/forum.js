@@ -1,6 +1,6 @@
 // Forum on the GraphQL API: boards, a board's topics, a topic with reply and report. Replies written offline
 // wait in the outbox. Without the API, the server's forum pages show inside the app instead.
-import { ApiError, mutate, query } from "../api.js";
+import { ApiError, mutate, newKey, query } from "../api.js";
 import { lang, t } from "../i18n.js";
 import { outbox } from "../offline.js";
 import { navigate } from "../router.js";
@@ -22,7 +22,7 @@ const REPORT = `mutation Report($post: ID!, $reason: ReportReason!) { reportPost
 
 export const senders = {
   form: (item) => postForm(item.action, item.fields),
-  reply: (item) => mutate(REPLY, { topic: item.topic, body: item.body }, "reply"),
+  reply: (item) => mutate(REPLY, { topic: item.topic, body: item.body }, "reply", item.key),
 };
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { dateStyle: "short", timeStyle: "short" }) : "");
@@ -69,10 +69,11 @@ async function board(id, page) {
       <button class="button" type="submit">${esc(t("forum.send"))}</button><p class="field-error" role="alert"></p>
     </form>`);
   const form = document.getElementById("new-topic");
+  const key = newKey();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const result = await mutate(CREATE, { board: id, title: form.title.value, body: form.body.value }, "createTopic");
+      const result = await mutate(CREATE, { board: id, title: form.title.value, body: form.body.value }, "createTopic", key);
       navigate(`/app/forum/topic/${result.topic.id}`);
     } catch (error) {
       if (error instanceof ApiError) showErrors(form, error);
@@ -114,16 +115,18 @@ async function topic(id, page) {
       event.preventDefault();
       const body = form.body.value.trim();
       if (!body) return;
+      // One reply, one key: the outbox resends it with the key it was first sent with.
+      const key = form.dataset.key || (form.dataset.key = newKey());
       if (!navigator.onLine) {
-        outbox.add({ kind: "reply", topic: id, body });
+        outbox.add({ kind: "reply", topic: id, body, key });
         return draw();
       }
       try {
-        await mutate(REPLY, { topic: id, body }, "reply");
+        await mutate(REPLY, { topic: id, body }, "reply", key);
         await topic(id, page);
       } catch (error) {
         if (error instanceof ApiError) showErrors(form, error);
-        else { outbox.add({ kind: "reply", topic: id, body }); draw(); }
+        else { outbox.add({ kind: "reply", topic: id, body, key }); draw(); }
       }
     });
     document.querySelectorAll("form[data-post]").forEach((f) => f.addEventListener("submit", async (event) => {

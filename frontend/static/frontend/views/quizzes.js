@@ -1,6 +1,6 @@
 // Quizzes: list, play (server-timed), results, leaderboards, and the study record shown in "me".
 // The server owns the clock: the timer only displays the seconds the server says are left.
-import { ApiError, mutate, query } from "../api.js";
+import { ApiError, mutate, newKey, query } from "../api.js";
 import { lang } from "../i18n.js";
 import { esc, render } from "../ui.js";
 import { failed, loading } from "./common.js";
@@ -182,13 +182,14 @@ async function show({ attempt, question }) {
   </div>`);
   const form = document.getElementById("answer");
   let sent = false;
+  const key = newKey(); // one answer to this question, however often it is resent
   const submit = async (choices) => {
     if (sent) return;
     sent = true;
     stopTimer();
     form.querySelectorAll("input, button").forEach((el) => { el.disabled = true; });
     try {
-      const result = await mutate(ANSWER, { a: attempt.id, q: question.id, c: choices }, "answerQuizQuestion");
+      const result = await mutate(ANSWER, { a: attempt.id, q: question.id, c: choices }, "answerQuizQuestion", key);
       feedback(result, form);
     } catch (error) {
       const code = error.errors?.[0]?.code;
