@@ -4,7 +4,6 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from complaints import admin_views, services
-from complaints.workflow import EVENT_LABELS
 from core import events
 from core.admin_menu import PermittedMenuItem
 
@@ -56,5 +55,5 @@ def complaints_menu_item():
     return _ComplaintsMenu(_("Online complaints"), complaints_menu, icon_name="warning", order=450)
 
 
-# Supervision's timeline links this platform's cases back here and names their events.
-events.register_subjects("complaints.complaint", "complaints_admin:detail", EVENT_LABELS)
+# Supervision's timeline links this platform's cases back here.
+events.register_subjects("complaints.complaint", "complaints_admin:detail")

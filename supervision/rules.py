@@ -341,3 +341,8 @@ class RefusalRateOutlier(Rule):
 
 PERIODIC_RULES = [RefusalRateOutlier()]
 ALL_RULES = [*EVENT_RULES, *PERIODIC_RULES]
+
+
+def descriptions() -> dict[str, str]:
+    """Every rule's code and its description in the reader's language, for pages that name a finding's rule."""
+    return {rule.code: str(rule.description) for rule in [*EVENT_RULES, *PERIODIC_RULES]}
