@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from supervision.models import AuditRecord, ChainHead, Checkpoint
 
@@ -92,10 +92,10 @@ def _locked_head():
 
 
 PROBLEM_LABELS = {
-    "altered": gettext_lazy("altered"),
-    "deleted": gettext_lazy("deleted"),
-    "inserted": gettext_lazy("inserted"),
-    "checkpoint": gettext_lazy("signed checkpoint"),
+    "altered": pgettext_lazy("audit problem", "altered"),
+    "deleted": pgettext_lazy("audit problem", "deleted"),
+    "inserted": pgettext_lazy("audit problem", "inserted"),
+    "checkpoint": pgettext_lazy("audit problem", "signed checkpoint"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -125,7 +126,7 @@ class EventViewSet(RecordViewSet):
     index_view_class = _index(["department", "actor"])
     list_display = [
         TitleColumn("kind_label", label=_("kind")),
-        TimelineColumn("subject", label=_("case")),
+        TimelineColumn("subject", label=pgettext_lazy("supervised case", "Case")),
         "actor_name",
         Column("department", label=_("department")),
         "occurred_at",
