@@ -143,8 +143,12 @@ def find_subject(query):
     query = query.strip()[:120]
     if not query:
         return ""
+    # Case numbers are issued in capitals (QF…, TS…); people type them as they come.
     by_reference = (
-        ReceivedEvent.objects.filter(reference__iexact=query).order_by("occurred_at", "pk").values("subject").first()
+        ReceivedEvent.objects.filter(reference__in={query, query.upper()})
+        .order_by("occurred_at", "pk")
+        .values("subject")
+        .first()
     )
     if by_reference:
         return by_reference["subject"]

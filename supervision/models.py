@@ -24,7 +24,8 @@ class ReceivedEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
     subject = models.CharField(_("subject"), max_length=120, db_index=True)
     item = models.CharField(_("item"), max_length=80, blank=True, db_index=True)
-    reference = models.CharField(_("reference"), max_length=80, blank=True)
+    # Indexed: a supervisor looks a case up by the number people quote (电子监察 › 案件时间线).
+    reference = models.CharField(_("reference"), max_length=80, blank=True, db_index=True)
     # Another case's reference this event is about (a complaint naming an approval's tracking number): the event
     # then shows on that case's timeline too.
     related_reference = models.CharField(_("related reference"), max_length=80, blank=True, db_index=True)
