@@ -9,6 +9,11 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from approvals import recompute
+        from approvals.models import State, StepState
+        from approvals.tracking import EVENT_LABELS
         from core.calendar import register_recomputer
+        from core.events import register_labels
 
         register_recomputer(recompute.NAME, recompute.recompute_deadlines)
+        # Application events carry the application's states; step states fill in any the application lacks.
+        register_labels("approvals", events=EVENT_LABELS, states={**dict(StepState.choices), **dict(State.choices)})

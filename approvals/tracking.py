@@ -4,26 +4,26 @@ dates and the history. Shared by the tracking page, GraphQL and the app, so all 
 from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from approvals.models import Application, ApplicationEvent, StepState
+from core.events import label_for
 
 EVENT_LABELS = {
-    "application.submitted": gettext_noop("Application submitted"),
-    "application.accepted": gettext_noop("Accepted"),
-    "application.not_accepted": gettext_noop("Not accepted"),
-    "application.supplement_requested": gettext_noop("Supplementary materials requested"),
-    "application.supplemented": gettext_noop("Supplementary materials received"),
-    "step.started": gettext_noop("Step started"),
-    "step.approved": gettext_noop("Step approved"),
-    "step.refused": gettext_noop("Step refused"),
-    "application.approved": gettext_noop("Approved"),
-    "application.refused": gettext_noop("Refused"),
-    "application.completed": gettext_noop("Completed"),
-    "application.rated": gettext_noop("Service rated"),
-    "application.withdrawn": gettext_noop("Withdrawn"),
-    "application.deadline_recomputed": gettext_noop("Deadline recomputed with the official holiday schedule"),
+    "application.submitted": gettext_lazy("Application submitted"),
+    "application.accepted": gettext_lazy("Accepted"),
+    "application.not_accepted": gettext_lazy("Not accepted"),
+    "application.supplement_requested": gettext_lazy("Supplementary materials requested"),
+    "application.supplemented": gettext_lazy("Supplementary materials received"),
+    "step.started": gettext_lazy("Step started"),
+    "step.approved": gettext_lazy("Step approved"),
+    "step.refused": gettext_lazy("Step refused"),
+    "application.approved": gettext_lazy("Approved"),
+    "application.refused": gettext_lazy("Refused"),
+    "application.completed": gettext_lazy("Completed"),
+    "application.rated": gettext_lazy("Service rated"),
+    "application.withdrawn": gettext_lazy("Withdrawn"),
+    "application.deadline_recomputed": gettext_lazy("Deadline recomputed with the official holiday schedule"),
 }
 
 
@@ -95,7 +95,7 @@ def tracking_for(application: Application | int) -> Tracking:
         history.append(
             HistoryEntry(
                 occurred_at=event.occurred_at,
-                label=_(EVENT_LABELS.get(event.kind, event.kind)),
+                label=label_for(event.kind),
                 step=event.step.name if event.step else "",
                 department=event.department.name if event.department else "",
                 officer=staff_number(event.actor),

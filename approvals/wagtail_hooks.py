@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from approvals import dashboard, permissions
-from approvals.tracking import EVENT_LABELS
 from approvals.viewsets import CatalogueGroup
 from core import events
 from core.admin_menu import PermittedMenuItem
@@ -36,5 +35,5 @@ def register_catalogue():
     return CatalogueGroup()
 
 
-# Supervision's timeline links this platform's cases back here and names their events.
-events.register_subjects("approvals.application", "approvals_admin:detail", EVENT_LABELS)
+# Supervision's timeline links this platform's cases back here.
+events.register_subjects("approvals.application", "approvals_admin:detail")

@@ -9,6 +9,10 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from complaints import recompute
+        from complaints.models import Status
+        from complaints.workflow import EVENT_LABELS
         from core.calendar import register_recomputer
+        from core.events import register_labels
 
         register_recomputer(recompute.NAME, recompute.recompute_deadlines)
+        register_labels("complaints", events=EVENT_LABELS, states=dict(Status.choices))

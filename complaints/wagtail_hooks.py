@@ -4,7 +4,6 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from complaints import admin_views, dashboard, services
-from complaints.workflow import EVENT_LABELS
 from core import events
 from core.admin_menu import PermittedMenuItem
 
@@ -61,5 +60,5 @@ def add_work_panels(request, panels):
     panels.extend(dashboard.panels_for(request.user))
 
 
-# Supervision's timeline links this platform's cases back here and names their events.
-events.register_subjects("complaints.complaint", "complaints_admin:detail", EVENT_LABELS)
+# Supervision's timeline links this platform's cases back here.
+events.register_subjects("complaints.complaint", "complaints_admin:detail")

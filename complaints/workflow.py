@@ -1,6 +1,6 @@
 """The complaint state machine, written once as data: action -> (states it may start from, state it leads to, event)."""
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from complaints.models import Status
 
@@ -26,16 +26,16 @@ def allowed_actions(status):
 
 # What each recorded event is called where people read a case's history (supervision's timeline).
 EVENT_LABELS = {
-    "complaint.received": gettext_noop("Complaint received"),
-    "complaint.assigned": gettext_noop("Investigator assigned"),
-    "complaint.acknowledged": gettext_noop("Receipt acknowledged"),
-    "complaint.accepted": gettext_noop("Accepted for handling"),
-    "complaint.not_accepted": gettext_noop("Not accepted"),
-    "complaint.transferred": gettext_noop("Transferred"),
-    "complaint.investigation_started": gettext_noop("Investigation started"),
-    "complaint.concluded": gettext_noop("Investigation concluded"),
-    "complaint.closed": gettext_noop("Closed"),
-    "complaint.update_published": gettext_noop("Public case update published"),
-    "complaint.clarification_published": gettext_noop("Clarification published"),
-    "stage.deadline_recomputed": gettext_noop("Deadline recomputed with the official holiday schedule"),
+    "complaint.received": gettext_lazy("Complaint received"),
+    "complaint.assigned": gettext_lazy("Investigator assigned"),
+    "complaint.acknowledged": gettext_lazy("Receipt acknowledged"),
+    "complaint.accepted": gettext_lazy("Accepted for handling"),
+    "complaint.not_accepted": gettext_lazy("Not accepted"),
+    "complaint.transferred": gettext_lazy("Transferred"),
+    "complaint.investigation_started": gettext_lazy("Investigation started"),
+    "complaint.concluded": gettext_lazy("Investigation concluded"),
+    "complaint.closed": gettext_lazy("Closed"),
+    "complaint.update_published": gettext_lazy("Public case update published"),
+    "complaint.clarification_published": gettext_lazy("Clarification published"),
+    "stage.deadline_recomputed": gettext_lazy("Deadline recomputed with the official holiday schedule"),
 }

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from core import checks, events, outage
 
         register(checks.next_year_schedule)
+        events.register_labels("core", events=events.CORE_EVENT_LABELS)
 
         # A complaint or application change committed during a request that then fails: say it was saved.
         events.domain_event.connect(outage.note_committed, dispatch_uid="core.outage.note_committed")

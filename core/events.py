@@ -34,9 +34,11 @@ leaves out what does not apply:
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.dispatch import Signal
+from django.utils.translation import gettext, pgettext_lazy
 
 # Sent with ``event=DomainEvent``; sender is the source's app label.
 domain_event = Signal()
@@ -104,24 +106,70 @@ def publish(event: DomainEvent):
     domain_event.send(sender=event.source, event=event)
 
 
-def register_subjects(subject_kind, admin_url_name, event_labels):
-    """Let supervision link a source's subjects ("approvals.application:7") to their admin page and name its events.
+def register_subjects(subject_kind, admin_url_name):
+    """Let supervision link a source's subjects ("approvals.application:7") to their admin page.
 
-    Called from the source's wagtail_hooks; event_labels maps an event kind to a gettext_noop label.
+    Called from the source's wagtail_hooks. Event and state names go through ``register_labels``.
     """
     from django.urls import reverse
-    from django.utils.translation import gettext
     from wagtail import hooks
 
     def subject_url(subject):
         kind, _sep, pk = subject.partition(":")
         return reverse(admin_url_name, args=[int(pk)]) if kind == subject_kind and pk.isdigit() else None
 
-    def event_label(kind):
-        return gettext(event_labels[kind]) if kind in event_labels else None
-
     hooks.register("supervision_subject_url", subject_url)
-    hooks.register("supervision_event_label", event_label)
+
+
+# --- Words for people ----------------------------------------------------------------------------------------------
+# Every event kind, state and clock action a page shows is a translated word, never the code. Each source registers
+# the words of what it publishes from its AppConfig.ready(); pages ask label_for / state_label / clock_action_label.
+
+_EVENT_LABELS: dict = {}
+_STATE_LABELS: dict = {}
+
+# The events core itself records (the office's holiday schedule, core/calendar.py).
+CORE_EVENT_LABELS = {
+    "calendar.entered": pgettext_lazy("calendar event", "Holiday schedule entered"),
+    "calendar.changed": pgettext_lazy("calendar event", "Holiday schedule changed"),
+    "calendar.recomputed": pgettext_lazy("calendar event", "Deadlines recomputed with the holiday schedule"),
+}
+
+CLOCK_ACTION_LABELS = {
+    ClockAction.START: pgettext_lazy("clock", "Clock started"),
+    ClockAction.PAUSE: pgettext_lazy("clock", "Clock paused"),
+    ClockAction.RESUME: pgettext_lazy("clock", "Clock resumed"),
+    ClockAction.STOP: pgettext_lazy("clock", "Clock stopped"),
+}
+
+
+def register_labels(source: str, *, events: Mapping = (), states: Mapping = ()) -> None:
+    """Name a source's event kinds ("application.accepted" -> gettext_lazy("Accepted")) and its states."""
+    _EVENT_LABELS.update(dict(events))
+    _STATE_LABELS.setdefault(source, {}).update(dict(states))
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_EVENT_LABELS)
+
+
+def label_for(kind: str) -> str:
+    """An event kind in the reader's language; a kind nobody named shows as a neutral word, never as its code."""
+    label = _EVENT_LABELS.get(kind)
+    return str(label) if label is not None else gettext("Other event")
+
+
+def state_label(source: str, state: str) -> str:
+    """A source's state ("in_review") in the reader's language ("审查中"); "" for no state."""
+    if not state:
+        return ""
+    label = _STATE_LABELS.get(source, {}).get(state)
+    return str(label) if label is not None else gettext("Other state")
+
+
+def clock_action_label(action: str) -> str:
+    label = CLOCK_ACTION_LABELS.get(action)
+    return str(label) if label is not None else gettext("Other clock change")
 
 
 def record(

@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin import messages
 
-from supervision import audit, performance, services
+from core import events
+from supervision import audit, performance, rules, services
 from supervision.models import (
     Alert,
+    ChainHead,
     Checkpoint,
     Clock,
     Finding,
@@ -133,17 +135,47 @@ def subject_url(subject):
     return _first_answer("supervision_subject_url", subject)
 
 
-def event_label(kind):
-    """An event kind in the reader's language ("application.accepted" -> "已受理"), else the kind itself."""
-    return _first_answer("supervision_event_label", kind) or kind
+def find_subject(query):
+    """The subject a supervisor means: a case number people see (QF…, TS…) or an internal subject key.
+
+    Looked up in the events supervision has received, so supervision needs no source app to resolve it.
+    """
+    query = query.strip()[:120]
+    if not query:
+        return ""
+    # Case numbers are issued in capitals (QF…, TS…); people type them as they come.
+    by_reference = (
+        ReceivedEvent.objects.filter(reference__in={query, query.upper()})
+        .order_by("occurred_at", "pk")
+        .values("subject")
+        .first()
+    )
+    if by_reference:
+        return by_reference["subject"]
+    if ReceivedEvent.objects.filter(subject=query).exists() or Clock.objects.filter(subject=query).exists():
+        return query
+    return ""
+
+
+def _event_entry(event, kind="event"):
+    return {
+        "at": event.occurred_at,
+        "kind": kind,
+        "event": event,
+        "label": events.label_for(event.kind),
+        "from_state": events.state_label(event.source, event.from_state),
+        "to_state": events.state_label(event.source, event.to_state),
+        "clock_actions": [events.clock_action_label(c.get("action", "")) for c in event.clocks or ()],
+    }
 
 
 def timeline(request):
     _require(request, VIEW)
-    subject = (request.GET.get("subject") or "").strip()[:120]
-    events = clocks = findings = ()
+    query = (request.GET.get("q") or request.GET.get("subject") or "").strip()[:120]
+    subject = find_subject(query)
+    entries, clocks, findings = [], (), ()
     if subject:
-        events = list(
+        received = list(
             ReceivedEvent.objects.filter(subject=subject).select_related("department").order_by("occurred_at", "pk")
         )
         clocks = list(
@@ -153,29 +185,34 @@ def timeline(request):
             .order_by("started_at", "pk")
         )
         findings = list(Finding.objects.filter(subject=subject).select_related("event").order_by("created_at"))
-    entries = [{"at": e.occurred_at, "kind": "event", "event": e, "label": event_label(e.kind)} for e in events]
+        entries = [_event_entry(e) for e in received]
+    else:
+        received = []
     for clock in clocks:
         for alert in clock.alerts.all():
             entries.append({"at": alert.fired_at, "kind": "alert", "alert": alert, "clock": clock})
+    descriptions = rules.descriptions()
     for finding in findings:
         # Placed at the moment of the event it judges, right after it.
         when = finding.event.occurred_at if finding.event_id else finding.created_at
-        entries.append({"at": when, "kind": "finding", "finding": finding})
-    reference = next((e.reference for e in events if e.reference), "")
+        entries.append(
+            {"at": when, "kind": "finding", "finding": finding, "rule": descriptions.get(finding.rule, finding.title)}
+        )
+    reference = next((e.reference for e in received if e.reference), "")
     if reference:
         # Other cases about this one (complaints naming its tracking number), in its record as the issue asks.
         related = ReceivedEvent.objects.filter(related_reference=reference).exclude(subject=subject)
         for event in related.select_related("department").order_by("occurred_at", "pk"):
-            entries.append(
-                {"at": event.occurred_at, "kind": "related", "event": event, "label": event_label(event.kind)}
-            )
+            entries.append(_event_entry(event, "related"))
     entries.sort(key=lambda e: e["at"])
     return render(
         request,
         "supervision/admin/timeline.html",
         {
             "title": _("Timeline"),
+            "query": query,
             "subject": subject,
+            "not_found": bool(query) and not subject,
             "entries": entries,
             "clocks": clocks,
             "source_url": subject_url(subject) if subject else None,
@@ -186,17 +223,15 @@ def timeline(request):
 
 def audit_check(request):
     _require(request, AUDIT)
-    problems = audit.verify() if request.method == "POST" or request.GET.get("run") else None
+    report = audit.check() if request.method == "POST" or request.GET.get("run") else None
     checkpoints = Checkpoint.objects.all()[:30]
-    from supervision.models import ChainHead
-
     return render(
         request,
         "supervision/admin/audit.html",
         {
             "title": _("Audit trail check"),
-            "problems": problems,
-            "first": problems[0] if problems else None,
+            "report": report,
+            "first": report.problems[0] if report and report.problems else None,
             "head": ChainHead.objects.filter(pk=1).first(),
             "checkpoints": checkpoints,
         },
@@ -233,7 +268,8 @@ def performance_report(request):
         "supervision/admin/performance.html",
         {
             "title": title,
-            "rows": rows,
+            "rows": [r for r in rows if r.rank is not None],
+            "left_out": performance.left_out(rows),
             "unit": unit,
             "units": performance.UNITS.items(),
             "period": period,

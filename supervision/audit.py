@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from supervision.models import AuditRecord, ChainHead, Checkpoint
 
@@ -90,6 +91,14 @@ def _locked_head():
 # --- Verification -----------------------------------------------------------------------------------------------
 
 
+PROBLEM_LABELS = {
+    "altered": pgettext_lazy("audit problem", "altered"),
+    "deleted": pgettext_lazy("audit problem", "deleted"),
+    "inserted": pgettext_lazy("audit problem", "inserted"),
+    "checkpoint": pgettext_lazy("audit problem", "signed checkpoint"),
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     seq: int
@@ -97,15 +106,34 @@ class Problem:
     detail: str
 
     def __str__(self):
-        return f"#{self.seq} {self.kind}: {self.detail}"
+        return f"#{self.seq} {PROBLEM_LABELS[self.kind]}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a check of the chain verified: records walked, checkpoints whose signature and hash were compared."""
+
+    problems: list
+    records: int
+    checkpoints: int
+
+    @property
+    def intact(self):
+        return not self.problems
 
 
 def verify(chunk=2000, checkpoints=True):
     """Walk the whole chain; return the problems found, in sequence order (the first is the first tampering)."""
+    return check(chunk, checkpoints).problems
+
+
+def check(chunk=2000, checkpoints=True) -> Report:
+    """Walk the whole chain and compare it with every signed checkpoint; say what was verified and what was found."""
     problems = []
     expected_seq, prev_hash = 1, GENESIS
     by_seq = {}
     wanted = {c.seq: c for c in _trusted_checkpoints(problems)} if checkpoints else {}
+    walked = 0
     for record in AuditRecord.objects.order_by("seq").iterator(chunk_size=chunk):
         gap = record.seq != expected_seq
         if record.seq > expected_seq:
@@ -123,6 +151,7 @@ def verify(chunk=2000, checkpoints=True):
                 Problem(record.seq, "checkpoint", _("It differs from the signed checkpoint: the chain was rewritten."))
             )
         by_seq[record.seq] = True
+        walked += 1
         expected_seq, prev_hash = record.seq + 1, record.hash
     head = ChainHead.objects.filter(pk=1).first()
     last = expected_seq - 1
@@ -138,7 +167,7 @@ def verify(chunk=2000, checkpoints=True):
         if seq > last:
             problems.append(Problem(seq, "checkpoint", _("A signed checkpoint names a record that no longer exists.")))
     problems.sort(key=lambda p: p.seq)
-    return problems
+    return Report(problems=problems, records=walked, checkpoints=len(wanted))
 
 
 def _trusted_checkpoints(problems):

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import events
+
 # Supervision keeps what it was told even when the department or user it names is later deleted: the foreign keys
 # below are not enforced by the database and never cascade.
 LOOSE = {"null": True, "blank": True, "on_delete": models.DO_NOTHING, "db_constraint": False, "related_name": "+"}
@@ -22,7 +24,8 @@ class ReceivedEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
     subject = models.CharField(_("subject"), max_length=120, db_index=True)
     item = models.CharField(_("item"), max_length=80, blank=True, db_index=True)
-    reference = models.CharField(_("reference"), max_length=80, blank=True)
+    # Indexed: a supervisor looks a case up by the number people quote (电子监察 › 案件时间线).
+    reference = models.CharField(_("reference"), max_length=80, blank=True, db_index=True)
     # Another case's reference this event is about (a complaint naming an approval's tracking number): the event
     # then shows on that case's timeline too.
     related_reference = models.CharField(_("related reference"), max_length=80, blank=True, db_index=True)
@@ -46,11 +49,15 @@ class ReceivedEvent(models.Model):
         indexes = [models.Index(fields=["kind", "occurred_at"], name="supervision_event_kind_time")]
 
     def __str__(self):
-        return f"{self.kind} · {self.subject}"
+        return f"{self.kind_label} · {self.reference}" if self.reference else self.kind_label
 
     @property
     def key(self):
         return f"{self.source}:{self.source_id}"
+
+    @property
+    def kind_label(self):
+        return events.label_for(self.kind)
 
 
 class Severity(models.TextChoices):
@@ -269,6 +276,10 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.rule} · {self.message}"
+
+    @property
+    def rule_label(self):
+        return f"{self.rule} · {self.title}"
 
 
 class AuditRecord(models.Model):

@@ -20,7 +20,8 @@ settings.SUPERVISION_SCORE_WEIGHTS (default on_time 35, speed 15, alerts 20, com
 - complaints = 1 - 5 x substantiated / volume, bounded to 0..1;
 - satisfaction = (rating - 1) / 4.
 A component without data (no rating yet) is left out and the other weights are scaled up. A unit is ranked only with
-a volume of at least settings.SUPERVISION_MIN_VOLUME; below it, it is listed without a rank.
+a volume of at least settings.SUPERVISION_MIN_VOLUME; below it, it is listed without a rank. The supervising body
+(the discipline commission, see supervising_department_ids) is never ranked among the units it supervises.
 """
 
 import csv
@@ -108,6 +109,7 @@ class Row:
     ratings: list = field(default_factory=list)
     score: float | None = None
     rank: int | None = None
+    supervising: bool = False  # the supervising body itself: never ranked among those it supervises
 
     @property
     def on_time_rate(self):
@@ -140,6 +142,43 @@ def weights():
 
 def minimum_volume():
     return getattr(settings, "SUPERVISION_MIN_VOLUME", 5)
+
+
+def supervising_department_ids() -> set[int]:
+    """The supervising body's departments, left out of rankings: those named in SUPERVISION_UNRANKED_DEPARTMENTS
+    (department codes), or else the departments where the supervisor role's cadres work."""
+    from directory.models import Cadre, Department
+    from directory.roles import ROLES_BY_CODE
+
+    codes = getattr(settings, "SUPERVISION_UNRANKED_DEPARTMENTS", None)
+    if codes:
+        return set(Department.objects.filter(code__in=codes).values_list("pk", flat=True))
+    supervisors = Cadre.objects.filter(user__is_active=True, user__groups__name=ROLES_BY_CODE["supervisor"].name)
+    return set(supervisors.values_list("department_id", flat=True))
+
+
+def _mark_supervising(rows, unit):
+    departments = supervising_department_ids()
+    if not departments:
+        return
+    if unit == "department":
+        supervising = departments & set(rows)
+    else:
+        from directory.models import Cadre
+
+        supervising = set(
+            Cadre.objects.filter(user_id__in=rows, department_id__in=departments).values_list("user_id", flat=True)
+        )
+    for unit_id in supervising:
+        rows[unit_id].supervising = True
+
+
+def left_out(rows) -> dict:
+    """The units a ranking leaves out, by reason: the supervising body, and those under the minimum volume."""
+    return {
+        "supervising": [r.name for r in rows if r.supervising],
+        "small": [r.name for r in rows if r.rank is None and not r.supervising],
+    }
 
 
 def score(row):
@@ -222,10 +261,12 @@ def evaluate(period, unit="department"):
         for subject, actor in deciders:
             row(actor).ratings.append(ratings[subject])
     _name_rows(rows, unit)
+    _mark_supervising(rows, unit)
     minimum = minimum_volume()
     for r in rows.values():
         r.score = score(r)
-    ranked = sorted((r for r in rows.values() if r.volume >= minimum and r.score is not None), key=lambda r: -r.score)
+    rankable = (r for r in rows.values() if r.volume >= minimum and r.score is not None and not r.supervising)
+    ranked = sorted(rankable, key=lambda r: -r.score)
     for position, r in enumerate(ranked, 1):
         r.rank = position
     unranked = sorted((r for r in rows.values() if r.rank is None), key=lambda r: r.name)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import workdays
+from core.events import label_for
 from supervision.clocks import Thresholds
 from supervision.findings import record_finding
 from supervision.models import Clock, ReceivedEvent, Severity
@@ -200,7 +201,7 @@ class DecisionWithoutLegalBasis(Rule):
     def check(self, event):
         if (event.payload.get("legal_basis") or "").strip():
             return None
-        return _("%(kind)s cites no legal basis") % {"kind": event.kind}
+        return _("%(kind)s cites no legal basis") % {"kind": label_for(event.kind)}
 
 
 class ChangeAfterCompletion(Rule):
@@ -220,8 +221,8 @@ class ChangeAfterCompletion(Rule):
         if final is None:
             return None
         return _("%(kind)s after the case was finished (%(final)s at %(when)s)") % {
-            "kind": event.kind,
-            "final": final.kind,
+            "kind": label_for(event.kind),
+            "final": label_for(final.kind),
             "when": timezone.localtime(final.occurred_at).strftime("%Y-%m-%d %H:%M"),
         }
 
@@ -239,7 +240,7 @@ class ChangeAfterCompletion(Rule):
             (
                 other,
                 _("%(kind)s after the case was finished (%(final)s at %(when)s)")
-                % {"kind": other.kind, "final": event.kind, "when": when},
+                % {"kind": label_for(other.kind), "final": label_for(event.kind), "when": when},
             )
             for other in later
         ]
@@ -341,3 +342,8 @@ class RefusalRateOutlier(Rule):
 
 PERIODIC_RULES = [RefusalRateOutlier()]
 ALL_RULES = [*EVENT_RULES, *PERIODIC_RULES]
+
+
+def descriptions() -> dict[str, str]:
+    """Every rule's code and its description in the reader's language, for pages that name a finding's rule."""
+    return {rule.code: str(rule.description) for rule in [*EVENT_RULES, *PERIODIC_RULES]}

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -11,13 +12,14 @@ from supervision.models import Alert, AuditRecord, Clock, Finding, ReceivedEvent
 
 
 class TimelineColumn(Column):
-    """The subject, linking to its timeline."""
+    """A link to the subject's timeline, named by the case number when the row has one (never the internal key)."""
 
     cell_template_name = "supervision/admin/subject_cell.html"
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
         context["url"] = reverse("supervision_timeline") + f"?subject={instance.subject}"
+        context["value"] = getattr(instance, "reference", "") or _("Timeline") if instance.subject else ""
         return context
 
 
@@ -109,7 +111,7 @@ class FindingViewSet(RecordViewSet):
     index_view_class = _index(["department", "actor", "case"])
     list_display = [
         TitleColumn("message", label=_("finding"), get_url=_finding_url),
-        "rule",
+        Column("rule_label", label=_("rule")),
         "severity",
         TimelineColumn("subject", label=_("subject")),
         Column("department", label=_("department")),
@@ -130,9 +132,8 @@ class EventViewSet(RecordViewSet):
     menu_order = 140
     index_view_class = _index(["department", "actor"])
     list_display = [
-        TitleColumn("kind", label=_("kind")),
-        TimelineColumn("subject", label=_("subject")),
-        "reference",
+        TitleColumn("kind_label", label=_("kind")),
+        TimelineColumn("subject", label=pgettext_lazy("supervised case", "Case")),
         "actor_name",
         Column("department", label=_("department")),
         "occurred_at",

@@ -27,6 +27,14 @@ class SupervisionMenu(SupervisionViewSetGroup):
                 permission=admin_views.VIEW,
             ),
             PermittedMenuItem(
+                _("Case timeline"),
+                reverse_lazy("supervision_timeline"),
+                name="supervision-timeline",
+                icon_name="history",
+                order=15,
+                permission=admin_views.VIEW,
+            ),
+            PermittedMenuItem(
                 _("Performance ranking"),
                 reverse_lazy("supervision_performance"),
                 name="supervision-performance",

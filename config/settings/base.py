@@ -339,6 +339,8 @@ SUPERVISION_OFFICE_HOURS = env.str("SUPERVISION_OFFICE_HOURS", default="08:00-18
 # Performance score weights (summing to 100) and the volume below which a unit is listed but not ranked.
 SUPERVISION_SCORE_WEIGHTS = {"on_time": 35, "speed": 15, "alerts": 20, "complaints": 15, "satisfaction": 15}
 SUPERVISION_MIN_VOLUME = env.int("SUPERVISION_MIN_VOLUME", default=5)
+# The supervising body's department codes, left out of rankings; empty: where the supervisor role's cadres work.
+SUPERVISION_UNRANKED_DEPARTMENTS = env.list("SUPERVISION_UNRANKED_DEPARTMENTS", default=[])
 
 # Mail: Wagtail notifies reviewers of submissions and authors of decisions. Printed to the console until configured,
 # e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.cn:587

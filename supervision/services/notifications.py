@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from directory.models import Cadre, Department
 from directory.roles import ROLES_BY_CODE
 from sms.notices import queue_notice
-from supervision.models import Alert
+from supervision.models import RUNG_ORDER, Alert
 
 
 def supervisors_for(department: Department | None) -> list[Cadre]:
@@ -25,7 +25,12 @@ def supervisors_for(department: Department | None) -> list[Cadre]:
 
 
 def notify_alerts(limit: int = 500) -> int:
-    """SMS the handler and the department's supervisors for each alert not yet notified. Idempotent per key."""
+    """SMS the handler and the department's supervisors for each alert not yet notified. Idempotent per key.
+
+    A clock with several pending alerts (a first sweep that finds it past the warning and the yellow card at once)
+    gets one SMS per recipient, naming its highest rung; the lower rungs are marked notified with no recipient, so
+    the admin still lists every rung.
+    """
     sent = 0
     with transaction.atomic():
         pending = Alert.objects.filter(notified_at__isnull=True).select_related("clock").order_by("fired_at", "pk")
@@ -38,7 +43,16 @@ def notify_alerts(limit: int = 500) -> int:
             c.user_id: c for c in Cadre.objects.filter(user_id__in={a.handler_id for a in alerts if a.handler_id})
         }
         supervisors_cache = {}
+        highest = {}
         for alert in alerts:
+            top = highest.get(alert.clock_id)
+            if top is None or RUNG_ORDER.index(alert.rung) > RUNG_ORDER.index(top.rung):
+                highest[alert.clock_id] = alert
+        for alert in alerts:
+            if highest[alert.clock_id] is not alert:
+                alert.notified_at = timezone.now()
+                alert.recipients = []
+                continue
             department = departments.get(alert.department_id)
             if alert.department_id not in supervisors_cache:
                 supervisors_cache[alert.department_id] = supervisors_for(department)

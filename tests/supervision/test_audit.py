@@ -122,3 +122,32 @@ def test_sms_campaign_audit_lines_are_chained():
 
     logging.getLogger("sms.audit").info("campaign %s %s", 7, "approve")
     assert AuditRecord.objects.filter(kind="sms.audit", data__contains="campaign 7 approve").exists()
+
+
+def test_the_check_says_how_many_records_and_checkpoints_it_verified(signing_key, client, django_user_model):
+    from django.urls import reverse
+
+    _chain(3)
+    admin = django_user_model.objects.create_superuser("auditor", password="x")
+    client.force_login(admin)
+    url = reverse("supervision_audit")
+    # No checkpoint yet: the page must not claim an agreement with checkpoints it does not have.
+    html = client.post(url).content.decode()
+    assert 'data-result="intact"' in html and "已核验 3 条记录" in html
+    assert 'data-checkpoints="0"' in html and "尚无签名检查点" in html and "签名检查点一致" not in html
+    report = audit.check()
+    assert (report.records, report.checkpoints, report.intact) == (3, 0, True)
+
+    audit.write_checkpoint()
+    _chain(2)
+    audit.write_checkpoint()
+    html = client.post(url).content.decode()
+    assert "已核验 5 条记录" in html and 'data-checkpoints="2"' in html and "已核验 2 个签名检查点" in html
+    assert "SUPERVISION_" not in html
+
+
+def test_the_verify_command_says_when_only_the_chain_was_checked(capsys):
+    _chain(2)
+    call_command("verify_audit")
+    out = capsys.readouterr().out
+    assert "2" in out and ("尚无签名检查点" in out or "No signed checkpoint yet" in out)

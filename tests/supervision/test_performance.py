@@ -111,3 +111,35 @@ def test_periods():
     assert performance.Period("quarter", 2026, 4).start.month == 10
     assert performance.Period("quarter", 2026, 4).end.year == 2027
     assert performance.Period.parse("month", "x", "13").index == 12
+
+
+def test_the_ranking_leaves_out_the_supervising_body_and_small_units_and_says_so(
+    settings, client, bureau, city, supervisor
+):
+    settings.SUPERVISION_MIN_VOLUME = 3
+    commission = supervisor.cadre.department  # where the supervisors work: 市纪委监委
+    small = DepartmentFactory(code="QH-JTJ", name="市交通局", parent=city)
+    for n in range(6):
+        _case(n, commission, supervisor.pk, rating=5)  # the commission handles complaints quickly and well
+    for n in range(10, 14):
+        _case(n, bureau, None, late=n < 12)
+    _case(20, small, None)
+
+    rows = performance.evaluate(performance.Period("month", 2026, 11))
+    by_name = {r.name: r for r in rows}
+    assert by_name["市纪委监委"].rank is None and by_name["市纪委监委"].supervising
+    assert by_name["市市场监督管理局"].rank == 1 and by_name["市交通局"].rank is None
+    handlers = performance.evaluate(performance.Period("month", 2026, 11), unit="handler")
+    assert [r.rank for r in handlers] == [None]  # the supervisor is not ranked as a handler either
+
+    client.force_login(supervisor)
+    html = client.get(reverse("supervision_performance"), {"period": "month", "year": 2026, "n": 11}).content.decode()
+    table = html.split("data-ranking>")[1].split("</table>")[0]
+    assert "市市场监督管理局" in table and "市纪委监委" not in table and "市交通局" not in table
+    assert "不参与排名" in html and "市纪委监委（监察机关本身）" in html and "市交通局（办件量低于 3）" in html
+    assert "SUPERVISION_" not in html
+
+    # A deployment names its supervising body by department code instead.
+    settings.SUPERVISION_UNRANKED_DEPARTMENTS = ["QH-SJJ"]
+    rows = {r.name: r for r in performance.evaluate(performance.Period("month", 2026, 11))}
+    assert rows["市纪委监委"].rank == 1 and rows["市市场监督管理局"].rank is None

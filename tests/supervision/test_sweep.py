@@ -149,7 +149,8 @@ def test_clocks_of_deleted_departments_and_users_still_work(supervisor, client):
         )
     )
     assert services.sweep(now=at(day=27, hour=11)) == 2
-    assert services.notify_alerts() == 2  # nobody to reach in the department line: every supervisor, per alert
+    # Nobody to reach in the department line: every supervisor, once for the clock's highest rung.
+    assert services.notify_alerts() == 1
     client.force_login(supervisor)
     assert client.get(reverse("supervision_alert:index")).status_code == 200
     assert client.get(reverse("supervision_timeline") + "?subject=approvals.application:1").status_code == 200
@@ -163,3 +164,25 @@ def test_a_global_threshold_change_reschedules_clocks_on_the_defaults_in_chunks(
     assert services.reschedule_policy("", chunk=2) == 5
     assert {Clock.objects.get(pk=c.pk).next_fire_at for c in clocks} == {at(day=25)}
     assert Clock.objects.get(key="approvals.step:own").next_fire_at == at(day=26)
+
+
+def test_a_clock_two_rungs_past_at_its_first_sweep_sends_one_sms_naming_the_highest(bureau, handler, supervisor):
+    from sms.models import Notice
+
+    # Due Fri 27 Nov 10:00 and first swept at 11:00 that day: the warning and the yellow card fire together.
+    _start("approvals.step:1", at(day=27), bureau, handler)
+    assert services.sweep(now=at(day=27, hour=11)) == 2
+    services.notify_alerts()
+    services.notify_alerts()
+    handler_notices = Notice.objects.filter(phone="+8613800000001")
+    assert handler_notices.count() == 1
+    body = handler_notices.get().body
+    assert "黄牌" in body or "Yellow card" in body
+    assert "预警" not in body and "Warning" not in body
+    assert Notice.objects.filter(phone="+8613800000002").count() == 1
+    # The admin still records both rungs, each marked as dealt with.
+    alerts = {a.rung: a for a in Alert.objects.all()}
+    assert set(alerts) == {Rung.WARNING, Rung.YELLOW}
+    assert all(a.notified_at is not None for a in alerts.values())
+    assert alerts[Rung.YELLOW].recipients == ["李明", "王监察"]
+    assert alerts[Rung.WARNING].recipients == []
