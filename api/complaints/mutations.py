@@ -1,11 +1,14 @@
 import graphene
 from django.core.exceptions import ValidationError
 
-from api.complaints.types import ComplaintResult, ComplaintStatus
+from api.complaints.types import ChallengeType, ComplaintResult, ComplaintStatus
 from api.core import errors
 from complaints import receipts, selectors, services
+from complaints.error_codes import ComplaintErrorCode
 from complaints.forms import ComplaintForm
 from complaints.privacy import source_of
+from core import challenge
+from core.challenge import Solution
 
 
 def _form_errors(form):
@@ -31,16 +34,34 @@ class SubmitComplaint(ComplaintResult, graphene.Mutation):
         anonymous = graphene.Boolean(default_value=True)
         name = graphene.String(default_value="")
         phone = graphene.String(default_value="")
+        challenge_token = graphene.String(
+            default_value="", description="Past a network's hourly share: the token of the challenge asked for."
+        )
+        challenge_counter = graphene.String(default_value="", description="The counter that solves it.")
 
     reference = graphene.String()
     receipt = graphene.String(description="Shown once: only a slow hash of it is kept.")
+    challenge = graphene.Field(
+        ChallengeType, description="Set when the errors ask for a challenge: solve it, send again."
+    )
+
+    @classmethod
+    def refused(cls, exc):
+        result = errors.failed(cls, *errors.from_validation_error(exc))
+        codes = [] if hasattr(exc, "error_dict") else [item.code for item in exc.error_list]
+        if ComplaintErrorCode.CHALLENGE_REQUIRED in codes:
+            result.challenge = challenge.issue(services.CHALLENGE_PURPOSE)
+        return result
 
     @classmethod
     def mutate(cls, root, info, category, description, anonymous=True, concerned_department_id=None, **rest):
+        solution = Solution(
+            services.CHALLENGE_PURPOSE, rest.pop("challenge_token", ""), rest.pop("challenge_counter", "")
+        )
         try:
-            services.count_attempt(source_of(info.context))
+            services.count_attempt(source_of(info.context), solution)
         except ValidationError as exc:
-            return errors.failed(cls, *errors.from_validation_error(exc))
+            return cls.refused(exc)
         form = ComplaintForm(
             {
                 "category": category,
@@ -56,9 +77,9 @@ class SubmitComplaint(ComplaintResult, graphene.Mutation):
         if not form.is_valid():
             return errors.failed(cls, *_form_errors(form))
         try:
-            submission = services.submit_complaint(form.cleaned_data, source=source_of(info.context))
+            submission = services.submit_complaint(form.cleaned_data, source=source_of(info.context), solution=solution)
         except ValidationError as exc:
-            return errors.failed(cls, *errors.from_validation_error(exc))
+            return cls.refused(exc)
         return cls(
             ok=True,
             errors=[],
