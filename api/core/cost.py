@@ -51,7 +51,7 @@ WEIGHTS = {
 # Any field given one of these arguments searches, whatever it is called (``pages(searchQuery: ...)``).
 SEARCH_ARGUMENTS = {"searchQuery": 100, "search": 20}
 SIZE_ARGUMENTS = ("first", "limit", "pageSize")
-DEFAULT_LIST_SIZE = 20
+DEFAULT_LIST_SIZE = 10  # a list without a size argument: the server bounds it (sections, a page of hits)
 MAX_LIST_SIZE = 100
 
 
