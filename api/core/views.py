@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError
 
-from api.core import security
+from api.core import persisted, security
 from core.outage import outage_cause
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,15 @@ class QingfengGraphQLView(GraphQLView):
     def execute_graphql_request(
         self, request: HttpRequest, data: dict, query: Any, variables: Any, *args: Any, **kwargs: Any
     ) -> ExecutionResult | None:
+        if (
+            settings.GRAPHQL_PERSISTED_ONLY
+            and isinstance(query, str)
+            and not request.user.is_authenticated
+            and not persisted.is_allowed(query)
+        ):
+            # Anonymous clients send only what the app ships (api/core/persisted.py); signed-in users get it all.
+            message = _("This request is not one the app sends. Sign in to use the rest of the API.")
+            return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "not_persisted"})])
         # The cost of a list sized by a variable ($first) depends on the value sent (api/core/cost.py).
         self.validation_rules = security.validation_rules(variables)
         result = super().execute_graphql_request(request, data, query, variables, *args, **kwargs)

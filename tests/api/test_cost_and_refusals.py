@@ -125,3 +125,28 @@ def test_a_body_over_the_limit_is_a_json_413_unread(client, settings):
     )
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "too_large"
+
+
+def test_every_document_the_app_sends_is_in_the_allow_list():
+    from api.core import persisted
+
+    documents, unreadable = persisted.app_documents()
+    assert unreadable == []
+    assert len(documents) >= 30
+    assert "views/home.js:HOME" in documents and "views/complaints.js:FOLLOW" in documents
+
+
+def test_anonymous_clients_send_only_the_apps_documents_signed_in_users_anything(client, settings, django_user_model):
+    from api.core import persisted
+
+    settings.GRAPHQL_PERSISTED_ONLY = True
+    documents, _unreadable = persisted.app_documents()
+    # The app's own document, whitespace compacted as its GET requests do: accepted.
+    boards = " ".join(documents["views/forum.js:BOARDS"].split())
+    assert "errors" not in _post(client, boards).json()
+    ad_hoc = "{ boards { id } }"
+    refused = _post(client, ad_hoc)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["extensions"]["code"] == "not_persisted"
+    client.force_login(django_user_model.objects.create_user("cadre-1"))
+    assert _post(client, ad_hoc).json() == {"data": {"boards": []}}
