@@ -1,12 +1,12 @@
 """The persisted-query allow-list: in production an anonymous client may send only the documents the app ships.
 
 Citizens use the app without an account; nothing they need goes beyond the queries and mutations in
-frontend/static/frontend. Those are read from the JavaScript at first use (``const NAME = `...```, with
-``${FRAGMENT}`` substitutions from the same file or another one), normalised (parsed and printed again, so that
-whitespace and the app's GET compaction do not matter) and hashed with sha256. With
-``settings.GRAPHQL_PERSISTED_ONLY`` (on in production) an anonymous request whose document is not in the list is
-refused before validation; staff and cadres signed in with a session get the full schema. ``manage.py
-graphql_allowlist`` lists the documents and their hashes, and fails if a query the app sends cannot be read.
+frontend/static/frontend. Those are read from the JavaScript at first use (``query(NAME)`` with ``const NAME =
+`...```, or a literal in the call; ``${FRAGMENT}`` substituted from the same file or another one), normalised
+(parsed and printed again, so that whitespace and the app's GET compaction do not matter) and hashed with sha256.
+With ``settings.GRAPHQL_PERSISTED_ONLY`` (on in production) an anonymous request whose document is not in the list
+is refused before validation; staff and cadres signed in with a session get the full schema. A test fails when
+the app sends a document this module cannot read.
 """
 
 import hashlib
@@ -20,6 +20,7 @@ from graphql import GraphQLSyntaxError, parse, print_ast
 CONSTANT = re.compile(r"const (\w+) = (?:`([^`]*)`|\"([^\"\n]*)\"|'([^'\n]*)')")
 SUBSTITUTION = re.compile(r"\$\{(\w+)\}")
 SENT = re.compile(r"\b(?:query|mutate)\(\s*([A-Z][A-Z0-9_]*)\b")
+INLINE = re.compile(r"\b(?:query|mutate)\(\s*(?:`([^`$]*)`|\"([^\"\n]*)\")")
 DOCUMENT = re.compile(r"\s*(query|mutation|fragment|\{)")
 
 
@@ -64,6 +65,10 @@ def app_documents(root: Path | None = None) -> tuple[dict[str, str], list[str]]:
                 unreadable.append(f"{name}:{sent}")
             else:
                 documents[f"{name}:{sent}"] = document
+        for found in INLINE.findall(text):
+            inline = found[0] or found[1]
+            if DOCUMENT.match(inline) and normalise(inline) is not None:
+                documents[f"{name}:{inline[:40]}"] = inline
     return documents, unreadable
 
 
