@@ -22,15 +22,15 @@ def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
-def index(request):
-    cases = services.public_cases().order_by("-updated_at")[:10]
-    return render(request, "complaints/index.html", {"cases": cases})
-
-
 def _errors_of(exc):
     if hasattr(exc, "error_dict"):
         return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
     return {"__all__": [str(m) for m in exc.messages]}
+
+
+def index(request):
+    cases = services.public_cases().order_by("-updated_at")[:10]
+    return render(request, "complaints/index.html", {"cases": cases})
 
 
 def _solution(request):
