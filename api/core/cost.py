@@ -130,7 +130,8 @@ def operation_cost(context: ValidationContext, operation: OperationDefinitionNod
 
 def cost_limit_rule(max_cost: int, variables: dict[str, Any] | None = None) -> type[ValidationRule]:
     class CostLimit(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
+        # On leaving: the plainer limits (depth, number of fields) speak first about the same document.
+        def leave_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
             cost = operation_cost(self.context, node, variables or {})
             if cost > max_cost:
                 self.report_error(
