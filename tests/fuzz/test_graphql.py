@@ -212,10 +212,6 @@ def test_raw_bodies(clients):
     run()
 
 
-# Leaf fields of Query that take no argument, to build documents around (`home { title }`, `me { username }`).
-SPREAD_TARGETS = [("Query", "home { title }"), ("Query", "me { username }"), ("Query", "boards { name }")]
-
-
 @st.composite
 def rule_violations(draw):
     """Documents the spec's validation rules reject: fragments spreading each other in a cycle (of any length,
