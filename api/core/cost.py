@@ -37,7 +37,7 @@ from graphql.validation import ValidationContext, ValidationRule
 
 # The fields that do more than read a row: full-text search, rankings computed over every cadre, page trees.
 WEIGHTS = {
-    "search": 100,
+    "search": 200,
     "leaderboard": 30,
     "studyRanking": 30,
     "approvalItems": 20,
@@ -49,7 +49,7 @@ WEIGHTS = {
     "myPoints": 5,
 }
 # Any field given one of these arguments searches, whatever it is called (``pages(searchQuery: ...)``).
-SEARCH_ARGUMENTS = {"searchQuery": 100, "search": 20}
+SEARCH_ARGUMENTS = {"searchQuery": 200, "search": 20}
 SIZE_ARGUMENTS = ("first", "limit", "pageSize")
 DEFAULT_LIST_SIZE = 10  # a list without a size argument: the server bounds it (sections, a page of hits)
 MAX_LIST_SIZE = 100

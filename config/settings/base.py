@@ -303,8 +303,8 @@ CHALLENGE_MAX_AGE = 600  # seconds
 GRAPHQL_MAX_DEPTH = 10
 GRAPHQL_MAX_BODY_BYTES = 10 * 1024
 GRAPHQL_MAX_FIELDS = 300
-# Field weights times list sizes (api/core/cost.py): one search costs 100, a field 1, a list of 20 twenty times.
-GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=3000)
+# Field weights times list sizes (api/core/cost.py): one search costs 200, a field 1, a list of 20 twenty times.
+GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=5000)
 # Anonymous clients may send only the documents the app ships (api/core/persisted.py); on in production.
 GRAPHQL_PERSISTED_ONLY = env.bool("GRAPHQL_PERSISTED_ONLY", default=False)
 # Mutations per minute, per user and per client address (the address only ever as an HMAC in a cache key).

@@ -244,6 +244,6 @@ def test_invalid_submissions_are_bounded_per_source(client, city, settings):
     # Past the limit a source is asked for a proof of work (tests/complaints/test_challenge.py) ...
     assert answer["data"]["submitComplaint"]["errors"][0]["code"] == "CHALLENGE_REQUIRED"
     # ... up to a ceiling no challenge lifts.
-    settings.COMPLAINTS_CHALLENGED_PER_HOUR = 1
+    settings.COMPLAINTS_CHALLENGED_PER_HOUR = 0
     answer = client.post("/graphql/", json.dumps({"query": query}), content_type="application/json").json()
     assert answer["data"]["submitComplaint"]["errors"][0]["code"] == "RATE_LIMITED"
