@@ -23,6 +23,7 @@ from approvals.forms import ApplyForm, CatalogueFilterForm, RateForm, Supplement
 from approvals.models import Application, ApprovalItem, SubmittedMaterial
 from approvals.tracking import grant_tracking, is_granted, tracking_for
 from core import idempotency, ratelimit
+from core.client import client_address
 from core.workdays import UnknownCalendarYear
 
 ITEMS_PER_PAGE = 20
@@ -121,7 +122,7 @@ def _allow_application(request):
     Fails open (core/ratelimit.py): an application refused for a Redis outage is a citizen turned away.
     """
     bucket, _ends = ratelimit.window_bucket(time.time(), 3600)
-    key = f"approvals:apply:{ratelimit.hashed_ip('approvals.apply', request.META.get('REMOTE_ADDR', ''))}:{bucket}"
+    key = f"approvals:apply:{ratelimit.hashed_ip('approvals.apply', client_address(request))}:{bucket}"
     return ratelimit.increment(key, 3600, fail_open=True) <= settings.APPROVALS_APPLICATIONS_PER_HOUR
 
 
@@ -141,7 +142,7 @@ def track(request):
     if request.method == "POST" and form.is_valid():
         try:
             found = services.find_for_tracking(
-                form.cleaned_data["tracking_number"], form.cleaned_data["code"], request.META.get("REMOTE_ADDR", "")
+                form.cleaned_data["tracking_number"], form.cleaned_data["code"], client_address(request)
             )
         except services.RateLimited:
             form.add_error(None, _("Too many failed attempts. Please try again later."))

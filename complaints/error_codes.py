@@ -13,6 +13,7 @@ class ComplaintErrorCode(StrEnum):
     TOO_LARGE = "too_large"  # over the size or pixel limit
     # Intake.
     TOO_SHORT = "too_short"  # a description too short to act on
+    CHALLENGE_REQUIRED = "challenge_required"  # a busy network: solve the proof of work first (core.challenge)
     # The reporter's way back (reference and receipt) and the anonymous thread.
     INVALID_RECEIPT = "invalid_receipt"  # no complaint opens with this reference and receipt
     EXPIRED_RECEIPT = "expired_receipt"  # the complaint ended longer ago than a receipt stays valid

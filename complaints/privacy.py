@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
 from config.logging import PRIVATE_PATHS
+from core.client import client_address
 from core.ratelimit import hashed_ip
 
 GRAPHQL_PATH = "/graphql/"
@@ -55,7 +56,7 @@ def is_complaint_request(request):
 
 
 def scrub(request):
-    request.complaints_source = hashed_ip(SOURCE_PURPOSE, request.META.get("REMOTE_ADDR", ""))
+    request.complaints_source = hashed_ip(SOURCE_PURPOSE, client_address(request))
     request.complaints_private = True
     request.META["REMOTE_ADDR"] = ""
     for key in SCRUBBED_META:
@@ -67,7 +68,7 @@ def scrub(request):
 def source_of(request):
     """The rate-limit identity of a request: the HMAC taken before scrubbing (or now, outside the middleware)."""
     source = getattr(request, "complaints_source", None)
-    return source or hashed_ip(SOURCE_PURPOSE, request.META.get("REMOTE_ADDR", ""))
+    return source or hashed_ip(SOURCE_PURPOSE, client_address(request))
 
 
 class ComplaintPrivacyMiddleware:

@@ -4,16 +4,17 @@ Thin: forms validate, services act. The app screen posts the same intake form (m
 JSON back. No session is written for a reporter: the receipt travels with each request and is checked each time.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
 from complaints import receipts, services
+from complaints.error_codes import ComplaintErrorCode
 from complaints.forms import ComplaintForm, LookupForm, MessageForm, SubscribeForm
 from complaints.models import Clarification
 from complaints.privacy import source_of
-from core import idempotency
+from core import challenge, idempotency
 from core.error_codes import CommonErrorCode
 
 
@@ -32,31 +33,63 @@ def index(request):
     return render(request, "complaints/index.html", {"cases": cases})
 
 
+def _solution(request):
+    """The proof of work posted with the form (core.challenge), redeemed only if a limit asks for it."""
+    return challenge.Solution(
+        services.CHALLENGE_PURPOSE, request.POST.get("challenge_token", ""), request.POST.get("challenge_counter", "")
+    )
+
+
+def _add_service_errors(form, exc):
+    """A service's refusal on the form, codes kept: fields it names are marked, the rest goes above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 @require_http_methods(["GET", "POST"])
 def new(request):
     if request.method == "GET":
         return render(request, "complaints/new.html", {"form": ComplaintForm()})
     form = ComplaintForm(request.POST)
     files = request.FILES.getlist("attachments")
+    solution = _solution(request)
     submission = None
     try:
-        services.count_attempt(source_of(request))
+        services.count_attempt(source_of(request), solution)
     except ValidationError as exc:
         form.is_valid()  # the reporter's text comes back with the refusal
-        form.add_error(None, exc.messages)
+        form.add_error(None, exc)
     if not form.errors and form.is_valid():
         try:
             submission = services.submit_complaint(
-                form.cleaned_data, files, source=source_of(request), idempotency_key=idempotency.key_from(request)
+                form.cleaned_data,
+                files,
+                source=source_of(request),
+                idempotency_key=idempotency.key_from(request),
+                solution=solution,
             )
         except ValidationError as exc:
-            for field, messages in _errors_of(exc).items():
-                form.add_error(None if field in ("__all__", "attachments") else field, messages)
+            _add_service_errors(form, exc)
     if submission is None:
+        # A busy network is asked for a proof of work (a new one each time), not turned away.
+        asked = form.has_error(NON_FIELD_ERRORS, ComplaintErrorCode.CHALLENGE_REQUIRED)
+        puzzle = challenge.issue(services.CHALLENGE_PURPOSE) if asked else None
         if _wants_json(request):
-            return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
+            answer = {"ok": False, "errors": form.errors.get_json_data()}
+            if puzzle:
+                answer["challenge"] = {"token": puzzle.token, "bits": puzzle.bits}
+            return JsonResponse(answer, status=400)
         # The reporter's text comes back in the form; files must be chosen again (browsers cannot refill them).
-        return render(request, "complaints/new.html", {"form": form, "had_files": bool(files)}, status=400)
+        context = {
+            "form": form,
+            "had_files": bool(files),
+            "challenge": puzzle,
+            "fields_marked": any(name != NON_FIELD_ERRORS for name in form.errors),
+        }
+        return render(request, "complaints/new.html", context, status=400)
     complaint = submission.complaint
     receipt = receipts.display(submission.receipt)
     if _wants_json(request):

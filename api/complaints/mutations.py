@@ -1,13 +1,15 @@
 import graphene
 from django.core.exceptions import ValidationError
 
-from api.complaints.types import ComplaintResult, ComplaintStatus
+from api.complaints.types import ChallengeType, ComplaintResult, ComplaintStatus
 from api.core import errors
 from api.core.idempotency import idempotency_key_argument
 from complaints import receipts, selectors, services
+from complaints.error_codes import ComplaintErrorCode
 from complaints.forms import ComplaintForm
 from complaints.privacy import source_of
-from core import idempotency
+from core import challenge, idempotency
+from core.challenge import Solution
 
 
 def _form_errors(form):
@@ -34,17 +36,35 @@ class SubmitComplaint(ComplaintResult, graphene.Mutation):
         name = graphene.String(default_value="")
         phone = graphene.String(default_value="")
         idempotency_key = idempotency_key_argument()
+        challenge_token = graphene.String(
+            default_value="", description="Past a network's hourly share: the token of the challenge asked for."
+        )
+        challenge_counter = graphene.String(default_value="", description="The counter that solves it.")
 
     reference = graphene.String()
     receipt = graphene.String(description="Shown once: only a slow hash of it is kept.")
+    challenge = graphene.Field(
+        ChallengeType, description="Set when the errors ask for a challenge: solve it, send again."
+    )
+
+    @classmethod
+    def refused(cls, exc):
+        result = errors.failed(cls, *errors.from_validation_error(exc))
+        codes = [] if hasattr(exc, "error_dict") else [item.code for item in exc.error_list]
+        if ComplaintErrorCode.CHALLENGE_REQUIRED in codes:
+            result.challenge = challenge.issue(services.CHALLENGE_PURPOSE)
+        return result
 
     @classmethod
     def mutate(cls, root, info, category, description, anonymous=True, concerned_department_id=None, **rest):
         key = idempotency.key_from(info.context, rest.get("idempotency_key", ""))
+        solution = Solution(
+            services.CHALLENGE_PURPOSE, rest.pop("challenge_token", ""), rest.pop("challenge_counter", "")
+        )
         try:
-            services.count_attempt(source_of(info.context))
+            services.count_attempt(source_of(info.context), solution)
         except ValidationError as exc:
-            return errors.failed(cls, *errors.from_validation_error(exc))
+            return cls.refused(exc)
         form = ComplaintForm(
             {
                 "category": category,
@@ -61,10 +81,10 @@ class SubmitComplaint(ComplaintResult, graphene.Mutation):
             return errors.failed(cls, *_form_errors(form))
         try:
             submission = services.submit_complaint(
-                form.cleaned_data, source=source_of(info.context), idempotency_key=key
+                form.cleaned_data, source=source_of(info.context), idempotency_key=key, solution=solution
             )
         except ValidationError as exc:
-            return errors.failed(cls, *errors.from_validation_error(exc))
+            return cls.refused(exc)
         return cls(
             ok=True,
             errors=[],

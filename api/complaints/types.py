@@ -11,6 +11,14 @@ ComplaintErrorCodeEnum, ComplaintError = error_type("ComplaintError", ComplaintE
 ComplaintResult = mutation_result(ComplaintError)
 
 
+class ChallengeType(graphene.ObjectType):
+    """A proof of work (core/challenge.py): find a counter such that sha256(token + counter) starts with `bits`
+    zero bits, then send the token and the counter with the same request again."""
+
+    token = graphene.String(required=True)
+    bits = graphene.Int(required=True)
+
+
 class CategoryOption(graphene.ObjectType):
     code = graphene.String(required=True)
     name = graphene.String(required=True)

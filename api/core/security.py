@@ -1,4 +1,5 @@
-"""Limits of /graphql/: body size, depth, number of fields, introspection, and mutation rate limits."""
+"""Limits of /graphql/: body size, depth, number of fields, cost (api/core/cost.py), introspection, and mutation
+rate limits."""
 
 import re
 import time
@@ -19,9 +20,11 @@ from graphql import (
     Undefined,
     get_nullable_type,
 )
-from graphql.validation import ASTValidationRule, ValidationRule, specified_rules
+from graphql.validation import ASTValidationRule, ValidationContext, ValidationRule, specified_rules, validate
 
+from api.core.cost import cost_limit_rule
 from api.core.errors import Error, error
+from core.client import client_address
 from core.error_codes import CommonErrorCode
 from core.ratelimit import hashed_ip, increment, window_bucket
 
@@ -52,23 +55,48 @@ def field_limit_rule(max_fields: int) -> type[ValidationRule]:
     return FieldLimit
 
 
-def validation_rules() -> list[type[ASTValidationRule]]:
-    """Read per request, so that a settings change (or a test's override) takes effect without a restart."""
-    # graphql-core runs only the rules it is given: the standard ones must be named too, or an unknown field or a
-    # wrong argument type would pass validation unchecked.
-    rules = [
-        *specified_rules,
+def guarded_rule(custom: list[type[ASTValidationRule]]) -> type[ValidationRule]:
+    """The spec's rules first, and our own only on a document they accept.
+
+    Our rules follow fragment spreads (depth, cost); on a document whose fragments spread each other in a cycle,
+    or name a fragment that does not exist, they would recurse forever or fail. The spec's rules reject such a
+    document with a clear message, and then ours never see it.
+    """
+
+    class Guarded(ValidationRule):
+        def __init__(self, context: ValidationContext):
+            super().__init__(context)
+            self.found = validate(context.schema, context.document, specified_rules) or validate(
+                context.schema, context.document, custom
+            )
+
+        def enter_document(self, *_args: Any) -> None:
+            for found in self.found:
+                self.report_error(found)
+
+    return Guarded
+
+
+def validation_rules(variables: dict[str, Any] | None = None) -> list[type[ASTValidationRule]]:
+    """Read per request, so that a settings change (or a test's override) takes effect without a restart.
+
+    graphql-core runs only the rules it is given: the standard ones are named too (inside ``guarded_rule``), or an
+    unknown field or a wrong argument type would pass validation unchecked.
+    """
+    custom = [
         depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH),
         field_limit_rule(settings.GRAPHQL_MAX_FIELDS),
+        cost_limit_rule(settings.GRAPHQL_MAX_COST, variables if isinstance(variables, dict) else None),
     ]
     if not settings.DEBUG:
         # The schema is no secret (the app ships it), but introspection makes probing cheap; developers have DEBUG.
-        rules.append(DisableIntrospection)
-    return rules
+        custom.append(DisableIntrospection)
+    return [guarded_rule(custom)]
 
 
 def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address behind trusted proxies (core.client), for rate limits only."""
+    return client_address(request)
 
 
 def _bucket_key(kind: str, ident: object, name: str) -> str:

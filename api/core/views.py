@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError
 
-from api.core import security
+from api.core import persisted, security
 from core.outage import outage_cause
 
 logger = logging.getLogger(__name__)
@@ -28,20 +28,41 @@ class QingfengGraphQLView(GraphQLView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.graphiql = settings.DEBUG
         self.validation_rules = security.validation_rules()
-        length = len(request.body) if request.method == "POST" else len(request.META.get("QUERY_STRING", ""))
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        # The declared length first: a body of megabytes is refused before it is read.
+        if request.method == "POST":
+            length = declared if declared > settings.GRAPHQL_MAX_BODY_BYTES else len(request.body)
+        else:
+            length = len(request.META.get("QUERY_STRING", ""))
         if length > settings.GRAPHQL_MAX_BODY_BYTES:
             message = _("The request is too large: at most %(size)d KB.") % {
                 "size": settings.GRAPHQL_MAX_BODY_BYTES // 1024
             }
-            return JsonResponse({"errors": [{"message": message, "extensions": {"code": "too_large"}}]}, status=400)
+            return JsonResponse({"errors": [{"message": message, "extensions": {"code": "too_large"}}]}, status=413)
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 405 and request.method == "GET":
             # A mutation sent by GET: a client mistake like any other, answered 400 with graphene's message.
             response.status_code = 400
         return response
 
-    def execute_graphql_request(self, *args: Any, **kwargs: Any) -> ExecutionResult | None:
-        result = super().execute_graphql_request(*args, **kwargs)
+    def execute_graphql_request(
+        self, request: HttpRequest, data: dict, query: Any, variables: Any, *args: Any, **kwargs: Any
+    ) -> ExecutionResult | None:
+        if (
+            settings.GRAPHQL_PERSISTED_ONLY
+            and isinstance(query, str)
+            and not request.user.is_authenticated
+            and not persisted.is_allowed(query)
+        ):
+            # Anonymous clients send only what the app ships (api/core/persisted.py); signed-in users get it all.
+            message = _("This request is not one the app sends. Sign in to use the rest of the API.")
+            return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "not_persisted"})])
+        # The cost of a list sized by a variable ($first) depends on the value sent (api/core/cost.py).
+        self.validation_rules = security.validation_rules(variables)
+        result = super().execute_graphql_request(request, data, query, variables, *args, **kwargs)
         # graphql-core catches what a resolver raises; an unreachable database or cache must still be a 503 with
         # Retry-After (core/outage.py), not a 200 carrying an internal error.
         for error in getattr(result, "errors", None) or ():
@@ -80,7 +101,8 @@ class QingfengGraphQLView(GraphQLView):
             }
         # graphene-django's own HttpError (malformed JSON, missing query): its message is meant for the client.
         if isinstance(error, HttpError):
-            return {"message": str(error), "extensions": {"code": "bad_request"}}
+            code = "method_not_allowed" if error.response.status_code == 405 else "bad_request"
+            return {"message": str(error), "extensions": {"code": code}}
         logger.error("GraphQL request failed", exc_info=error)
         return {"message": GENERIC_ERROR(), "extensions": {"code": "internal_error"}}
 

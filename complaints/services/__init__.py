@@ -23,7 +23,13 @@ Callers use the package (``from complaints import services; services.accept(...)
 
 from complaints.services.checks import can_handle, can_view, is_assigned
 from complaints.services.clarifications import publish_clarification
-from complaints.services.intake import Submission, check_flood, count_attempt, submit_complaint
+from complaints.services.intake import (
+    CHALLENGE_PURPOSE,
+    Submission,
+    check_flood,
+    count_attempt,
+    submit_complaint,
+)
 from complaints.services.investigation import add_note, assign, reveal_reporter
 from complaints.services.public_cases import public_cases, publish_update
 from complaints.services.reporter_access import ReceiptError, find_by_receipt
@@ -50,6 +56,7 @@ from complaints.services.transitions import (
 )
 
 __all__ = [
+    "CHALLENGE_PURPOSE",
     "ACTION_LABELS",
     "CODES_PER_NUMBER_PER_DAY",
     "CODE_MAX_ATTEMPTS",

@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import attachments, crypto, receipts
+from complaints.error_codes import ComplaintErrorCode
 from complaints.models import Attachment, Complaint, Reporter, Status
 from complaints.services.checks import HOUR, hour_key
 from complaints.services.stages import clock_start, record, start_stage
 from complaints.services.texts import notify_reporter
 from core import idempotency
+from core.challenge import Solution
 from core.error_codes import CommonErrorCode
 from core.ratelimit import count, increment
 from directory.models import Department
@@ -29,26 +31,62 @@ class Submission:
     receipt: str  # shown to the reporter once, never stored
 
 
-def check_flood(source: str) -> None:
-    """ValidationError when this source already sent its share of complaints this hour (counted on success)."""
+CHALLENGE_PURPOSE = "complaints.intake"
+
+
+def _challenge_required(solution: Solution | None, message: str) -> ValidationError:
+    if solution is not None and solution.offered:
+        message = _("The check sent with the complaint was not valid or was already used. A new one is running now.")
+    return ValidationError(message, code=ComplaintErrorCode.CHALLENGE_REQUIRED)
+
+
+def check_flood(source: str, solution: Solution | None = None) -> None:
+    """ValidationError when this source already sent its share of complaints this hour (counted on success).
+
+    Past the share, a solved challenge (core.challenge) lets a complaint through, so that one busy network (a
+    campus, a carrier's NAT) is slowed down, not shut out, up to a ceiling no challenge lifts.
+    """
     # Fails open (core/ratelimit.py): a citizen's report outweighs a flood window as long as a Redis outage.
-    if count(hour_key("submit", source), fail_open=True) >= settings.COMPLAINTS_SUBMISSIONS_PER_HOUR:
+    sent = count(hour_key("submit", source), fail_open=True)
+    if sent < settings.COMPLAINTS_SUBMISSIONS_PER_HOUR:
+        return
+    if sent >= settings.COMPLAINTS_CHALLENGED_PER_HOUR:
         raise ValidationError(
             _("Too many complaints from this connection in the last hour. Your text is kept: try again later."),
             code=CommonErrorCode.RATE_LIMITED,
         )
+    if solution is None or not solution.valid():
+        raise _challenge_required(
+            solution,
+            _(
+                "Many complaints came from this network in the last hour. Your browser must first solve a short "
+                "check (a few seconds); then send the complaint again. Your text is kept."
+            ),
+        )
 
 
-def count_attempt(source: str) -> None:
-    """Count a submission attempt, valid or not, from this source; ValidationError past the hourly limit.
+def count_attempt(source: str, solution: Solution | None = None) -> None:
+    """Count a submission attempt, valid or not, from this source; ValidationError past the hourly limit unless
+    a challenge is solved.
 
     Accepted complaints have their own, lower limit (check_flood); this one bounds the work a flood of invalid
     submissions can cause.
     """
-    if increment(hour_key("attempt", source), HOUR, fail_open=True) > settings.COMPLAINTS_ATTEMPTS_PER_HOUR:
+    tried = increment(hour_key("attempt", source), HOUR, fail_open=True)
+    if tried <= settings.COMPLAINTS_ATTEMPTS_PER_HOUR:
+        return
+    if tried > settings.COMPLAINTS_CHALLENGED_PER_HOUR * 6:
         raise ValidationError(
             _("Too many attempts from this connection in the last hour. Your text is kept: try again later."),
             code=CommonErrorCode.RATE_LIMITED,
+        )
+    if solution is None or not solution.valid():
+        raise _challenge_required(
+            solution,
+            _(
+                "Many attempts came from this network in the last hour. Your browser must first solve a short "
+                "check (a few seconds); then send the complaint again. Your text is kept."
+            ),
         )
 
 
@@ -75,7 +113,11 @@ def _recall(data, vault):
 
 
 def submit_complaint(
-    data: dict, files: Iterable[UploadedFile] = (), source: str = "", idempotency_key: str = ""
+    data: dict,
+    files: Iterable[UploadedFile] = (),
+    source: str = "",
+    idempotency_key: str = "",
+    solution: Solution | None = None,
 ) -> Submission:
     """File a complaint from cleaned form data (complaints.forms.ComplaintForm) and uploaded files.
 
@@ -87,14 +129,14 @@ def submit_complaint(
     return idempotency.once(
         "complaints.submit",
         idempotency_key,
-        lambda: _submit(data, files, source),
+        lambda: _submit(data, files, source, solution),
         remember=_remember,
         recall=_recall,
     )
 
 
-def _submit(data, files, source):
-    check_flood(source)
+def _submit(data, files, source, solution):
+    check_flood(source, solution)
     files = list(files)
     if len(files) > settings.COMPLAINTS_MAX_ATTACHMENTS:
         raise ValidationError({"attachments": _("At most %(n)d files.") % {"n": settings.COMPLAINTS_MAX_ATTACHMENTS}})

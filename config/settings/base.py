@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
+    # Errors on /graphql/ and /api/ as JSON in the client's language, not Django's HTML pages (core/refusals.py).
+    "core.refusals.ApiRefusalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -89,6 +91,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "core.refusals.csrf_failure"
 
 TEMPLATES = [
     {
@@ -286,10 +289,24 @@ GRAPPLE = {
         f"width-{width}{suffix}" for width in (320, 480, 640, 800, 960, 1280) for suffix in ("", "|format-webp")
     ],
 }
+# The proxies whose X-Forwarded-For is believed (CIDRs, comma-separated): the client of a request from one of them
+# is the right-most forwarded address not in this list (core/client.py). Empty: only the peer's address counts.
+# compose.yaml trusts its own network, where only the nginx proxy talks to gunicorn.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# The proof of work a network past its complaint limit is asked for instead of a refusal (core/challenge.py):
+# leading zero bits of sha256 (18: a few seconds in a phone's browser) and how long a challenge stays valid.
+CHALLENGE_BITS = env.int("CHALLENGE_BITS", default=18)
+CHALLENGE_MAX_AGE = 600  # seconds
+
 # Limits of /graphql/ (api/core/security.py).
 GRAPHQL_MAX_DEPTH = 10
 GRAPHQL_MAX_BODY_BYTES = 10 * 1024
 GRAPHQL_MAX_FIELDS = 300
+# Field weights times list sizes (api/core/cost.py): one search costs 200, a field 1, a list of 20 twenty times.
+GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=5000)
+# Anonymous clients may send only the documents the app ships (api/core/persisted.py); on in production.
+GRAPHQL_PERSISTED_ONLY = env.bool("GRAPHQL_PERSISTED_ONLY", default=False)
 # Mutations per minute, per user and per client address (the address only ever as an HMAC in a cache key).
 GRAPHQL_MUTATIONS_PER_MINUTE_USER = 30
 GRAPHQL_MUTATIONS_PER_MINUTE_IP = 60
@@ -319,6 +336,9 @@ COMPLAINTS_RECEIPT_VALID_DAYS = 365
 # Per source (an HMAC of the client address, in the cache only): submissions, receipt look-ups per hour.
 COMPLAINTS_SUBMISSIONS_PER_HOUR = env.int("COMPLAINTS_SUBMISSIONS_PER_HOUR", default=5)
 COMPLAINTS_ATTEMPTS_PER_HOUR = 30  # submissions tried, valid or not
+# Past COMPLAINTS_SUBMISSIONS_PER_HOUR a source must solve a challenge for each complaint (core/challenge.py), up
+# to this many an hour; past six times as many attempts, or this many complaints, it is refused until the hour ends.
+COMPLAINTS_CHALLENGED_PER_HOUR = env.int("COMPLAINTS_CHALLENGED_PER_HOUR", default=100)
 COMPLAINTS_LOOKUPS_PER_HOUR = env.int("COMPLAINTS_LOOKUPS_PER_HOUR", default=30)
 # Wrong receipts per case reference per hour, whoever tries.
 COMPLAINTS_WRONG_RECEIPTS_PER_CASE = 10

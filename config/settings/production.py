@@ -12,6 +12,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
 COMPLAINTS_ENCRYPTION_KEYS = env.list("COMPLAINTS_ENCRYPTION_KEYS")
 
+# Anonymous GraphQL clients may send only the app's own documents (api/core/persisted.py).
+GRAPHQL_PERSISTED_ONLY = env.bool("GRAPHQL_PERSISTED_ONLY", default=True)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=True)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

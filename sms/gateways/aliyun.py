@@ -38,6 +38,7 @@ from darabonba.runtime import RuntimeOptions
 from django.utils.crypto import constant_time_compare
 from urllib3.exceptions import NewConnectionError
 
+from core.client import client_address
 from sms.models import DeliveryStatus
 
 from .base import (
@@ -351,7 +352,7 @@ class GatewayBackend(Gateway):
         if not self.callback_sources:
             return True
         try:
-            address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+            address = ipaddress.ip_address(client_address(request))
         except ValueError:
             return False
         return any(address in ipaddress.ip_network(net, strict=False) for net in self.callback_sources)

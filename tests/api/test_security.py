@@ -32,7 +32,7 @@ def test_a_mutation_by_get_is_a_400(client):
 def test_a_huge_query_is_refused(client):
     query = "{ boards { id } }" + " " * 11 * 1024
     response = _post(client, json.dumps({"query": query}))
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "too_large"
 
 

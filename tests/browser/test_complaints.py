@@ -83,3 +83,40 @@ def test_a_database_outage_while_reporting_keeps_the_report_and_marks_no_field(s
     page.click("#complaint button[type=submit]")
     expect(page.locator(".receipt-code")).to_be_visible()
     assert Complaint.objects.count() == 1
+
+
+def test_a_busy_network_solves_the_check_and_the_complaint_is_accepted(site, page, screenshot, settings):
+    """Home → 网络投诉 → 我要投诉 from a network past its hourly share: the page solves the proof of work
+    (core/challenge.py) in the browser and the complaint goes through."""
+    from complaints.privacy import SOURCE_PURPOSE
+    from complaints.services.checks import HOUR, hour_key
+    from core.ratelimit import hashed_ip, increment
+
+    settings.COMPLAINTS_SUBMISSIONS_PER_HOUR = 2
+    settings.CHALLENGE_BITS = 12
+    city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
+    Department.objects.create(code="QH-ZJJ", name="市住房和城乡建设局", kind=DepartmentKind.BUREAU, parent=city)
+    # Two complaints already came from this address (the browser's) this hour.
+    for _sent in range(2):
+        increment(hour_key("submit", hashed_ip(SOURCE_PURPOSE, "127.0.0.1")), HOUR)
+
+    page.goto(site.url + "/")
+    page.locator(".platform", has_text="网络投诉").click()
+    page.get_by_role("link", name="我要投诉").first.click()
+    page.select_option("#id_concerned_department", label="市住房和城乡建设局")
+    page.fill("#id_description", "办理施工许可时，窗口工作人员暗示要请吃饭才给加快办理。")
+    page.click("main button[type=submit]")
+    # Asked for the check, not refused; nothing marked as wrong; the text is kept.
+    expect(page.locator(".form-errors")).to_contain_text("验证")
+    expect(page.locator(".form-errors")).not_to_contain_text("标出")
+    expect(page.locator("[aria-invalid=true]")).to_have_count(0)
+    expect(page.locator("#id_description")).to_have_value("办理施工许可时，窗口工作人员暗示要请吃饭才给加快办理。")
+    expect(page.locator("#challenge-status")).to_contain_text("验证已完成")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("complaints_challenge_solved")
+    assert not Complaint.objects.exists()
+    page.click("main button[type=submit]")
+    expect(page.locator("main")).to_contain_text("TS")
+    assert Complaint.objects.count() == 1
+    expect(page.locator("main")).to_contain_text(Complaint.objects.get().reference)
+    screenshot("complaints_challenge_accepted")

@@ -59,7 +59,8 @@ def test_flood_from_one_source_is_refused(submit):
         submit(source="a")
         with pytest.raises(ValidationError) as exc:
             submit(source="a")
-        assert exc.value.code == "rate_limited"
+        # Past its share a source is asked for a proof of work (tests/complaints/test_challenge.py).
+        assert exc.value.code == "challenge_required"
         submit(source="b")
 
 

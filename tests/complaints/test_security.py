@@ -241,4 +241,9 @@ def test_invalid_submissions_are_bounded_per_source(client, city, settings):
     assert "这一次的描述已经足够长了" in response.content.decode()  # the text is kept
     query = 'mutation { submitComplaint(category: "delay", description: "x") { ok errors { code } } }'
     answer = client.post("/graphql/", json.dumps({"query": query}), content_type="application/json").json()
+    # Past the limit a source is asked for a proof of work (tests/complaints/test_challenge.py) ...
+    assert answer["data"]["submitComplaint"]["errors"][0]["code"] == "CHALLENGE_REQUIRED"
+    # ... up to a ceiling no challenge lifts.
+    settings.COMPLAINTS_CHALLENGED_PER_HOUR = 0
+    answer = client.post("/graphql/", json.dumps({"query": query}), content_type="application/json").json()
     assert answer["data"]["submitComplaint"]["errors"][0]["code"] == "RATE_LIMITED"

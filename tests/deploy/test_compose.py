@@ -133,3 +133,16 @@ def test_the_proxy_forwards_scheme_and_host_and_logs_no_client_address():
     assert "proxy_set_header X-Forwarded-Host $host" in conf
     log_format = re.search(r"log_format \w+ (.*?);", conf, re.S).group(1)
     assert "$remote_addr" not in log_format and "$http_x_forwarded_for" not in log_format
+
+
+def test_the_proxy_forwards_the_client_and_the_web_service_trusts_only_the_compose_network(compose, services):
+    """nginx appends the peer it saw to X-Forwarded-For; Django believes that header only from the compose network
+    (core/client.py), so that every address-keyed rate limit counts clients, not the proxy."""
+    import ipaddress
+
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert re.search(r"proxy_set_header\s+X-Forwarded-For\s+\$proxy_add_x_forwarded_for;", nginx)
+    subnets = [ipaddress.ip_network(c["subnet"]) for c in compose["networks"]["default"]["ipam"]["config"]]
+    trusted = [ipaddress.ip_network(c) for c in _environment(services["web"])["TRUSTED_PROXIES"].split(",")]
+    assert trusted and all(any(net.subnet_of(subnet) for subnet in subnets) for net in trusted)
+    assert not any(net.prefixlen == 0 for net in trusted)

@@ -210,3 +210,68 @@ def test_raw_bodies(clients):
             check("graphql raw bodies", client, body)
 
     run()
+
+
+@st.composite
+def rule_violations(draw):
+    """Documents the spec's validation rules reject: fragments spreading each other in a cycle (of any length,
+    through fields and inline fragments), unknown fragments, duplicate operation, fragment and variable names,
+    variables of unknown or mismatched types, undefined and unused variables."""
+    names = [f"F{i}" for i in range(draw(st.integers(1, 5)))]
+    kind = draw(
+        st.sampled_from(["cycle", "unknown", "duplicate_fragment", "duplicate_operation", "variables", "mixed"])
+    )
+    fragments = []
+    if kind in ("cycle", "mixed"):
+        for i, name in enumerate(names):
+            following = names[(i + 1) % len(names)]
+            spread = draw(
+                st.sampled_from(
+                    [f"...{following}", f"... on Query {{ ...{following} }}", f"home {{ title }} ...{following}"]
+                )
+            )
+            fragments.append(f"fragment {name} on Query {{ {spread} }}")
+    elif kind == "duplicate_fragment":
+        fragments = [f"fragment {names[0]} on Query {{ home {{ title }} }}"] * 2
+    body = draw(st.sampled_from([f"...{names[0]}", "...Missing", f"...{names[0]} ...Missing", "home { title }"]))
+    if kind == "unknown":
+        body = f"...{draw(st.sampled_from(['Missing', 'F' + 'x' * 40, names[0]]))}"
+    variables = ""
+    if kind in ("variables", "mixed"):
+        variables = draw(
+            st.sampled_from(
+                [
+                    "($q: Strin!)",
+                    "($q: String!, $q: Int)",
+                    "($q: [Int!]!)",
+                    "($q: Boolean)",
+                    "($q: ComplaintInput)",
+                    "($q: Query)",
+                    "($q: String = 3)",
+                ]
+            )
+        )
+        body = draw(st.sampled_from(["search(query: $q) { total }", "search(query: $undefined) { total }", body]))
+    operation = f"query Op{variables} {{ {body} }}"
+    if kind == "duplicate_operation":
+        operation = f"{operation} {operation}"
+    parts = [operation, *fragments]
+    return " ".join(draw(st.permutations(parts)))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("audience", ["anonymous", "staff"])
+def test_documents_the_validation_rules_reject(clients, audience):
+    """Never a 500, whatever the validation rules find: the spec's rules answer, ours never crash."""
+
+    @FUZZ
+    @given(query=rule_violations(), operation=st.sampled_from([None, "Op", "Missing"]))
+    def run(query, operation):
+        body = {"query": query, "variables": {"q": "廉政"}}
+        if operation:
+            body["operationName"] = operation
+        answer = check(f"graphql rule violations ({audience})", clients[audience], hostile.json_body(body))
+        if answer.get("errors"):
+            assert all(error.get("message") for error in answer["errors"])
+
+    run()

@@ -1,5 +1,5 @@
 // Qingfeng app service worker. Shell: cache-first, versioned. Reading: network-first, last 50 kept.
-const VERSION = "qf-v12"; // v12: approvals paging and department filter, handling places, login explained; idempotency keys
+const VERSION = "qf-v13"; // v13: approvals paging and department filter, handling places, login explained; idempotency keys; proof-of-work check
 const SHELL = `shell-${VERSION}`;
 const READ = "read-v1";
 const READ_LIMIT = 50;
@@ -7,7 +7,7 @@ const S = "/static/frontend/";
 const ASSETS = [
   "/app/",
   "/app/manifest.webmanifest",
-  ...["app.js", "app.css", "api.js", "router.js", "i18n.js", "offline.js", "ui.js", "icons/icon-192.png",
+  ...["app.js", "app.css", "api.js", "router.js", "i18n.js", "offline.js", "ui.js", "pow.js", "icons/icon-192.png",
     "views/common.js", "views/blocks.js", "views/home.js", "views/page.js", "views/search.js", "views/forum.js",
     "views/login.js", "views/me.js", "views/section.js", "views/complaints.js", "views/approvals.js", "views/quizzes.js", "views/study.js",
     "quizzes.css", "/static/css/site.css"].map((a) => (a.startsWith("/") ? a : S + a)),

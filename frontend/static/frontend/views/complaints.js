@@ -3,6 +3,7 @@
 // name and phone are never kept in the draft.
 import { ApiError, csrfToken, mutate, newKey, query } from "../api.js";
 import { lang } from "../i18n.js";
+import { canSolve, solve } from "../pow.js";
 
 import { esc, render } from "../ui.js";
 import { failed, loading } from "./common.js";
@@ -14,7 +15,7 @@ const S = {
     report: "我要投诉", follow: "查询我的投诉", cases: "公开案件", none: "暂无公开案件。",
     category: "问题类型", dept: "被投诉单位", deptHint: "— 知道的话请选择 —", person: "被投诉人", tracking: "审批办件号（选填）",
     desc: "问题描述", descHint: "时间、地点、人物、经过，尽量写清可核实的事实。", anon: "匿名投诉", named: "实名投诉（接收短信进展）",
-    name: "姓名", phone: "手机号", files: "照片或PDF（选填，最多5个，每个8MB）", submit: "提交", sending: "正在提交…",
+    name: "姓名", phone: "手机号", files: "照片或PDF（选填，最多5个，每个8MB）", submit: "提交", sending: "正在提交…", solving: "这个网络近期投诉较多，正在进行验证计算（几秒钟）…",
     draft: "已恢复上次未提交的草稿。", done: "投诉已收到", ref: "投诉编号", receipt: "查询码",
     keep: "请立即抄下或截图保存。查询码只显示这一次，我们只保存其不可逆的哈希值，无法找回。",
     shown: "该投诉此前已经收到。查询码已在首次提交时显示，无法再次显示。",
@@ -30,7 +31,7 @@ const S = {
     category: "What happened", dept: "Department concerned", deptHint: "— choose if you know it —", person: "Person concerned",
     tracking: "Approval tracking number (optional)", desc: "Describe what happened", descHint: "When, where, who, what: facts that can be checked.",
     anon: "Stay anonymous", named: "Give my name and phone for SMS updates", name: "Your name", phone: "Your mobile number",
-    files: "Photos or PDF (optional, up to 5 files of 8 MB)", submit: "Submit", sending: "Sending…", draft: "Your unsent draft was restored.",
+    files: "Photos or PDF (optional, up to 5 files of 8 MB)", submit: "Submit", sending: "Sending…", solving: "Many complaints came from this network: solving a short check (a few seconds)…", draft: "Your unsent draft was restored.",
     done: "Complaint received", ref: "Reference", receipt: "Receipt",
     keep: "Write both down or take a screenshot now. The receipt is shown only once and cannot be recovered.",
     shown: "This complaint was already received. Its receipt was shown when it was first sent and cannot be shown again.",
@@ -123,11 +124,19 @@ async function report() {
     button.disabled = true; button.textContent = s("sending"); box.textContent = "";
     try {
       const body = new FormData(form);
-      const response = await fetch("/complaints/new/", {
+      const send = async () => (await fetch("/complaints/new/", {
         method: "POST", body, credentials: "same-origin",
         headers: { Accept: "application/json", "X-CSRFToken": await csrfToken(), "Idempotency-Key": key },
-      });
-      const answer = await response.json();
+      })).json();
+      let answer = await send();
+      if (!answer.ok && answer.challenge && canSolve()) {
+        // A busy network (core/challenge.py): this browser proves a few seconds of work, then sends again.
+        button.textContent = s("solving"); box.textContent = s("solving");
+        body.set("challenge_token", answer.challenge.token);
+        body.set("challenge_counter", await solve(answer.challenge.token, answer.challenge.bits));
+        box.textContent = "";
+        answer = await send();
+      }
       if (!answer.ok) {
         // Everything typed stays in the form; the messages say what to fix, and the fields at fault are marked.
         // A form's errors are keyed by field; a service outage (503) sends a plain list, which marks no field.
