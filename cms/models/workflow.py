@@ -18,7 +18,7 @@ Where it is enforced:
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import AbstractGroupApprovalTask, PagePermissionTester, Revision, TaskState
+from wagtail.models import AbstractGroupApprovalTask, PagePermissionTester, Revision, TaskState, WorkflowState
 
 
 class ReviewRequired(PermissionDenied):
@@ -72,7 +72,7 @@ def approval_of(revision):
         _page_task_states(revision.object_id)
         .filter(
             status=TaskState.STATUS_APPROVED,
-            workflow_state__status="approved",
+            workflow_state__status=WorkflowState.STATUS_APPROVED,
             task__reviewtask__isnull=False,
             finished_by__isnull=False,
             revision__created_at__lte=revision.created_at,

@@ -73,7 +73,7 @@ def test_an_editor_submits_a_case_and_the_reviewer_approves_and_publishes_it(sit
     page.locator("footer [data-w-dropdown-target=toggle]").last.click()
     _shot(page, "review-4-reviewer-editor")
     page.get_by_role("button", name=re.compile(r"^通过\s*和发布$")).click()  # Wagtail's words for "Approve and Publish"
-    expect(page.locator(".messages")).to_be_visible()
+    expect(page.locator("tr", has_text=TITLE)).to_contain_text("在用")  # Wagtail's "live"
     _shot(page, "review-5-reviewer-published")
     case.refresh_from_db()
     assert case.live
