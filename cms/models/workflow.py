@@ -29,39 +29,56 @@ class ReviewRequired(PermissionDenied):
         self.page = page
 
 
-def _page_task_states(page_id):
+def _page_task_states(page_ids):
     return TaskState.objects.filter(
         workflow_state__base_content_type__app_label="wagtailcore",
         workflow_state__base_content_type__model="page",
-        workflow_state__object_id=str(page_id),
+        workflow_state__object_id__in=[str(pk) for pk in page_ids],
     )
 
 
-def _page_revisions(page_id):
+def _page_revisions(page_ids):
     return Revision.objects.filter(
-        base_content_type__app_label="wagtailcore", base_content_type__model="page", object_id=str(page_id)
+        base_content_type__app_label="wagtailcore",
+        base_content_type__model="page",
+        object_id__in=[str(pk) for pk in page_ids],
     )
+
+
+def authors_of_reviews(task_states):
+    """{task state pk: ids of who wrote or submitted what it reviews}, in two queries for any number of states."""
+    page_ids = {state.workflow_state.object_id for state in task_states}
+    approvals = {}
+    for page_id, finished_at in (
+        _page_task_states(page_ids)
+        .filter(status=TaskState.STATUS_APPROVED)
+        .values_list("workflow_state__object_id", "finished_at")
+    ):
+        approvals.setdefault(page_id, []).append(finished_at)
+    revisions = {}
+    for page_id, created_at, user_id in (
+        _page_revisions(page_ids).filter(user__isnull=False).values_list("object_id", "created_at", "user_id")
+    ):
+        revisions.setdefault(page_id, []).append((created_at, user_id))
+    authors = {}
+    for state in task_states:
+        page_id = state.workflow_state.object_id
+        # The content under review began after the page's previous approval: what that approved is not theirs now.
+        since = max((t for t in approvals.get(page_id, []) if t and t < state.started_at), default=None)
+        ids = {
+            user_id
+            for created_at, user_id in revisions.get(page_id, [])
+            if created_at <= state.started_at and (since is None or created_at > since)
+        }
+        if state.workflow_state.requested_by_id:
+            ids.add(state.workflow_state.requested_by_id)
+        authors[state.pk] = ids
+    return authors
 
 
 def review_authors(task_state):
     """Who wrote or submitted the content a review task looks at: none of them may approve or reject it."""
-    workflow_state = task_state.workflow_state
-    page_id = workflow_state.object_id
-    previous_approval = (
-        _page_task_states(page_id)
-        .filter(status=TaskState.STATUS_APPROVED, finished_at__lt=task_state.started_at)
-        .exclude(pk=task_state.pk)
-        .order_by("-finished_at")
-        .values_list("finished_at", flat=True)
-        .first()
-    )
-    revisions = _page_revisions(page_id).filter(created_at__lte=task_state.started_at, user__isnull=False)
-    if previous_approval is not None:
-        revisions = revisions.filter(created_at__gt=previous_approval)
-    authors = set(revisions.values_list("user_id", flat=True))
-    if workflow_state.requested_by_id:
-        authors.add(workflow_state.requested_by_id)
-    return authors
+    return authors_of_reviews([task_state])[task_state.pk]
 
 
 def approval_of(revision):
@@ -69,7 +86,7 @@ def approval_of(revision):
     if revision is None or revision.pk is None:
         return None
     candidates = (
-        _page_task_states(revision.object_id)
+        _page_task_states([revision.object_id])
         .filter(
             status=TaskState.STATUS_APPROVED,
             workflow_state__status=WorkflowState.STATUS_APPROVED,
@@ -81,10 +98,9 @@ def approval_of(revision):
         .select_related("workflow_state")
         .order_by("-finished_at")
     )
-    for state in candidates:
-        if state.finished_by_id not in review_authors(state):
-            return state
-    return None
+    candidates = list(candidates)
+    authors = authors_of_reviews(candidates)
+    return next((state for state in candidates if state.finished_by_id not in authors[state.pk]), None)
 
 
 def ensure_approved(page, revision):
@@ -120,13 +136,9 @@ class ReviewTask(AbstractGroupApprovalTask):
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         states = super().get_task_states_user_can_moderate(user, **kwargs)
-        # A handful of reviews wait at any time: two queries each for their authors is cheaper than a join per rule.
-        allowed = [
-            state.pk
-            for state in states.exclude(workflow_state__requested_by=user).select_related("workflow_state")
-            if user.pk not in review_authors(state)
-        ]
-        return states.filter(pk__in=allowed)
+        waiting = list(states.exclude(workflow_state__requested_by=user).select_related("workflow_state"))
+        authors = authors_of_reviews(waiting)
+        return states.filter(pk__in=[state.pk for state in waiting if user.pk not in authors[state.pk]])
 
     @classmethod
     def get_description(cls):

@@ -325,3 +325,27 @@ def test_saving_a_case_live_in_code_is_refused(people, cases):
     with pytest.raises(ReviewRequired):
         case.save()
     assert not Page.objects.get(pk=case.pk).live
+
+
+# The reviewer's list (the dashboard's panel): its queries do not grow with the number of pages waiting
+
+
+def test_the_reviewers_waiting_list_takes_the_same_queries_for_one_or_four_pages(people, cases):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.models import ReviewTask
+
+    def waiting():
+        reviewer = type(people["reviewer"]).objects.get(pk=people["reviewer"].pk)  # no cached group checks
+        with CaptureQueriesContext(connection) as queries:
+            count = len(ReviewTask.objects.get().get_task_states_user_can_moderate(reviewer))
+        return count, len(queries)
+
+    for n in range(4):
+        submit_for_review(_draft(cases, people["editor"], title=f"待审案例{n}"), by=people["editor"])
+        if n == 0:
+            one = waiting()
+    four = waiting()
+    assert (one[0], four[0]) == (1, 4)
+    assert four[1] == one[1] <= 6
