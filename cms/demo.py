@@ -34,7 +34,7 @@ from cms.models import (
     WarningCasePage,
     WarningPhrase,
 )
-from cms.services import ensure_home_page
+from cms.services import approve_review, ensure_home_page, submit_for_review
 from directory.demo import DEMO_USERS, demo_step
 from directory.models import Department
 
@@ -46,8 +46,9 @@ PAGE_TYPES = {
     "article": ArticlePage,
     "culture": CultureWorkPage,
 }
-# Demo pages are published as written by the demo editor: they count as approved content.
+# Demo pages are written by the demo editor; the demo reviewer approves the warning cases and policy explainers.
 EDITOR_ROLE = "editor"
+REVIEWER_ROLE = "reviewer"
 PUBLISH_HOUR = datetime.time(9, 0)
 PHRASE_SOURCE = "清河市纪委监委"
 
@@ -131,7 +132,11 @@ def load_education(run):
 
 
 def demo_editor():
-    username = next(username for username, role, *_rest in DEMO_USERS if role == EDITOR_ROLE)
+    return demo_login(EDITOR_ROLE)
+
+
+def demo_login(role_code):
+    username = next(username for username, role, *_rest in DEMO_USERS if role == role_code)
     return get_user_model().objects.get(username=username)
 
 
@@ -195,6 +200,7 @@ class PageBuilder:
 
     def __init__(self, editor, regulations, images):
         self.editor = editor
+        self.reviewer = demo_login(REVIEWER_ROLE)
         self.regulations = regulations
         self.images = images
         self.today = timezone.localdate()
@@ -211,7 +217,7 @@ class PageBuilder:
             summary=spec["summary"],
             body=self.blocks(spec["body"]),
             owner=self.editor,
-            live=not in_review,
+            live=False,
             first_published_at=None if in_review else _at_publish_hour(date),
         )
         getattr(self, f"fill_{spec['type']}")(page, spec, section)
@@ -224,15 +230,18 @@ class PageBuilder:
         page.tags.add(*spec.get("tags", []))
         section.add_child(instance=page)
         revision = page.save_revision(user=self.editor)
-        if in_review:
-            # What the admin's "Submit for moderation" does: the editor asks, a reviewer decides. The submission is
-            # staged, and the demo logins' addresses are not real, so Wagtail's notification mail is not sent.
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-                page.get_workflow().start(page, self.editor)
-            self.submitted += 1
-        else:
-            # Reviewed page types refuse a direct publish by design; demo content stands for already approved pages.
-            revision.publish(user=self.editor, skip_permission_checks=True)
+        if not model.requires_review:
+            revision.publish(user=self.editor)
+            return page
+        # What the admin's "Submit for moderation" does: the editor asks, a reviewer decides; the demo's published
+        # cases and explainers went through the same review as anyone's (no path publishes them without it). The demo
+        # logins' addresses are not real, so Wagtail's notification mail is not sent.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            submit_for_review(page, by=self.editor)
+            if in_review:
+                self.submitted += 1
+            else:
+                approve_review(page, by=self.reviewer, comment=_("Facts checked; approved for publication."))
         return page
 
     def fill_case(self, page, spec, section):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -15,7 +16,9 @@ from core.points import PointSource, earn
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
-    from wagtail.models import Workflow
+    from wagtail.models import Workflow, WorkflowState
+
+logger = logging.getLogger(__name__)
 
 REVIEW_WORKFLOW_NAME = "审核发布"
 REVIEW_TASK_NAME = "审核员审核"
@@ -105,6 +108,52 @@ def ensure_editorial_setup(home: HomePage) -> Workflow:
                 group=group, collection=root_collection, permission=permission
             )
     return workflow
+
+
+def submit_for_review(page: Page, *, by: AbstractBaseUser) -> WorkflowState:
+    """Submit the page's latest revision to its review workflow, as the admin's "submit for moderation" does."""
+    workflow = page.get_workflow()
+    if workflow is None:
+        raise ValueError(f"{page!r} has no review workflow")
+    return workflow.start(page, by)
+
+
+@transaction.atomic
+def approve_review(page: Page, *, by: AbstractBaseUser, comment: str = "") -> None:
+    """Approve the review the page waits in, as its reviewer; the last approval publishes it.
+
+    Raises PermissionDenied if `by` wrote or submitted the page, or may not review it.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    state = page.current_workflow_task_state
+    if state is None:
+        raise ValueError(f"{page!r} is not waiting for review")
+    task = state.task.specific
+    if "approve" not in [name for name, _label, _modal in task.get_actions(page, by)]:
+        raise PermissionDenied
+    task.on_action(state, by, "approve", comment=comment)
+
+
+def withdraw_unapproved_schedules() -> int:
+    """Clear the go-live time of reviewed pages' revisions that no reviewer approved; returns how many.
+
+    Only an approved publish sets one, so this finds rows written around the admin. Scheduled publishing runs it
+    first: one such row would otherwise stop Wagtail's command, and every page after it, at each run.
+    """
+    from wagtail.models import Revision
+
+    from cms.models.workflow import approval_of
+
+    withdrawn = 0
+    scheduled = Revision.objects.filter(approved_go_live_at__isnull=False, content_type__app_label="cms")
+    for revision in scheduled.select_related("content_type"):
+        model = revision.content_type.model_class()
+        if model in REVIEWED_PAGE_TYPES and approval_of(revision) is None:
+            Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+            logger.warning("Unapproved go-live withdrawn: revision %s", revision.pk)
+            withdrawn += 1
+    return withdrawn
 
 
 def record_read(user: AbstractBaseUser | AnonymousUser, page: Page, today: datetime.date | None = None) -> bool:

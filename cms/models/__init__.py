@@ -13,7 +13,7 @@ from cms.models.pages import (
 from cms.models.reading import ReadRecord
 from cms.models.search import SearchEntry
 from cms.models.snippets import Regulation, ViolationCategory, WarningPhrase
-from cms.models.workflow import ReviewedPagePermissionTester, ReviewTask
+from cms.models.workflow import ReviewedPagePermissionTester, ReviewRequired, ReviewTask
 
 __all__ = [
     "ArticlePage",
@@ -26,6 +26,7 @@ __all__ = [
     "PolicyExplainerPage",
     "ReadRecord",
     "Regulation",
+    "ReviewRequired",
     "ReviewTask",
     "ReviewedPagePermissionTester",
     "SearchEntry",

@@ -6,6 +6,7 @@ from tests.cms.factories import (
     SectionPageFactory,
     WarningCasePageFactory,
     WarningPhraseFactory,
+    publish_reviewed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,7 @@ def test_a_rendition_outside_the_allowed_sizes_is_refused(home_page, gql):
     case = _case_with_every_block(home_page)
     query = "query($id: ID) { page(id: $id) { ... on WarningCasePage { cover { rendition(width: 1234) { url } } } } }"
     case.cover = ImageFactory()
-    case.save_revision().publish()
+    publish_reviewed(case)
     data = gql(query, {"id": case.pk})["data"]["page"]
     assert data["cover"]["rendition"] is None
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_until
-from tests.cms.factories import ImageFactory, WarningPhraseFactory, section, warning_case
+from tests.cms.factories import ImageFactory, WarningPhraseFactory, publish_reviewed, section, warning_case
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def content(site):
         ("quote", {"text": "公款姓公，一分一厘都不能乱花。", "source": "办案人员"}),
         ("callout", {"tone": "warning", "title": "警示", "text": "<p>莫伸手，伸手必被捉。</p>"}),
     ]
-    case.save_revision().publish()
+    publish_reviewed(case)
     return case
 
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_until
-from tests.cms.factories import ImageFactory, WarningPhraseFactory, section, warning_case
+from tests.cms.factories import ImageFactory, WarningPhraseFactory, publish_reviewed, section, warning_case
 
 REPORTER = """
 document.addEventListener("securitypolicyviolation", (e) => {
@@ -40,7 +40,7 @@ def case(site):
         ("paragraph", "<p>王某多次挪用公款吃喝，造成恶劣影响。</p>"),
         ("image", {"image": ImageFactory(), "caption": "涉案会所"}),
     ]
-    case.save_revision().publish()
+    publish_reviewed(case)
     return case
 
 

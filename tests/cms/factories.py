@@ -21,6 +21,7 @@ from cms.models import (
     WarningCasePage,
     WarningPhrase,
 )
+from cms.services import approve_review, submit_for_review
 
 
 class ImageFactory(DjangoModelFactory):
@@ -78,11 +79,44 @@ class PageFactory(DjangoModelFactory):
         parent.add_child(instance=page)
         for name, values in m2m.items():
             getattr(page, name).set(values)
+        if getattr(model_class, "requires_review", False):
+            # Four eyes: a reviewed page is written and submitted by an editor and goes live when a reviewer approves.
+            if publish:
+                publish_reviewed(page)
+            else:
+                page.save_revision(user=review_pair()[0])
+            return page
         revision = page.save_revision()
         if publish:
             revision.publish()
             page.refresh_from_db()
         return page
+
+
+def publish_reviewed(page):
+    """Save the page's changes as an editor's revision, submit it and let a reviewer approve it: it goes live."""
+    editor, reviewer = review_pair()
+    page.save_revision(user=editor)
+    submit_for_review(page, by=editor)
+    approve_review(page, by=reviewer)
+    page.refresh_from_db()
+    return page
+
+
+def review_pair():
+    """An editor and a reviewer, made once per test, who write and approve the pages the factories publish."""
+    from django.contrib.auth import get_user_model
+
+    from directory.roles import role_group
+
+    User = get_user_model()
+    pair = []
+    for username, role in (("factory-editor", "editor"), ("factory-reviewer", "reviewer")):
+        user, created = User.objects.get_or_create(username=username)
+        if created:
+            user.groups.add(role_group(role))
+        pair.append(user)
+    return pair
 
 
 class SectionPageFactory(PageFactory):

@@ -104,3 +104,15 @@ def test_every_live_page_renders(loaded, client):
         assert response.status_code == 200, page.url
         if isinstance(page, ContentPage):
             assert page.title in response.content.decode(), page.url
+
+
+def test_every_live_case_and_explainer_was_approved_by_the_reviewer_not_its_author(loaded):
+    from cms.models.workflow import approval_of
+
+    reviewer = get_user_model().objects.get(username="reviewer")
+    reviewed = [*WarningCasePage.objects.live(), *PolicyExplainerPage.objects.live()]
+    assert len(reviewed) >= 10
+    for page in reviewed:
+        approval = approval_of(page.live_revision)
+        assert approval is not None and approval.finished_by == reviewer, page.title
+        assert approval.workflow_state.requested_by != reviewer

@@ -10,7 +10,7 @@ from wagtail.models import PageViewRestriction
 
 from cms import search
 from cms.models import Regulation, SearchEntry, ViolationCategory, WarningCasePage
-from tests.cms.factories import article, section, warning_case
+from tests.cms.factories import article, publish_reviewed, section, warning_case
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_page_text_holds_every_search_field_tags_and_related_snippet_names(cases
     case.categories.set([category])
     case.regulations.set([regulation])
     case.tags.add("八项规定")
-    case.save_revision().publish()
+    publish_reviewed(case)
     text = search.page_text(case.specific)
     for part in [
         "案例一",
@@ -128,7 +128,7 @@ def test_unpublishing_removes_the_hit_and_republishing_brings_it_back(cases):
     case = warning_case(cases, "公款案", body=["挪用公款"])
     case.unpublish()
     assert search.search("公款").total == 0
-    case.save_revision().publish()
+    publish_reviewed(case)
     assert search.search("公款").total == 1
 
 
