@@ -68,7 +68,13 @@ def completion(request, pk):
         score = "" if best_score is None else best_score
         rows.append((department, name, post, f"{pages_done}/{page_count}", score, done_at))
     if request.GET.get("format") == "xlsx":
-        heads = [_("Department"), _("Name"), pgettext("cadre", "Post"), _("Pages studied"), _("Best quiz score")]
+        heads = [
+            _("Department"),
+            pgettext("person", "Name"),
+            pgettext("cadre", "Post"),
+            _("Pages studied"),
+            _("Best quiz score"),
+        ]
         not_done = _("Not done")
         table = [[*heads, _("Completed at")], *([*row[:5], row[5] or not_done] for row in rows)]
         response = HttpResponse(

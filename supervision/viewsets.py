@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -60,7 +61,7 @@ class ClockViewSet(RecordViewSet):
     index_view_class = _index(["department", "handler"])
     list_display = [
         TitleColumn("label", label=_("what is timed")),
-        TimelineColumn("subject", label=_("subject")),
+        TimelineColumn("subject", label=pgettext_lazy("supervision", "subject")),
         Column("department", label=_("department")),
         Column("handler", label=_("handler")),
         "state",
@@ -104,7 +105,7 @@ class FindingViewSet(RecordViewSet):
         TitleColumn("message", label=_("finding")),
         "rule",
         "severity",
-        TimelineColumn("subject", label=_("subject")),
+        TimelineColumn("subject", label=pgettext_lazy("supervision", "subject")),
         Column("department", label=_("department")),
         "status",
         "created_at",
@@ -124,7 +125,7 @@ class EventViewSet(RecordViewSet):
     index_view_class = _index(["department", "actor"])
     list_display = [
         TitleColumn("kind", label=_("kind")),
-        TimelineColumn("subject", label=_("subject")),
+        TimelineColumn("subject", label=pgettext_lazy("supervision", "subject")),
         "reference",
         "actor_name",
         Column("department", label=_("department")),
