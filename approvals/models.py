@@ -154,7 +154,9 @@ class Application(models.Model):
     tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True)
     # HMAC of the query code (config: SECRET_KEY); the code itself is shown once, to the applicant.
     code_hash = models.CharField(max_length=64, editable=False)
-    item = models.ForeignKey(ApprovalItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        ApprovalItem, verbose_name=pgettext_lazy("approval", "item"), on_delete=models.PROTECT, related_name="+"
+    )
     service_centre = models.ForeignKey(
         Department, verbose_name=_("service centre"), on_delete=models.PROTECT, related_name="+"
     )

@@ -1,6 +1,8 @@
 """The catalogue in the Wagtail admin: items, their materials and their procedure steps."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from approvals.models import ApprovalItem, ItemStep, Material
@@ -36,7 +38,7 @@ class MaterialViewSet(ModelViewSet):
     model = Material
     icon = "doc-full"
     menu_label = _("Required materials")
-    list_display = ["name", "item", "form", "copies", "required"]
+    list_display = ["name", Column("item", label=pgettext_lazy("approval", "item")), "form", "copies", "required"]
     search_fields = ["name"]
     form_fields = ["item", "name", "form", "copies", "required", "template", "sort_order"]
 
@@ -45,7 +47,7 @@ class ItemStepViewSet(ModelViewSet):
     model = ItemStep
     icon = "order"
     menu_label = _("Procedure steps")
-    list_display = ["item", "order", "name", "working_days"]
+    list_display = [Column("item", label=pgettext_lazy("approval", "item")), "order", "name", "working_days"]
     form_fields = ["item", "order", "name", "working_days", "role", "departments"]
 
 

@@ -22,7 +22,7 @@ class ReceivedEvent(models.Model):
     source_id = models.BigIntegerField(_("source id"))
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
     subject = models.CharField(pgettext_lazy("supervision", "subject"), max_length=120, db_index=True)
-    item = models.CharField(_("item"), max_length=80, blank=True, db_index=True)
+    item = models.CharField(pgettext_lazy("approval", "item"), max_length=80, blank=True, db_index=True)
     reference = models.CharField(_("reference"), max_length=80, blank=True)
     # Another case's reference this event is about (a complaint naming an approval's tracking number): the event
     # then shows on that case's timeline too.
@@ -64,7 +64,7 @@ class ThresholdPolicy(models.Model):
     """When clocks warn and card: one row per item ("approvals.item:12"), and one global row with an empty policy."""
 
     policy = models.CharField(
-        _("item"),
+        pgettext_lazy("approval", "item"),
         max_length=80,
         blank=True,
         unique=True,
@@ -109,7 +109,7 @@ class Clock(models.Model):
     key = models.CharField(_("key"), max_length=120, unique=True)
     subject = models.CharField(pgettext_lazy("supervision", "subject"), max_length=120, db_index=True)
     label = models.CharField(_("what is timed"), max_length=300, blank=True)
-    policy = models.CharField(_("item"), max_length=80, blank=True, db_index=True)
+    policy = models.CharField(pgettext_lazy("approval", "item"), max_length=80, blank=True, db_index=True)
     department = models.ForeignKey("directory.Department", verbose_name=_("department"), **LOOSE)
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handler"), **LOOSE)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)

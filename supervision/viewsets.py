@@ -22,6 +22,15 @@ class TimelineColumn(Column):
         return context
 
 
+class AuditKindColumn(Column):
+    """The record's kind as a word: the two kinds every chain holds translated, a rarer one as it is stored."""
+
+    LABELS = {"event": _("event"), "finding": _("finding")}
+
+    def get_value(self, instance):
+        return self.LABELS.get(instance.kind, instance.kind)
+
+
 class LinkColumn(Column):
     """A fixed link per row (an action such as opening a case)."""
 
@@ -165,7 +174,13 @@ class AuditRecordViewSet(RecordViewSet):
     icon = "lock"
     menu_label = _("Audit records")
     menu_order = 170
-    list_display = [TitleColumn("seq", label=_("sequence")), "kind", "ref", "recorded_at", "hash"]
+    list_display = [
+        TitleColumn("seq", label=_("sequence")),
+        AuditKindColumn("kind", label=_("kind")),
+        "ref",
+        "recorded_at",
+        "hash",
+    ]
     list_filter = ["kind", "recorded_at"]
     search_fields = ["ref", "data"]
 
