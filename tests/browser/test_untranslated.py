@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from cms.models import HomeFeatured, HomePage
 from directory.roles import role_group, sync_roles
@@ -71,6 +72,7 @@ def make_content():
     Material.objects.create(item=item, name="申请书", form=MaterialForm.ORIGINAL, sort_order=1)
     Material.objects.create(item=item, name="营业执照", form=MaterialForm.COPY, required=False, sort_order=2)
     ItemStep.objects.create(item=item, order=1, name="审查", working_days=2).departments.add(department)
+    return article
 
 
 def log_in(page, site_url, username):
@@ -111,7 +113,7 @@ def english_on(page, site_url, urls):
 
 
 def test_zh_hans_screens_show_no_english(site, page, screenshot):
-    make_content()
+    article = make_content()
     sync_roles()
     User = get_user_model()
     User.objects.create_superuser("管理员", "admin@example.cn", "secret-pass-1")
@@ -128,18 +130,26 @@ def test_zh_hans_screens_show_no_english(site, page, screenshot):
         }
     )
     assert "/dongtai/" in public and "/dongtai/huiyi/" in public
+    # A news page's kind on the home page is 文章 (our "article" once read 条款, an article of a regulation).
+    assert page.locator(".feature-kind").first.inner_text() == "文章"
     found = english_on(page, site.url, public)
 
     log_in(page, site.url, "管理员")
     screenshot("admin-dashboard-zh")
     urls = admin_menu_urls(page)
     assert len(urls) > 40 and "/admin/pages/" in urls and "/admin/supervision/" in urls
-    found |= english_on(page, site.url, ["/admin/", *urls])
+    # Beyond the menu: the page editor (our field labels beside Wagtail's) and the page explorer.
+    editor_pages = [f"/admin/pages/{article.pk}/edit/", f"/admin/pages/{article.get_parent().pk}/"]
+    found |= english_on(page, site.url, ["/admin/", *urls, *editor_pages])
+    page.goto(site.url + editor_pages[0])
+    expect(page.locator("label[for=id_summary]")).to_contain_text("摘要")  # once 结果, an import's result
 
     page.context.clear_cookies()
     log_in(page, site.url, "编辑")
     editor_urls = admin_menu_urls(page)
     assert "/admin/pages/" in editor_urls
-    found |= {f"{url} (editor)": words for url, words in english_on(page, site.url, ["/admin/", *editor_urls]).items()}
+    # The editor's dashboard differs from the superuser's; a menu page the superuser saw is not walked again.
+    editor_only = ["/admin/", *sorted(set(editor_urls) - set(urls))]
+    found |= {f"{url} (editor)": words for url, words in english_on(page, site.url, editor_only).items()}
 
     assert found == {}, "English words on zh-hans screens:\n" + "\n".join(f"{u}: {w}" for u, w in found.items())
