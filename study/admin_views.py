@@ -34,8 +34,8 @@ def study_record(request):
     until = _day(request.GET.get("until"), today)
     rows = records.department_study_record(since, until)
     if request.GET.get("format") == "csv":
-        table = [[_("Department"), _("Cadres"), _("Active"), _("Quiz points"), _("Reading points"), _("Points"),
-                  _("Points per cadre")]]  # fmt: skip
+        table = [[_("Department"), _("Cadres"), pgettext("cadres", "Active"), _("Quiz points"), _("Reading points"),
+                  _("Points"), _("Points per cadre")]]  # fmt: skip
         table += [[r["department"].name, r["cadres"], r["active"], r["quiz_points"], r["reading_points"], r["points"],
                    r["per_cadre"]] for r in rows]  # fmt: skip
         response = HttpResponse(stats.to_csv(table), content_type="text/csv; charset=utf-8")
