@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
@@ -125,7 +125,7 @@ class DecisionForm(forms.Form):
     step = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
-        choices=[("approve", gettext_lazy("Approve")), ("refuse", gettext_lazy("Refuse"))],
+        choices=[("approve", pgettext_lazy("decision", "Approve")), ("refuse", gettext_lazy("Refuse"))],
         widget=forms.RadioSelect,
     )
     opinion = forms.CharField(label=gettext_lazy("Opinion"), widget=forms.Textarea(attrs={"rows": 2}))

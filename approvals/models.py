@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from directory.models import Department
@@ -77,7 +78,7 @@ class ApprovalItem(models.Model):
 
 class MaterialForm(models.TextChoices):
     ORIGINAL = "original", _("Original")
-    COPY = "copy", _("Copy")
+    COPY = "copy", pgettext_lazy("material form", "Copy")
     BOTH = "both", _("Original and copy")
 
 
@@ -86,7 +87,7 @@ class Material(models.Model):
     name = models.CharField(_("name"), max_length=200)
     form = models.CharField(_("original or copy"), max_length=10, choices=MaterialForm.choices)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
-    required = models.BooleanField(_("required"), default=True)
+    required = models.BooleanField(pgettext_lazy("material", "required"), default=True)
     template = models.FileField(_("template or sample"), upload_to="approvals/templates/", blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
@@ -124,7 +125,7 @@ class State(models.TextChoices):
     SUPPLEMENTING = "supplementing", _("Awaiting supplementary materials")
     NOT_ACCEPTED = "not_accepted", _("Not accepted")
     IN_REVIEW = "in_review", _("Under review")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("decision", "Approved")
     REFUSED = "refused", _("Refused")
     COMPLETED = "completed", _("Completed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -153,7 +154,9 @@ class Application(models.Model):
     tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True)
     # HMAC of the query code (config: SECRET_KEY); the code itself is shown once, to the applicant.
     code_hash = models.CharField(max_length=64, editable=False)
-    item = models.ForeignKey(ApprovalItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        ApprovalItem, verbose_name=pgettext_lazy("approval", "item"), on_delete=models.PROTECT, related_name="+"
+    )
     service_centre = models.ForeignKey(
         Department, verbose_name=_("service centre"), on_delete=models.PROTECT, related_name="+"
     )
@@ -179,7 +182,7 @@ class Application(models.Model):
     result_document = models.FileField(_("result document"), upload_to=_result_name, blank=True)
     result_document_name = models.CharField(max_length=200, blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
-    rating_comment = models.TextField(_("comment"), blank=True)
+    rating_comment = models.TextField(pgettext_lazy("rating", "comment"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -209,8 +212,8 @@ class StepKind(models.TextChoices):
 
 
 class StepState(models.TextChoices):
-    ACTIVE = "active", _("In progress")
-    APPROVED = "approved", _("Approved")
+    ACTIVE = "active", pgettext_lazy("approval step", "In progress")
+    APPROVED = "approved", pgettext_lazy("decision", "Approved")
     REFUSED = "refused", _("Refused")
     CANCELLED = "cancelled", _("Cancelled")
 

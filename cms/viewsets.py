@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.models import Regulation, ViolationCategory, WarningPhrase
@@ -26,7 +27,7 @@ class RegulationViewSet(SnippetViewSet):
 class WarningPhraseViewSet(SnippetViewSet):
     model = WarningPhrase
     icon = "warning"
-    list_display = ["text", "source", "active", "created_at"]
+    list_display = ["text", "source", BooleanColumn("active", label=_("in use")), "created_at"]
     list_filter = ["active"]
     search_fields = ["text", "source"]
     search_backend_name = None

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complaints.error_codes import ComplaintErrorCode
 from complaints.models import Category
@@ -85,5 +86,5 @@ class MessageForm(forms.Form):
 
 class SubscribeForm(forms.Form):
     phone = forms.CharField(label=_("Mobile number"), max_length=20)
-    code = forms.CharField(label=_("Code"), max_length=6, required=False)
+    code = forms.CharField(label=pgettext_lazy("verification", "Code"), max_length=6, required=False)
     stop = forms.BooleanField(required=False, widget=forms.HiddenInput)

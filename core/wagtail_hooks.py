@@ -51,3 +51,18 @@ def may_see_calendar_warning(user) -> bool:
 def add_calendar_warning(request, panels):
     if may_see_calendar_warning(request.user) and (year := calendar.warn_ahead_year()) is not None:
         panels.insert(0, CalendarWarningPanel(year, request.user.has_perm(holiday_admin.MANAGE)))
+
+
+def _label_site_columns():
+    """Wagtail's list of sites titles three columns from their attribute names (Port, Site name, Root page), in
+    English whatever the language: give them the fields' translated names."""
+    from django.utils.text import capfirst
+    from wagtail.models import Site
+    from wagtail.sites.views import IndexView
+
+    for column in IndexView.columns:
+        if column.name in {"port", "site_name", "root_page"}:
+            column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
+
+
+_label_site_columns()

@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from phonenumber_field.modelfields import PhoneNumberField
@@ -237,7 +238,7 @@ class CadreImport(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
-    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    summary = models.JSONField(pgettext_lazy("import", "summary"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("cadre import")

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
@@ -26,7 +26,7 @@ TABS = {
     "pending": gettext_lazy("Awaiting review"),
     "reported": gettext_lazy("Reported"),
     "topics": gettext_lazy("Topics"),
-    "history": gettext_lazy("Recent actions"),
+    "history": pgettext_lazy("moderation", "Recent actions"),
 }
 
 

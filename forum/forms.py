@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from forum.models import ReportReason
 
@@ -29,7 +30,7 @@ class TopicForm(ForumForm):
         error_messages={"required": _("Give your topic a title.")},
     )
     body = forms.CharField(
-        label=_("Text"),
+        label=pgettext_lazy("post", "Text"),
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("Write something before sending.")},

@@ -3,6 +3,7 @@ from importlib import import_module
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
@@ -16,7 +17,7 @@ class ModerationMode(models.TextChoices):
 class PostStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     PUBLISHED = "published", _("Published")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("decision", "Rejected")
     HIDDEN = "hidden", _("Hidden")
 
 
@@ -165,8 +166,8 @@ class ModerationAction(models.Model):
     """One moderation decision, written by the service that made it, in the same transaction."""
 
     class Action(models.TextChoices):
-        APPROVE = "approve", _("Approved")
-        REJECT = "reject", _("Rejected")
+        APPROVE = "approve", pgettext_lazy("decision", "Approved")
+        REJECT = "reject", pgettext_lazy("decision", "Rejected")
         HIDE = "hide", _("Hidden")
         AUTO_HIDE = "auto_hide", _("Hidden automatically after reports")
         DISMISS_REPORTS = "dismiss_reports", _("Reports dismissed")

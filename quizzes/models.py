@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -176,7 +177,7 @@ class DailySet(models.Model):
 
 
 class AttemptState(models.TextChoices):
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("quiz attempt", "In progress")
     FINISHED = "finished", _("Finished")
     EXPIRED = "expired", _("Expired")
 
@@ -198,9 +199,9 @@ class Attempt(models.Model):
         "directory.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
     )
     number = models.PositiveIntegerField(_("attempt number"))
-    day = models.DateField(_("day"))
+    day = models.DateField(pgettext_lazy("date", "day"))
     state = models.CharField(_("state"), max_length=12, choices=AttemptState.choices, default=AttemptState.IN_PROGRESS)
-    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    started_at = models.DateTimeField(pgettext_lazy("time", "started at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     score = models.PositiveIntegerField(_("score"), default=0)
@@ -320,7 +321,7 @@ class DepartmentBoardScore(models.Model):
 class SmsQuestion(models.Model):
     """The question of the day pushed by SMS; replies to it are SmsAnswers."""
 
-    day = models.DateField(_("day"), unique=True)
+    day = models.DateField(pgettext_lazy("date", "day"), unique=True)
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="+")
     code = models.CharField(_("short link code"), max_length=12, unique=True)
     campaign = models.OneToOneField(

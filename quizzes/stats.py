@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from quizzes.models import LETTERS, AttemptQuestion, Question
 
@@ -107,7 +108,7 @@ def most_missed(department, limit=10, min_answers=3):
 
 def export_rows(stats):
     header = [
-        _("ID"),
+        pgettext("export", "ID"),
         _("Question"),
         _("Kind"),
         _("Tags"),

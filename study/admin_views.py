@@ -34,8 +34,8 @@ def study_record(request):
     until = _day(request.GET.get("until"), today)
     rows = records.department_study_record(since, until)
     if request.GET.get("format") == "csv":
-        table = [[_("Department"), _("Cadres"), _("Active"), _("Quiz points"), _("Reading points"), _("Points"),
-                  _("Points per cadre")]]  # fmt: skip
+        table = [[_("Department"), _("Cadres"), pgettext("cadres", "Active"), _("Quiz points"), _("Reading points"),
+                  _("Points"), _("Points per cadre")]]  # fmt: skip
         table += [[r["department"].name, r["cadres"], r["active"], r["quiz_points"], r["reading_points"], r["points"],
                    r["per_cadre"]] for r in rows]  # fmt: skip
         response = HttpResponse(stats.to_csv(table), content_type="text/csv; charset=utf-8")
@@ -68,7 +68,13 @@ def completion(request, pk):
         score = "" if best_score is None else best_score
         rows.append((department, name, post, f"{pages_done}/{page_count}", score, done_at))
     if request.GET.get("format") == "xlsx":
-        heads = [_("Department"), _("Name"), pgettext("cadre", "Post"), _("Pages studied"), _("Best quiz score")]
+        heads = [
+            _("Department"),
+            pgettext("person", "Name"),
+            pgettext("cadre", "Post"),
+            _("Pages studied"),
+            _("Best quiz score"),
+        ]
         not_done = _("Not done")
         table = [[*heads, _("Completed at")], *([*row[:5], row[5] or not_done] for row in rows)]
         response = HttpResponse(

@@ -53,7 +53,7 @@ class PointsEntry(models.Model):
     cadre = models.ForeignKey("directory.Cadre", verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="+")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     key = models.CharField(_("event"), max_length=80)
-    day = models.DateField(_("day"))
+    day = models.DateField(pgettext_lazy("date", "day"))
     points = models.PositiveIntegerField(_("points"), validators=[MinValueValidator(1)])
     created_at = models.DateTimeField(_("credited at"))
 
@@ -106,7 +106,9 @@ class StudyTask(models.Model):
         related_name="+",
         help_text=_("Their cadres and those of every unit below them."),
     )
-    groups = models.ManyToManyField("directory.CadreGroup", verbose_name=_("groups"), blank=True, related_name="+")
+    groups = models.ManyToManyField(
+        "directory.CadreGroup", verbose_name=pgettext_lazy("cadre", "groups"), blank=True, related_name="+"
+    )
     deadline = models.DateTimeField(_("deadline"))
     remind_days_before = models.PositiveSmallIntegerField(
         _("first reminder, days before the deadline"), default=3, help_text=_("A second reminder goes 1 day before.")

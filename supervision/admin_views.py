@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from wagtail import hooks
 from wagtail.admin import messages
 
@@ -72,7 +72,7 @@ def tiles(counts):
         {"key": "due", "label": _("Due today"), "n": counts["due_today"], "url": reverse("supervision_due_today")},
         {
             "key": "warning",
-            "label": _("Warnings"),
+            "label": pgettext("supervision", "Warnings"),
             "n": counts["warning"],
             "url": f"{clocks}?level=warning&state=running&state=paused",
         },

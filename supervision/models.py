@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import events
 
@@ -22,8 +23,8 @@ class ReceivedEvent(models.Model):
     source = models.CharField(_("source"), max_length=40)
     source_id = models.BigIntegerField(_("source id"))
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
-    subject = models.CharField(_("subject"), max_length=120, db_index=True)
-    item = models.CharField(_("item"), max_length=80, blank=True, db_index=True)
+    subject = models.CharField(pgettext_lazy("supervision", "subject"), max_length=120, db_index=True)
+    item = models.CharField(pgettext_lazy("approval", "item"), max_length=80, blank=True, db_index=True)
     # Indexed: a supervisor looks a case up by the number people quote (电子监察 › 案件时间线).
     reference = models.CharField(_("reference"), max_length=80, blank=True, db_index=True)
     # Another case's reference this event is about (a complaint naming an approval's tracking number): the event
@@ -70,7 +71,7 @@ class ThresholdPolicy(models.Model):
     """When clocks warn and card: one row per item ("approvals.item:12"), and one global row with an empty policy."""
 
     policy = models.CharField(
-        _("item"),
+        pgettext_lazy("approval", "item"),
         max_length=80,
         blank=True,
         unique=True,
@@ -113,14 +114,14 @@ class Clock(models.Model):
         RED = "red", _("Red card")
 
     key = models.CharField(_("key"), max_length=120, unique=True)
-    subject = models.CharField(_("subject"), max_length=120, db_index=True)
+    subject = models.CharField(pgettext_lazy("supervision", "subject"), max_length=120, db_index=True)
     label = models.CharField(_("what is timed"), max_length=300, blank=True)
-    policy = models.CharField(_("item"), max_length=80, blank=True, db_index=True)
+    policy = models.CharField(pgettext_lazy("approval", "item"), max_length=80, blank=True, db_index=True)
     department = models.ForeignKey("directory.Department", verbose_name=_("department"), **LOOSE)
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handler"), **LOOSE)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.NONE, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    started_at = models.DateTimeField(pgettext_lazy("time", "started at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     # The promised time of the whole limit (first due time minus start), for the percentage threshold.
     allowed = models.DurationField(_("time allowed"), null=True, blank=True)
@@ -250,7 +251,7 @@ class Finding(models.Model):
     title = models.CharField(_("rule name"), max_length=200)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     message = models.CharField(_("finding"), max_length=500)
-    subject = models.CharField(_("subject"), max_length=120, blank=True, db_index=True)
+    subject = models.CharField(pgettext_lazy("supervision", "subject"), max_length=120, blank=True, db_index=True)
     event = models.ForeignKey(
         ReceivedEvent, verbose_name=_("event"), null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
     )

@@ -34,7 +34,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from core.people import display_name
 from supervision.models import Alert, Clock, ReceivedEvent, Rung
@@ -397,7 +397,7 @@ def table(rows):
         _("Volume"),
         _("On-time rate"),
         _("Time used of the limit"),
-        _("Warnings"),
+        pgettext("supervision", "Warnings"),
         _("Yellow cards"),
         _("Red cards"),
         _("Substantiated complaints"),

@@ -23,6 +23,15 @@ class TimelineColumn(Column):
         return context
 
 
+class AuditKindColumn(Column):
+    """The record's kind as a word: the two kinds every chain holds translated, a rarer one as it is stored."""
+
+    LABELS = {"event": _("event"), "finding": _("finding")}
+
+    def get_value(self, instance):
+        return self.LABELS.get(instance.kind, instance.kind)
+
+
 class LinkColumn(Column):
     """A fixed link per row (an action such as opening a case)."""
 
@@ -69,7 +78,7 @@ class ClockViewSet(RecordViewSet):
     index_view_class = _index(["department", "handler"])
     list_display = [
         TitleColumn("label", label=_("what is timed")),
-        TimelineColumn("subject", label=_("subject")),
+        TimelineColumn("subject", label=pgettext_lazy("supervision", "subject")),
         Column("department", label=_("department")),
         Column("handler", label=_("handler")),
         "state",
@@ -113,7 +122,7 @@ class FindingViewSet(RecordViewSet):
         TitleColumn("message", label=_("finding"), get_url=_finding_url),
         Column("rule_label", label=_("rule")),
         "severity",
-        TimelineColumn("subject", label=_("subject")),
+        TimelineColumn("subject", label=pgettext_lazy("supervision", "subject")),
         Column("department", label=_("department")),
         "status",
         "created_at",
@@ -172,7 +181,13 @@ class AuditRecordViewSet(RecordViewSet):
     icon = "lock"
     menu_label = _("Audit records")
     menu_order = 170
-    list_display = [TitleColumn("seq", label=_("sequence")), "kind", "ref", "recorded_at", "hash"]
+    list_display = [
+        TitleColumn("seq", label=_("sequence")),
+        AuditKindColumn("kind", label=_("kind")),
+        "ref",
+        "recorded_at",
+        "hash",
+    ]
     list_filter = ["kind", "recorded_at"]
     search_fields = ["ref", "data"]
 

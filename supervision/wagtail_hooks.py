@@ -1,5 +1,6 @@
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
@@ -19,7 +20,7 @@ class SupervisionMenu(SupervisionViewSetGroup):
     def get_submenu_items(self):
         pages = [
             PermittedMenuItem(
-                _("Dashboard"),
+                pgettext_lazy("supervision", "Dashboard"),
                 reverse_lazy("supervision_dashboard"),
                 name="supervision-dashboard",
                 icon_name="view",

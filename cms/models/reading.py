@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReadRecord(models.Model):
@@ -9,7 +10,7 @@ class ReadRecord(models.Model):
         "directory.Cadre", verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="reads"
     )
     page = models.ForeignKey("wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="+")
-    day = models.DateField(_("day"))
+    day = models.DateField(pgettext_lazy("date", "day"))
     read_at = models.DateTimeField(_("first read at"), auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,7 @@ The Chinese headers are part of the file format, so they are not translated; the
 import re
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from directory.models import Rank
 
@@ -29,7 +29,7 @@ COLUMNS = (
         "name",
         (),
         True,
-        gettext_lazy("Name"),
+        pgettext_lazy("person", "Name"),
         gettext_lazy("At most 50 characters. Spaces padding a Chinese name are removed."),
     ),
     Column(

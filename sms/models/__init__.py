@@ -6,6 +6,7 @@ import json
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 
@@ -89,7 +90,7 @@ class Campaign(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PENDING = "pending", _("Awaiting approval")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("decision", "Approved")
         SENDING = "sending", _("Sending")
         FINISHED = "finished", _("Finished")
         CANCELLED = "cancelled", _("Cancelled")
@@ -135,7 +136,9 @@ class Campaign(models.Model):
     departments = models.ManyToManyField(
         "directory.Department", verbose_name=_("departments (with their subunits)"), blank=True, related_name="+"
     )
-    groups = models.ManyToManyField("directory.CadreGroup", verbose_name=_("groups"), blank=True, related_name="+")
+    groups = models.ManyToManyField(
+        "directory.CadreGroup", verbose_name=pgettext_lazy("cadre", "groups"), blank=True, related_name="+"
+    )
     posts = models.JSONField(_("posts"), default=list, blank=True)
     ranks = models.JSONField(_("ranks"), default=list, blank=True)
     exclude_departments = models.ManyToManyField(
@@ -310,7 +313,7 @@ class SubscriptionChange(models.Model):
     class Source(models.TextChoices):
         SMS = "sms", _("SMS reply")
         APP = "app", _("Mobile app")
-        ADMIN = "admin", _("Admin")
+        ADMIN = "admin", pgettext_lazy("source", "Admin")
         IMPORT = "import", _("Import")
 
     cadre = models.ForeignKey("directory.Cadre", verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="+")
