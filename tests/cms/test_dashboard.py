@@ -49,7 +49,7 @@ def test_editor_drafts_review_and_changes_requested(people, client, django_asser
     assert titles(reviewer, "cms-to-review") == ["送审案例"]
     assert [p.name for p in dashboard.panels_for(reviewer)] == ["cms-to-review"]
     to_review = panel(reviewer, "cms-to-review")
-    # Two of them work out who wrote the waiting pages (the four-eyes rule, cms/models/workflow.py), whatever their number.
+    # Two of them find who wrote the waiting pages (four eyes, cms/models/workflow.py), whatever their number.
     with django_assert_max_num_queries(8):
         (item,), _summaries = to_review.rows()
     assert item.url == reverse("wagtailadmin_pages:edit", args=[submitted.pk]) and item.no_deadline

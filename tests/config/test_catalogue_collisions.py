@@ -9,6 +9,7 @@ The words Wagtail 8 shows but its own zh_Hans catalogue lacks are in locale/upst
 ours): an msgid of ours that the upstream catalogue lists untranslated must agree with that file.
 """
 
+import sysconfig
 from pathlib import Path
 
 import django
@@ -37,10 +38,11 @@ def _translation(entry: polib.POEntry) -> str:
 
 def _upstream_catalogues() -> list[Path]:
     """The zh_Hans catalogues Django would use without ours, lowest precedence first (as Django merges them)."""
-    ours = Path(settings.BASE_DIR).resolve()
+    # Installed packages live under the venv, which may itself sit in the checkout (make's .venv).
+    packages = Path(sysconfig.get_paths()["purelib"]).resolve()
     paths = [Path(django.__file__).parent / "conf" / "locale"]
     installed = [Path(config.path) for config in apps.get_app_configs()]
-    paths += [path / "locale" for path in reversed(installed) if ours not in path.resolve().parents]
+    paths += [path / "locale" for path in reversed(installed) if packages in path.resolve().parents]
     return [path / LANGUAGE / "LC_MESSAGES" / "django.po" for path in paths if (path / LANGUAGE).is_dir()]
 
 
