@@ -8,7 +8,7 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Online approval")
 
     def ready(self):
-        from approvals import recompute
+        from approvals import checks, recompute  # noqa: F401 (checks registers itself)
         from core.calendar import register_recomputer
 
         register_recomputer(recompute.NAME, recompute.recompute_deadlines)

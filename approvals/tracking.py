@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from approvals.models import Application, ApplicationEvent, StepState
+from approvals.services.timing import promised_deadline
 
 EVENT_LABELS = {
     "application.submitted": gettext_noop("Application submitted"),
@@ -109,10 +110,16 @@ def tracking_for(application: Application | int) -> Tracking:
         item_name=app.item.name,
         tracking_number=app.tracking_number,
         submitted_at=app.submitted_at,
-        due_at=app.due_at,
+        due_at=promised_deadline(app),
         paused=app.is_paused,
         current_steps=[
-            CurrentStep(s.name, s.department.name, staff_number(s.assignee), s.due_at, s.paused_at is not None)
+            CurrentStep(
+                s.name,
+                s.department.name,
+                staff_number(s.assignee),
+                promised_deadline(app, s.due_at),
+                s.paused_at is not None,
+            )
             for s in steps
         ],
         history=history,
