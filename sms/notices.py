@@ -55,6 +55,25 @@ def queue_notice(key, phone, body, cadre=None):
     return notice
 
 
+def queue_notices(entries):
+    """``queue_notice`` for many (key, phone, body, cadre) at once, in the caller's transaction: one query for the
+    keys already queued, one insert, one task for the batch (the minute sweep backs it up). Returns how many were
+    queued now."""
+    existing = set(Notice.objects.filter(key__in=[e[0] for e in entries]).values_list("key", flat=True))
+    now, rows = timezone.now(), {}
+    for key, phone, body, cadre in entries:
+        if key in existing or key in rows:
+            continue
+        problem = recipient_problem(phone)
+        fields = {"status": S.FAILED, "error": f"recipient: {problem}"} if problem else {"next_attempt_at": now}
+        rows[key] = Notice(key=key, phone=phone, cadre=cadre, body=body, **fields)
+    Notice.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    pending = list(Notice.objects.filter(key__in=list(rows), status=S.PENDING).values_list("pk", flat=True))
+    if pending:
+        enqueue_on_commit("sms.tasks.send_notices", pending, task_name=f"sms.notices.{pending[0]}-{pending[-1]}")
+    return len(rows)
+
+
 def _claim(pk, now):
     """Take the row for this attempt: pending and due, or sending under an expired lease (a crashed worker)."""
     lease_expired = now - datetime.timedelta(seconds=settings.SMS_CLAIM_LEASE)
