@@ -7,7 +7,9 @@ Targets: recomputation under 60 s for 100,000 open deadlines on PostgreSQL, and 
 100,000 (run it at both sizes). Without BENCH_DATABASE_URL it runs on a throw-away SQLite database. The open
 applications (one active step each, due in January 2027, provisional) are bulk-written; then a made-up 2027 notice
 (元旦 bridged to Monday 4 January) is entered and ``core.calendar.recompute_deadlines`` runs as the task would:
-every application moves by one working day, with its event, audit record, supervised clock and SMS notice.
+every application moves by one working day, with its event, audit record, supervised clocks (started at acceptance,
+as in real use) and SMS notice; the steps' handlers (ten of them) get one SMS each. Prints deadlines per second,
+peak Python memory (tracemalloc) and the process's max RSS.
 """
 
 import argparse
@@ -30,10 +32,12 @@ NOTICE = "国务院办公厅关于2027年部分节假日安排的通知\n一、�
 
 
 def build(count):
+    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from approvals.models import Application, ApplicationStep, ApprovalItem, ItemStep, State, StepKind, StepState
-    from directory.models import Department, DepartmentKind
+    from directory.models import Cadre, Department, DepartmentKind
+    from supervision.models import Clock
 
     city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
     centre = Department.objects.create(
@@ -51,6 +55,11 @@ def build(count):
         promised_days=20,
     )
     ItemStep.objects.create(item=item, order=1, name="审查", working_days=15).departments.add(bureau)
+    handlers = []
+    for n in range(10):
+        user = get_user_model().objects.create_user(f"handler{n}", password=None)
+        Cadre.objects.create(name=f"承办人{n}", department=bureau, phone=f"+861370000{n:04d}", user=user)
+        handlers.append(user)
     tz = timezone.get_current_timezone()
     accepted = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=tz)
     for offset in range(0, count, 1000):
@@ -74,10 +83,11 @@ def build(count):
         )
         if apps[0].pk is None:
             apps = list(Application.objects.filter(pk__gt=0).order_by("pk")[offset : offset + len(apps)])
-        ApplicationStep.objects.bulk_create(
+        steps = ApplicationStep.objects.bulk_create(
             [
                 ApplicationStep(
                     application=app,
+                    assignee=handlers[app.pk % len(handlers)],
                     kind=StepKind.REVIEW,
                     order=1,
                     name="审查",
@@ -87,6 +97,39 @@ def build(count):
                     due_at=datetime.datetime(2027, 1, 6, 10, 0, tzinfo=tz),
                 )
                 for app in apps
+            ]
+        )
+        if steps[0].pk is None:
+            steps = list(ApplicationStep.objects.filter(application__in=apps).order_by("pk"))
+        # The clocks acceptance started in supervision: a recomputation resumes them with the new due times.
+        Clock.objects.bulk_create(
+            [
+                Clock(
+                    key=key,
+                    subject=f"approvals.application:{app_id}",
+                    policy=f"approvals.item:{item.pk}",
+                    department=bureau,
+                    started_at=accepted,
+                    due_at=due,
+                    allowed=due - accepted,
+                    last_event_at=accepted,
+                )
+                for app in apps
+                for key, app_id, due in [(f"approvals.application:{app.pk}", app.pk, app.due_at)]
+            ]
+            + [
+                Clock(
+                    key=f"approvals.step:{step.pk}",
+                    subject=f"approvals.application:{step.application_id}",
+                    policy=f"approvals.item:{item.pk}",
+                    department=bureau,
+                    handler_id=step.assignee_id,
+                    started_at=accepted,
+                    due_at=step.due_at,
+                    allowed=step.due_at - accepted,
+                    last_event_at=accepted,
+                )
+                for step in steps
             ]
         )
 
@@ -108,7 +151,13 @@ def run(count):
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"recompute: {moved:,} deadlines moved in {seconds:.1f} s ({count / seconds:,.0f}/s)")
+    from sms.models import Notice
+    from supervision.models import Finding
+
+    deadlines = 2 * moved  # each application's promise and its step
+    print(f"recompute: {moved:,} applications ({deadlines:,} deadlines) moved in {seconds:.1f} s")
+    print(f"throughput: {deadlines / seconds:,.0f} deadlines/s ({moved / seconds:,.0f} applications/s)")
+    print(f"SMS queued: {Notice.objects.count():,}; supervision findings filed: {Finding.objects.count():,}")
     print(f"peak Python memory during the recomputation: {peak / 1e6:.1f} MB; process max RSS {rss:.0f} MB")
     print(f"target: under {TARGET_SECONDS:.0f} s for 100,000 -> {'met' if seconds < TARGET_SECONDS else 'NOT met'}")
     return moved == count
