@@ -22,7 +22,7 @@ from django.utils.translation import gettext_noop
 from approvals.models import Application, ApplicationEvent, ApplicationStep, State, StepState
 from approvals.services import timing
 from approvals.services.recording import SMS_TEXTS, _due_text
-from core import events
+from core import bulk, events
 from core.events import Clock, ClockAction
 from directory.models import Cadre
 from sms.notices import queue_notices
@@ -116,8 +116,8 @@ def _move_chunk(context, apps):
                 clocks.append(_clock(f"approvals.step:{step['pk']}", step_new, step["name"], app, step))
         if moves:
             entries.append(_entry(context, app, moves, clocks))
-    Application.objects.bulk_update(moved_apps, ["due_at"], batch_size=500)
-    ApplicationStep.objects.bulk_update(moved_steps, ["due_at"], batch_size=500)
+    bulk.update_rows(Application, moved_apps, ["due_at"])
+    bulk.update_rows(ApplicationStep, moved_steps, ["due_at"])
     rows = events.record_many(ApplicationEvent, source="approvals", entries=entries, at=timing.now())
     _tell_applicants(told, {row.application_id: row.pk for row in rows})
     return len(entries)

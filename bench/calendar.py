@@ -134,31 +134,42 @@ def build(count):
         )
 
 
-def run(count):
+def run(count, trace_memory=False):
+    from approvals.models import ApplicationEvent
     from core import calendar
     from core.holiday_notice import parse_notice
     from core.models import CalendarRecompute
+    from sms.models import Notice
+    from supervision.models import Finding
 
     started = time.perf_counter()
     build(count)
     print(f"built {count:,} open applications in {time.perf_counter() - started:.1f} s")
     calendar.save_schedule(parse_notice(NOTICE), today=TODAY)
     run = CalendarRecompute.objects.get(year=2027)
-    tracemalloc.start()
-    started = time.perf_counter()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if trace_memory:
+        tracemalloc.start()
+    started, cpu_started = time.perf_counter(), time.process_time()
     moved = calendar.recompute_deadlines(run.pk, today=TODAY)
-    seconds = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    peak = tracemalloc.get_traced_memory()[1] if trace_memory else None
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    from sms.models import Notice
-    from supervision.models import Finding
-
-    deadlines = 2 * moved  # each application's promise and its step
-    print(f"recompute: {moved:,} applications ({deadlines:,} deadlines) moved in {seconds:.1f} s")
-    print(f"throughput: {deadlines / seconds:,.0f} deadlines/s ({moved / seconds:,.0f} applications/s)")
+    deadlines = sum(
+        len(payload["moves"])
+        for payload in ApplicationEvent.objects.filter(kind="application.deadline_recomputed")
+        .values_list("payload", flat=True)
+        .iterator(chunk_size=5000)
+    )
+    # Load on a shared machine stretches the wall time; the process's CPU time is what the work itself costs
+    # (SQLite runs in-process, so it includes the database; with PostgreSQL the server's share is not in it).
+    print(f"recompute: {moved:,} applications, {deadlines:,} deadlines moved in {seconds:.1f} s (CPU {cpu:.1f} s)")
+    print(f"throughput: {deadlines / seconds:,.0f} deadlines/s wall, {deadlines / cpu:,.0f} deadlines/s of CPU")
     print(f"SMS queued: {Notice.objects.count():,}; supervision findings filed: {Finding.objects.count():,}")
-    print(f"peak Python memory during the recomputation: {peak / 1e6:.1f} MB; process max RSS {rss:.0f} MB")
+    if peak is not None:
+        print(f"peak Python memory during the recomputation (tracemalloc): {peak / 1e6:.1f} MB")
+    print(f"process max RSS: {rss_before:.0f} MB before the recomputation, {rss:.0f} MB after")
     print(f"target: under {TARGET_SECONDS:.0f} s for 100,000 -> {'met' if seconds < TARGET_SECONDS else 'NOT met'}")
     return moved == count
 
@@ -166,9 +177,10 @@ def run(count):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--open", type=int, default=100_000)
+    parser.add_argument("--trace-memory", action="store_true", help="peak Python memory (tracemalloc; slower)")
     args = parser.parse_args()
     with throwaway_django("bench-calendar-"):
-        ok = run(args.open)
+        ok = run(args.open, args.trace_memory)
     sys.exit(0 if ok else 1)
 
 

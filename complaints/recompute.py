@@ -7,7 +7,7 @@ Python, written with one bulk update, and their events and supervised clocks wri
 from django.db import transaction
 
 from complaints.models import ComplaintEvent, Stage
-from core import events
+from core import bulk, events
 from core.events import Clock, ClockAction
 
 NAME = "complaints"
@@ -69,6 +69,6 @@ def _move_chunk(context, stages):
                 row_fields={"complaint_id": stage["complaint_id"]},
             )
         )
-    Stage.objects.bulk_update(updated, ["due_at"], batch_size=500)
+    bulk.update_rows(Stage, updated, ["due_at"])
     events.record_many(ComplaintEvent, source="complaints", entries=entries, time_field="created_at")
     return len(entries)

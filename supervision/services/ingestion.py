@@ -5,6 +5,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core import bulk
 from core.events import Clock as ClockInstruction
 from core.events import ClockAction, DomainEvent
 from supervision import audit, rules
@@ -136,7 +137,7 @@ def apply_clocks(pairs: list[tuple[ClockInstruction, ReceivedEvent]]) -> None:
     batch = list(changed.values())
     if not batch:
         return
-    Clock.objects.bulk_update(batch, CLOCK_FIELDS, batch_size=250)
+    bulk.update_rows(Clock, batch, CLOCK_FIELDS, batch_size=500)
     fired = {}
     for clock_id, rung in Alert.objects.filter(clock__in=batch).values_list("clock_id", "rung"):
         fired.setdefault(clock_id, set()).add(rung)
