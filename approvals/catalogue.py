@@ -1,7 +1,7 @@
 """Whether an item's procedure fits its promise: the stages run one after another, so they need the sum of their
 time limits, a parallel joint review (并联审批) counting once, by its longest branch. The admin refuses an item or a
 step that would not fit (``ApprovalItem.clean``, ``ItemStep.clean``); ``manage.py check --database default`` and
-``manage.py catalogue_fit`` list the items saved before that rule."""
+``manage.py catalogue_fit`` list the items saved before that rule (approvals/checks.py)."""
 
 from collections.abc import Iterable
 
@@ -26,17 +26,3 @@ def fit_problem(promised_days: int | None, steps: Iterable[tuple[int, int]]) -> 
         "The procedure steps take %(needed)d working days in all (%(days)s), more than the promised time limit of "
         "%(promised)d working days: shorten the steps or promise more days."
     ) % {"needed": needed, "promised": promised_days, "days": " + ".join(str(days) for _order, days in steps)}
-
-
-def items_that_do_not_fit() -> list[tuple[object, str]]:
-    """Every saved item whose steps cannot fit its promise, with the reason, in code order (two queries)."""
-    from approvals.models import ApprovalItem, ItemStep
-
-    steps: dict[int, list[tuple[int, int]]] = {}
-    for item_id, order, days in ItemStep.objects.values_list("item_id", "order", "working_days"):
-        steps.setdefault(item_id, []).append((order, days))
-    found = []
-    for item in ApprovalItem.objects.order_by("code").only("pk", "code", "name", "promised_days"):
-        if problem := fit_problem(item.promised_days, steps.get(item.pk, [])):
-            found.append((item, problem))
-    return found

@@ -5,13 +5,14 @@ from django.core.checks import Tags, Warning, register
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
+from approvals.catalogue import fit_problem
+from approvals.models import ApprovalItem, ItemStep
+
 
 @register(Tags.database)
 def catalogue_fit_check(app_configs=None, databases=None, **kwargs):
     if not databases or "default" not in databases:
         return []
-    from approvals.catalogue import items_that_do_not_fit
-
     try:
         misfits = items_that_do_not_fit()
     except DatabaseError:  # not migrated yet: nothing to check
@@ -25,3 +26,15 @@ def catalogue_fit_check(app_configs=None, databases=None, **kwargs):
         )
         for item, problem in misfits
     ]
+
+
+def items_that_do_not_fit() -> list[tuple[object, str]]:
+    """Every saved item whose steps cannot fit its promise, with the reason, in code order (two queries)."""
+    steps: dict[int, list[tuple[int, int]]] = {}
+    for item_id, order, days in ItemStep.objects.values_list("item_id", "order", "working_days"):
+        steps.setdefault(item_id, []).append((order, days))
+    found = []
+    for item in ApprovalItem.objects.order_by("code").only("pk", "code", "name", "promised_days"):
+        if problem := fit_problem(item.promised_days, steps.get(item.pk, [])):
+            found.append((item, problem))
+    return found

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from approvals.catalogue import fit_problem
 from directory.models import Department
 
 
@@ -76,8 +77,6 @@ class ApprovalItem(models.Model):
         return [line.strip() for line in self.conditions.splitlines() if line.strip()]
 
     def clean(self):
-        from approvals.catalogue import fit_problem
-
         if self.pk is not None:
             problem = fit_problem(self.promised_days, self.steps.values_list("order", "working_days"))
             if problem:
@@ -128,8 +127,6 @@ class ItemStep(models.Model):
         return self.name
 
     def clean(self):
-        from approvals.catalogue import fit_problem
-
         if self.item_id is None or self.order is None or self.working_days is None:
             return
         others = ItemStep.objects.filter(item_id=self.item_id).exclude(pk=self.pk)

@@ -11,7 +11,6 @@ supervision records and SMS are written in bulk (``core.events.record_many``, ``
 """
 
 import datetime
-import types
 
 from django.conf import settings
 from django.db import transaction
@@ -167,7 +166,7 @@ def _tell_applicants(told, event_of):
                     % {
                         "number": app["tracking_number"],
                         "item": app["item__name"],
-                        "due": _due_text(timing.promised_deadline(types.SimpleNamespace(due_at=new))),
+                        "due": _due_text(timing.promised_deadline(Application(due_at=new))),
                     },
                     None,
                 )

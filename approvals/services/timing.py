@@ -8,6 +8,7 @@ import datetime
 
 from django.utils import timezone
 
+from approvals.models import Application
 from core.workdays import add_working_days, working_days_between
 
 
@@ -41,7 +42,7 @@ def carried_due(
     return datetime.datetime.combine(base, resumed.timetz().replace(tzinfo=None), tzinfo=resumed.tzinfo) + time_of_day
 
 
-def promised_deadline(application, step_due: datetime.datetime | None = None) -> datetime.datetime | None:
+def promised_deadline(application: Application, step_due: datetime.datetime | None = None) -> datetime.datetime | None:
     """The one deadline an applicant is told, alike by SMS, on the tracking page and in the app: the promised
     completion (``due_at``, set at acceptance, carried over pauses and holiday changes). A step's own due time is
     shown no later than it, so a late stage never shows the applicant a second, later date."""

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from approvals import services
-from approvals.catalogue import fit_problem, items_that_do_not_fit, procedure_days
-from approvals.checks import catalogue_fit_check
+from approvals.catalogue import fit_problem, procedure_days
+from approvals.checks import catalogue_fit_check, items_that_do_not_fit
 from approvals.models import ItemStep
 from approvals.services import timing
 from approvals.tracking import tracking_for

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from approvals.catalogue import items_that_do_not_fit
+from approvals.checks import items_that_do_not_fit
 
 
 class Command(BaseCommand):
