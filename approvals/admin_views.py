@@ -23,7 +23,6 @@ from approvals.forms import ApplyForm
 from approvals.models import Application, ApplicationStep, State, StepKind, StepState
 from approvals.tracking import staff_number
 from core.dashboard import CARD_LABELS, clock_levels
-from core.workdays import UnknownCalendarYear
 
 PER_PAGE = 50
 
@@ -217,8 +216,6 @@ def _act(request, app, action, on_error_form=None):
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You may not do this."))
-    except UnknownCalendarYear as exc:  # core.workdays has alerted the operators
-        messages.error(request, str(exc))
     else:
         messages.success(request, _("Done."))
     return redirect("approvals_admin:detail", app.pk)
@@ -340,7 +337,7 @@ def walk_in(request):
                     files=form.files_given(),
                     by=request.user,
                 )
-            except (ValidationError, PermissionDenied, UnknownCalendarYear) as exc:
+            except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, getattr(exc, "messages", [str(exc)]))
             else:
                 return TemplateResponse(

@@ -8,7 +8,7 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Online approval")
 
     def ready(self):
-        from approvals import recompute
+        from approvals import checks, recompute  # noqa: F401 (checks registers itself)
         from approvals.models import State, StepState
         from approvals.tracking import EVENT_LABELS
         from core.calendar import register_recomputer

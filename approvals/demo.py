@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from approvals import services
 from approvals.models import Application, ApprovalItem, ItemStep, Material, MaterialForm, State
 from approvals.services import timing
-from core.workdays import UnknownCalendarYear, is_working_day
+from core.workdays import is_working_day
 from directory.demo import SEED, WINDOW_POST, demo_step, generate_password
 from directory.models import Cadre, Department, DepartmentKind
 from directory.roles import role_group
@@ -192,22 +192,19 @@ def _load_applications(run):
     delegated = [i for i in items if i.township_centres.exists()]
     made = 0
     now = timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0)
-    try:
-        for index, row in enumerate(load_data()["application"]):
-            scenario, named = row["until"], row.get("item")
-            use_township = township_centre is not None and index % 5 == 4 and _window(township_centre) is not None
-            item = rng.choice(delegated if use_township else items)
-            if scenario in ("joint", "refused") or (scenario.startswith("completed") and index % 2):
-                item = rng.choice([i for i in items if any(s.departments.count() > 1 for s in i.steps.all())])
-                use_township = False
-            if named:
-                item = next((i for i in items if i.name == named), item)
-                use_township = False
-            centre = township_centre if use_township else city_centre
-            _play(item, centre, scenario, now - datetime.timedelta(days=row["days_ago"]), index, rng)
-            made += 1
-    except UnknownCalendarYear as exc:
-        run.say(str(exc))
+    for index, row in enumerate(load_data()["application"]):
+        scenario, named = row["until"], row.get("item")
+        use_township = township_centre is not None and index % 5 == 4 and _window(township_centre) is not None
+        item = rng.choice(delegated if use_township else items)
+        if scenario in ("joint", "refused") or (scenario.startswith("completed") and index % 2):
+            item = rng.choice([i for i in items if any(s.departments.count() > 1 for s in i.steps.all())])
+            use_township = False
+        if named:
+            item = next((i for i in items if i.name == named), item)
+            use_township = False
+        centre = township_centre if use_township else city_centre
+        _play(item, centre, scenario, now - datetime.timedelta(days=row["days_ago"]), index, rng)
+        made += 1
     return made
 
 

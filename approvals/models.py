@@ -8,11 +8,13 @@ and by electronic supervision (published as ``core.events.DomainEvent`` with the
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
+from approvals.catalogue import fit_problem
 from directory.models import Department
 
 
@@ -75,6 +77,12 @@ class ApprovalItem(models.Model):
     def condition_lines(self):
         return [line.strip() for line in self.conditions.splitlines() if line.strip()]
 
+    def clean(self):
+        if self.pk is not None:
+            problem = fit_problem(self.promised_days, self.steps.values_list("order", "working_days"))
+            if problem:
+                raise ValidationError({"promised_days": problem})
+
 
 class MaterialForm(models.TextChoices):
     ORIGINAL = "original", _("Original")
@@ -118,6 +126,14 @@ class ItemStep(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.item_id is None or self.order is None or self.working_days is None:
+            return
+        others = ItemStep.objects.filter(item_id=self.item_id).exclude(pk=self.pk)
+        steps = [*others.values_list("order", "working_days"), (self.order, self.working_days)]
+        if problem := fit_problem(self.item.promised_days, steps):
+            raise ValidationError({"working_days": problem})
 
 
 class State(models.TextChoices):

@@ -7,6 +7,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext_lazy
 
 from approvals.models import Application, ApplicationEvent, StepState
+from approvals.services.timing import promised_deadline
 from core.events import label_for
 
 EVENT_LABELS = {
@@ -109,10 +110,16 @@ def tracking_for(application: Application | int) -> Tracking:
         item_name=app.item.name,
         tracking_number=app.tracking_number,
         submitted_at=app.submitted_at,
-        due_at=app.due_at,
+        due_at=promised_deadline(app),
         paused=app.is_paused,
         current_steps=[
-            CurrentStep(s.name, s.department.name, staff_number(s.assignee), s.due_at, s.paused_at is not None)
+            CurrentStep(
+                s.name,
+                s.department.name,
+                staff_number(s.assignee),
+                promised_deadline(app, s.due_at),
+                s.paused_at is not None,
+            )
             for s in steps
         ],
         history=history,

@@ -24,7 +24,6 @@ from approvals.models import Application, ApprovalItem, SubmittedMaterial
 from approvals.tracking import grant_tracking, is_granted, tracking_for
 from core import idempotency, ratelimit
 from core.client import client_address
-from core.workdays import UnknownCalendarYear
 
 ITEMS_PER_PAGE = 20
 
@@ -104,8 +103,6 @@ def apply(request, code):
             )
         except ValidationError as exc:
             _add_errors(form, exc)
-        except UnknownCalendarYear as exc:  # no deadline can be computed: say so, never guess (operators alerted)
-            form.add_error(None, str(exc))
         else:
             grant_tracking(request, submission.application.pk)
             return render(
@@ -196,9 +193,6 @@ def track_detail(request, number):
         except ValidationError as exc:
             target = {"supplement": supplement, "rate": rate, "withdraw": withdraw}.get(action)
             _add_errors(target, exc)
-        except UnknownCalendarYear as exc:
-            messages.error(request, str(exc))
-            return redirect(request.path)
     files = list(app.submitted_materials.select_related("material"))
     return render(
         request,

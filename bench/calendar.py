@@ -7,7 +7,9 @@ Targets: recomputation under 60 s for 100,000 open deadlines on PostgreSQL, and 
 100,000 (run it at both sizes). Without BENCH_DATABASE_URL it runs on a throw-away SQLite database. The open
 applications (one active step each, due in January 2027, provisional) are bulk-written; then a made-up 2027 notice
 (元旦 bridged to Monday 4 January) is entered and ``core.calendar.recompute_deadlines`` runs as the task would:
-every application moves by one working day, with its event, audit record, supervised clock and SMS notice.
+every application moves by one working day, with its event, audit record, supervised clocks (started at acceptance,
+as in real use) and SMS notice; the steps' handlers (ten of them) get one SMS each. Prints deadlines per second,
+peak Python memory (tracemalloc) and the process's max RSS.
 """
 
 import argparse
@@ -30,10 +32,12 @@ NOTICE = "国务院办公厅关于2027年部分节假日安排的通知\n一、�
 
 
 def build(count):
+    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from approvals.models import Application, ApplicationStep, ApprovalItem, ItemStep, State, StepKind, StepState
-    from directory.models import Department, DepartmentKind
+    from directory.models import Cadre, Department, DepartmentKind
+    from supervision.models import Clock
 
     city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
     centre = Department.objects.create(
@@ -51,6 +55,11 @@ def build(count):
         promised_days=20,
     )
     ItemStep.objects.create(item=item, order=1, name="审查", working_days=15).departments.add(bureau)
+    handlers = []
+    for n in range(10):
+        user = get_user_model().objects.create_user(f"handler{n}", password=None)
+        Cadre.objects.create(name=f"承办人{n}", department=bureau, phone=f"+861370000{n:04d}", user=user)
+        handlers.append(user)
     tz = timezone.get_current_timezone()
     accepted = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=tz)
     for offset in range(0, count, 1000):
@@ -74,10 +83,11 @@ def build(count):
         )
         if apps[0].pk is None:
             apps = list(Application.objects.filter(pk__gt=0).order_by("pk")[offset : offset + len(apps)])
-        ApplicationStep.objects.bulk_create(
+        steps = ApplicationStep.objects.bulk_create(
             [
                 ApplicationStep(
                     application=app,
+                    assignee=handlers[app.pk % len(handlers)],
                     kind=StepKind.REVIEW,
                     order=1,
                     name="审查",
@@ -89,37 +99,94 @@ def build(count):
                 for app in apps
             ]
         )
+        if steps[0].pk is None:
+            steps = list(ApplicationStep.objects.filter(application__in=apps).order_by("pk"))
+        # The clocks acceptance started in supervision: a recomputation resumes them with the new due times.
+        Clock.objects.bulk_create(
+            [
+                Clock(
+                    key=key,
+                    subject=f"approvals.application:{app_id}",
+                    policy=f"approvals.item:{item.pk}",
+                    department=bureau,
+                    started_at=accepted,
+                    due_at=due,
+                    allowed=due - accepted,
+                    last_event_at=accepted,
+                )
+                for app in apps
+                for key, app_id, due in [(f"approvals.application:{app.pk}", app.pk, app.due_at)]
+            ]
+            + [
+                Clock(
+                    key=f"approvals.step:{step.pk}",
+                    subject=f"approvals.application:{step.application_id}",
+                    policy=f"approvals.item:{item.pk}",
+                    department=bureau,
+                    handler_id=step.assignee_id,
+                    started_at=accepted,
+                    due_at=step.due_at,
+                    allowed=step.due_at - accepted,
+                    last_event_at=accepted,
+                )
+                for step in steps
+            ]
+        )
 
 
-def run(count):
+def run(count, trace_memory=False):
+    from approvals.models import ApplicationEvent
     from core import calendar
     from core.holiday_notice import parse_notice
     from core.models import CalendarRecompute
+    from sms.models import Notice
+    from supervision.models import Finding
 
     started = time.perf_counter()
     build(count)
     print(f"built {count:,} open applications in {time.perf_counter() - started:.1f} s")
     calendar.save_schedule(parse_notice(NOTICE), today=TODAY)
     run = CalendarRecompute.objects.get(year=2027)
-    tracemalloc.start()
-    started = time.perf_counter()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if trace_memory:
+        tracemalloc.start()
+    started, cpu_started = time.perf_counter(), time.process_time()
     moved = calendar.recompute_deadlines(run.pk, today=TODAY)
-    seconds = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    peak = tracemalloc.get_traced_memory()[1] if trace_memory else None
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"recompute: {moved:,} deadlines moved in {seconds:.1f} s ({count / seconds:,.0f}/s)")
-    print(f"peak Python memory during the recomputation: {peak / 1e6:.1f} MB; process max RSS {rss:.0f} MB")
-    print(f"target: under {TARGET_SECONDS:.0f} s for 100,000 -> {'met' if seconds < TARGET_SECONDS else 'NOT met'}")
+    deadlines = sum(
+        len(payload["moves"])
+        for payload in ApplicationEvent.objects.filter(kind="application.deadline_recomputed")
+        .values_list("payload", flat=True)
+        .iterator(chunk_size=5000)
+    )
+    # Load on a shared machine stretches the wall time; the process's CPU time is what the work itself costs
+    # (SQLite runs in-process, so it includes the database; with PostgreSQL the server's share is not in it).
+    print(f"recompute: {moved:,} applications, {deadlines:,} deadlines moved in {seconds:.1f} s (CPU {cpu:.1f} s)")
+    print(f"throughput: {deadlines / seconds:,.0f} deadlines/s wall, {deadlines / cpu:,.0f} deadlines/s of CPU")
+    print(f"SMS queued: {Notice.objects.count():,}; supervision findings filed: {Finding.objects.count():,}")
+    if peak is not None:
+        print(f"peak Python memory during the recomputation (tracemalloc): {peak / 1e6:.1f} MB")
+    print(f"process max RSS: {rss_before:.0f} MB before the recomputation, {rss:.0f} MB after")
+    per_100k = 100_000 / deadlines * seconds
+    print(
+        f"target: 100,000 deadlines under {TARGET_SECONDS:.0f} s -> {per_100k:.0f} s at this rate "
+        f"({100_000 / deadlines * cpu:.0f} s of CPU): {'met' if per_100k < TARGET_SECONDS else 'NOT met'}"
+    )
     return moved == count
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--open", type=int, default=100_000)
+    parser.add_argument("--trace-memory", action="store_true", help="peak Python memory (tracemalloc; slower)")
     args = parser.parse_args()
+    # DEBUG would keep the last 9,000 queries' SQL (each a thousand rows long): memory that is not the task's.
+    os.environ.setdefault("DEBUG", "0")
     with throwaway_django("bench-calendar-"):
-        ok = run(args.open)
+        ok = run(args.open, args.trace_memory)
     sys.exit(0 if ok else 1)
 
 

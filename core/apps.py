@@ -16,3 +16,4 @@ class CoreConfig(AppConfig):
 
         # A complaint or application change committed during a request that then fails: say it was saved.
         events.domain_event.connect(outage.note_committed, dispatch_uid="core.outage.note_committed")
+        events.domain_events.connect(outage.note_committed_batch, dispatch_uid="core.outage.note_committed_batch")

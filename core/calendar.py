@@ -235,6 +235,8 @@ class Recompute:
         self.today = today or timezone.localdate()
         first = max(min(self.flipped), self.today)
         self.first_moment = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+        # The working-day index: a moved date for each due date, computed once (100,000 deadlines share few dates).
+        self._moved: dict[datetime.date, datetime.date | None] = {}
 
     def _old_worked(self, day):
         worked = workdays.is_working_day(day)
@@ -246,6 +248,14 @@ class Recompute:
             return None
         local = timezone.localtime(due_at)
         due = local.date()
+        if due not in self._moved:
+            self._moved[due] = self._move_date(due)
+        new = self._moved[due]
+        if new is None:
+            return None
+        return datetime.datetime.combine(new, local.timetz().replace(tzinfo=None), tzinfo=local.tzinfo)
+
+    def _move_date(self, due):
         if due <= self.today or due < min(self.flipped) or not self._old_worked(due):
             return None
         left, day = 0, self.today
@@ -254,9 +264,7 @@ class Recompute:
             if self._old_worked(day):
                 left += 1
         new = workdays.add_working_days(self.today, left)
-        if new == due:
-            return None
-        return datetime.datetime.combine(new, local.timetz().replace(tzinfo=None), tzinfo=local.tzinfo)
+        return None if new == due else new
 
     def done_up_to(self, name: str) -> int:
         """The last row (pk) this platform finished in an earlier, interrupted attempt; 0 at first."""

@@ -58,6 +58,13 @@ def note_committed(sender, event, **kwargs):
         transaction.on_commit(lambda: committed.append(event.kind))
 
 
+def note_committed_batch(sender, events, **kwargs):
+    """domain_events receiver: as note_committed, for a batch."""
+    committed = _committed.get()
+    if committed is not None:
+        transaction.on_commit(lambda: committed.extend(event.kind for event in events))
+
+
 def outage_cause(exc, depth=5):
     """The outage error behind `exc` (itself, or what it was raised from or during), or None."""
     while exc is not None and depth > 0:

@@ -28,7 +28,6 @@ from functools import lru_cache
 import holidays
 from django.conf import settings
 from django.db import DatabaseError
-from django.utils.translation import gettext as _
 from holidays.countries.china import ChinaStaticHolidays
 
 logger = logging.getLogger(__name__)
@@ -48,21 +47,6 @@ _ONE_DAY = datetime.timedelta(days=1)
 def _calendar():
     # One shared instance: it fills in a year the first time a date of that year is asked about.
     return holidays.China(language="zh_CN")
-
-
-class UnknownCalendarYear(Exception):
-    """A year whose State Council schedule the calendar does not have. Nothing in core raises it since deadlines in
-    such a year are provisional (暂定); approvals still answers it clearly should a caller raise it."""
-
-    def __init__(self, year):
-        self.year = year
-        super().__init__(
-            _(
-                "The working-day calendar for %(year)d has not been published in this system yet, so no deadline "
-                "can be computed for it. Please ask the administrator to update the holiday calendar."
-            )
-            % {"year": year}
-        )
 
 
 @dataclass

@@ -18,13 +18,18 @@ from core.enqueue import enqueue_on_commit
 from sms.dispatch import backoff
 from sms.gateways import get_gateway
 from sms.gateways.base import GatewayError, PermanentError, TemporaryError
-from sms.models import Direction, Message, MessageKind, Notice
+from sms.models import Direction, Message, MessageKind, Notice, SignaturePurpose
 from sms.services import recipient_problem, send_message, signed
 
 logger = logging.getLogger(__name__)
 
 S = Notice.Status
 SWEEP_BATCH = 200
+
+
+def notice_purpose(notice: Notice) -> str:
+    """Whose signature a notice carries: a cadre's alert is the commission's, anything else is to a citizen."""
+    return SignaturePurpose.CADRE_WARNING if notice.cadre_id else SignaturePurpose.CITIZEN_NOTICE
 
 
 def queue_notice(key, phone, body, cadre=None):
@@ -50,6 +55,25 @@ def queue_notice(key, phone, body, cadre=None):
     return notice
 
 
+def queue_notices(entries):
+    """``queue_notice`` for many (key, phone, body, cadre) at once, in the caller's transaction: one query for the
+    keys already queued, one insert, one task for the batch (the minute sweep backs it up). Returns how many were
+    queued now."""
+    existing = set(Notice.objects.filter(key__in=[e[0] for e in entries]).values_list("key", flat=True))
+    now, rows = timezone.now(), {}
+    for key, phone, body, cadre in entries:
+        if key in existing or key in rows:
+            continue
+        problem = recipient_problem(phone)
+        fields = {"status": S.FAILED, "error": f"recipient: {problem}"} if problem else {"next_attempt_at": now}
+        rows[key] = Notice(key=key, phone=phone, cadre=cadre, body=body, **fields)
+    Notice.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    pending = list(Notice.objects.filter(key__in=list(rows), status=S.PENDING).values_list("pk", flat=True))
+    if pending:
+        enqueue_on_commit("sms.tasks.send_notices", pending, task_name=f"sms.notices.{pending[0]}-{pending[-1]}")
+    return len(rows)
+
+
 def _claim(pk, now):
     """Take the row for this attempt: pending and due, or sending under an expired lease (a crashed worker)."""
     lease_expired = now - datetime.timedelta(seconds=settings.SMS_CLAIM_LEASE)
@@ -66,14 +90,17 @@ def send_notice(pk, gateway=None, now=None):
         return None
     gateway = gateway or get_gateway()
     to = notice.phone.as_e164
+    purpose = notice_purpose(notice)
     try:
         # Set before every send and cleared when its outcome is known: still set here means an attempt was cut off.
         if notice.uncertain:
-            provider_id = gateway.find_sent(to, signed(notice.body), since=notice.created_at)
+            provider_id = gateway.find_sent(to, signed(notice.body, purpose), since=notice.created_at)
             if provider_id:
-                return _mark_sent(notice, _log_found(notice, gateway, provider_id))
+                return _mark_sent(notice, _log_found(notice, gateway, provider_id, purpose))
         Notice.objects.filter(pk=pk).update(attempts=notice.attempts + 1, uncertain=True)
-        message = send_message(notice.phone, notice.body, kind=MessageKind.NOTICE, cadre=notice.cadre, gateway=gateway)
+        message = send_message(
+            notice.phone, notice.body, kind=MessageKind.NOTICE, cadre=notice.cadre, gateway=gateway, purpose=purpose
+        )
     except PermanentError as exc:
         return _mark(notice, S.FAILED, error=_error(exc))
     except TemporaryError as exc:
@@ -83,7 +110,7 @@ def send_notice(pk, gateway=None, now=None):
     return _mark_sent(notice, message)
 
 
-def _log_found(notice, gateway, provider_id):
+def _log_found(notice, gateway, provider_id, purpose):
     """The provider already has the message from an earlier attempt: log it as sent, without sending it again."""
     existing = Message.objects.filter(provider_id=provider_id).first()
     if existing:
@@ -93,7 +120,7 @@ def _log_found(notice, gateway, provider_id):
         kind=MessageKind.NOTICE,
         phone=notice.phone,
         cadre=notice.cadre,
-        body=signed(notice.body),
+        body=signed(notice.body, purpose),
         gateway=gateway.name,
         provider_id=provider_id,
         status_changed_at=timezone.now(),

@@ -48,16 +48,18 @@ def send_message(
     kind: str = MessageKind.NOTICE,
     cadre: Cadre | None = None,
     gateway: Gateway | None = None,
+    purpose: str | None = None,
 ) -> Message:
     """Send one SMS now, outside any campaign (codes, replies, notices), and log it. Raises GatewayError on failure.
 
     The log row is written after the gateway accepted the message, so a failed send leaves no "sent" record.
     Gateways that report delivery (Twilio) are given the status webhook, which updates the row's status.
+    The signature is the one for `purpose` (sms.models.SignaturePurpose), by default the one for its kind.
     """
     from sms.tracking import status_callback_url
 
     gateway = gateway or get_gateway()
-    text = signed(body, PURPOSE_OF_KIND.get(kind, SignaturePurpose.CADRE_WARNING))
+    text = signed(body, purpose or PURPOSE_OF_KIND.get(kind, SignaturePurpose.CADRE_WARNING))
     info = segment_info(text)
     to = phone if isinstance(phone, str) else phone.as_e164
     callback = status_callback_url(gateway.name) if getattr(gateway, "supports_status_callbacks", False) else None
@@ -352,4 +354,4 @@ def send_test(campaign: Campaign, by: AbstractBaseUser) -> Message:
     validate_content(campaign)
     text = final_text(campaign, templating.recipient_values(cadre))
     audit.info("campaign %s test sent to the phone of user %s", campaign.pk, by.pk)
-    return send_message(cadre.phone, text, kind=MessageKind.NOTICE, cadre=cadre)
+    return send_message(cadre.phone, text, kind=MessageKind.NOTICE, cadre=cadre, purpose=SignaturePurpose.CADRE_WARNING)

@@ -37,6 +37,11 @@ def send_notice(notice_id):
     return notices.send_notice(notice_id)
 
 
+def send_notices(notice_ids):
+    """Send a batch of queued notices (sms.notices.queue_notices); one a row already sent or taken is skipped."""
+    return sum(1 for pk in notice_ids if notices.send_notice(pk) is not None)
+
+
 def sweep_notices():
     """Retry notices that failed for a while or were cut off by a crashed worker."""
     return notices.sweep()

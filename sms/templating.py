@@ -148,10 +148,15 @@ def recipient_values(cadre) -> dict:
 
 
 def signature_for(purpose: str = SignaturePurpose.CADRE_WARNING) -> str:
-    """The 【signature】 for a purpose: the approved one registered for it, else SMS_SIGNATURE."""
+    """The 【signature】 for a purpose: the approved one registered for it, else the setting for its readers
+    (SMS_CITIZEN_SIGNATURE for notices to citizens, SMS_SIGNATURE for cadres)."""
     names = _cached("signatures", _load_signatures)
     name = names.get(purpose)
-    return f"【{name}】" if name else settings.SMS_SIGNATURE
+    if name:
+        return f"【{name}】"
+    if purpose == SignaturePurpose.CITIZEN_NOTICE:
+        return settings.SMS_CITIZEN_SIGNATURE
+    return settings.SMS_SIGNATURE
 
 
 def _load_signatures():

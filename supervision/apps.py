@@ -10,11 +10,12 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from core.events import domain_event
+        from core.events import domain_event, domain_events
         from supervision import checks, receivers  # noqa: F401 -- checks registers the deploy check
 
         # Every source's events, whoever sends them: supervision imports no source app.
         domain_event.connect(receivers.on_domain_event, dispatch_uid="supervision.ingest")
+        domain_events.connect(receivers.on_domain_events, dispatch_uid="supervision.ingest_many")
         post_save.connect(
             receivers.on_moderation_action, sender="forum.ModerationAction", dispatch_uid="supervision.moderation"
         )

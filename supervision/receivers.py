@@ -13,6 +13,12 @@ def on_domain_event(sender, event, **kwargs):
     ingest(event)
 
 
+def on_domain_events(sender, events, **kwargs):
+    from supervision.services.ingestion import ingest_many
+
+    ingest_many(events)
+
+
 def on_moderation_action(sender, instance, created, **kwargs):
     if not created or kwargs.get("raw"):
         return

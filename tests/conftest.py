@@ -40,17 +40,22 @@ def english(client):
 
 @pytest.fixture
 def published():
-    """Every DomainEvent published during the test, in order."""
-    from core.events import domain_event
+    """Every DomainEvent published during the test, in order (one by one or in batches)."""
+    from core.events import domain_event, domain_events
 
     seen = []
 
     def receiver(sender, event, **kwargs):
         seen.append(event)
 
+    def batch_receiver(sender, events, **kwargs):
+        seen.extend(events)
+
     domain_event.connect(receiver, weak=False, dispatch_uid="tests.published")
+    domain_events.connect(batch_receiver, weak=False, dispatch_uid="tests.published_batch")
     yield seen
     domain_event.disconnect(dispatch_uid="tests.published")
+    domain_events.disconnect(dispatch_uid="tests.published_batch")
 
 
 @pytest.fixture

@@ -83,7 +83,7 @@ def _notify(application, event):
         values = {
             "item": application.item.name,
             "number": application.tracking_number,
-            "due": _due_text(application.due_at),
+            "due": _due_text(timing.promised_deadline(application)),
             "reason": application.decision_reason or event.payload.get("reason", ""),
             "materials": "、".join(event.payload.get("materials", [])),
         }

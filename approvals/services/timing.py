@@ -8,6 +8,7 @@ import datetime
 
 from django.utils import timezone
 
+from approvals.models import Application
 from core.workdays import add_working_days, working_days_between
 
 
@@ -39,3 +40,13 @@ def carried_due(
         hours=paused.hour, minutes=paused.minute, seconds=paused.second
     )
     return datetime.datetime.combine(base, resumed.timetz().replace(tzinfo=None), tzinfo=resumed.tzinfo) + time_of_day
+
+
+def promised_deadline(application: Application, step_due: datetime.datetime | None = None) -> datetime.datetime | None:
+    """The one deadline an applicant is told, alike by SMS, on the tracking page and in the app: the promised
+    completion (``due_at``, set at acceptance, carried over pauses and holiday changes). A step's own due time is
+    shown no later than it, so a late stage never shows the applicant a second, later date."""
+    promise = application.due_at
+    if step_due is None or promise is None:
+        return promise if step_due is None else step_due
+    return min(step_due, promise)

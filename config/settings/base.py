@@ -221,7 +221,11 @@ CADRE_IMPORT_MAX_BYTES = env.int("CADRE_IMPORT_MAX_BYTES", default=10 * 1024 * 1
 
 # SMS: "console" stores and prints; "twilio" sends through Twilio (or a compatible server at TWILIO_BASE_URL).
 SMS_GATEWAY = env("SMS_GATEWAY", default="console")
+# The signature (签名) by who receives the SMS, unless a registered signature is set for its purpose (短信签名):
+# cadres' warnings and login codes are the commission's; citizens hear about their applications from the service
+# centre, which handles them (a shop owner reads 【…纪委监委】 as the discipline commission writing to them).
 SMS_SIGNATURE = env("SMS_SIGNATURE", default="【清河市纪委监委】")
+SMS_CITIZEN_SIGNATURE = env("SMS_CITIZEN_SIGNATURE", default="【清河市政务服务中心】")
 # The sender's throughput in messages per second (a long code sends 1/s, a short code 100/s and more).
 SMS_RATE = env.float("SMS_RATE", default=10.0)
 # Requests in flight at once, so that a slow gateway does not hold the rate below SMS_RATE.

@@ -5,12 +5,14 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core import bulk
 from core.events import Clock as ClockInstruction
 from core.events import ClockAction, DomainEvent
 from supervision import audit, rules
+from supervision.clocks import Thresholds, next_fire_at
 from supervision.findings import record_finding
-from supervision.models import Clock, ReceivedEvent, Severity
-from supervision.services.schedule import reschedule_clock
+from supervision.models import Alert, Clock, ReceivedEvent, Severity
+from supervision.services.schedule import reschedule_clock, update_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,96 @@ def ingest(event: DomainEvent) -> ReceivedEvent | None:
         apply_clock(instruction, row)
     rules.run_event_rules(row)
     return row
+
+
+def ingest_many(events: list[DomainEvent]) -> list[ReceivedEvent]:
+    """``ingest`` for a batch (``core.events.record_many``): the same records, chain, clocks and rules, in a few
+    queries per batch instead of a dozen per event. Events delivered before are skipped. Returns the new rows."""
+    if not events:
+        return []
+    seen = set(
+        ReceivedEvent.objects.filter(
+            source__in={e.source for e in events}, source_id__in=[e.id for e in events]
+        ).values_list("source", "source_id")
+    )
+    fresh = [e for e in events if (e.source, e.id) not in seen]
+    rows = ReceivedEvent.objects.bulk_create(
+        [
+            ReceivedEvent(
+                source=e.source,
+                source_id=e.id,
+                kind=e.kind,
+                subject=e.subject,
+                item=str(e.payload.get("item", ""))[:80],
+                reference=str(e.payload.get("reference", ""))[:80],
+                related_reference=str(e.payload.get("related_reference", ""))[:80],
+                occurred_at=e.occurred_at,
+                actor_id=e.actor_id,
+                actor_name=e.actor_name,
+                department_id=e.department_id,
+                from_state=e.from_state,
+                to_state=e.to_state,
+                is_final=bool(e.payload.get("final")),
+                payload=dict(e.payload),
+                clocks=[_clock_dict(clock) for clock in e.clocks],
+            )
+            for e in fresh
+        ]
+    )
+    audit.append_many([("event", e.key, _event_data(row)) for e, row in zip(fresh, rows, strict=True)])
+    apply_clocks([(instruction, row) for e, row in zip(fresh, rows, strict=True) for instruction in e.clocks])
+    rules.run_event_rules_many(rows)
+    return rows
+
+
+CLOCK_FIELDS = [
+    "state",
+    "started_at",
+    "allowed",
+    "due_at",
+    "paused_at",
+    "paused_total",
+    "stopped_at",
+    "last_event_at",
+    "label",
+    "policy",
+    "department_id",
+    "handler_id",
+]
+
+
+def apply_clocks(pairs: list[tuple[ClockInstruction, ReceivedEvent]]) -> None:
+    """``apply_clock`` for many instructions: known clocks are read, changed and rescheduled together; an unknown
+    clock or an instruction older than its clock takes the one-at-a-time path."""
+    if not pairs:
+        return
+    keys = {instruction.key for instruction, _event in pairs}
+    clocks = {c.key: c for c in Clock.objects.select_for_update().filter(key__in=keys)}
+    changed = {}
+    for instruction, event in pairs:
+        clock = clocks.get(instruction.key)
+        if clock is None or event.occurred_at < clock.last_event_at:
+            if instruction.key in changed:
+                changed.pop(instruction.key).save()
+            clocks[instruction.key] = apply_clock(instruction, event)
+            continue
+        _apply(clock, instruction, event.occurred_at)
+        clock.label = instruction.label or clock.label
+        clock.policy = instruction.policy or event.item or clock.policy
+        clock.department_id = instruction.department_id or clock.department_id
+        clock.handler_id = instruction.handler_id or clock.handler_id
+        changed[clock.key] = clock
+    batch = list(changed.values())
+    if not batch:
+        return
+    bulk.update_rows(Clock, batch, CLOCK_FIELDS, batch_size=500)
+    fired = {}
+    for clock_id, rung in Alert.objects.filter(clock__in=batch).values_list("clock_id", "rung"):
+        fired.setdefault(clock_id, set()).add(rung)
+    thresholds = Thresholds()
+    for clock in batch:
+        clock.next_fire_at = next_fire_at(clock, thresholds.for_policy(clock.policy), fired.get(clock.pk, set()))
+    update_schedule(batch)
 
 
 def _clock_dict(clock):

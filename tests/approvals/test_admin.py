@@ -115,20 +115,3 @@ def test_people_without_a_role_get_no_queue(client, django_user_model):
     user = django_user_model.objects.create_user("nobody", password="x")
     client.force_login(user)
     assert client.get(reverse("approvals_admin:queue")).status_code in (302, 403)
-
-
-def test_an_unknown_calendar_year_is_a_clear_message_in_the_admin(client, submit, staff, monkeypatch):
-    from approvals.services import timing
-    from core.workdays import UnknownCalendarYear
-
-    app = submit().application
-
-    def unknown(*args, **kwargs):
-        raise UnknownCalendarYear(2099)
-
-    monkeypatch.setattr(timing, "due_after", unknown)
-    client.force_login(staff.window)
-    response = client.post(reverse("approvals_admin:accept", args=[app.pk]), {"version": app.version}, follow=True)
-    assert "2099" in response.content.decode()
-    app.refresh_from_db()
-    assert app.state == State.SUBMITTED

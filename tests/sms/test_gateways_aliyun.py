@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sms import dispatch
 from sms.gateways import AccountError, DeferredError, PermanentError, TemporaryError, get_gateway
-from sms.models import Delivery, DeliveryStatus, SendingHold
+from sms.models import Delivery, DeliveryStatus, MessageKind, SendingHold
 from sms.services import send_message
 
 # The gateway reads the approved templates to turn a text back into template and parameters.
@@ -119,7 +119,7 @@ def test_an_unreachable_endpoint_is_temporary_and_not_sent(settings, fake_aliyun
 
 
 def test_send_message_logs_the_provider_id(fake_aliyun):
-    message = send_message(TO, "您的验证码为123456，5分钟内有效。")
+    message = send_message(TO, "您的验证码为123456，5分钟内有效。", kind=MessageKind.CODE)
     [sent] = fake_aliyun.sent_to("13800000001")
     assert message.provider_id == sent["out_id"] and message.gateway == "aliyun"
 

@@ -137,5 +137,5 @@ def test_signatures_are_chosen_by_purpose(settings):
     assert bodies == [
         "【清河政务】您的验证码为1234。",
         "【清河市纪委监委】请廉洁过节。",
-        settings.SMS_SIGNATURE + "您的申请已受理。",
+        settings.SMS_CITIZEN_SIGNATURE + "您的申请已受理。",  # the pending one is not used: the citizens' setting is
     ]
