@@ -27,9 +27,16 @@ S = Notice.Status
 SWEEP_BATCH = 200
 
 
+# Notices to citizens about their own applications are the service centre's; the rest are the commission's.
+CITIZEN_SERVICE_KEYS = ("approvals.",)
+
+
 def notice_purpose(notice: Notice) -> str:
-    """Whose signature a notice carries: a cadre's alert is the commission's, anything else is to a citizen."""
-    return SignaturePurpose.CADRE_WARNING if notice.cadre_id else SignaturePurpose.CITIZEN_NOTICE
+    """Whose signature a notice carries: an applicant's notice is the service centre's (SMS_CITIZEN_SIGNATURE); a
+    cadre's alert, and a complaint reporter's notice (the complaint went to the commission), the commission's."""
+    if notice.cadre_id or not notice.key.startswith(CITIZEN_SERVICE_KEYS):
+        return SignaturePurpose.CADRE_WARNING
+    return SignaturePurpose.CITIZEN_NOTICE
 
 
 def queue_notice(key, phone, body, cadre=None):

@@ -24,6 +24,12 @@ def test_a_citizen_hears_from_the_service_centre_and_a_cadre_from_the_commission
     assert sent_body("supervision.clock:1:1:1") == "【清河市纪委监委】[预警] 请尽快办理。"
 
 
+def test_a_complaint_reporter_hears_from_the_commission_the_complaint_went_to(settings):
+    settings.SMS_GATEWAY = "console"
+    notices.queue_notice("complaints.complaint:1:event:1", CITIZEN, "您的投诉已受理。")
+    assert sent_body("complaints.complaint:1:event:1") == "【清河市纪委监委】您的投诉已受理。"
+
+
 def test_the_signatures_are_settings_and_a_registered_signature_for_the_purpose_wins(settings):
     settings.SMS_CITIZEN_SIGNATURE = "【某市便民服务中心】"
     templating.forget()
