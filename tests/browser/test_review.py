@@ -41,10 +41,8 @@ def _admin(browser, site, username):
 
 def test_an_editor_submits_a_case_and_the_reviewer_approves_and_publishes_it(site, people, browser):
     page = _admin(browser, site, "editor")
-    page.get_by_role("button", name="分页").click()  # Wagtail's own Chinese for "Pages"
+    page.get_by_role("button", name="页面", exact=True).click()  # Wagtail's own Chinese for "Pages"
     page.locator(".c-page-explorer__item__link", has_text="警示案例").click()
-    page.wait_for_timeout(1500)
-    open(".screenshots/listing.html", "w").write(page.content())
     page.screenshot(path=".screenshots/review-1-listing.png")
     page.get_by_role("link", name="添加子页面").first.click()
     page.locator("a[href*='/add/cms/warningcasepage/']").click()
@@ -72,7 +70,7 @@ def test_an_editor_submits_a_case_and_the_reviewer_approves_and_publishes_it(sit
     expect(page.locator("#id_title")).to_have_value(TITLE)
     page.locator("footer [data-w-dropdown-target=toggle]").last.click()
     _shot(page, "review-4-reviewer-editor")
-    page.get_by_role("button", name=re.compile(r"^通过\s*和发布$")).click()  # Wagtail's words for "Approve and Publish"
+    page.get_by_role("button", name=re.compile(r"^批准\s*和发布$")).click()  # Wagtail's words for "Approve and Publish"
     expect(page.locator("tr", has_text=TITLE)).to_contain_text("在用")  # Wagtail's "live"
     _shot(page, "review-5-reviewer-published")
     case.refresh_from_db()
