@@ -84,6 +84,11 @@ def apply(request, code):
     centres = services.service_centres_for(item)
     posted = request.method == "POST"
     form = ApplyForm(request.POST if posted else None, request.FILES if posted else None, item=item, centres=centres)
+    key = idempotency.key_from(request) if posted else ""
+    # A resend (same key) gets the first answer before the address limit: it creates nothing, so it is not counted.
+    resent = services.resent_application(key)
+    if resent is not None:
+        return _submitted(request, resent)
     valid = posted and form.is_valid()
     if posted and not _allow_application(request):
         form.add_error(None, _("Too many applications from this connection. Please try again later."))
@@ -99,18 +104,18 @@ def apply(request, code):
                 organisation_code=data["organisation_code"],
                 description=data["description"],
                 files=form.files_given(),
-                idempotency_key=idempotency.key_from(request),
+                idempotency_key=key,
             )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            grant_tracking(request, submission.application.pk)
-            return render(
-                request,
-                "approvals/submitted.html",
-                {"application": submission.application, "code": submission.code},
-            )
+            return _submitted(request, submission)
     return render(request, "approvals/apply.html", {"item": item, "form": form})
+
+
+def _submitted(request, submission):
+    grant_tracking(request, submission.application.pk)
+    return render(request, "approvals/submitted.html", {"application": submission.application, "code": submission.code})
 
 
 def _allow_application(request):

@@ -12,12 +12,13 @@ requests and drops the development server's access lines for complaint paths.
 
 import re
 
-from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils.cache import add_never_cache_headers
 
 from config.logging import PRIVATE_PATHS
 from core.client import client_address
 from core.ratelimit import hashed_ip
+from core.refusals import body_limit, declared_length
 
 GRAPHQL_PATH = "/graphql/"
 # Any GraphQL document naming one of our complaint fields or types.
@@ -46,12 +47,14 @@ def is_complaint_request(request):
     if path == GRAPHQL_PATH:
         if request.method != "POST":
             return bool(GRAPHQL_COMPLAINT.search(request.META.get("QUERY_STRING", "").encode()))
+        # A body over the limit is refused unread with a JSON 413 (core.refusals): reading it here would fail
+        # first. Unread, it might name a complaint, so it is scrubbed like one (it is refused anyway).
+        if declared_length(request) > (body_limit(request) or 0):
+            return True
         try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        # An over-large body is refused by the GraphQL view with its own message; reading it here would fail first.
-        return length <= settings.GRAPHQL_MAX_BODY_BYTES and bool(GRAPHQL_COMPLAINT.search(request.body))
+            return bool(GRAPHQL_COMPLAINT.search(request.body))
+        except RequestDataTooBig:
+            return True
     return False
 
 

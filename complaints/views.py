@@ -49,6 +49,25 @@ def _add_service_errors(form, exc):
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _submit(request, form, files, solution, key):
+    """The Submission, or None with the refusal on the form."""
+    try:
+        services.count_attempt(source_of(request), solution)
+    except ValidationError as exc:
+        form.is_valid()  # the reporter's text comes back with the refusal
+        form.add_error(None, exc)
+        return None
+    if not form.is_valid():
+        return None
+    try:
+        return services.submit_complaint(
+            form.cleaned_data, files, source=source_of(request), idempotency_key=key, solution=solution
+        )
+    except ValidationError as exc:
+        _add_service_errors(form, exc)
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def new(request):
     if request.method == "GET":
@@ -56,23 +75,11 @@ def new(request):
     form = ComplaintForm(request.POST)
     files = request.FILES.getlist("attachments")
     solution = _solution(request)
-    submission = None
-    try:
-        services.count_attempt(source_of(request), solution)
-    except ValidationError as exc:
-        form.is_valid()  # the reporter's text comes back with the refusal
-        form.add_error(None, exc)
-    if not form.errors and form.is_valid():
-        try:
-            submission = services.submit_complaint(
-                form.cleaned_data,
-                files,
-                source=source_of(request),
-                idempotency_key=idempotency.key_from(request),
-                solution=solution,
-            )
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
+    key = idempotency.key_from(request)
+    # A resend (same key) gets the first receipt before any limit: it creates nothing and counts for nothing.
+    submission = services.resent_submission(key)
+    if submission is None:
+        submission = _submit(request, form, files, solution, key)
     if submission is None:
         # A busy network is asked for a proof of work (a new one each time), not turned away.
         asked = form.has_error(NON_FIELD_ERRORS, ComplaintErrorCode.CHALLENGE_REQUIRED)

@@ -92,6 +92,32 @@ def by_pk(model):
     return (lambda obj, vault: {"pk": obj.pk}), (lambda data, vault: model._default_manager.get(pk=data["pk"]))
 
 
+def earlier(
+    scope: str,
+    key: str,
+    *,
+    owner: str = "",
+    recall: Callable[[dict, Vault], T] | None = None,
+    model: Any = None,
+) -> T | None:
+    """The first result of an earlier submission with this key, or None (no key, or the key is new).
+
+    Views call it before their rate limits and challenges: a resend is answered as the first time and counts
+    against no limit, since it creates nothing. The row is only read; ``once`` still claims new keys.
+    """
+    if model is not None:
+        _remember, recall = by_pk(model)
+    if not key:
+        return None
+    row = IdempotencyKey.objects.filter(scope=scope, owner=owner, digest=_digest(key)).first()
+    if row is None or not row.result:
+        return None  # unknown, or claimed by a submission still in its transaction (once waits for it)
+    try:
+        return recall(row.result, Vault(key))
+    except ObjectDoesNotExist:
+        return None
+
+
 def once(
     scope: str,
     key: str,

@@ -4,9 +4,12 @@ A program reading the API cannot parse Django's English error pages: a CSRF fail
 a method not allowed, a body too large or a rate limit each become ``{"errors": [{"message", "extensions":
 {"code"}}]}`` with the same status, the message in the language the client asks for (the language cookie, then
 Accept-Language, then Chinese). ``csrf_failure`` is settings.CSRF_FAILURE_VIEW; ``ApiRefusalMiddleware`` (after
-the locale middleware) rewrites every other non-JSON error on those paths.
+the locale middleware) rewrites every other non-JSON error on those paths, and refuses a body over the path's
+limit (``body_limit``) with a 413 before anything reads it: Django's CSRF check reads a form body, and a body
+over DATA_UPLOAD_MAX_MEMORY_SIZE would otherwise end as a 400.
 """
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
@@ -48,6 +51,30 @@ def refusal(request: HttpRequest, status: int, code: str | None = None, message:
     return response
 
 
+def body_limit(request: HttpRequest) -> int | None:
+    """The most bytes a request body may have on this path: GraphQL's own limit, never above Django's."""
+    django_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if request.path_info.startswith("/graphql/"):
+        limits = [settings.GRAPHQL_MAX_BODY_BYTES] + ([django_limit] if django_limit is not None else [])
+        return min(limits)
+    return django_limit
+
+
+def declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def too_large(request: HttpRequest, limit: int | None = None) -> JsonResponse:
+    """The 413 of an API request whose body is over ``limit`` bytes (default: the path's), with the limit in KB."""
+    limit = body_limit(request) if limit is None else limit
+    with translation.override(translation.get_language_from_request(request)):
+        message = _("The request is too large: at most %(size)d KB.") % {"size": max(1, (limit or 0) // 1024)}
+    return refusal(request, 413, "too_large", message)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """settings.CSRF_FAILURE_VIEW: JSON on the API, Django's page elsewhere."""
     if not is_api(request):
@@ -62,6 +89,8 @@ class ApiRefusalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_api(request) and (limit := body_limit(request)) is not None and declared_length(request) > limit:
+            return too_large(request, limit)  # unread
         response = self.get_response(request)
         if (
             response.status_code >= 400
@@ -77,5 +106,5 @@ class ApiRefusalMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, RequestDataTooBig) and is_api(request):
-            return refusal(request, 413)
+            return too_large(request)
         return None

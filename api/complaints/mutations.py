@@ -61,6 +61,8 @@ class SubmitComplaint(ComplaintResult, graphene.Mutation):
         solution = Solution(
             services.CHALLENGE_PURPOSE, rest.pop("challenge_token", ""), rest.pop("challenge_counter", "")
         )
+        if (resent := services.resent_submission(key)) is not None:
+            return cls.answer(resent)  # a resend: the first answer, before any limit, counted for nothing
         try:
             services.count_attempt(source_of(info.context), solution)
         except ValidationError as exc:
@@ -85,6 +87,10 @@ class SubmitComplaint(ComplaintResult, graphene.Mutation):
             )
         except ValidationError as exc:
             return cls.refused(exc)
+        return cls.answer(submission)
+
+    @classmethod
+    def answer(cls, submission):
         return cls(
             ok=True,
             errors=[],

@@ -13,6 +13,7 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError
 
 from api.core import persisted, security
+from core import refusals
 from core.outage import outage_cause
 
 logger = logging.getLogger(__name__)
@@ -28,20 +29,15 @@ class QingfengGraphQLView(GraphQLView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.graphiql = settings.DEBUG
         self.validation_rules = security.validation_rules()
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = 0
-        # The declared length first: a body of megabytes is refused before it is read.
+        declared = refusals.declared_length(request)
+        # The declared length first: a body of megabytes is refused before it is read (and, earlier, by
+        # core.refusals.ApiRefusalMiddleware; this check also holds for the view called alone).
         if request.method == "POST":
             length = declared if declared > settings.GRAPHQL_MAX_BODY_BYTES else len(request.body)
         else:
             length = len(request.META.get("QUERY_STRING", ""))
         if length > settings.GRAPHQL_MAX_BODY_BYTES:
-            message = _("The request is too large: at most %(size)d KB.") % {
-                "size": settings.GRAPHQL_MAX_BODY_BYTES // 1024
-            }
-            return JsonResponse({"errors": [{"message": message, "extensions": {"code": "too_large"}}]}, status=413)
+            return refusals.too_large(request, settings.GRAPHQL_MAX_BODY_BYTES)
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 405 and request.method == "GET":
             # A mutation sent by GET: a client mistake like any other, answered 400 with graphene's message.

@@ -27,7 +27,7 @@ Where each part lives (every public name is re-exported here: ``from approvals i
 
     transitions   TRANSITIONS, FINAL_STATES, Conflict; the row lock, version and window checks of every transition
     recording     the event row and its publication (core.events.record), the applicant's SMS, clock instructions
-    submission    service_centres_for, items_for_centre, submit_application (Submission)
+    submission    service_centres_for, items_for_centre, submit_application, resent_application (Submission)
     acceptance    accept_application, refuse_acceptance
     review        take_step, decide_step, stages and the joint outcome of a parallel review
     supplements   can_request_supplement, request_supplement, supplement_application
@@ -49,7 +49,13 @@ from approvals.services.codes import (
 from approvals.services.completion import can_complete, complete_application, rate_application, withdraw_application
 from approvals.services.recording import SMS_TEXTS
 from approvals.services.review import decide_step, take_step
-from approvals.services.submission import Submission, items_for_centre, service_centres_for, submit_application
+from approvals.services.submission import (
+    Submission,
+    items_for_centre,
+    resent_application,
+    service_centres_for,
+    submit_application,
+)
 from approvals.services.supplements import can_request_supplement, request_supplement, supplement_application
 from approvals.services.timing import carried_due, due_after, now
 from approvals.services.transitions import FINAL_STATES, TRANSITIONS, Conflict
@@ -79,6 +85,7 @@ __all__ = [
     "refuse_acceptance",
     "request_supplement",
     "service_centres_for",
+    "resent_application",
     "submit_application",
     "supplement_application",
     "take_step",

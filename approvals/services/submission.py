@@ -83,6 +83,19 @@ class Submission:
     code: str  # shown once to the applicant; only its hash is stored
 
 
+SCOPE = "approvals.submit"
+
+
+def _recall(data, vault):
+    return Submission(application=Application.objects.get(pk=data["pk"]), code=vault.open(data.get("secret", "")))
+
+
+def resent_application(idempotency_key: str, by: AbstractBaseUser | None = None) -> Submission | None:
+    """The first Submission of an earlier online send with this key, or None; checked before the address limit
+    (a resend creates nothing, so it is not counted)."""
+    return idempotency.earlier(SCOPE, idempotency_key, owner=idempotency.owner_of(by), recall=_recall)
+
+
 def submit_application(
     item: ApprovalItem,
     *,
@@ -115,14 +128,12 @@ def submit_application(
             "by": by,
         }
         return idempotency.once(
-            "approvals.submit",
+            SCOPE,
             idempotency_key,
             lambda: submit_application(item, **arguments),
             owner=idempotency.owner_of(by),
             remember=lambda sub, vault: {"pk": sub.application.pk, "secret": vault.seal(sub.code)},
-            recall=lambda data, vault: Submission(
-                application=Application.objects.get(pk=data["pk"]), code=vault.open(data.get("secret", ""))
-            ),
+            recall=_recall,
         )
     if not item.is_published:
         raise ValidationError(_("This item is not open for applications."), code=ApprovalErrorCode.UNPUBLISHED)

@@ -10,7 +10,7 @@ Callers use the package (``from complaints import services; services.accept(...)
     checks           who may act (can_handle, can_view, is_assigned), required texts, rate-limit windows
     stages           stage clocks and ``record``, the one path to the event row and its DomainEvent
     texts            the reporter's SMS at each stage and the opaque notice keys
-    intake           submit_complaint and its flood limits (check_flood, count_attempt)
+    intake           submit_complaint, resent_submission and the flood limits (check_flood, count_attempt)
     transitions      the workflow actions along complaints.workflow.TRANSITIONS (acknowledge ... close)
     investigation    assign, add_note, reveal_reporter
     reporter_access  find_by_receipt and its rate limits (ReceiptError)
@@ -28,6 +28,7 @@ from complaints.services.intake import (
     Submission,
     check_flood,
     count_attempt,
+    resent_submission,
     submit_complaint,
 )
 from complaints.services.investigation import add_note, assign, reveal_reporter
@@ -85,6 +86,7 @@ __all__ = [
     "publish_clarification",
     "publish_update",
     "reporter_message",
+    "resent_submission",
     "request_subscription",
     "reveal_reporter",
     "start_investigation",

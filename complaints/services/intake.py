@@ -112,6 +112,15 @@ def _recall(data, vault):
     return Submission(complaint=Complaint.objects.get(pk=data["pk"]), receipt=vault.open(data.get("secret", "")))
 
 
+SCOPE = "complaints.submit"
+
+
+def resent_submission(idempotency_key: str) -> Submission | None:
+    """The first Submission of an earlier send with this key, or None. Checked before any limit: a resend creates
+    nothing, so it is neither counted nor asked for a challenge (docs/complaints-threat-model.md)."""
+    return idempotency.earlier(SCOPE, idempotency_key, recall=_recall)
+
+
 def submit_complaint(
     data: dict,
     files: Iterable[UploadedFile] = (),
@@ -127,7 +136,7 @@ def submit_complaint(
     while (core/idempotency.py; docs/complaints-threat-model.md).
     """
     return idempotency.once(
-        "complaints.submit",
+        SCOPE,
         idempotency_key,
         lambda: _submit(data, files, source, solution),
         remember=_remember,

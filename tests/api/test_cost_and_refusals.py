@@ -150,3 +150,37 @@ def test_anonymous_clients_send_only_the_apps_documents_signed_in_users_anything
     assert refused.json()["errors"][0]["extensions"]["code"] == "not_persisted"
     client.force_login(django_user_model.objects.create_user("cadre-1"))
     assert _post(client, ad_hoc).json() == {"data": {"boards": []}}
+
+
+def _csrf_client():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "a" * 32  # the app has its cookie; Django then reads a form body for the token
+    return client
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "The request is too large: at most 10 KB."), ("zh-hans", "请求过大：最多 10 KB。")]
+)
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data; boundary=B"])
+def test_a_form_body_over_the_limit_is_a_json_413_in_the_clients_language(settings, content_type, language, words):
+    body = b"query=" + b"x" * (settings.GRAPHQL_MAX_BODY_BYTES + 1)
+    response = _csrf_client().generic(
+        "POST", "/graphql/", body, content_type=content_type, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 413 and response["Content-Type"].startswith("application/json")
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "too_large" and error["message"] == words
+
+
+def test_a_body_over_djangos_memory_limit_is_a_json_413_on_every_api_path(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048  # below the GraphQL limit: the privacy middleware reads first
+    body = b'{"query": "{ publicCases { reference } }", "x": "' + b"x" * 4096 + b'"}'
+    for path in ("/graphql/", "/api/csrf/"):
+        response = _csrf_client().generic(
+            "POST", path, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert response.status_code == 413 and response["Content-Type"].startswith("application/json"), path
+        assert response.json()["errors"][0]["extensions"]["code"] == "too_large"
+        assert "at most 2 KB" in response.json()["errors"][0]["message"]

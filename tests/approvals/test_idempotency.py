@@ -39,3 +39,16 @@ def test_a_resent_supplement_stores_the_files_once_and_answers_as_the_first_time
     # Without the key a second supplement is refused as before: the case is no longer waiting for materials.
     client.post(url, {"action": "supplement", "file_0": pdf("身份证.pdf")})
     assert SubmittedMaterial.objects.filter(application=app).count() == files + 1
+
+
+def test_a_resend_past_the_address_limit_gets_its_first_query_code_and_is_not_counted(client, item, city, settings):
+    settings.APPROVALS_APPLICATIONS_PER_HOUR = 2
+    key = uuid.uuid4().hex
+    url = reverse("approvals:apply", args=[item.code])
+    first = client.post(url, {**application_form(item, city), "idempotency_key": key})
+    for _again in range(3):
+        again = client.post(url, {**application_form(item, city), "idempotency_key": key})
+        assert again.status_code == 200 and again.context["code"] == first.context["code"]
+    other = client.post(url, {**application_form(item, city), "idempotency_key": uuid.uuid4().hex})
+    assert other.status_code == 200 and "application" in other.context
+    assert Application.objects.count() == 2

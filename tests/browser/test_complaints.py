@@ -120,3 +120,40 @@ def test_a_busy_network_solves_the_check_and_the_complaint_is_accepted(site, pag
     assert Complaint.objects.count() == 1
     expect(page.locator("main")).to_contain_text(Complaint.objects.get().reference)
     screenshot("complaints_challenge_accepted")
+
+
+def test_the_app_solves_the_check_of_a_busy_network_and_shows_the_receipt(site, page, screenshot, settings):
+    """App → 网络投诉 → 我要投诉 from a network past its hourly share: the screen is asked for the proof of work
+    (core/challenge.py), solves it in the browser, sends again with the same key and shows the receipt."""
+    from complaints.privacy import SOURCE_PURPOSE
+    from complaints.services.checks import HOUR, hour_key
+    from core.ratelimit import hashed_ip, increment
+
+    settings.COMPLAINTS_SUBMISSIONS_PER_HOUR = 1
+    settings.CHALLENGE_BITS = 12
+    city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
+    Department.objects.create(code="QH-ZJJ", name="市住房和城乡建设局", kind=DepartmentKind.BUREAU, parent=city)
+    increment(hour_key("submit", hashed_ip(SOURCE_PURPOSE, "127.0.0.1")), HOUR)  # this network's share is used
+    sent = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append((r.post_data_buffer or b"", r.headers.get("idempotency-key")))
+            if r.method == "POST" and r.url.endswith("/complaints/new/")
+            else None
+        ),
+    )
+
+    page.goto(site.url + "/app/complaints")
+    page.get_by_role("link", name="我要投诉").click()
+    page.select_option("#c-dept", label="市住房和城乡建设局")
+    page.fill("#c-desc", "办理施工许可时，窗口工作人员暗示要请吃饭才给加快办理。")
+    page.click("#complaint button[type=submit]")
+    expect(page.locator(".receipt-code")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("app_complaints_challenge_accepted")
+    # Two sends of one complaint: the first asked for the check, the second carried the solution and the same key.
+    assert len(sent) == 2 and b"challenge_token" not in sent[0][0] and b"challenge_counter" in sent[1][0]
+    assert sent[0][1] and sent[0][1] == sent[1][1]
+    assert Complaint.objects.count() == 1
+    expect(page.locator(".reference")).to_have_text(Complaint.objects.get().reference)

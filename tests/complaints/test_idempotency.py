@@ -109,3 +109,36 @@ def test_concurrent_duplicates_file_one_complaint(city):
     assert Complaint.objects.count() == 1 and len(results) == 4
     assert {r.complaint.pk for r in results} == {Complaint.objects.get().pk}
     assert {r.receipt for r in results} == {results[0].receipt}
+
+
+def test_a_resend_past_the_attempt_limit_gets_its_first_receipt_and_is_not_counted(client, city, settings):
+    settings.COMPLAINTS_ATTEMPTS_PER_HOUR = 2
+    data = form_data(city, idempotency_key=uuid.uuid4().hex)
+    first = client.post("/complaints/new/", data).content.decode()
+    receipt = RECEIPT.search(first).group(1)
+    for _again in range(3):
+        again = client.post("/complaints/new/", data)
+        assert again.status_code == 200 and RECEIPT.search(again.content.decode()).group(1) == receipt
+    # The resends used none of the share: a second complaint (another key) is still the second attempt.
+    assert client.post("/complaints/new/", form_data(city, idempotency_key=uuid.uuid4().hex)).status_code == 200
+    assert Complaint.objects.count() == 2
+
+
+def test_a_resend_past_the_share_gets_its_first_answer_not_a_challenge(client, city, settings):
+    settings.COMPLAINTS_ATTEMPTS_PER_HOUR = 1
+    settings.COMPLAINTS_SUBMISSIONS_PER_HOUR = 1
+    headers = {"HTTP_ACCEPT": "application/json", "HTTP_IDEMPOTENCY_KEY": uuid.uuid4().hex}
+    first = client.post("/complaints/new/", form_data(city), **headers).json()
+    again = client.post("/complaints/new/", form_data(city), **headers)
+    assert again.status_code == 200 and again.json() == first and "challenge" not in again.json()
+    query = (
+        'mutation($k: String) { submitComplaint(category: "other", description: "窗口人员索要好处费，情节属实。",'
+        ' concernedPerson: "李四", idempotencyKey: $k) { ok reference receipt errors { code } } }'
+    )
+    key = uuid.uuid4().hex
+    settings.COMPLAINTS_ATTEMPTS_PER_HOUR = 2
+    settings.COMPLAINTS_SUBMISSIONS_PER_HOUR = 2
+    answer = gql(client, query, {"k": key})["data"]["submitComplaint"]
+    assert answer["ok"]
+    assert gql(client, query, {"k": key})["data"]["submitComplaint"] == answer
+    assert Complaint.objects.count() == 2
