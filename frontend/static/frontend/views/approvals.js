@@ -33,8 +33,9 @@ const s = (key, n, m) => (S[lang] || S["zh-hans"])[key].replace("{n}", n).replac
 const when = (iso) => (iso ? new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { dateStyle: "short", timeStyle: "short" }) : "—");
 
 const PAGE_SIZE = 20;
-const ITEMS = `query Items($search: String, $department: ID, $page: Int) {
-  approvalItems(search: $search, departmentId: $department, page: $page, pageSize: ${PAGE_SIZE}) {
+// The page size goes as a variable: the document stays one fixed text, as the persisted-query allow-list reads it.
+const ITEMS = `query Items($search: String, $department: ID, $page: Int, $pageSize: Int) {
+  approvalItems(search: $search, departmentId: $department, page: $page, pageSize: $pageSize) {
   items { code name themeLabel promisedDays fee department { name } } pageInfo { number numPages total hasNext hasPrevious } }
   approvalDepartments { id name itemCount } }`;
 const CENTRE = "name address phone phoneUri openingHours";
@@ -57,7 +58,7 @@ async function catalogue(params) {
   const search = params.get("q") || "";
   const department = params.get("department") || "";
   const page = Math.max(1, parseInt(params.get("page"), 10) || 1);
-  const data = await query(ITEMS, { search, department: department || null, page });
+  const data = await query(ITEMS, { search, department: department || null, page, pageSize: PAGE_SIZE });
   const { approvalItems: list, approvalDepartments: departments } = data;
   const info = list.pageInfo;
   const link = (n) => `/app/approvals?${new URLSearchParams({ ...(search ? { q: search } : {}), ...(department ? { department } : {}), page: n })}`;
