@@ -1,12 +1,15 @@
 """Read-only queries of the public approval catalogue, for the API and the app."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from approvals.models import ApprovalItem, ItemStep, Material
+from core.workdays import PublicHoliday, public_holidays
 from directory.models import Department, DepartmentKind
 
 
@@ -59,34 +62,65 @@ def catalogue_departments() -> QuerySet:
 
 
 @dataclass
+class Place:
+    """One service centre a citizen may go to: its name (the township's, in a county group) and how to reach it."""
+
+    name: str
+    address: str = ""
+    phone: str = ""
+    phone_uri: str = ""
+    opening_hours: str = ""
+
+    @classmethod
+    def of(cls, centre: Department, name: str | None = None) -> "Place":
+        return cls(
+            name=name or centre.name,
+            address=centre.address,
+            phone=centre.phone,
+            phone_uri=centre.phone_uri,
+            opening_hours=centre.opening_hours,
+        )
+
+    @property
+    def has_details(self) -> bool:
+        return bool(self.address or self.phone or self.opening_hours)
+
+
+@dataclass
 class PlaceGroup:
     """The township service centres of one county or district, named by their townships."""
 
     name: str
-    places: list[str] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
 
 
 @dataclass
 class HandlingPlaces:
     """Where an item is handled: the city centre(s), then the delegated township centres grouped by county."""
 
-    city: list[str]
+    city: list[Place]
     groups: list[PlaceGroup]
+    next_holiday: PublicHoliday | None = None
 
     @property
     def township_count(self) -> int:
         return sum(len(group.places) for group in self.groups)
 
 
-def handling_places(item: ApprovalItem) -> HandlingPlaces:
-    """Two queries whatever the number of centres: a list of 31 names reads as one paragraph, this groups them."""
+def handling_places(item: ApprovalItem, today: datetime.date | None = None) -> HandlingPlaces:
+    """Two queries whatever the number of centres: a list of 31 names reads as one paragraph, this groups them.
+
+    Each place carries its address, phone and opening hours; ``next_holiday`` is the coming public holiday period
+    (from the office calendar, cached per process) on which the centres are closed.
+    """
     city = []
     if item.at_city_centre:
-        city = list(
-            Department.objects.filter(kind=DepartmentKind.SERVICE_CENTRE, parent__kind=DepartmentKind.CITY).values_list(
-                "name", flat=True
-            )
-        )
+        city = [
+            Place.of(centre)
+            for centre in Department.objects.filter(
+                kind=DepartmentKind.SERVICE_CENTRE, parent__kind=DepartmentKind.CITY
+            ).order_by("path")
+        ]
     groups: dict[int | None, PlaceGroup] = {}
     for centre in item.township_centres.select_related("parent__parent").order_by("path"):
         township = centre.parent
@@ -96,5 +130,15 @@ def handling_places(item: ApprovalItem) -> HandlingPlaces:
             county, label = township, centre.short_name or centre.name
         key = county.pk if county is not None else None
         group = groups.setdefault(key, PlaceGroup(name=county.name if county is not None else ""))
-        group.places.append(label)
-    return HandlingPlaces(city=city, groups=list(groups.values()))
+        group.places.append(Place.of(centre, label))
+    return HandlingPlaces(city=city, groups=list(groups.values()), next_holiday=next_public_holiday(today))
+
+
+def next_public_holiday(today: datetime.date | None = None) -> PublicHoliday | None:
+    """The public holiday period that is running or comes next (this year's or next year's)."""
+    today = today or timezone.localdate()
+    for year in (today.year, today.year + 1):
+        for period in public_holidays(year):
+            if period.last_day >= today:
+                return period
+    return None

@@ -94,6 +94,9 @@ def awaiting_review(user) -> list[WorkItem]:
     return items
 
 
+REVIEW_PANEL = "cms-to-review"
+
+
 def panels_for(user) -> list[WorkPanel]:
     panels = []
     if user.is_superuser or has_role(user, "editor"):
@@ -115,7 +118,7 @@ def panels_for(user) -> list[WorkPanel]:
     if user.is_superuser or has_role(user, "reviewer"):
         panels.append(
             WorkPanel(
-                "cms-to-review",
+                REVIEW_PANEL,
                 _("Pages awaiting my review"),
                 lambda: awaiting_review(user),
                 order=24,

@@ -12,9 +12,17 @@ def record_cadre_read(page, request, serve_args, serve_kwargs):
     record_read(request.user, page)
 
 
+# Wagtail's own "Awaiting your review" (等待你的审查) panel lists the same pages as our review panel, which adds the
+# submitter, the time and the scheduled dates: a reviewer who gets ours sees one list, not two.
+WAGTAIL_REVIEW_PANEL = "workflow_objects_to_moderate"
+
+
 @hooks.register("construct_homepage_panels")
 def add_work_panels(request, panels):
-    panels.extend(dashboard.panels_for(request.user))
+    ours = dashboard.panels_for(request.user)
+    if any(panel.name == dashboard.REVIEW_PANEL for panel in ours):
+        panels[:] = [panel for panel in panels if getattr(panel, "name", None) != WAGTAIL_REVIEW_PANEL]
+    panels.extend(ours)
 
 
 @hooks.register("register_admin_viewset")

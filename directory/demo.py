@@ -80,6 +80,8 @@ class DepartmentSpec:
     posts: tuple
     filler: tuple
     headcount: int
+    # A service centre's address, phone and opening hours (Department fields), empty for the other kinds.
+    contact: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -157,13 +159,13 @@ def department_specs():
     rng = random.Random(f"{SEED}-staffing")
     specs = []
 
-    def add(code, name, short_name, kind, parent_code, plan, **names):
+    def add(code, name, short_name, kind, parent_code, plan, contact=(), **names):
         """One department staffed by ``plan``, its post names filled in with ``names`` ({head}, {deputy}, {word})."""
         posts = tuple((row["post"].format(**names), Rank(row["rank"]), row["count"]) for row in plan["posts"])
         filler, filler_count = (plan["filler"]["post"], Rank(plan["filler"]["rank"])), plan["filler"]["count"]
         jitter = rng.randint(-2, 2) if filler_count > 4 else 0
         headcount = sum(count for _post, _rank, count in posts) + filler_count + jitter
-        specs.append(DepartmentSpec(code, name, short_name, kind, parent_code, posts, filler, headcount))
+        specs.append(DepartmentSpec(code, name, short_name, kind, parent_code, posts, filler, headcount, contact))
 
     city = data["city"]
     city_code = city["code"]
@@ -187,6 +189,7 @@ def department_specs():
         DepartmentKind.SERVICE_CENTRE,
         city_code,
         staffing["city_service_centre"],
+        contact=(centre["address"], centre["phone"], centre["opening_hours"]),
     )
 
     for county in data["county"]:
@@ -207,6 +210,11 @@ def department_specs():
                 DepartmentKind.SERVICE_CENTRE,
                 township_code,
                 staffing["township_service_centre"],
+                contact=(
+                    county["centre_addresses"][number - 1],
+                    f"{county['centre_phone']}{number:02d}",
+                    data["township_centre_hours"],
+                ),
             )
     return _fit_headcount(specs, DEMO_CADRE_COUNT)
 
@@ -271,6 +279,7 @@ def load_directory(run):
     created = 0
     for sort_order, spec in enumerate(departments):
         if spec.code in by_code:
+            _fill_contact(by_code[spec.code], spec.contact)
             continue
         department = Department(
             code=spec.code,
@@ -279,6 +288,7 @@ def load_directory(run):
             kind=spec.kind,
             parent=by_code[spec.parent_code] if spec.parent_code else None,
             sort_order=sort_order,
+            **dict(zip(CONTACT_FIELDS, spec.contact, strict=False)),
         )
         department.save()  # save() computes the materialised path from the parent's
         by_code[spec.code] = department
@@ -320,6 +330,22 @@ def load_directory(run):
     run.count(_("cadre groups"), created, CadreGroup.objects.count())
 
     _load_users(run, people, cadre_ids, role_groups=sync_roles())
+
+
+CONTACT_FIELDS = ("address", "phone", "opening_hours")
+
+
+def _fill_contact(department, contact):
+    """A centre loaded before it had contact details gets them; details an administrator entered are kept."""
+    missing = {
+        name: value
+        for name, value in zip(CONTACT_FIELDS, contact, strict=False)
+        if value and not getattr(department, name)
+    }
+    if missing:
+        for name, value in missing.items():
+            setattr(department, name, value)
+        department.save(update_fields=list(missing))
 
 
 def _demo_cadres():

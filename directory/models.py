@@ -68,6 +68,26 @@ class Department(models.Model):
     depth = models.PositiveSmallIntegerField(editable=False, default=1)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # Where a citizen goes: filled in for service centres, shown on the approval item pages and in the app.
+    address = models.CharField(pgettext_lazy("service centre", "address"), max_length=200, blank=True)
+    phone = models.CharField(
+        pgettext_lazy("service centre", "phone"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 -]{4,30}[0-9]$",
+                _("Enter a phone number of digits, with an optional area code and hyphen, e.g. 0736-68210001."),
+            )
+        ],
+        help_text=_("The enquiry line citizens may call, e.g. 0736-68210001."),
+    )
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=100,
+        blank=True,
+        help_text=_("A short text, e.g. 周一至周五 9:00-12:00，13:30-17:00. Public holidays are added by the site."),
+    )
 
     objects = DepartmentQuerySet.as_manager()
 
@@ -108,6 +128,12 @@ class Department(models.Model):
                         {"parent": _("A department cannot be placed under itself or one of its own sub-departments.")}
                     )
                 ancestor = ancestor.parent
+
+    @property
+    def phone_uri(self) -> str:
+        """The phone as a tel: link target: digits (and a leading +) only."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        return f"tel:{'+' if self.phone.startswith('+') else ''}{digits}" if digits else ""
 
     def compute_path(self):
         prefix = self.parent.path if self.parent_id else PATH_SEPARATOR

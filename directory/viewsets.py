@@ -25,6 +25,10 @@ class DepartmentViewSet(SnippetViewSet):
         FieldRowPanel([FieldPanel("code"), FieldPanel("kind")]),
         FieldPanel("parent"),
         FieldRowPanel([FieldPanel("sort_order"), FieldPanel("is_active")]),
+        MultiFieldPanel(
+            [FieldPanel("address"), FieldRowPanel([FieldPanel("phone"), FieldPanel("opening_hours")])],
+            heading=_("Where citizens go (service centres)"),
+        ),
     ]
 
     def get_queryset(self, request):

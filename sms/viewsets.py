@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 from wagtail.admin.panels import (
@@ -313,7 +313,7 @@ class NoticeViewSet(RecordViewSet):
     menu_order = 120
     list_display = [
         TitleColumn("created_at", label=_("created")),
-        "key",
+        Column("purpose", label=pgettext_lazy("sms notice", "Purpose")),
         Column("phone", label=_("phone")),
         "status",
         "attempts",
@@ -323,6 +323,7 @@ class NoticeViewSet(RecordViewSet):
     search_fields = ["key", "phone", "body"]
     inspect_view_fields = [
         "created_at",
+        "purpose",
         "key",
         "phone",
         "cadre",

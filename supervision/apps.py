@@ -11,7 +11,9 @@ class SupervisionConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from core.events import domain_event, domain_events
-        from supervision import checks, receivers  # noqa: F401 -- checks registers the deploy check
+        from supervision import audit_labels, checks, receivers  # noqa: F401 -- checks registers the deploy check
+
+        audit_labels.register()
 
         # Every source's events, whoever sends them: supervision imports no source app.
         domain_event.connect(receivers.on_domain_event, dispatch_uid="supervision.ingest")

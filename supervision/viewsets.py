@@ -8,6 +8,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from core.admin_records import RecordViewSet
+from core.events import label_for
+from supervision.audit_labels import reference_label
 from supervision.models import Alert, AuditRecord, Clock, Finding, ReceivedEvent, SupervisionCase, ThresholdPolicy
 
 
@@ -24,12 +26,17 @@ class TimelineColumn(Column):
 
 
 class AuditKindColumn(Column):
-    """The record's kind as a word: the two kinds every chain holds translated, a rarer one as it is stored."""
-
-    LABELS = {"event": _("event"), "finding": _("finding")}
+    """The record's kind as a word (core.events label_for), never its code."""
 
     def get_value(self, instance):
-        return self.LABELS.get(instance.kind, instance.kind)
+        return label_for(instance.kind)
+
+
+class AuditRefColumn(Column):
+    """What the record is about as a word and a number ("论坛管理操作 #12"), never its internal reference."""
+
+    def get_value(self, instance):
+        return reference_label(instance.ref)
 
 
 class LinkColumn(Column):
@@ -184,7 +191,7 @@ class AuditRecordViewSet(RecordViewSet):
     list_display = [
         TitleColumn("seq", label=_("sequence")),
         AuditKindColumn("kind", label=_("kind")),
-        "ref",
+        AuditRefColumn("ref", label=_("reference")),
         "recorded_at",
         "hash",
     ]

@@ -28,15 +28,52 @@ class CatalogueDepartment(graphene.ObjectType):
     item_count = graphene.Int(required=True)
 
 
+class ServiceCentre(graphene.ObjectType):
+    """A service centre to hand an application in at; the details are empty strings when not filled in."""
+
+    name = graphene.String(required=True, description="In a county group, the township's name.")
+    address = graphene.String(required=True)
+    phone = graphene.String(required=True)
+    phone_uri = graphene.String(required=True, description="The phone as a tel: URI; empty without a phone.")
+    opening_hours = graphene.String(required=True, description="A short text; centres close on public holidays.")
+
+
+class PublicHoliday(graphene.ObjectType):
+    name = graphene.String(required=True)
+    first_day = graphene.Date(required=True)
+    last_day = graphene.Date(required=True)
+
+
 class PlaceGroup(graphene.ObjectType):
     name = graphene.String(required=True, description="The county or district; empty if the centre has none.")
     places = graphene.List(graphene.NonNull(graphene.String), required=True, description="Its townships' names.")
+    centres = graphene.List(graphene.NonNull(ServiceCentre), required=True, description="The same, with details.")
+
+    @staticmethod
+    def resolve_places(group, info):
+        return [place.name for place in group.places]
+
+    @staticmethod
+    def resolve_centres(group, info):
+        return group.places
 
 
 class HandlingPlaces(graphene.ObjectType):
     city = graphene.List(graphene.NonNull(graphene.String), required=True, description="City service centres.")
+    city_centres = graphene.List(
+        graphene.NonNull(ServiceCentre), required=True, description="City service centres, with details."
+    )
     groups = graphene.List(graphene.NonNull(PlaceGroup), required=True)
     township_count = graphene.Int(required=True)
+    next_holiday = graphene.Field(PublicHoliday, description="The coming public holiday, when the centres close.")
+
+    @staticmethod
+    def resolve_city(places, info):
+        return [place.name for place in places.city]
+
+    @staticmethod
+    def resolve_city_centres(places, info):
+        return places.city
 
 
 class Material(graphene.ObjectType):

@@ -6,7 +6,7 @@ import json
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 
@@ -356,6 +356,24 @@ class OneTimeCode(models.Model):
         return f"{self.phone} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+# What a notice is for, by the start of its key (the calling platform's own scheme; the longest match wins). The
+# list shows this word, never the internal key.
+NOTICE_PURPOSES = (
+    ("approvals.application:", pgettext_lazy("sms notice", "Application progress to the applicant")),
+    ("complaints.reporter:", pgettext_lazy("sms notice", "Complaint progress to the reporter")),
+    ("complaints.subscribe:", pgettext_lazy("sms notice", "Confirmation code for following a case")),
+    ("complaints.follow:", pgettext_lazy("sms notice", "Update to a case's followers")),
+    ("supervision.clock:", pgettext_lazy("sms notice", "Deadline alert to a handler")),
+    ("study.task.", pgettext_lazy("sms notice", "Study task reminder")),
+)
+
+
+def notice_purpose(key: str) -> str:
+    """A notice's purpose in the reader's language, from its key; "Other notice" for a key nobody named."""
+    matches = [label for prefix, label in NOTICE_PURPOSES if key.startswith(prefix)]
+    return str(matches[0]) if matches else pgettext("sms notice", "Other notice")
+
+
 class Notice(models.Model):
     """A transactional SMS another app asked for (a status change, an alert): queued once per key, sent once.
 
@@ -397,6 +415,10 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.key
+
+    @property
+    def purpose(self) -> str:
+        return notice_purpose(self.key)
 
 
 class SendingHold(models.Model):

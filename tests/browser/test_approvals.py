@@ -103,3 +103,47 @@ def test_app_catalogue_pages_filters_by_department_and_groups_places(site, item,
     page.get_by_label("查询密码").fill("ABC123")
     assert page.locator("#ap-c").bounding_box()["height"] >= 40  # a full field, not a sliver
     screenshot("approvals-app-track-form")
+
+
+@pytest.fixture
+def centres(item, city):  # noqa: F811
+    from directory.models import Department
+
+    item.is_published = True
+    item.save()
+    Department.objects.filter(pk=city.centre.pk).update(
+        address="清河市清河区滨江大道88号市民中心B座1-3楼",
+        phone="0736-68210000",
+        opening_hours="周一至周五 9:00-12:00，13:30-17:00；周六 9:00-12:00（仅受理）",
+    )
+    Department.objects.filter(pk=city.township_centre.pk).update(
+        address="清河市临江县临江镇沿江路168号",
+        phone="0736-68240001",
+        opening_hours="周一至周五 8:30-12:00，14:00-17:30",
+    )
+
+
+def test_item_page_shows_each_centre_s_address_hours_and_phone(site, centres, page, screenshot):
+    page.goto(f"{site.url}/approvals/")
+    page.get_by_role("link", name=re.compile("食品经营许可")).click()
+    places = page.locator(".ap-places")
+    expect(places).to_contain_text("清河市清河区滨江大道88号市民中心B座1-3楼")
+    expect(places.get_by_role("link", name="0736-68210000")).to_have_attribute("href", "tel:073668210000")
+    expect(places).to_contain_text("近期休息：")
+    places.get_by_text("临江镇", exact=True).click()
+    expect(places.get_by_role("link", name="0736-68240001")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    places.scroll_into_view_if_needed()
+    screenshot("approvals-item-centres")
+
+
+def test_app_item_shows_each_centre_s_address_hours_and_phone(site, centres, page, screenshot):
+    page.goto(f"{site.url}/app/approvals")
+    page.locator(".card", has_text="食品经营许可").click()
+    app_places = page.locator(".places")
+    expect(app_places.get_by_role("link", name="0736-68210000")).to_have_attribute("href", "tel:073668210000")
+    expect(app_places).to_contain_text("法定节假日休息")
+    app_places.get_by_text("临江镇", exact=True).click()
+    expect(app_places).to_contain_text("清河市临江县临江镇沿江路168号")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("approvals-app-item-centres")

@@ -67,3 +67,30 @@ def test_editor_drafts_review_and_changes_requested(people, client, django_asser
     client.force_login(editor)
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert 'data-work-panel="cms-changes-requested"' in home and "送审案例" in home
+
+
+def test_a_reviewer_sees_one_review_panel_not_wagtail_s_as_well(people, client):
+    editor, reviewer = people["editor"], people["reviewer"]
+    submitted = WarningCasePageFactory(parent=SectionPageFactory(), publish=False, owner=editor, title="送审案例")
+    submitted.save_revision(user=editor)
+    submitted.get_workflow().start(submitted, editor)
+
+    client.force_login(reviewer)
+    home = client.get(reverse("wagtailadmin_home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-work-panel="cms-to-review"' in home and home.count("送审案例") == 1
+    assert "等待你的审查" not in home and 'id="awaiting-review' not in home
+
+    # Who gets no panel of ours keeps Wagtail's: the hook removes it only where ours stands in for it.
+    from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
+
+    from cms.wagtail_hooks import WAGTAIL_REVIEW_PANEL, add_work_panels
+
+    class Request:
+        user = editor
+
+    panels = [WorkflowObjectsToModeratePanel()]
+    add_work_panels(Request, panels)
+    assert panels[0].name == WAGTAIL_REVIEW_PANEL
+    Request.user = reviewer
+    add_work_panels(Request, panels)
+    assert WAGTAIL_REVIEW_PANEL not in [p.name for p in panels]

@@ -122,3 +122,31 @@ def test_a_cadre_group_is_built_with_the_cadre_chooser(client, superuser):
     edit = client.get(f"/admin/snippets/directory/cadregroup/edit/{group.pk}/")
     assert edit.status_code == 200
     assert first.name in edit.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_service_centre_gets_its_address_phone_and_hours_in_the_department_form(client, superuser):
+    from directory.models import Department
+
+    client.force_login(superuser)
+    city = Department.objects.create(code="QH", name="清河市", kind=DepartmentKind.CITY)
+    centre = Department.objects.create(
+        code="QH-ZWFW", name="市政务服务中心", kind=DepartmentKind.SERVICE_CENTRE, parent=city
+    )
+    url = f"/admin/snippets/directory/department/edit/{centre.pk}/"
+    form = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "办事地点" in form and "咨询电话" in form and "办公时间" in form and 'name="address"' in form
+    fields = {"name": centre.name, "code": centre.code, "kind": centre.kind, "parent": city.pk, "sort_order": 0}
+    fields |= {"is_active": "on", "address": "清河市清河区滨江大道88号", "opening_hours": "周一至周五 9:00-17:00"}
+    refused = client.post(url, {**fields, "phone": "call us"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 200 and "请输入由数字组成的电话号码" in refused.content.decode()
+    centre.refresh_from_db()
+    assert centre.address == ""
+    saved = client.post(url, {**fields, "phone": "0736-68210000"})
+    assert saved.status_code == 302
+    centre.refresh_from_db()
+    assert (centre.address, centre.phone, centre.phone_uri) == (
+        "清河市清河区滨江大道88号",
+        "0736-68210000",
+        "tel:073668210000",
+    )

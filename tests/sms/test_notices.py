@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sms import notices
 from sms.models import Message, Notice
@@ -112,8 +112,14 @@ def test_operators_read_notices_in_the_admin_and_cannot_change_them(client, djan
     operator.groups.add(role_group("sms_operator"))
     client.force_login(operator)
 
-    listing = client.get("/admin/sms/notice/")
+    notices.queue_notice("study.task.3.4.early", PHONE, "请按时完成学习任务。")
+    listing = client.get("/admin/sms/notice/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert listing.status_code == 200
-    assert "approvals.application:9:accepted" in listing.content.decode()
+    html = listing.content.decode()
+    # The list names what a notice is for, not its internal key (the key stays searchable and on the detail).
+    assert "审批办件进度（告知申请人）" in html and "学习任务提醒" in html and "用途" in html
+    assert "approvals.application:9:accepted" not in html
+    with translation.override("zh-hans"):
+        assert Notice(key="zzz:1").purpose == "其他通知"
     assert client.get("/admin/sms/notice/edit/1/").status_code == 404
     assert client.get("/admin/sms/notice/delete/1/").status_code == 404

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from supervision import audit
 from supervision.models import AuditRecord, Checkpoint
@@ -151,3 +152,23 @@ def test_the_verify_command_says_when_only_the_chain_was_checked(capsys):
     call_command("verify_audit")
     out = capsys.readouterr().out
     assert "2" in out and ("尚无签名检查点" in out or "No signed checkpoint yet" in out)
+
+
+def test_the_audit_list_shows_kinds_and_references_as_words(client, django_user_model):
+    import logging
+
+    from supervision.audit_labels import reference_label
+
+    audit.append("forum.moderation", "forum.moderationaction:12", {"action": "hide"})
+    audit.append("case.opened", "supervision.case:3", {"title": "x"})
+    audit.append("event", "approvals:41", {})
+    logging.getLogger("sms.audit").info("campaign %s %s", 7, "approve")
+    admin = django_user_model.objects.create_superuser("auditor", password="x")
+    client.force_login(admin)
+    html = client.get("/admin/supervision/audit-record/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for word in ("论坛管理操作 #12", "立案督办", "督办案件 #3", "接收业务事件", "网上审批事件 #41", "短信群发状态变更"):
+        assert word in html, word
+    for code in ("forum.moderation", "forum.moderationaction:12", "supervision.case:3", "sms.audit", "approvals:41"):
+        assert code not in html, code
+    with translation.override("zh-hans"):
+        assert reference_label("nobody.knows:1") == "其他记录"

@@ -14,6 +14,7 @@ const S = {
     open: "在网站上打开（上传补正材料、下载文件、评价）", apply: "网上申请", reasons: "理由",
     department: "部门", allDepartments: "全部部门", total: "共 {n} 项", pageOf: "第 {n} 页，共 {m} 页", prev: "上一页", next: "下一页",
     places: "办理地点", city: "市本级", towns: "另可在 {n} 个乡镇（街道）便民服务中心办理：",
+    address: "地址", hours: "时间", phone: "电话", holidays: "法定节假日休息", closure: "近期休息：{n}，{m}",
   },
   en: {
     catalogue: "Online approval", search: "Search approval items", go: "Search", track: "Track an application",
@@ -24,20 +25,24 @@ const S = {
     paused: "Time limit paused (awaiting materials)", open: "Open on the website (upload materials, files, rating)",
     apply: "Apply online", reasons: "Reasons", department: "Department", allDepartments: "All departments",
     total: "{n} items", pageOf: "Page {n} of {m}", prev: "Previous", next: "Next", places: "Where it is handled",
-    city: "City", towns: "Also at {n} township service centres:",
+    city: "City", towns: "Also at {n} township service centres:", address: "Address", hours: "Hours", phone: "Phone",
+    holidays: "Closed on public holidays", closure: "Next closure: {n}, {m}",
   },
 };
 const s = (key, n, m) => (S[lang] || S["zh-hans"])[key].replace("{n}", n).replace("{m}", m);
 const when = (iso) => (iso ? new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { dateStyle: "short", timeStyle: "short" }) : "—");
 
 const PAGE_SIZE = 20;
+// The page size goes as a variable: the document stays one fixed text, as the persisted-query allow-list reads it.
 const ITEMS = `query Items($search: String, $department: ID, $page: Int, $pageSize: Int) {
   approvalItems(search: $search, departmentId: $department, page: $page, pageSize: $pageSize) {
   items { code name themeLabel promisedDays fee department { name } } pageInfo { number numPages total hasNext hasPrevious } }
   approvalDepartments { id name itemCount } }`;
+const CENTRE = "name address phone phoneUri openingHours";
+const CENTRES = `cityCentres { ${CENTRE} } groups { name centres { ${CENTRE} } } townshipCount nextHoliday { name firstDay lastDay }`;
 const ITEM = `query Item($code: String!) { approvalItem(code: $code) { code name summary themeLabel promisedDays statutoryDays
   fee feeBasis handlingMode conditions department { name } flowchartSvg materials { name form copies required }
-  handlingPlaces { city groups { name places } townshipCount } } }`;
+  handlingPlaces { ${CENTRES} } } }`;
 const TRACK = `mutation Track($n: String!, $c: String!) { trackApplication(trackingNumber: $n, code: $c) {
   ok errors { field message code } tracking { trackingNumber itemName status paused dueAt dueProvisional decisionReason pageUrl
   supplementMaterials currentSteps { name department officer dueAt dueProvisional paused }
@@ -80,11 +85,26 @@ async function catalogue(params) {
 }
 
 // Where to hand it in: the city centre, then the township centres grouped by county (31 names read as one block).
+// A centre's address, hours and phone show open for the city, behind its chip (a <details>) for a township.
+const day = (iso) => new Date(`${iso}T00:00:00`).toLocaleDateString(lang === "en" ? "en-GB" : "zh-CN", { month: "long", day: "numeric" });
+function details(c) {
+  const row = (key, value) => `<dt>${esc(s(key))}</dt><dd>${value}</dd>`;
+  return `<dl class="place-details">${c.address ? row("address", esc(c.address)) : ""}
+    ${c.openingHours ? row("hours", `${esc(c.openingHours)}<br><small>${esc(s("holidays"))}</small>`) : ""}
+    ${c.phone ? row("phone", `<a href="${esc(c.phoneUri)}">${esc(c.phone)}</a>`) : ""}</dl>`;
+}
+const hasDetails = (c) => c.address || c.phone || c.openingHours;
 function places(p) {
-  const group = (name, list) => `<div class="place-group"><span class="place-name">${esc(name)}</span>
-    <ul class="chips">${list.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></div>`;
-  return `<h2>${esc(s("places"))}</h2><div class="places">${p.city.length ? group(s("city"), p.city) : ""}
-    ${p.townshipCount ? `<p class="muted">${esc(s("towns", p.townshipCount))}</p>${p.groups.map((g) => group(g.name, g.places)).join("")}` : ""}</div>`;
+  const centre = (c, open) => (!hasDetails(c) ? `<li>${esc(c.name)}</li>`
+    : open ? `<li class="place place-open"><strong>${esc(c.name)}</strong>${details(c)}</li>`
+      : `<li class="place"><details><summary>${esc(c.name)}</summary>${details(c)}</details></li>`);
+  const group = (name, list, open) => `<div class="place-group"><span class="place-name">${esc(name)}</span>
+    <ul class="chips">${list.map((c) => centre(c, open)).join("")}</ul></div>`;
+  const h = p.nextHoliday;
+  const closure = h && (p.cityCentres.length || p.townshipCount)
+    ? `<p class="muted place-closure">${esc(s("closure", h.name, h.firstDay === h.lastDay ? day(h.firstDay) : `${day(h.firstDay)}–${day(h.lastDay)}`))}</p>` : "";
+  return `<h2>${esc(s("places"))}</h2><div class="places">${closure}${p.cityCentres.length ? group(s("city"), p.cityCentres, true) : ""}
+    ${p.townshipCount ? `<p class="muted">${esc(s("towns", p.townshipCount))}</p>${p.groups.map((g) => group(g.name, g.centres, false)).join("")}` : ""}</div>`;
 }
 
 async function item(code) {
