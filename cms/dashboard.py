@@ -1,7 +1,8 @@
 """The editorial work dashboard (core.dashboard): an editor's drafts and pages sent back for changes, and the
 pages waiting for a reviewer. Each row opens the page's editor, where submitting, approving and publishing are."""
 
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,17 @@ def edit_url(page_pk) -> str:
     return reverse("wagtailadmin_pages:edit", args=[page_pk])
 
 
+def _workflow_states(**filters):
+    """A page's workflow states, for Exists(): their object_id is text, so the page's pk is cast (PostgreSQL will
+    not compare varchar with integer, which a join through Page._workflow_states does)."""
+    return WorkflowState.objects.filter(
+        base_content_type__app_label="wagtailcore",
+        base_content_type__model="page",
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        **filters,
+    )
+
+
 def _scheduled(page: Page) -> dict:
     """A draft scheduled to go live has that time as its deadline."""
     return (
@@ -30,7 +42,7 @@ def my_drafts(user) -> list[WorkItem]:
     rows = (
         Page.objects.filter(has_unpublished_changes=True)
         .filter(Q(owner=user) | Q(latest_revision__user=user))
-        .exclude(_workflow_states__status__in=IN_WORKFLOW)
+        .filter(~Exists(_workflow_states(status__in=IN_WORKFLOW)))
         .order_by("-latest_revision_created_at", "-pk")
         .distinct()[:LIMIT]
     )
@@ -50,13 +62,9 @@ def my_drafts(user) -> list[WorkItem]:
 
 def changes_requested(user) -> list[WorkItem]:
     """Pages this editor submitted that a reviewer sent back: one query."""
-    rows = (
-        Page.objects.filter(
-            _workflow_states__status=WorkflowState.STATUS_NEEDS_CHANGES, _workflow_states__requested_by=user
-        )
-        .order_by("-latest_revision_created_at", "-pk")
-        .distinct()[:LIMIT]
-    )
+    rows = Page.objects.filter(
+        Exists(_workflow_states(status=WorkflowState.STATUS_NEEDS_CHANGES, requested_by=user))
+    ).order_by("-latest_revision_created_at", "-pk")[:LIMIT]
     return [
         WorkItem(
             title=page.title,

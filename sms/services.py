@@ -25,11 +25,12 @@ from sms.models import Campaign, Direction, Message, MessageKind, SignaturePurpo
 logger = logging.getLogger(__name__)
 
 
-# Which registered signature a message carries, by what it is (sms.models.SignaturePurpose).
+# Which registered signature a message carries, by what it is (sms.models.SignaturePurpose): the commission's,
+# unless the caller names another purpose (an applicant's notice is the service centre's: sms.notices.notice_purpose).
 PURPOSE_OF_KIND = {
     MessageKind.CAMPAIGN: SignaturePurpose.CADRE_WARNING,
     MessageKind.REPLY: SignaturePurpose.CADRE_WARNING,
-    MessageKind.NOTICE: SignaturePurpose.CITIZEN_NOTICE,
+    MessageKind.NOTICE: SignaturePurpose.CADRE_WARNING,
     MessageKind.CODE: SignaturePurpose.VERIFICATION,
 }
 

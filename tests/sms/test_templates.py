@@ -131,7 +131,9 @@ def test_signatures_are_chosen_by_purpose(settings):
 
     services.send_message("+8613900000002", "您的验证码为1234。", kind=MessageKind.CODE)
     services.send_message("+8613900000002", "请廉洁过节。", kind=MessageKind.CAMPAIGN)
-    services.send_message("+8613900000002", "您的申请已受理。", kind=MessageKind.NOTICE)
+    services.send_message(
+        "+8613900000002", "您的申请已受理。", kind=MessageKind.NOTICE, purpose=SignaturePurpose.CITIZEN_NOTICE
+    )
 
     bodies = [body for _to, body in Console.outbox]
     assert bodies == [
