@@ -159,6 +159,7 @@ def test_a_cadre_goes_from_the_home_page_to_the_app_and_the_forum_with_phone_log
 
     page.locator(".tabs a", has_text="我的").click()
     page.locator("#logout").click()
+    expect(page.locator("#phone-form")).to_be_visible()  # logged out, 我的 is the login screen, with the site link
     page.locator("#open-site").click()
     page.locator(".board-links a", has_text="廉政论坛").click()
     page.get_by_role("link", name="学习体会交流").click()

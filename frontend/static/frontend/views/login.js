@@ -29,7 +29,8 @@ export default function login() {
       <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required>
       <button class="button" type="submit">${esc(t("login.verify"))}</button>
       <p class="field-error" role="alert" data-error="code"></p>
-    </form>`);
+    </form>
+    <p class="site-link"><a href="/" id="open-site">${esc(t("site"))}</a></p>`);
   const phoneForm = document.getElementById("phone-form");
   const codeForm = document.getElementById("code-form");
   const show = (form, error) => {
