@@ -51,6 +51,10 @@ def test_an_editor_submits_a_case_and_the_reviewer_approves_and_publishes_it(sit
     page.select_option("#id_official_level", "division")
     page.fill("#id_official_post", "某县水利局局长")
     page.fill("#id_decided_on", "2026-05-20")
+    page.locator("#id_decided_on").press("Tab")  # its date picker closes, not covering the footer
+    page.wait_for_function(
+        "![...document.querySelectorAll('.xdsoft_datetimepicker')].some((e) => getComputedStyle(e).display !== 'none')"
+    )
     page.fill("#id_discipline", "党内严重警告、政务撤职处分")
     page.fill("#id_summary", "赵某在工程验收中收受施工方礼金，受到严肃处理。")
     page.locator("footer [data-w-dropdown-target=toggle]").last.click()
