@@ -14,24 +14,9 @@ from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, 
 
 from cms.models import ReviewRequired, SectionPage, WarningCasePage
 from cms.services import approve_review, submit_for_review
-from directory.roles import role_group
 from tests.cms.factories import SectionPageFactory, WarningCasePageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(home_page, django_user_model):
-    def person(username, *roles):
-        user = django_user_model.objects.create_user(username, password="pw-清风-2026")
-        user.groups.add(*(role_group(role) for role in roles))
-        return user
-
-    return {
-        "editor": person("editor", "editor"),
-        "reviewer": person("reviewer", "reviewer"),
-        "both": person("both", "editor", "reviewer"),
-    }
 
 
 @pytest.fixture

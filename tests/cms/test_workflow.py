@@ -8,25 +8,10 @@ from wagtail.models import TaskState
 
 from cms.models import PolicyExplainerPage, WarningCasePage
 from cms.services import REVIEW_WORKFLOW_NAME
-from directory.roles import role_group
 from tests.cms.factories import ArticlePageFactory, SectionPageFactory, WarningCasePageFactory
 from tests.directory.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(home_page, django_user_model):
-    def person(username, *roles):
-        user = django_user_model.objects.create_user(username, password="pw-清风-2026")
-        user.groups.add(*(role_group(role) for role in roles))
-        return user
-
-    return {
-        "editor": person("editor", "editor"),
-        "reviewer": person("reviewer", "reviewer"),
-        "both": person("both", "editor", "reviewer"),
-    }
 
 
 def _submit(page, user):
