@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from approvals.catalogue import fit_problem
+from core.storage import private_storage
 from directory.models import Department
 
 
@@ -195,7 +196,11 @@ class Application(models.Model):
     decision_reason = models.TextField(_("reasons for the decision"), blank=True)
     decision_basis = models.TextField(_("legal basis of the decision"), blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    result_document = models.FileField(_("result document"), upload_to=_result_name, blank=True)
+    # When the case reached a final state (completed, not accepted or withdrawn): retention counts from here.
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
+    result_document = models.FileField(
+        _("result document"), upload_to=_result_name, storage=private_storage, blank=True
+    )
     result_document_name = models.CharField(max_length=200, blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(pgettext_lazy("rating", "comment"), blank=True)
@@ -326,7 +331,7 @@ class MaterialKind(models.TextChoices):
 class SubmittedMaterial(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="submitted_materials")
     material = models.ForeignKey(Material, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    file = models.FileField(upload_to=_upload_name)
+    file = models.FileField(upload_to=_upload_name, storage=private_storage)
     original_name = models.CharField(max_length=200)
     extension = models.CharField(max_length=5, choices=MaterialKind.choices)
     size = models.PositiveIntegerField()

@@ -1,28 +1,10 @@
-"""Private storage for complaint attachments: outside MEDIA_ROOT, with no public URL.
+"""Complaint attachments are private uploads (core/storage.py): no public URL, on local disk outside MEDIA_ROOT or in
+the object store's private prefix. Staff read them through the admin's permission-checked download view
+(complaints.admin_views.attachment)."""
 
-Attachments are evidence and may show the reporter; the web server must never serve them. Staff read them through
-the admin's permission-checked download view (complaints.admin_views.attachment).
-"""
-
-import os
-
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-
-
-class PrivateStorage(FileSystemStorage):
-    # Read from the settings on each use, so that tests and deployments can point it elsewhere.
-    @property
-    def base_location(self):
-        return settings.COMPLAINTS_PRIVATE_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Complaint attachments have no public URL.")
+from core import storage
 
 
 def private_storage():
-    return PrivateStorage()
+    # Kept here, where the app's migrations name it.
+    return storage.private_storage()

@@ -13,6 +13,7 @@ from phonenumber_field.phonenumber import to_python as to_phone_number
 from phonenumbers import PhoneNumberType, number_type
 from wagtail.models import Orderable
 
+from core.storage import private_storage
 from directory.error_codes import DirectoryErrorCode
 
 PATH_SEPARATOR = "/"
@@ -256,7 +257,8 @@ class CadreImport(models.Model):
         APPLIED = "applied", _("Imported")
         DISCARDED = "discarded", _("Discarded")
 
-    file = models.FileField(_("file"), upload_to="imports/cadres/%Y/%m/")
+    # Names and phone numbers of cadres: private, like every upload only staff may read.
+    file = models.FileField(_("file"), upload_to="imports/cadres/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("original file name"), max_length=255)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
     uploaded_by = models.ForeignKey(

@@ -4,7 +4,7 @@ Each record's hash covers the previous record's hash and a canonical encoding of
 kind, reference, time and content), so altering a record breaks its own hash, deleting one leaves a gap in the
 sequence, and inserting one breaks the link of the next. Whoever can write the database could still rebuild the
 whole chain; the daily checkpoint (the chain head signed with an Ed25519 key kept outside the database, written to a
-file meant to be copied off the server) makes that visible too.
+file in the checkpoint storage, meant to be kept off the database server) makes that visible too.
 """
 
 import base64
@@ -15,13 +15,16 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from core.storage import checkpoint_storage
 from supervision.models import AuditRecord, ChainHead, Checkpoint
 
 logger = logging.getLogger(__name__)
@@ -132,7 +135,9 @@ def check(chunk=2000, checkpoints=True) -> Report:
     problems = []
     expected_seq, prev_hash = 1, GENESIS
     by_seq = {}
-    wanted = {c.seq: c for c in _trusted_checkpoints(problems)} if checkpoints else {}
+    wanted = {}  # seq -> the hashes signed checkpoints give it
+    for checkpoint in _trusted_checkpoints(problems) if checkpoints else []:
+        wanted.setdefault(checkpoint.seq, set()).add(checkpoint.hash)
     walked = 0
     for record in AuditRecord.objects.order_by("seq").iterator(chunk_size=chunk):
         gap = record.seq != expected_seq
@@ -146,7 +151,7 @@ def check(chunk=2000, checkpoints=True) -> Report:
             problems.append(
                 Problem(record.seq, "inserted", _("It does not follow the record before it: inserted or replaced."))
             )
-        if record.seq in wanted and wanted[record.seq].hash != record.hash:
+        if record.seq in wanted and wanted[record.seq] != {record.hash}:
             problems.append(
                 Problem(record.seq, "checkpoint", _("It differs from the signed checkpoint: the chain was rewritten."))
             )
@@ -171,13 +176,24 @@ def check(chunk=2000, checkpoints=True) -> Report:
 
 
 def _trusted_checkpoints(problems):
-    """Checkpoints whose signature verifies; a bad signature is itself a problem."""
-    good = []
+    """Checkpoints whose signature verifies, from the database and from the checkpoint storage (which a database
+    administrator cannot rewrite); a bad signature, or a stored file that differs from its row, is itself a problem."""
+    good, rows = [], {}
     for checkpoint in Checkpoint.objects.all():
+        rows[checkpoint.file_name] = checkpoint
         if verify_checkpoint(checkpoint_document(checkpoint)):
             good.append(checkpoint)
         else:
             problems.append(Problem(checkpoint.seq, "checkpoint", _("A checkpoint's signature does not verify.")))
+    for name, document in stored_checkpoints().items():
+        row = rows.get(name)
+        if row is not None and checkpoint_document(row) != document:
+            problems.append(Problem(document["seq"], "checkpoint", _("A stored checkpoint differs from its record.")))
+        if row is None or document["hash"] != row.hash:
+            if verify_checkpoint(document):
+                good.append(SimpleNamespace(seq=document["seq"], hash=document["hash"]))
+            else:
+                problems.append(Problem(document["seq"], "checkpoint", _("A checkpoint's signature does not verify.")))
     return good
 
 
@@ -238,6 +254,9 @@ def _signed_text(seq, hash_, signed_at):
     return canonical({"chain": "qingfeng.supervision.audit", "seq": seq, "hash": hash_, "signed_at": signed_at})
 
 
+_DOCUMENT_KEYS = ("chain", "seq", "hash", "signed_at", "signature", "public_key")
+
+
 def checkpoint_document(checkpoint):
     return {
         "chain": "qingfeng.supervision.audit",
@@ -271,8 +290,6 @@ def write_checkpoint(now=None):
     now = (now or timezone.now()).replace(microsecond=0)
     head = ChainHead.objects.filter(pk=1).first() or ChainHead(seq=0, hash=GENESIS)
     signature = base64.b64encode(key.sign(_signed_text(head.seq, head.hash, now).encode())).decode()
-    directory = Path(settings.SUPERVISION_CHECKPOINT_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
     name = f"audit-checkpoint-{timezone.localtime(now):%Y%m%d-%H%M%S}-{head.seq}.json"
     checkpoint = Checkpoint(
         seq=head.seq,
@@ -282,7 +299,27 @@ def write_checkpoint(now=None):
         public_key=public_key_b64(key),
         file_name=name,
     )
-    (directory / name).write_text(json.dumps(checkpoint_document(checkpoint), indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(checkpoint_document(checkpoint), indent=2) + "\n"
+    checkpoint.file_name = checkpoint_storage().save(name, ContentFile(text.encode()))
     checkpoint.save()
-    logger.info("audit checkpoint #%s written to %s", head.seq, directory / name)
+    logger.info("audit checkpoint #%s written to %s", head.seq, checkpoint.file_name)
     return checkpoint
+
+
+def stored_checkpoints():
+    """The checkpoint documents in the checkpoint storage (a directory, or the object store's audit/ prefix), by
+    file name; a file that is not a checkpoint document is left out (and logged)."""
+    storage = checkpoint_storage()
+    try:
+        names = storage.listdir("")[1]
+    except FileNotFoundError:
+        return {}
+    documents = {}
+    for name in sorted(n for n in names if n.startswith("audit-checkpoint-") and n.endswith(".json")):
+        try:
+            with storage.open(name, "rb") as stream:
+                document = json.loads(stream.read().decode("utf-8"))
+            documents[name] = {key: document[key] for key in _DOCUMENT_KEYS}
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            logger.warning("audit checkpoint %s unreadable: %s", name, error)
+    return documents

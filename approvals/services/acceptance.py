@@ -76,7 +76,8 @@ def refuse_acceptance(application: Application, *, by: AbstractBaseUser, reason:
         _require_window(by, app)
         moment = timing.now()
         app.state, app.decision_reason, app.decision_basis = S.NOT_ACCEPTED, reason.strip(), legal_basis.strip()
-        _save(app, "state", "decision_reason", "decision_basis")
+        app.ended_at = moment
+        _save(app, "state", "decision_reason", "decision_basis", "ended_at")
         acceptance = _acceptance_step(app)
         clocks = []
         if acceptance is not None and acceptance.state == StepState.ACTIVE:

@@ -43,7 +43,8 @@ def complete_application(
         from_state = app.state
         app.result_document.save("result.pdf", document, save=False)
         app.state, app.completed_at, app.result_document_name = S.COMPLETED, moment, (document.name or "")[:200]
-        _save(app, "state", "completed_at", "result_document", "result_document_name")
+        app.ended_at = moment
+        _save(app, "state", "completed_at", "ended_at", "result_document", "result_document_name")
         _record(
             app,
             "application.completed",
@@ -101,8 +102,8 @@ def withdraw_application(application: Application, *, reason: str = "") -> Appli
         clocks = [_step_clock(step, ClockAction.STOP) for step in steps]
         if app.accepted_at is not None:
             clocks.append(_case_clock(app, ClockAction.STOP))
-        app.state, app.paused_at, app.paused_from = S.WITHDRAWN, None, ""
-        _save(app, "state", "paused_at", "paused_from")
+        app.state, app.paused_at, app.paused_from, app.ended_at = S.WITHDRAWN, None, "", timing.now()
+        _save(app, "state", "paused_at", "paused_from", "ended_at")
         _record(
             app,
             "application.withdrawn",

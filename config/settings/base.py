@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.csp import DIRECTIVES as CSP_DIRECTIVES
 from config.logging import build as build_logging
+from config.storage import s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -208,10 +209,20 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Files (docs/configuration.md#files): public media, private uploads (served only by permission-checked views) and
+# the audit checkpoints. On local disk by default; with S3_BUCKET set, all three go to S3-compatible object storage,
+# so that any number of web and worker hosts share them. Static files are built into each host's image.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": {"BACKEND": "core.storage.LocalPrivateStorage"},
+    "audit": {"BACKEND": "core.storage.LocalCheckpointStorage"},
 }
+if env.str("S3_BUCKET", default=""):
+    STORAGES.update(s3_storages(env))
+# Documents go through Wagtail's view, which checks collection privacy, whatever the storage (with object storage
+# Wagtail would otherwise redirect to the object's public URL).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Uploads larger than this are streamed to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -327,7 +338,8 @@ COMPLAINTS_ENCRYPTION_KEYS = env.list(
         .decode()
     ],
 )
-# Complaint attachments live here, outside MEDIA_ROOT: never served by the web server, only through the admin.
+# Private uploads (complaint attachments, application materials, cadre spreadsheets) live here when on local disk,
+# outside MEDIA_ROOT: never served by the web server, only through permission-checked views (STORAGES["private"]).
 COMPLAINTS_PRIVATE_ROOT = Path(env("COMPLAINTS_PRIVATE_ROOT", default=str(BASE_DIR / "private")))
 COMPLAINTS_ATTACHMENT_MAX_BYTES = env.int("COMPLAINTS_ATTACHMENT_MAX_BYTES", default=8 * 1024 * 1024)
 COMPLAINTS_MAX_ATTACHMENTS = 5
@@ -354,7 +366,8 @@ LOGGING = build_logging(env("LOG_FORMAT", default="plain"), env("LOG_LEVEL", def
 
 # Electronic supervision (docs/supervision.md). The Ed25519 key that signs the daily audit checkpoint:
 # base64 of the 32-byte private key (`manage.py audit_keygen`) or a PEM file; the checkpoint files go to
-# SUPERVISION_CHECKPOINT_DIR, to be copied off the server. SUPERVISION_PUBLIC_KEY verifies them when set.
+# SUPERVISION_CHECKPOINT_DIR (with object storage: its audit/ prefix, STORAGES["audit"]), to be copied off the
+# server. SUPERVISION_PUBLIC_KEY verifies them when set.
 SUPERVISION_SIGNING_KEY = env.str("SUPERVISION_SIGNING_KEY", default="")
 SUPERVISION_SIGNING_KEY_FILE = env.str("SUPERVISION_SIGNING_KEY_FILE", default="")
 SUPERVISION_PUBLIC_KEY = env.str("SUPERVISION_PUBLIC_KEY", default="")

@@ -1,5 +1,7 @@
 """Test settings: pytest uses these (pytest.ini)."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import Q_CLUSTER
 
@@ -11,7 +13,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "core.storage.LocalPrivateStorage"},
+    "audit": {"BACKEND": "core.storage.LocalCheckpointStorage"},
 }
+# The audit check reads every checkpoint file in the directory: never a developer's own from manage.py runs.
+SUPERVISION_CHECKPOINT_DIR = tempfile.mkdtemp(prefix="qingfeng-test-checkpoints-")
 # Conf reads Q_CLUSTER once at import, so sync mode is set here rather than per test.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 WAGTAILADMIN_BASE_URL = "http://testserver"
