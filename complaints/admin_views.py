@@ -6,6 +6,7 @@ investigator right after they gave a reason.
 """
 
 import csv
+import logging
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -21,6 +22,8 @@ from complaints import services
 from complaints.models import Attachment, Category, Complaint, Decision, RevealRecord, Status, UpdateKind
 from complaints.workflow import allowed_actions
 from directory.models import Department
+
+logger = logging.getLogger(__name__)
 
 
 def _require(test, user):
@@ -158,6 +161,9 @@ def attachment(request, pk, attachment_pk):
     """An attachment for staff who may read the complaint; downloaded, never rendered inline."""
     _require(services.can_view, request.user)
     row = get_object_or_404(Attachment.objects.exclude(file=""), pk=attachment_pk, complaint_id=pk)
+    # Streamed through this view from whichever storage holds it (docs/production.md#files): the object store is
+    # never reachable from browsers, so this check and this line are the only way to the file.
+    logger.info("complaint %s: attachment %s downloaded by %s", row.complaint.reference, row.pk, request.user)
     extension = row.file.name.rsplit(".", 1)[-1]
     response = FileResponse(
         row.file.open("rb"), as_attachment=True, filename=f"{row.complaint.reference}-{row.pk}.{extension}"

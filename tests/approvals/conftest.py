@@ -54,6 +54,7 @@ def application_form(item, city, second_material=None):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.COMPLAINTS_PRIVATE_ROOT = tmp_path / "private"  # materials and result documents are private uploads
 
 
 @pytest.fixture

@@ -386,6 +386,7 @@ def test_planning_queries_do_not_grow_with_rows_and_writes_are_batched(departmen
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.COMPLAINTS_PRIVATE_ROOT = tmp_path / "private"
     return tmp_path
 
 

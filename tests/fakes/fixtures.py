@@ -3,6 +3,7 @@
 import pytest
 
 from tests.fakes.aliyun_server import FakeAliyun
+from tests.fakes.s3_server import object_storage, s3_server  # noqa: F401 (fixtures)
 from tests.fakes.twilio_server import FakeTwilio
 
 
