@@ -16,14 +16,15 @@ def s3_storages(env) -> dict:
         "default_acl": None,
     }
     backend = "storages.backends.s3.S3Storage"
-    public_url = env.str("S3_MEDIA_URL", default="")
+    public_url = env.str("S3_PUBLIC_URL", default="")
     return {
         "default": {
             "BACKEND": backend,
             "OPTIONS": {
                 **common,
                 "location": "media",
-                # Public media is read by everyone (cached pages name it): plain URLs, through the proxy's /media/.
+                # Public media is read by everyone (cached pages name it): plain URLs, S3_PUBLIC_URL/media/<name>,
+                # which the proxy passes to the bucket's media/ prefix (deploy/nginx.conf).
                 "querystring_auth": False,
                 "custom_domain": public_url.split("://", 1)[-1].rstrip("/") or None,
                 "url_protocol": (public_url.split("://", 1)[0] + ":") if "://" in public_url else "https:",

@@ -38,7 +38,7 @@ def object_storage(s3_server, settings, monkeypatch):
         "S3_REGION": credentials["region_name"],
         "S3_ACCESS_KEY_ID": credentials["aws_access_key_id"],
         "S3_SECRET_ACCESS_KEY": credentials["aws_secret_access_key"],
-        "S3_MEDIA_URL": "http://testserver/media",
+        "S3_PUBLIC_URL": "http://testserver",
     }.items():
         monkeypatch.setenv(name, value)
     settings.STORAGES = {**settings.STORAGES, **s3_storages(environ.Env())}
