@@ -54,17 +54,35 @@ def test_web_and_workers_start_only_after_the_migration_succeeded_on_a_healthy_d
     assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
 
 
-def test_data_lives_on_named_volumes(compose, services):
+def test_data_lives_on_named_volumes_and_files_in_the_object_store(compose, services):
+    """Web, worker and migration keep nothing on local disk another host needs: every file goes to the object store."""
     volumes = set(compose["volumes"])
     mounts = {name: {m.split(":")[1]: m.split(":")[0] for m in s.get("volumes", [])} for name, s in services.items()}
     assert mounts["db"]["/var/lib/postgresql/data"] in volumes
+    assert mounts["s3"]["/data"] in volumes
     for name in ("web", "worker", "migrate"):
-        assert mounts[name]["/data/media"] == "media"
-        assert mounts[name]["/data/private"] == "private"
-        assert mounts[name]["/data/audit_checkpoints"] == "audit_checkpoints"
+        assert mounts[name] == {}, name
+        env = _environment(services[name])
+        assert env["S3_BUCKET"] and env["S3_ENDPOINT_URL"] == "http://s3:9000", name
+        assert services[name]["depends_on"]["s3-init"]["condition"] == "service_completed_successfully", name
     assert mounts["backup"]["/backups"] in volumes
-    # Complaint attachments are served by nobody but Django's admin views.
-    assert "private" not in mounts["proxy"].values()
+    assert mounts["backup"]["/data/objects"] == mounts["s3"]["/data"]
+    assert _environment(services["backup"])["BACKUP_PATHS"] == "/data/objects"
+    # The bucket is created once; only its media/ prefix is readable without credentials.
+    init = " ".join(services["s3-init"]["command"])
+    bucket = _environment(services["web"])["S3_BUCKET"]
+    assert f"mc mb --ignore-existing store/{bucket}" in init
+    assert re.findall(r"mc anonymous set \w+ (\S+)", init) == [f"store/{bucket}/media"]
+    assert services["s3"]["healthcheck"]["test"]
+
+
+def test_the_proxy_publishes_only_the_public_media_prefix(services):
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    bucket = _environment(services["web"])["S3_BUCKET"]
+    media = re.search(r"location /media/ \{(.*?)\n    \}", conf, re.S).group(1)
+    assert f"rewrite ^/media/(.*)$ /{bucket}/media/$1 break;" in media and "limit_except GET HEAD" in media
+    assert "private" not in conf and "audit" not in conf
+    assert services["proxy"].get("volumes") == ["./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro"]
 
 
 def test_the_image_puts_files_where_the_volumes_are_mounted():
