@@ -81,7 +81,9 @@ def test_the_proxy_publishes_only_the_public_media_prefix(services):
     bucket = _environment(services["web"])["S3_BUCKET"]
     media = re.search(r"location /media/ \{(.*?)\n    \}", conf, re.S).group(1)
     assert f"rewrite ^/media/(.*)$ /{bucket}/media/$1 break;" in media and "limit_except GET HEAD" in media
-    assert "private" not in conf and "audit" not in conf
+    # The store is reached by this rewrite alone: no other prefix of the bucket (private/, audit/) is reachable.
+    assert re.findall(r"rewrite \S+ (\S+)", conf) == [f"/{bucket}/media/$1"]
+    assert re.findall(r"proxy_pass (\S+);", conf) == ["$objects", "$web"]
     assert services["proxy"].get("volumes") == ["./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro"]
 
 
