@@ -52,3 +52,18 @@ def test_materials_of_withdrawn_cases_are_erased_from_the_object_store(submit, s
     assert {r.application_id for r in SubmittedMaterial.objects.exclude(file="")} == {app.pk}
     assert len(object_storage.keys("private/approvals/")) == 2
     assert withdrawn.ended_at is not None
+
+
+def test_materials_an_earlier_release_kept_in_media_move_to_the_private_storage(submit, settings):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from core.storage import move_to_private, private_storage
+
+    row = submit().application.submitted_materials.first()
+    name, body = row.file.name, row.file.read()
+    private_storage().delete(name)
+    default_storage.save(name, ContentFile(body))  # where materials were before (MEDIA_ROOT, served by nginx)
+    assert move_to_private(SubmittedMaterial, "file") == 1
+    assert private_storage().open(name).read() == body and not default_storage.exists(name)
+    assert move_to_private(SubmittedMaterial, "file") == 0  # run twice: nothing left to move

@@ -137,7 +137,9 @@ def test_accepted_files_are_stored_under_unguessable_names(submit, item, setting
     assert [s.extension for s in stored] == ["docx", "png", "pdf"]
     for row in stored:
         assert row.original_name not in row.file.name and len(row.file.name.rsplit("/", 1)[-1]) > 30
-        assert (settings.MEDIA_ROOT / row.file.name).exists()
+        # Private: outside MEDIA_ROOT, which the web server serves.
+        assert (settings.COMPLAINTS_PRIVATE_ROOT / row.file.name).exists()
+        assert not (settings.MEDIA_ROOT / row.file.name).exists()
 
 
 def test_the_result_document_must_be_a_pdf(submit, staff):
