@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "frontend",
     "approvals",
     "complaints",
+    # 我的办件: a citizen's applications and complaints in one place (reads approvals and complaints).
+    "citizens",
     # Supervision consumes the other platforms' events: keep it after approvals and complaints.
     "supervision",
     # Wagtail
