@@ -1,8 +1,8 @@
 """Public pages of the SMS app: the short links in campaign messages, and the website's phone-code login."""
 
-from django.urls import reverse
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
