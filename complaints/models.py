@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complaints.storage import private_storage
 
@@ -44,9 +45,9 @@ class Level(models.TextChoices):
     """The rank of the person reported (职级), as the national 12388 form asks."""
 
     ORDINARY = "ordinary", _("Ordinary staff")
-    SECTION = "section", _("Section level")
-    DIVISION = "division", _("Division level")
-    BUREAU = "bureau", _("Bureau level or above")
+    SECTION = "section", _("Section-level official")
+    DIVISION = "division", _("Division-level official")
+    BUREAU = "bureau", _("Bureau-level official or above")
 
 
 class NoDeleteQuerySet(models.QuerySet):
@@ -188,7 +189,7 @@ class OwnerRead(NoDeleteModel):
     No address, no device: only the fact, so supervisors can see that someone holding the phone read the case."""
 
     class Channel(models.TextChoices):
-        WEB = "web", _("Website")
+        WEB = "web", pgettext_lazy("channel", "Website")
         APP = "app", _("Mobile app")
 
     complaint = models.ForeignKey(

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='complaint',
             name='concerned_level',
-            field=models.CharField(blank=True, choices=[('ordinary', 'Ordinary staff'), ('section', 'Section level'), ('division', 'Division level'), ('bureau', 'Bureau level or above')], max_length=10, verbose_name='level of the person concerned'),
+            field=models.CharField(blank=True, choices=[('ordinary', 'Ordinary staff'), ('section', 'Section-level official'), ('division', 'Division-level official'), ('bureau', 'Bureau-level official or above')], max_length=10, verbose_name='level of the person concerned'),
         ),
         migrations.AddField(
             model_name='complaint',
