@@ -61,7 +61,7 @@ def _load_items():
     )
     existing = set(ApprovalItem.objects.values_list("code", flat=True))
     numbers = collections.Counter()
-    created = 0
+    created = forms_made = 0
     for row in data["item"]:
         code, name = row["department"], row["name"]
         numbers[code] += 1
@@ -91,7 +91,8 @@ def _load_items():
                 form=MaterialForm.ORIGINAL if order == 1 else MaterialForm.COPY,
                 sort_order=order,
             )
-            if material.endswith(FORM_SUFFIXES):
+            if material.endswith(FORM_SUFFIXES) and forms_made < DEMO_FORMS:
+                forms_made += 1
                 blank, sample = _form_files(item, material)
                 row_material.blank_form.save(f"{item_code}-{order}-blank.xlsx", blank, save=False)
                 row_material.sample.save(f"{item_code}-{order}-sample.xlsx", sample, save=False)
@@ -174,6 +175,7 @@ def _at(moment):
 
 # Materials that are forms the applicant fills in: the demo gives them a blank form and a filled example.
 FORM_SUFFIXES = ("申请表", "申请书", "信息表")
+DEMO_FORMS = 8  # a few are enough to show them; each pair of workbooks costs tens of milliseconds
 FORM_FIELDS = (
     ("申请人（单位）名称", "清河市示范餐饮有限公司"),
     ("统一社会信用代码", "91330100MA2XXXXX0X"),
