@@ -1,6 +1,7 @@
 """我的办件: a citizen logged in with phone and code sees their applications and named complaints, nothing else,
 in a constant number of queries; each complaint read is recorded; the identity lapses."""
 
+import datetime
 import importlib
 import json
 import time
@@ -9,8 +10,10 @@ import pytest
 from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from approvals import services
+from approvals.models import Application
 from complaints import services as complaint_services
 from complaints.models import Complaint, OwnerRead, Reporter
 from tests.approvals.conftest import docx, pdf
@@ -20,8 +23,9 @@ OTHER = "+8613912340000"
 
 
 @pytest.fixture(autouse=True)
-def _no_sms(monkeypatch):
+def _no_sms(monkeypatch, settings):
     monkeypatch.setattr("complaints.services.intake.notify_reporter", lambda *args, **kwargs: None)
+    settings.COMPLAINTS_SUBMISSIONS_PER_HOUR = settings.COMPLAINTS_CHALLENGED_PER_HOUR = 10_000
 
 
 def file(city, phone=None, person="张某"):
@@ -62,6 +66,7 @@ def test_my_cases_lists_my_applications_and_named_complaints_and_nothing_else(cl
     mine = [submit().application, submit().application]
     theirs = other_application(item, city)
     named, anonymous, not_mine = file(city, PHONE), file(city), file(city, OTHER)
+    Application.objects.filter(pk=mine[0].pk).update(due_at=timezone.now() + datetime.timedelta(days=7))
     log_in(client)
     html = client.get("/mine/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "我的办件" in html and "139****5678" in html
