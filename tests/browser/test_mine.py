@@ -62,7 +62,7 @@ def test_a_citizen_logs_in_with_a_code_and_finds_every_case_on_the_site(
     app, named, anonymous = _cases(item, city, monkeypatch)
     page.goto(site.url + "/")
     page.locator(".site-nav a", has_text="我的办件").click()
-    expect(page.locator("h1")).to_have_text("用手机号登录")
+    expect(page.locator("h1")).to_have_text("手机号登录")
     page.fill("#id_phone", PHONE)
     page.locator("#request-code").click()
     expect(page.locator("#id_code")).to_be_visible()
