@@ -1,6 +1,7 @@
 """Issue 21 journeys on a phone (390x844), in zh-hans, clicking from the home page: 我的办件 on the website and in
 the app for a citizen logged in with phone and code; the 12388-style receipt; an item's blank form and example."""
 
+import datetime
 import re
 
 import pytest
@@ -40,6 +41,8 @@ def _cases(item, city, monkeypatch):  # noqa: F811
         applicant_phone="+86" + PHONE,
         files=[(materials[0], docx()), (materials[1], pdf())],
     ).application
+    # As if accepted: the promised completion date shows beside it.
+    type(app).objects.filter(pk=app.pk).update(due_at=app.submitted_at + datetime.timedelta(days=7))
     data = {
         "category": "demanding",
         "concerned_department": city.sjj,
