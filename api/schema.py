@@ -8,6 +8,7 @@ from api.accounts.mutations import AccountsMutation
 from api.accounts.queries import AccountsQuery
 from api.approvals.mutations import ApprovalsMutation
 from api.approvals.queries import ApprovalsQuery
+from api.citizens.queries import CitizensQuery
 from api.cms.queries import CmsQuery
 from api.complaints.mutations import ComplaintsMutation
 from api.complaints.queries import ComplaintsQuery
@@ -30,6 +31,7 @@ class Query(
     AccountsQuery,
     ComplaintsQuery,
     ApprovalsQuery,
+    CitizensQuery,
     QuizzesQuery,
     StudyQuery,
     PagesQuery(),

@@ -61,7 +61,7 @@ def _load_items():
     )
     existing = set(ApprovalItem.objects.values_list("code", flat=True))
     numbers = collections.Counter()
-    created = 0
+    created = forms_made = 0
     for row in data["item"]:
         code, name = row["department"], row["name"]
         numbers[code] += 1
@@ -85,12 +85,18 @@ def _load_items():
         if row["delegated"]:
             item.township_centres.add(*townships)
         for order, material in enumerate(row["materials"], 1):
-            Material.objects.create(
+            row_material = Material(
                 item=item,
                 name=material,
                 form=MaterialForm.ORIGINAL if order == 1 else MaterialForm.COPY,
                 sort_order=order,
             )
+            if material.endswith(FORM_SUFFIXES) and forms_made < DEMO_FORMS:
+                forms_made += 1
+                blank, sample = _form_files(item, material)
+                row_material.blank_form.save(f"{item_code}-{order}-blank.xlsx", blank, save=False)
+                row_material.sample.save(f"{item_code}-{order}-sample.xlsx", sample, save=False)
+            row_material.save()
         Material.objects.create(
             item=item, name=data["optional_material"], form=MaterialForm.COPY, required=False, sort_order=99
         )
@@ -165,6 +171,48 @@ def _at(moment):
         yield
     finally:
         timing.now = original
+
+
+# Materials that are forms the applicant fills in: the demo gives them a blank form and a filled example.
+FORM_SUFFIXES = ("申请表", "申请书", "信息表")
+DEMO_FORMS = 8  # a few are enough to show them; each pair of workbooks costs tens of milliseconds
+FORM_FIELDS = (
+    ("申请人（单位）名称", "清河市示范餐饮有限公司"),
+    ("统一社会信用代码", "91330100MA2XXXXX0X"),
+    ("法定代表人", "张示范"),
+    ("联系电话", "0571-8888 0000"),
+    ("地址", "清河市临江镇滨江路 8 号"),
+    ("申请事项", None),
+    ("申请日期", "2026年12月1日"),
+)
+
+
+def _form_files(item, material):
+    """A blank form and a filled example (示范文本) of one material, as small real .xlsx workbooks (openpyxl)."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    def book(filled):
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "申请表"
+        ws["A1"] = f"{material}（{'示范文本' if filled else '空白表格'}）"
+        ws["A1"].font = Font(bold=True, size=14)
+        ws["A2"] = f"事项：{item.name}（{item.code}）"
+        for row, (label, example) in enumerate(FORM_FIELDS, 4):
+            ws.cell(row=row, column=1, value=label)
+            if filled:
+                ws.cell(row=row, column=2, value=example or item.name)
+        ws.column_dimensions["A"].width = 22
+        ws.column_dimensions["B"].width = 40
+        out = BytesIO()
+        wb.save(out)
+        return ContentFile(out.getvalue())
+
+    return book(False), book(True)
 
 
 def _file(name):

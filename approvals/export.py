@@ -59,7 +59,7 @@ def _service(item, request):
                 "name": material.name,
                 "description": f"{material.get_form_display()} × {material.copies}",
                 "required": material.required,
-                "relatedDocumentation": _url(request, material.template.url) if material.template else None,
+                "relatedDocumentation": _url(request, material.blank_form.url) if material.blank_form else None,
             }
             for material in item.materials.all()
         ],

@@ -9,6 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -91,13 +92,30 @@ class MaterialForm(models.TextChoices):
     BOTH = "both", _("Original and copy")
 
 
+FORM_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods"]
+
+
 class Material(models.Model):
     item = models.ForeignKey(ApprovalItem, on_delete=models.CASCADE, related_name="materials")
     name = models.CharField(_("name"), max_length=200)
     form = models.CharField(_("original or copy"), max_length=10, choices=MaterialForm.choices)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
     required = models.BooleanField(pgettext_lazy("material", "required"), default=True)
-    template = models.FileField(_("template or sample"), upload_to="approvals/templates/", blank=True)
+    # Downloads for the applicant (空白表格 / 示范文本): public files, chosen by editors in the admin.
+    blank_form = models.FileField(
+        _("blank form"),
+        upload_to="approvals/forms/",
+        blank=True,
+        validators=[FileExtensionValidator(FORM_EXTENSIONS)],
+        help_text=_("The form to fill in, as PDF, Word or Excel."),
+    )
+    sample = models.FileField(
+        _("filled example"),
+        upload_to="approvals/samples/",
+        blank=True,
+        validators=[FileExtensionValidator(FORM_EXTENSIONS)],
+        help_text=_("The same form filled in as an example, as PDF, Word or Excel."),
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -213,6 +231,8 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["service_centre", "state", "-submitted_at"], name="approvals_app_centre_queue"),
             models.Index(fields=["item", "state"], name="approvals_app_item_state"),
+            # 我的办件: a citizen's applications, found by the phone they logged in with.
+            models.Index(fields=["applicant_phone", "-submitted_at"], name="approvals_app_phone"),
         ]
 
     def __str__(self):

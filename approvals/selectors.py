@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from approvals.models import ApprovalItem, ItemStep, Material
+from approvals.models import Application, ApprovalItem, ItemStep, Material
+from approvals.services.timing import promised_deadline
 from core.workdays import PublicHoliday, public_holidays
 from directory.models import Department, DepartmentKind
 
@@ -142,3 +143,55 @@ def next_public_holiday(today: datetime.date | None = None) -> PublicHoliday | N
             if period.last_day >= today:
                 return period
     return None
+
+
+@dataclass(frozen=True)
+class OwnApplication:
+    """One line of a citizen's 我的办件: enough to recognise the case and open its tracking page."""
+
+    tracking_number: str
+    item_name: str
+    service_centre: str
+    state: str
+    status: str
+    submitted_at: datetime.datetime
+    due_at: datetime.datetime | None
+    paused: bool
+    finished: bool
+
+
+FINISHED_STATES = ("not_accepted", "refused", "completed", "withdrawn")
+
+
+def applications_for_phone(phone: str) -> list[OwnApplication]:
+    """Every application made with this phone (E.164), newest first, in one query whatever their number."""
+    rows = (
+        Application.objects.filter(applicant_phone=phone)
+        .select_related("item", "service_centre")
+        .order_by("-submitted_at", "-pk")
+    )
+    return [
+        OwnApplication(
+            tracking_number=app.tracking_number,
+            item_name=app.item.name,
+            service_centre=app.service_centre.name,
+            state=app.state,
+            status=app.get_state_display(),
+            submitted_at=app.submitted_at,
+            due_at=None if app.state in FINISHED_STATES else promised_deadline(app),
+            paused=app.is_paused,
+            finished=app.state in FINISHED_STATES,
+        )
+        for app in rows
+    ]
+
+
+def owns_application(phone: str | None, tracking_number: str) -> int | None:
+    """The pk of the application with this number made with this phone, or None."""
+    if not phone:
+        return None
+    return (
+        Application.objects.filter(tracking_number=tracking_number, applicant_phone=phone)
+        .values_list("pk", flat=True)
+        .first()
+    )

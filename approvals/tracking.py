@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from approvals.models import Application, ApplicationEvent, StepState
 from approvals.services.timing import promised_deadline
+from core import citizens
 from core.events import label_for
 
 EVENT_LABELS = {
@@ -142,4 +143,9 @@ def grant_tracking(request, pk: int) -> None:
 
 
 def is_granted(request, pk: int) -> bool:
-    return pk in request.session.get(SESSION_KEY, [])
+    """Whether this session may follow the application: opened with its code, or made with the phone this session
+    proved with an SMS code (我的, core.citizens)."""
+    if pk in request.session.get(SESSION_KEY, []):
+        return True
+    phone = citizens.phone_of(request)
+    return bool(phone) and Application.objects.filter(pk=pk, applicant_phone=phone).exists()

@@ -53,7 +53,7 @@ class MaterialViewSet(ModelViewSet):
         BooleanColumn("required", label=pgettext_lazy("material", "required")),
     ]
     search_fields = ["name"]
-    form_fields = ["item", "name", "form", "copies", "required", "template", "sort_order"]
+    form_fields = ["item", "name", "form", "copies", "required", "blank_form", "sample", "sort_order"]
 
 
 class ItemStepViewSet(ModelViewSet):

@@ -89,6 +89,8 @@ def complaint_detail(request, pk):
         "related": complaint.related.all(),
         "updates": complaint.updates.all(),
         "reveals": complaint.reveals.select_related("user") if can_view_reveals(user) else None,
+        # Reads by the reporter through 我的 (phone login): for supervisors, as reveals are.
+        "owner_reads": complaint.owner_reads.all()[:50] if can_view_reveals(user) else None,
         "investigators": _investigators(),
         "assigned_ids": set(complaint.investigators.values_list("pk", flat=True)),
         "decisions": Decision.choices,

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from complaints.error_codes import ComplaintErrorCode
-from complaints.models import Category
+from complaints.models import Category, Level
 from directory.models import Department
 
 
@@ -18,6 +18,15 @@ class ComplaintForm(forms.Form):
         empty_label=_("— choose if you know it —"),
     )
     concerned_person = forms.CharField(label=_("Person concerned"), max_length=100, required=False)
+    concerned_post = forms.CharField(
+        label=_("Their post"),
+        max_length=100,
+        required=False,
+        help_text=_("For example 窗口科科长, 镇党委副书记: what they do, as far as you know it."),
+    )
+    concerned_level = forms.ChoiceField(
+        label=_("Their level"), choices=[("", _("Not known")), *Level.choices], required=False
+    )
     related_reference = forms.CharField(
         label=_("Approval tracking number (optional)"),
         max_length=40,
@@ -50,6 +59,9 @@ class ComplaintForm(forms.Form):
 
     def clean_related_reference(self):
         return "".join(self.cleaned_data.get("related_reference", "").split()).upper()
+
+    def clean_concerned_post(self):
+        return " ".join(self.cleaned_data.get("concerned_post", "").split())
 
     def clean_concerned_person(self):
         return " ".join(self.cleaned_data.get("concerned_person", "").split())

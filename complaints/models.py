@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complaints.storage import private_storage
 
@@ -40,6 +41,15 @@ class Decision(models.TextChoices):
     UNSUBSTANTIATED = "unsubstantiated", _("Unsubstantiated")
 
 
+class Level(models.TextChoices):
+    """The rank of the person reported (职级), as the national 12388 form asks."""
+
+    ORDINARY = "ordinary", _("Ordinary staff")
+    SECTION = "section", _("Section-level official")
+    DIVISION = "division", _("Division-level official")
+    BUREAU = "bureau", _("Bureau-level official or above")
+
+
 class NoDeleteQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionDenied("Complaint records are never deleted; close a complaint with a reason instead.")
@@ -69,6 +79,10 @@ class Complaint(NoDeleteModel):
         related_name="complaints_about",
     )
     concerned_person = models.CharField(_("person concerned"), max_length=100, blank=True)
+    concerned_post = models.CharField(_("post of the person concerned"), max_length=100, blank=True)
+    concerned_level = models.CharField(
+        _("level of the person concerned"), max_length=10, choices=Level.choices, blank=True
+    )
     related_reference = models.CharField(
         _("approval tracking number"),
         max_length=40,
@@ -138,6 +152,9 @@ class Reporter(NoDeleteModel):
     complaint = models.OneToOneField(Complaint, on_delete=models.PROTECT, related_name="reporter")
     name_encrypted = models.TextField()
     phone_encrypted = models.TextField()
+    # A keyed digest of the phone (complaints.crypto.digest "reporter"): how 我的 finds the complaints filed under a
+    # number its holder logged in with, without decrypting every row. Empty until backfilled from the ciphertext.
+    phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         default_permissions = ()
@@ -164,6 +181,31 @@ class RevealRecord(NoDeleteModel):
 
     def __str__(self):
         return f"{self.complaint_id} · {self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OwnerRead(NoDeleteModel):
+    """A named reporter read their complaint through 我的 (logged in by phone, no receipt): when, and where from.
+
+    No address, no device: only the fact, so supervisors can see that someone holding the phone read the case."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", pgettext_lazy("channel", "Website")
+        APP = "app", _("Mobile app")
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="owner_reads"
+    )
+    channel = models.CharField(_("channel"), max_length=4, choices=Channel.choices)
+    read_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reporter's read")
+        verbose_name_plural = _("reporter's reads")
+        ordering = ["-read_at"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.complaint_id} · {self.channel} · {self.read_at:%Y-%m-%d %H:%M}"
 
 
 class Stage(NoDeleteModel):

@@ -100,6 +100,6 @@ class ComplaintLogFilter:
             record.request = None
         if record.name == "django.server":
             line = str(getattr(record, "args", ("",))[0] if getattr(record, "args", None) else record.msg)
-            if re.search(r"\s/(complaints|app/complaints|app/cases)", line):
+            if re.search(r"\s/(complaints|app/complaints|app/cases|mine)", line):
                 return False
         return True

@@ -6,15 +6,17 @@ JSON back. No session is written for a reporter: the receipt travels with each r
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from complaints import receipts, services
 from complaints.error_codes import ComplaintErrorCode
 from complaints.forms import ComplaintForm, LookupForm, MessageForm, SubscribeForm
-from complaints.models import Clarification
+from complaints.models import Clarification, OwnerRead
 from complaints.privacy import source_of
-from core import challenge, idempotency
+from core import challenge, citizens, idempotency
 from core.error_codes import CommonErrorCode
 
 
@@ -99,9 +101,26 @@ def new(request):
         return render(request, "complaints/new.html", context, status=400)
     complaint = submission.complaint
     receipt = receipts.display(submission.receipt)
+    promise = services.receipt_promise(complaint)
     if _wants_json(request):
-        return JsonResponse({"ok": True, "reference": complaint.reference, "receipt": receipt})
-    return render(request, "complaints/submitted.html", {"complaint": complaint, "receipt": receipt})
+        return JsonResponse(
+            {
+                "ok": True,
+                "reference": complaint.reference,
+                "receipt": receipt,
+                "receivedAt": timezone.localtime(complaint.received_at).isoformat(),
+                "promise": {
+                    "acknowledgeDays": promise.acknowledge_days,
+                    "acknowledgeBy": (
+                        timezone.localtime(promise.acknowledge_by).isoformat() if promise.acknowledge_by else None
+                    ),
+                    "decideDays": promise.decide_days,
+                    "provisional": promise.provisional,
+                },
+            }
+        )
+    context = {"complaint": complaint, "receipt": receipt, "promise": promise}
+    return render(request, "complaints/submitted.html", context)
 
 
 def _thread_context(complaint, reference, receipt):
@@ -136,6 +155,29 @@ def follow(request):
         )
     context = _thread_context(complaint, reference, receipt)
     if "body" in request.POST:
+        message_form = MessageForm(request.POST)
+        if message_form.is_valid():
+            try:
+                services.reporter_message(complaint, message_form.cleaned_data["body"])
+                context["sent"] = True
+            except ValidationError as exc:
+                message_form.add_error(None, exc.messages)
+                context["message_form"] = message_form
+        else:
+            context["message_form"] = message_form
+    return render(request, "complaints/status.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def mine(request, reference):
+    """A named reporter's complaint opened from 我的 (logged in with the phone they gave), without the receipt."""
+    complaint = services.own_complaint(citizens.phone_of(request), reference, channel=OwnerRead.Channel.WEB)
+    if complaint is None:
+        # Not theirs, anonymous, or the session's phone lapsed: the same answer, and the way in again.
+        return redirect(f"{reverse('phone_login')}?next={reverse('citizens:mine')}")
+    context = _thread_context(complaint, complaint.reference, "")
+    context["deadline"] = services.open_deadline(complaint)
+    if request.method == "POST":
         message_form = MessageForm(request.POST)
         if message_form.is_valid():
             try:

@@ -42,7 +42,7 @@ PATTERNS = [
 # Not anyone's address: where a server listens.
 # Complaint pages and the app's complaint screens: their access lines are never logged (complaints.privacy
 # applies the same paths to Django's own log records). Kept here because gunicorn's master reads it without Django.
-PRIVATE_PATHS = re.compile(r"^/(complaints|app/complaints|app/cases)(/|$)")
+PRIVATE_PATHS = re.compile(r"^/(complaints|app/complaints|app/cases|mine)(/|$)")
 KEPT_ADDRESSES = frozenset({"0.0.0.0", "127.0.0.1", "::", "::1"})
 
 

@@ -38,6 +38,8 @@ urlpatterns = [
     path("s/<text:code>", sms_views.short_link, name="sms_short_link"),
     # Online complaints: intake, receipts, public case pages (complaints/privacy.py scrubs these requests).
     path("complaints/", include("complaints.urls")),
+    # 我的办件 lists a citizen's complaints too: scrubbed like them (config/logging.py PRIVATE_PATHS).
+    path("mine/", include("citizens.urls")),
     # Online approval: catalogue, applying, public tracking (approvals/urls.py).
     path("approvals/", include("approvals.urls")),
     # The SMS quiz's short links to a question's explanation: /q/<code>.

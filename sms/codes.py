@@ -5,8 +5,9 @@ a million values, so a deliberately slow hash would not stop anyone holding the 
 while a key the database does not hold does; it also keeps verification cheap, so the verify endpoint cannot be
 used to burn CPU. Comparison is constant-time.
 
-The answer to a request is the same whether or not the number belongs to a cadre (a code row is written and
-counted either way; only a registered number is sent an SMS), so the endpoint does not tell who is registered.
+Any valid mainland mobile number can ask for a code: a cadre logs in to their account, a citizen opens 我的 (their
+applications and named complaints, core.citizens). The answer is the same for both, so the endpoint does not tell
+who is registered; the per-number and per-address limits below bound the texts anyone can cause.
 """
 
 import hmac
@@ -17,7 +18,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 import phonenumbers
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count, F, Min, Q
@@ -27,6 +28,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import citizens
 from core.error_codes import CommonErrorCode
 from core.ratelimit import count, hashed_ip, increment, window_bucket
 from directory.models import MOBILE_TYPES, Cadre
@@ -140,7 +142,7 @@ def _check_ip_limits(client_ip, now):
 
 
 def request_code(phone: object, client_ip: str | None) -> CodeRequest:
-    """Issue a code for a phone login. Same answer for any valid number; only a cadre's number gets the SMS.
+    """Text a login code to any valid mobile number (a cadre's or a citizen's); the same answer for both.
 
     Raises CodeError for an invalid number (SmsErrorCode.INVALID_PHONE) or too many requests
     (CommonErrorCode.RATE_LIMITED, with retry_after in seconds).
@@ -156,30 +158,30 @@ def request_code(phone: object, client_ip: str | None) -> CodeRequest:
     with transaction.atomic():
         # A new code replaces any earlier one still open.
         OneTimeCode.objects.filter(phone=phone, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
-        OneTimeCode.objects.create(
-            phone=phone,
-            # An unknown number gets a row too (the limits count it the same) but no code can ever match it.
-            code_hash=_hash(phone, code) if cadre else _hash(phone, secrets.token_hex(16)),
-            expires_at=now + CODE_TTL,
-        )
-    if cadre is not None:
-        with translation.override(SMS_LANGUAGE):
-            body = _(
-                "Your login code is %(code)s, valid for %(minutes)d minutes. If you did not ask for it, ignore this "
-                "message."
-            ) % {"code": code, "minutes": CODE_TTL.seconds // 60}
-        try:
-            send_message(phone, body, kind=MessageKind.CODE, cadre=cadre)
-        except GatewayError:
-            # Answering differently would tell the caller the number is registered; the user can ask again.
-            logger.exception("Sending a login code failed")
+        OneTimeCode.objects.create(phone=phone, code_hash=_hash(phone, code), expires_at=now + CODE_TTL)
+    with translation.override(SMS_LANGUAGE):
+        body = _(
+            "Your login code is %(code)s, valid for %(minutes)d minutes. If you did not ask for it, ignore this "
+            "message."
+        ) % {"code": code, "minutes": CODE_TTL.seconds // 60}
+    try:
+        send_message(phone, body, kind=MessageKind.CODE, cadre=cadre)
+    except GatewayError:
+        # The same answer as a sent code: the user can ask again once the resend wait is over.
+        logger.exception("Sending a login code failed")
     return CodeRequest(
         phone=phone, expires_in=int(CODE_TTL.total_seconds()), resend_after=int(NUMBER_LIMITS[0][0].total_seconds())
     )
 
 
-def verify_code(phone: object, code: object) -> Cadre:
-    """The Cadre whose number received this code, or CodeError. A code works once, 5 tries, for 5 minutes."""
+def verify_code(phone: object, code: object) -> Cadre | None:
+    """Check the code texted to this number: the Cadre it belongs to, None for a citizen's number, or CodeError.
+
+    A code works once, 5 tries, for 5 minutes."""
+    return _verify(phone, code)[1]
+
+
+def _verify(phone, code):
     wrong = CodeError(_("The code is wrong or has expired. Request a new one."), SmsErrorCode.INVALID_CODE)
     try:
         phone = normalise_phone(phone)
@@ -210,7 +212,7 @@ def verify_code(phone: object, code: object) -> Cadre:
             _("Too many wrong codes. Request a new one."),
             SmsErrorCode.TOO_MANY_ATTEMPTS,
         )
-    if cadre is None:
+    if not used:
         left = MAX_ATTEMPTS - row.attempts - 1
         if left <= 0:
             raise CodeError(_("Too many wrong codes. Request a new one."), SmsErrorCode.TOO_MANY_ATTEMPTS)
@@ -223,18 +225,26 @@ def verify_code(phone: object, code: object) -> Cadre:
             % {"n": left},
             SmsErrorCode.INVALID_CODE,
         )
-    return cadre
+    return phone, cadre
 
 
-def log_in_with_code(request: HttpRequest, phone: object, code: object) -> AbstractBaseUser:
-    """Log the cadre whose number received this code into a Django session: the app and the website both call this.
+def log_in_with_code(request: HttpRequest, phone: object, code: object) -> AbstractBaseUser | None:
+    """Log in whoever received this code: the app and the website both call this.
 
-    Raises CodeError as verify_code does. The cadre's site account is created on the first login
-    (directory.services.user_for_cadre); the session is the same one the forum and the API read.
+    A cadre is logged into their Django account (created on the first login, directory.services.user_for_cadre;
+    the session is the one the forum and the API read) and returned. A citizen gets no account: the session holds
+    the proved number (core.citizens) and None is returned. Either way the session then opens 我的.
+    Raises CodeError as verify_code does.
     """
     # Outside the transaction below: a wrong code's counted attempt must stay counted when CodeError is raised.
-    cadre = verify_code(phone, code)
+    phone, cadre = _verify(phone, code)
+    if cadre is None:
+        if request.user.is_authenticated:
+            logout(request)  # someone else's account must not stay logged in beside this citizen's cases
+        citizens.sign_in(request, phone)
+        return None
     with transaction.atomic():
         user = user_for_cadre(cadre)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    citizens.sign_in(request, phone)
     return user

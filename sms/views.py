@@ -2,6 +2,7 @@
 
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -33,7 +34,8 @@ def _next_url(request):
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def phone_login(request):
-    """A registered cadre logs in with the number on file and a texted code: step 1 sends it, step 2 checks it."""
+    """Log in with a mobile number and a texted code: step 1 sends it, step 2 checks it. A cadre gets their account;
+    a citizen gets 我的办件 (core.citizens), where they land unless the link that sent them here says otherwise."""
     posted = request.method == "POST"
     form = PhoneLoginForm(request.POST if posted else None)
     sent = False
@@ -41,12 +43,13 @@ def phone_login(request):
         phone = form.cleaned_data["phone"]
         if request.POST.get("action") == "verify":
             try:
-                codes.log_in_with_code(request, phone, form.cleaned_data["code"])
+                user = codes.log_in_with_code(request, phone, form.cleaned_data["code"])
             except codes.CodeError as exc:
                 form.add_error("code", exc.message)
                 sent = True
             else:
-                return HttpResponseRedirect(_next_url(request))
+                target = _next_url(request)
+                return HttpResponseRedirect(reverse("citizens:mine") if user is None and target == "/" else target)
         else:
             try:
                 codes.request_code(phone, request.META.get("REMOTE_ADDR", ""))

@@ -81,7 +81,9 @@ class Material(graphene.ObjectType):
     form = graphene.String(required=True)
     copies = graphene.Int(required=True)
     required = graphene.Boolean(required=True)
-    template_url = graphene.String()
+    template_url = graphene.String(deprecation_reason="Use blankFormUrl.")
+    blank_form_url = graphene.String(description="The blank form to fill in (空白表格), if the item has one.")
+    sample_url = graphene.String(description="The form filled in as an example (示范文本), if the item has one.")
 
     @staticmethod
     def resolve_form(material, info):
@@ -89,7 +91,15 @@ class Material(graphene.ObjectType):
 
     @staticmethod
     def resolve_template_url(material, info):
-        return material.template.url if material.template else None
+        return material.blank_form.url if material.blank_form else None
+
+    @staticmethod
+    def resolve_blank_form_url(material, info):
+        return material.blank_form.url if material.blank_form else None
+
+    @staticmethod
+    def resolve_sample_url(material, info):
+        return material.sample.url if material.sample else None
 
 
 class Step(graphene.ObjectType):

@@ -1,7 +1,7 @@
 import graphene
 from django.core.exceptions import ValidationError
 
-from api.complaints.types import ChallengeType, ComplaintResult, ComplaintStatus
+from api.complaints.types import ChallengeType, ComplaintResult, ComplaintStatus, ReceiptPromiseType
 from api.core import errors
 from api.core.idempotency import idempotency_key_argument
 from complaints import receipts, selectors, services
@@ -14,7 +14,12 @@ from core.challenge import Solution
 
 def _form_errors(form):
     out = []
-    names = {"concerned_department": "concernedDepartmentId", "is_anonymous": "anonymous"}
+    names = {
+        "concerned_department": "concernedDepartmentId",
+        "is_anonymous": "anonymous",
+        "concerned_post": "concernedPost",
+        "concerned_level": "concernedLevel",
+    }
     for field, items in form.errors.get_json_data().items():
         for item in items:
             out.append(
@@ -31,6 +36,10 @@ class SubmitComplaint(ComplaintResult, graphene.Mutation):
         description = graphene.String(required=True)
         concerned_department_id = graphene.ID()
         concerned_person = graphene.String(default_value="")
+        concerned_post = graphene.String(default_value="", description="The reported person's post (职务).")
+        concerned_level = graphene.String(
+            default_value="", description="Their level (职级): a code of complaintLevels, or empty when not known."
+        )
         related_reference = graphene.String(default_value="", description="An approval tracking number.")
         anonymous = graphene.Boolean(default_value=True)
         name = graphene.String(default_value="")
@@ -43,6 +52,8 @@ class SubmitComplaint(ComplaintResult, graphene.Mutation):
 
     reference = graphene.String()
     receipt = graphene.String(description="Shown once: only a slow hash of it is kept.")
+    received_at = graphene.DateTime()
+    promise = graphene.Field(ReceiptPromiseType, description="When the reporter will hear back.")
     challenge = graphene.Field(
         ChallengeType, description="Set when the errors ask for a challenge: solve it, send again."
     )
@@ -73,6 +84,8 @@ class SubmitComplaint(ComplaintResult, graphene.Mutation):
                 "description": description,
                 "concerned_department": concerned_department_id or "",
                 "concerned_person": rest.get("concerned_person", ""),
+                "concerned_post": rest.get("concerned_post", ""),
+                "concerned_level": rest.get("concerned_level", ""),
                 "related_reference": rest.get("related_reference", ""),
                 "is_anonymous": "1" if anonymous else "0",
                 "name": rest.get("name", ""),
@@ -96,6 +109,8 @@ class SubmitComplaint(ComplaintResult, graphene.Mutation):
             errors=[],
             reference=submission.complaint.reference,
             receipt=receipts.display(submission.receipt) or None,
+            received_at=submission.complaint.received_at,
+            promise=services.receipt_promise(submission.complaint),
         )
 
 

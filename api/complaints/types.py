@@ -24,6 +24,26 @@ class CategoryOption(graphene.ObjectType):
     name = graphene.String(required=True)
 
 
+class ReceiptPromiseType(graphene.ObjectType):
+    """When the reporter will hear back, as the receipt says (complaints.services.receipt_promise)."""
+
+    acknowledge_days = graphene.Int(required=True, description="Working days to acknowledge the complaint.")
+    acknowledge_by = graphene.DateTime(description="The deadline of the first stage.")
+    acknowledge_provisional = graphene.Boolean(
+        required=True, description="acknowledgeBy was counted before its year's official holiday schedule (暂定)."
+    )
+    decide_days = graphene.Int(required=True, description="Working days after that to decide whether to open a case.")
+    hotline = graphene.String(required=True, description="The reporting hotline, the alternative to this site.")
+
+    @staticmethod
+    def resolve_acknowledge_provisional(promise, info):
+        return promise.provisional
+
+    @staticmethod
+    def resolve_hotline(promise, info):
+        return "12388"
+
+
 class CaseUpdateType(graphene.ObjectType):
     kind = graphene.String(required=True)
     kind_name = graphene.String(required=True)

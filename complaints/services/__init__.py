@@ -14,6 +14,8 @@ Callers use the package (``from complaints import services; services.accept(...)
     transitions      the workflow actions along complaints.workflow.TRANSITIONS (acknowledge ... close)
     investigation    assign, add_note, reveal_reporter
     reporter_access  find_by_receipt and its rate limits (ReceiptError)
+    owner            own_complaints, own_complaint: 我的, a named reporter logged in with their phone (reads recorded)
+    receipt_promise  what the receipt promises: the response times of the first stages, in working days
     thread           reporter_message, investigator_message
     public_cases     publish_update, public_cases
     clarifications   publish_clarification
@@ -32,7 +34,9 @@ from complaints.services.intake import (
     submit_complaint,
 )
 from complaints.services.investigation import add_note, assign, reveal_reporter
+from complaints.services.owner import OwnComplaint, open_deadline, own_complaint, own_complaints
 from complaints.services.public_cases import public_cases, publish_update
+from complaints.services.receipt_promise import ReceiptPromise, receipt_promise
 from complaints.services.reporter_access import ReceiptError, find_by_receipt
 from complaints.services.reports import statistics
 from complaints.services.subscriptions import (
@@ -64,7 +68,9 @@ __all__ = [
     "CODE_TTL",
     "SMS_LANGUAGE",
     "SUBSCRIBE_REQUESTS_PER_HOUR",
+    "OwnComplaint",
     "ReceiptError",
+    "ReceiptPromise",
     "Submission",
     "accept",
     "acknowledge",
@@ -81,10 +87,14 @@ __all__ = [
     "investigator_message",
     "is_assigned",
     "not_accept",
+    "open_deadline",
+    "own_complaint",
+    "own_complaints",
     "notice_key",
     "public_cases",
     "publish_clarification",
     "publish_update",
+    "receipt_promise",
     "reporter_message",
     "resent_submission",
     "request_subscription",

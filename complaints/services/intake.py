@@ -165,6 +165,8 @@ def _submit(data, files, source, solution):
                 category=data["category"],
                 concerned_department=data.get("concerned_department"),
                 concerned_person=data.get("concerned_person", ""),
+                concerned_post=data.get("concerned_post", ""),
+                concerned_level=data.get("concerned_level", ""),
                 related_reference=data.get("related_reference", ""),
                 description=data["description"],
                 is_anonymous=data.get("is_anonymous", True),
@@ -177,6 +179,7 @@ def _submit(data, files, source, solution):
                     complaint=complaint,
                     name_encrypted=crypto.encrypt(data["name"]),
                     phone_encrypted=crypto.encrypt(data["phone"]),
+                    phone_digest=crypto.phone_digest(data["phone"]),
                 )
             for clean in cleaned_files:
                 row = Attachment(complaint=complaint, content_type=clean.content_type, size=clean.size)

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "frontend",
     "approvals",
     "complaints",
+    # 我的办件: a citizen's applications and complaints in one place (reads approvals and complaints).
+    "citizens",
     # Supervision consumes the other platforms' events: keep it after approvals and complaints.
     "supervision",
     # Wagtail
@@ -391,6 +393,8 @@ APPROVALS_ACCEPTANCE_DAYS = 2  # working days the window has to accept, refuse o
 APPROVALS_TRACKING_WINDOW = 900  # seconds: failed tracking lookups are counted per window ...
 APPROVALS_TRACKING_FAILURES = 10  # ... and refused past this many, per client address and per tracking number
 APPROVALS_APPLICATIONS_PER_HOUR = 20  # online applications accepted per client address per hour
+# 我的 (core/citizens.py): how long a phone proved with an SMS code opens a citizen's cases in one session.
+CITIZEN_SESSION_SECONDS = env.int("CITIZEN_SESSION_SECONDS", default=2 * 3600)
 
 # Idempotent submissions (core/idempotency.py): how long a resent form or mutation gets the first result back,
 # and how long a sealed one-time secret in it (a complaint's receipt) can still be shown again.

@@ -35,6 +35,19 @@ def test_phone_login_flow(gql, english):
     assert anonymous["errors"][0]["extensions"]["code"] == "unauthenticated"
 
 
+def test_a_citizen_logs_in_without_an_account_and_gets_my_cases(gql, english, django_user_model):
+    users = django_user_model.objects.count()
+    assert gql(REQUEST, {"p": "13900139001"})["data"]["requestCode"]["ok"]
+    result = gql(VERIFY, {"p": "13900139001", "c": _sent_code()})["data"]["verifyCode"]
+    assert result == {"ok": True, "errors": [], "me": None}
+    assert django_user_model.objects.count() == users
+    assert gql(ME)["errors"][0]["extensions"]["code"] == "unauthenticated"
+    cases = gql("{ myCases { phone applications { trackingNumber } complaints { reference } } }")["data"]["myCases"]
+    assert cases == {"phone": "139****9001", "applications": [], "complaints": []}
+    assert gql("mutation { logout { ok } }")["data"]["logout"]["ok"]
+    assert gql("{ myCases { phone } }")["data"]["myCases"] is None
+
+
 def test_wrong_code_and_too_many_attempts_are_typed_errors(gql, english):
     CadreFactory(phone="+8613800138001")
     gql(REQUEST, {"p": "13800138001"})

@@ -164,7 +164,7 @@ def test_a_cadre_goes_from_the_home_page_to_the_app_and_the_forum_with_phone_log
     page.locator(".board-links a", has_text="廉政论坛").click()
     page.get_by_role("link", name="学习体会交流").click()
     page.locator(".forum-account a").click()
-    expect(page.locator("h1")).to_have_text("干部登录")
+    expect(page.locator("h1")).to_have_text("手机号登录")
     page.fill("#id_phone", "13800138000")
     page.locator("#request-code").click()
     expect(page.locator("#id_code")).to_be_visible()

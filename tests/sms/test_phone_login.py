@@ -31,7 +31,7 @@ def test_the_forum_login_link_leads_to_the_phone_login_and_back_to_the_topic(cli
     forum_html = client.get(topic.get_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     login_url = re.search(r'href="(/accounts/phone/\?next=[^"]+)"', forum_html).group(1)
     page = client.get(login_url.replace("&amp;", "&")).content.decode()
-    assert "干部登录" in page and "登记的手机号" in page and 'name="code"' not in page
+    assert "手机号登录" in page and "登记的手机号" in page and 'name="code"' not in page
 
     sent = client.post(login_url, {"phone": "13800138010", "action": "request", "next": topic.get_url()})
     assert sent.status_code == 200 and 'name="code"' in sent.content.decode()
@@ -56,10 +56,18 @@ def test_a_wrong_code_is_refused_in_chinese_and_counts_as_an_attempt(client, hom
     assert OneTimeCode.objects.get(phone="+8613800138011").attempts == 1
 
 
-def test_an_unregistered_number_gets_the_same_answer_and_no_text(client, home_page):
+def test_a_citizen_logs_in_without_an_account_and_lands_on_my_cases(client, home_page):
+    from django.contrib.auth import get_user_model
+
     response = client.post(URL, {"phone": "13900139000", "action": "request"})
     assert response.status_code == 200 and 'name="code"' in response.content.decode()
-    assert not [body for to, body in Console.outbox if to == "+8613900139000"]
+    assert [body for to, body in Console.outbox if to == "+8613900139000"]
+    users = get_user_model().objects.count()
+    response = client.post(URL, {"phone": "13900139000", "code": _code(), "action": "verify"})
+    assert response.status_code == 302 and response["Location"] == "/mine/"
+    assert "_auth_user_id" not in client.session and get_user_model().objects.count() == users
+    assert client.session["citizen_phone"] == "+8613900139000"
+    assert "我的办件" in client.get("/mine/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
 
 def test_an_invalid_number_and_an_empty_code_are_explained(client, home_page):

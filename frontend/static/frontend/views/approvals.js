@@ -15,6 +15,7 @@ const S = {
     department: "部门", allDepartments: "全部部门", total: "共 {n} 项", pageOf: "第 {n} 页，共 {m} 页", prev: "上一页", next: "下一页",
     places: "办理地点", city: "市本级", towns: "另可在 {n} 个乡镇（街道）便民服务中心办理：",
     address: "地址", hours: "时间", phone: "电话", holidays: "法定节假日休息", closure: "近期休息：{n}，{m}",
+    blank: "空白表格", sample: "示范文本", mine: "我的办件",
   },
   en: {
     catalogue: "Online approval", search: "Search approval items", go: "Search", track: "Track an application",
@@ -26,7 +27,7 @@ const S = {
     apply: "Apply online", reasons: "Reasons", department: "Department", allDepartments: "All departments",
     total: "{n} items", pageOf: "Page {n} of {m}", prev: "Previous", next: "Next", places: "Where it is handled",
     city: "City", towns: "Also at {n} township service centres:", address: "Address", hours: "Hours", phone: "Phone",
-    holidays: "Closed on public holidays", closure: "Next closure: {n}, {m}",
+    holidays: "Closed on public holidays", closure: "Next closure: {n}, {m}", blank: "Blank form", sample: "Filled example", mine: "My cases",
   },
 };
 const s = (key, n, m) => (S[lang] || S["zh-hans"])[key].replace("{n}", n).replace("{m}", m);
@@ -41,12 +42,18 @@ const ITEMS = `query Items($search: String, $department: ID, $page: Int, $pageSi
 const CENTRE = "name address phone phoneUri openingHours";
 const CENTRES = `cityCentres { ${CENTRE} } groups { name centres { ${CENTRE} } } townshipCount nextHoliday { name firstDay lastDay }`;
 const ITEM = `query Item($code: String!) { approvalItem(code: $code) { code name summary themeLabel promisedDays statutoryDays
-  fee feeBasis handlingMode conditions department { name } flowchartSvg materials { name form copies required }
+  fee feeBasis handlingMode conditions department { name } flowchartSvg materials { name form copies required blankFormUrl sampleUrl }
   handlingPlaces { ${CENTRES} } } }`;
 const TRACK = `mutation Track($n: String!, $c: String!) { trackApplication(trackingNumber: $n, code: $c) {
   ok errors { field message code } tracking { trackingNumber itemName status paused dueAt dueProvisional decisionReason pageUrl
   supplementMaterials currentSteps { name department officer dueAt dueProvisional paused }
   history { occurredAt label step department officer note } } } }`;
+
+// One of the citizen's own applications, opened from 我的 without the query code (the session proved the phone).
+const MINE = `query MyApplication($n: String!) { myApplication(trackingNumber: $n) {
+  trackingNumber itemName status paused dueAt dueProvisional decisionReason pageUrl
+  supplementMaterials currentSteps { name department officer dueAt dueProvisional paused }
+  history { occurredAt label step department officer note } } }`;
 
 function nav() {
   return `<nav class="row"><a class="button ghost" href="/app/approvals" data-link>${esc(s("catalogue"))}</a>
@@ -118,8 +125,10 @@ async function item(code) {
     <dt>${esc(s("fee"))}</dt><dd>${i.fee === "0.00" ? esc(s("free")) : "¥" + esc(i.fee) + " " + esc(i.feeBasis)}</dd></dl>
     ${places(i.handlingPlaces)}
     <h2>${esc(s("procedure"))}</h2><div class="card">${i.flowchartSvg}</div>
-    <h2>${esc(s("materials"))}</h2><ul>${i.materials.map((m) => `<li>${esc(m.name)} · ${esc(m.form)} ×${m.copies}
-      · ${esc(s(m.required ? "required" : "optional"))}</li>`).join("")}</ul>
+    <h2>${esc(s("materials"))}</h2><ul class="ap-materials">${i.materials.map((m) => `<li>${esc(m.name)} · ${esc(m.form)} ×${m.copies}
+      · ${esc(s(m.required ? "required" : "optional"))}${m.blankFormUrl || m.sampleUrl ? `<span class="ap-downloads">
+      ${m.blankFormUrl ? `<a class="ap-download" href="${esc(m.blankFormUrl)}" download>${esc(s("blank"))}</a>` : ""}
+      ${m.sampleUrl ? `<a class="ap-download" href="${esc(m.sampleUrl)}" download>${esc(s("sample"))}</a>` : ""}</span>` : ""}</li>`).join("")}</ul>
     <p><a class="button" href="/approvals/items/${esc(i.code)}/apply/">${esc(s("apply"))}</a></p>`);
 }
 
@@ -164,9 +173,20 @@ function track(params) {
   });
 }
 
+async function mine(number) {
+  const { myApplication: v } = await query(MINE, { n: number });
+  if (!v) {
+    const { navigate } = await import("../router.js");
+    return navigate("/app/me", true);
+  }
+  render(`<p><a href="/app/me" data-link>‹ ${esc(s("mine"))}</a></p><h1>${esc(v.itemName)}</h1>${showTracking(v)}`);
+}
+
 export default async function view({ path, params }) {
   loading();
   try {
+    const mineMatch = path.match(/^\/approvals\/mine\/([^/]+)\/?$/);
+    if (mineMatch) return await mine(decodeURIComponent(mineMatch[1]));
     const itemMatch = path.match(/^\/approvals\/items\/([^/]+)\/?$/);
     if (itemMatch) return await item(decodeURIComponent(itemMatch[1]));
     if (/^\/approvals\/track\/?/.test(path)) return track(params);

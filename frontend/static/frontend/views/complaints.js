@@ -21,6 +21,14 @@ const S = {
     shown: "该投诉此前已经收到。查询码已在首次提交时显示，无法再次显示。",
     open: "查询", status: "当前状态", thread: "与调查人员的留言", you: "我", inv: "调查人员", noMsg: "暂无留言。",
     send: "发送留言", msg: "留言内容", outcome: "处理结果", pub: "查看公开案件页",
+    mineTitle: "我的办件", mineWrite: "在网站上给调查人员留言",
+    post: "被投诉人职务（选填）", level: "被投诉人职级", levelUnknown: "不清楚",
+    guide: "举报须知", realName: "实名举报优先办理：留下姓名和手机号，我们可以把办理情况告诉您；您的身份始终加密保密。",
+    falseAcc: "请如实反映问题。捏造事实诬告陷害他人是违法行为，将依法追究；如实反映而有出入的，不属于诬告。",
+    hotline: "也可以拨打全国统一举报电话 12388。", receivedAt: "收到时间",
+    promise: "我们将在 {n} 个工作日内（{d} 前）确认收到您的投诉，并在此后 {m} 个工作日内决定是否立案。",
+    provisional: "（暂定）", call: "如有疑问或逾期未获答复，请拨打举报电话 12388 并告知投诉编号。", print: "打印回执",
+    mine: "您留下了姓名和手机号：用该手机号登录后，也可以在“我的”中查看这件投诉。",
     clar: "澄清正名", sub: "短信关注此案件", subCode: "获取验证码", code: "验证码", confirm: "确认关注",
     codeSent: "验证码已发送，请输入。", unsub: "取消关注此案件", stopped: "已取消：该号码不再收到此案件的短信。", confirmed: "已关注：案件有更新时将短信通知您。", error: "出错了，请稍后重试。", transferred: "已转交有权处理的机关办理：",
   },
@@ -36,6 +44,14 @@ const S = {
     keep: "Write both down or take a screenshot now. The receipt is shown only once and cannot be recovered.",
     shown: "This complaint was already received. Its receipt was shown when it was first sent and cannot be shown again.",
     open: "Open", status: "Status", thread: "Messages with the investigator", you: "You", inv: "Investigator", noMsg: "No messages yet.",
+    mineTitle: "My cases", mineWrite: "Write to the investigator on the website",
+    post: "Their post (optional)", level: "Their level", levelUnknown: "Not known",
+    guide: "Before you report", realName: "Real-name reports are handled first: with your name and number we can tell you how your report was handled. Your identity is kept sealed either way.",
+    falseAcc: "Report facts you believe true. Making up facts to accuse someone is against the law and is prosecuted; an honest mistake is not.",
+    hotline: "You can also report by phone: the national reporting hotline 12388.", receivedAt: "Received at",
+    promise: "We will acknowledge your complaint within {n} working days, by {d}, and decide within {m} further working days whether to open a case.",
+    provisional: "(provisional)", call: "Questions, or no answer in time: call the reporting hotline 12388 and give the reference.", print: "Print receipt",
+    mine: "You gave your name and number: after logging in with that number you can also see this complaint under Me.",
     send: "Send", msg: "Message", outcome: "Outcome", pub: "Public case page", clar: "Clarification", sub: "Follow this case by SMS",
     subCode: "Send me a code", code: "Code", confirm: "Confirm", codeSent: "We sent a code. Enter it to confirm.", unsub: "Stop following this case",
     stopped: "Done: this number gets no more SMS about this case.",
@@ -44,13 +60,16 @@ const S = {
 };
 const s = (key) => (S[lang] || S["zh-hans"])[key];
 const DRAFT = "qf-complaint-draft";
-const KEEP = ["category", "concerned_department", "concerned_person", "related_reference", "description"];
+const KEEP = ["category", "concerned_department", "concerned_person", "concerned_post", "concerned_level", "related_reference", "description"];
 const ERR = "errors { field message code }";
-const CATS = `query { complaintCategories { code name } }`;
+const CATS = `query { complaintCategories { code name } complaintLevels { code name } }`;
 const CASES = `query PublicCases($page: Int) { publicCases(page: $page) { items { reference title categoryName statusName department } } }`;
 const CASE = `query PublicCase($r: String!) { publicCase(reference: $r) { reference title categoryName statusName decisionName department
   updates { kindName body publishedAt } clarification { officialName officialPost body } } }`;
 const STATUS = `complaint { reference statusName decisionName outcome closedReason transferredTo description isPublic messages { fromReporter body createdAt } }`;
+// A named complaint opened from 我的 (the session proved the reporter's phone): no receipt, the read is recorded.
+const MINE = `query MyComplaint($r: String!) { myComplaint(reference: $r) { reference statusName decisionName outcome closedReason
+  transferredTo description isPublic messages { fromReporter body createdAt } } }`;
 const FOLLOW = `mutation Follow($r: String!, $c: String!) { followComplaint(reference: $r, receipt: $c) { ok ${STATUS} ${ERR} } }`;
 const SEND = `mutation Send($r: String!, $c: String!, $b: String!) { sendComplaintMessage(reference: $r, receipt: $c, body: $b) { ok ${STATUS} ${ERR} } }`;
 const SUB = `mutation Sub($r: String!, $p: String!, $s: Boolean) { requestCaseSubscription(reference: $r, phone: $p, stop: $s) { ok ${ERR} } }`;
@@ -84,13 +103,17 @@ async function departments() {
 }
 
 async function report() {
-  const [{ complaintCategories: cats }, depts] = await Promise.all([query(CATS), departments()]);
+  const [{ complaintCategories: cats, complaintLevels: levels }, depts] = await Promise.all([query(CATS), departments()]);
   render(`<p><a href="/app/complaints" data-link>‹ ${esc(s("title"))}</a></p><h1>${esc(s("report"))}</h1>
+    <div class="card notice guidance"><h2>${esc(s("guide"))}</h2><p>${esc(s("realName"))}</p><p>${esc(s("falseAcc"))}</p>
+      <p><a href="tel:12388">${esc(s("hotline"))}</a></p></div>
     <form id="complaint" class="stack" novalidate>
       <p class="field-error" role="alert" id="c-errors"></p><p class="muted" id="c-draft" hidden>${esc(s("draft"))}</p>
       <label for="c-category">${esc(s("category"))}</label><select id="c-category" name="category">${cats.map((c) => `<option value="${esc(c.code)}">${esc(c.name)}</option>`).join("")}</select>
       <label for="c-dept">${esc(s("dept"))}</label><select id="c-dept" name="concerned_department"><option value="">${esc(s("deptHint"))}</option>${depts.map((d) => `<option value="${esc(d.id)}">${esc(d.name)}</option>`).join("")}</select>
       <label for="c-person">${esc(s("person"))}</label><input id="c-person" name="concerned_person" maxlength="100">
+      <label for="c-post">${esc(s("post"))}</label><input id="c-post" name="concerned_post" maxlength="100">
+      <label for="c-level">${esc(s("level"))}</label><select id="c-level" name="concerned_level"><option value="">${esc(s("levelUnknown"))}</option>${levels.map((l) => `<option value="${esc(l.code)}">${esc(l.name)}</option>`).join("")}</select>
       <label for="c-tracking">${esc(s("tracking"))}</label><input id="c-tracking" name="related_reference" maxlength="40">
       <label for="c-desc">${esc(s("desc"))}</label><textarea id="c-desc" name="description" rows="7" maxlength="5000" aria-describedby="c-desc-hint"></textarea>
       <small id="c-desc-hint" class="muted">${esc(s("descHint"))}</small>
@@ -148,10 +171,19 @@ async function report() {
         return;
       }
       localStorage.removeItem(DRAFT);
+      const p = answer.promise;
+      const promise = p && p.acknowledgeBy ? s("promise").replace("{n}", p.acknowledgeDays).replace("{d}", day(p.acknowledgeBy))
+        .replace("{m}", p.decideDays) + (p.provisional ? " " + s("provisional") : "") : "";
       render(`<h1>${esc(s("done"))}</h1><div class="card notice receipt" role="status">
         <p>${esc(s("ref"))}: <strong class="reference">${esc(answer.reference)}</strong></p>
-        ${answer.receipt ? `<p>${esc(s("receipt"))}: <strong class="receipt-code">${esc(answer.receipt)}</strong></p>` : ""}</div>
-        <p>${esc(s(answer.receipt ? "keep" : "shown"))}</p><p><a class="button" href="/app/complaints/follow" data-link>${esc(s("follow"))}</a></p>`);
+        ${answer.receipt ? `<p>${esc(s("receipt"))}: <strong class="receipt-code">${esc(answer.receipt)}</strong></p>` : ""}
+        <p>${esc(s("receivedAt"))}: ${esc(day(answer.receivedAt))}</p>
+        ${promise ? `<p class="promise">${esc(promise)}</p>` : ""}<p><a href="tel:12388">${esc(s("call"))}</a></p></div>
+        <p>${esc(s(answer.receipt ? "keep" : "shown"))}</p>
+        <p class="row no-print"><button class="button ghost" type="button" id="c-print">${esc(s("print"))}</button>
+        <a class="button" href="/app/complaints/follow" data-link>${esc(s("follow"))}</a></p>
+        ${form.is_anonymous.value === "0" ? `<p class="muted">${esc(s("mine"))}</p>` : ""}`);
+      document.getElementById("c-print").addEventListener("click", () => window.print());
     } catch {
       box.textContent = s("error");
     } finally {
@@ -160,7 +192,18 @@ async function report() {
   });
 }
 
-function statusHtml(c) {
+async function mine(reference) {
+  const { myComplaint: c } = await query(MINE, { r: reference });
+  if (!c) {
+    const { navigate } = await import("../router.js");
+    return navigate("/app/me", true);
+  }
+  // Writing to the investigator still goes with the receipt (follow screen) or on the website's 我的办件 page.
+  render(`<p><a href="/app/me" data-link>‹ ${esc(s("mineTitle"))}</a></p>${statusHtml(c, false)}
+    <p><a class="button ghost" href="/complaints/mine/${encodeURIComponent(c.reference)}/">${esc(s("mineWrite"))}</a></p>`);
+}
+
+function statusHtml(c, withForm = true) {
   return `<h1>${esc(c.reference)}</h1><p>${esc(s("status"))}: <strong>${esc(c.statusName)}</strong>${c.decisionName ? ` · ${esc(c.decisionName)}` : ""}</p>
     ${c.transferredTo ? `<div class="card notice"><p>${esc(s("transferred"))}${esc(c.transferredTo)}</p></div>` : ""}
     ${c.outcome ? `<div class="card notice"><p>${para(c.outcome)}</p></div>` : ""}
@@ -169,8 +212,8 @@ function statusHtml(c) {
     <p class="muted">${para(c.description)}</p><h2>${esc(s("thread"))}</h2>
     <ol class="post-list">${c.messages.length ? c.messages.map((m) => `<li class="post"><p class="meta"><strong>${esc(m.fromReporter ? s("you") : s("inv"))}</strong>
       <time>${esc(day(m.createdAt))}</time></p><div class="post-body">${para(m.body)}</div></li>`).join("") : `<li>${esc(s("noMsg"))}</li>`}</ol>
-    <form id="c-send" class="stack" novalidate><label for="c-msg">${esc(s("msg"))}</label><textarea id="c-msg" name="body" rows="3"></textarea>
-      <button class="button" type="submit">${esc(s("send"))}</button><p class="field-error" role="alert"></p></form>`;
+    ${withForm ? `<form id="c-send" class="stack" novalidate><label for="c-msg">${esc(s("msg"))}</label><textarea id="c-msg" name="body" rows="3"></textarea>
+      <button class="button" type="submit">${esc(s("send"))}</button><p class="field-error" role="alert"></p></form>` : ""}`;
 }
 
 function follow() {
@@ -256,6 +299,8 @@ export default async function complaints({ path }) {
   try {
     const caseMatch = path.match(/^\/cases\/([A-Za-z0-9]+)\/?$/);
     if (caseMatch) return await caseView(caseMatch[1]);
+    const mineMatch = path.match(/^\/complaints\/mine\/([A-Za-z0-9]+)\/?$/);
+    if (mineMatch) return await mine(mineMatch[1]);
     if (/^\/complaints\/new\/?$/.test(path)) return await report();
     if (/^\/complaints\/follow\/?$/.test(path)) return follow();
     return await home();

@@ -5,6 +5,10 @@ import { history } from "./page.js";
 
 const ME = `query Me { me { name department post smsSubscribed
   readingHistory { items { title url } } studyRecord { day reads } } }`;
+// 我的 for a citizen (logged in with phone and code, no account): their applications and named complaints.
+const MINE = `query MyCases { myCases { phone
+  applications { trackingNumber itemName serviceCentre status submittedAt dueAt dueProvisional paused }
+  complaints { reference category status receivedAt dueAt dueProvisional } } }`;
 const SMS = `mutation Sms($on: Boolean!) { setSmsSubscription(subscribed: $on) { errors { field message code } } }`;
 
 const list = (items) => items.map((i) => `<li><a href="/app${esc(i.url || i.path)}" data-link>${esc(i.title)}</a></li>`).join("");
@@ -14,6 +18,9 @@ export default async function me() {
   let anonymous = false;
   try { ({ me } = await query(ME)); } catch (error) { anonymous = error.errors?.[0]?.code === "UNAUTHENTICATED"; }
   if (anonymous) {
+    let cases = null;
+    try { ({ myCases: cases } = await query(MINE)); } catch { /* offline: the login screen says so */ }
+    if (cases) return mine(cases);
     const { navigate } = await import("../router.js");
     return navigate("/app/login", true);
   }
@@ -47,3 +54,30 @@ export default async function me() {
   });
 }
 const me_ = () => me();
+
+const day = (iso) => (iso ? iso.slice(0, 10) : "");
+const due = (label, row) => (row.dueAt ? ` · ${esc(t(label))} ${esc(day(row.dueAt))}${row.dueProvisional ? " " + esc(t("mine.provisional")) : ""}` : "");
+
+function mine(cases) {
+  const apps = cases.applications.map((a) => `<li><a class="card mine-case" href="/app/approvals/mine/${encodeURIComponent(a.trackingNumber)}" data-link>
+    <strong>${esc(a.itemName)}</strong><small>${esc(a.trackingNumber)} · ${esc(a.serviceCentre)}</small>
+    <small><span class="status">${esc(a.status)}</span>${a.paused ? " · " + esc(t("mine.paused")) : ""}</small>
+    <small>${esc(t("mine.submitted"))} ${esc(day(a.submittedAt))}${due("mine.due", a)}</small></a></li>`).join("");
+  const complaints = cases.complaints.map((c) => `<li><a class="card mine-case" href="/app/complaints/mine/${encodeURIComponent(c.reference)}" data-link>
+    <strong>${esc(c.category)}</strong><small>${esc(c.reference)} · ${esc(t("mine.received"))} ${esc(day(c.receivedAt))}</small>
+    <small><span class="status">${esc(c.status)}</span>${due("mine.stageDue", c)}</small></a></li>`).join("");
+  render(`<h1>${esc(t("mine.title"))}</h1><p class="muted">${esc(t("mine.phone", { p: cases.phone }))}</p>
+    <h2>${esc(t("mine.apps"))}</h2>${apps ? `<ul class="cards">${apps}</ul>` : `<p class="muted">${esc(t("mine.noApps"))}</p>`}
+    <h2>${esc(t("mine.complaints"))}</h2>${complaints ? `<ul class="cards">${complaints}</ul>` : `<p class="muted">${esc(t("mine.noComplaints"))}</p>`}
+    <p class="muted">${esc(t("mine.anon"))} <a href="/app/complaints/follow" data-link>${esc(t("login.follow"))}</a></p>
+    <h2>${esc(t("me.language"))}</h2>
+    <div class="row"><button class="button ${lang === "zh-hans" ? "" : "ghost"}" data-lang="zh-hans">简体中文</button>
+      <button class="button ${lang === "en" ? "" : "ghost"}" data-lang="en">English</button></div>
+    <p><button class="button ghost" id="logout">${esc(t("me.logout"))}</button></p>
+    <p class="site-link"><a href="/mine/" id="open-site">${esc(t("site"))}</a></p>`);
+  document.querySelectorAll("[data-lang]").forEach((b) => b.addEventListener("click", () => { setLang(b.dataset.lang); me_(); }));
+  document.getElementById("logout").addEventListener("click", async () => {
+    await mutate("mutation { logout { errors { field message code } } }", {}, "logout");
+    me_();
+  });
+}
