@@ -10,6 +10,7 @@ from api.approvals.mutations import ApprovalsMutation
 from api.approvals.queries import ApprovalsQuery
 from api.citizens.queries import CitizensQuery
 from api.cms.queries import CmsQuery
+from api.cms.types import use_expanded_rich_text
 from api.complaints.mutations import ComplaintsMutation
 from api.complaints.queries import ComplaintsQuery
 from api.forum.mutations import ForumMutation
@@ -53,4 +54,5 @@ class Mutation(
     pass
 
 
+use_expanded_rich_text()
 schema = graphene.Schema(query=Query, mutation=Mutation, types=list(grapple_registry.models.values()))

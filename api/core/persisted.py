@@ -17,6 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from graphql import GraphQLSyntaxError, parse, print_ast
 
+from api.core.documents import MAX_DOCUMENTS, Bounded
+
 CONSTANT = re.compile(r"const (\w+) = (?:`([^`]*)`|\"([^\"\n]*)\"|'([^'\n]*)')")
 SUBSTITUTION = re.compile(r"\$\{(\w+)\}")
 SENT = re.compile(r"\b(?:query|mutate)\(\s*([A-Z][A-Z0-9_]*)\b")
@@ -78,5 +80,15 @@ def allowed_hashes() -> frozenset[str]:
     return frozenset(filter(None, (document_hash(text) for text in documents.values())))
 
 
+# Texts found in the list, so that the app's requests are not parsed and printed again each time. Only those: a
+# refused text is hashed anew each time, as before, and cannot push the app's out.
+_allowed_texts = Bounded(MAX_DOCUMENTS)
+
+
 def is_allowed(text: str) -> bool:
-    return document_hash(text) in allowed_hashes()
+    if _allowed_texts.get(text):
+        return True
+    allowed = document_hash(text) in allowed_hashes()
+    if allowed:
+        _allowed_texts.put(text, True)
+    return allowed

@@ -4,15 +4,16 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
-from graphql import ExecutionResult, GraphQLError
+from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast, validate, validate_schema
 
-from api.core import persisted, security
+from api.core import documents, persisted, security
 from core import refusals
 from core.outage import outage_cause
 
@@ -28,7 +29,6 @@ class QingfengGraphQLView(GraphQLView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.graphiql = settings.DEBUG
-        self.validation_rules = security.validation_rules()
         declared = refusals.declared_length(request)
         # The declared length first: a body of megabytes is refused before it is read (and, earlier, by
         # core.refusals.ApiRefusalMiddleware; this check also holds for the view called alone).
@@ -56,9 +56,7 @@ class QingfengGraphQLView(GraphQLView):
             # Anonymous clients send only what the app ships (api/core/persisted.py); signed-in users get it all.
             message = _("This request is not one the app sends. Sign in to use the rest of the API.")
             return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "not_persisted"})])
-        # The cost of a list sized by a variable ($first) depends on the value sent (api/core/cost.py).
-        self.validation_rules = security.validation_rules(variables)
-        result = super().execute_graphql_request(request, data, query, variables, *args, **kwargs)
+        result = self._execute(request, query, variables, *args, **kwargs)
         # graphql-core catches what a resolver raises; an unreachable database or cache must still be a 503 with
         # Retry-After (core/outage.py), not a 200 carrying an internal error.
         for error in getattr(result, "errors", None) or ():
@@ -66,6 +64,52 @@ class QingfengGraphQLView(GraphQLView):
             if cause is not None:
                 raise cause
         return result
+
+    def _execute(
+        self, request: HttpRequest, query: Any, variables: Any, operation_name: Any, show_graphiql: bool = False
+    ) -> ExecutionResult | None:
+        """graphene-django's execute_graphql_request, with the document parsed and validated once per process
+        (api/core/documents.py). Mutations are not atomic here (ATOMIC_MUTATIONS is off): each service opens its
+        own transaction."""
+        if not query:
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseBadRequest(_("Must provide query string.")))
+        schema = self.schema.graphql_schema
+        schema_errors = validate_schema(schema)
+        if schema_errors:
+            return ExecutionResult(data=None, errors=schema_errors)
+        try:
+            document = documents.parsed(query)
+        except Exception as exc:  # noqa: BLE001 - as graphene-django: a document that does not parse is an error
+            return ExecutionResult(errors=[exc])
+        operation = get_operation_ast(document, operation_name)
+        if request.method == "GET" and operation is not None and operation.operation != OperationType.QUERY:
+            if show_graphiql:
+                return None
+            raise HttpError(
+                HttpResponseNotAllowed(["POST"], _("Only queries may be sent by GET: send this request by POST."))
+            )
+        if not documents.known_valid(query, variables):
+            # The cost of a list sized by a variable ($first) depends on the value sent (api/core/cost.py).
+            rules = security.validation_rules(variables)
+            errors = validate(schema, document, rules, graphene_settings.MAX_VALIDATION_ERRORS)
+            if errors:
+                return ExecutionResult(data=None, errors=errors)
+            documents.remember_valid(query, variables)
+        try:
+            return execute(
+                schema,
+                document,
+                root_value=self.get_root_value(request),
+                context_value=self.get_context(request),
+                variable_values=variables,
+                operation_name=operation_name,
+                middleware=self.get_middleware(request),
+                execution_context_class=self.execution_context_class,
+            )
+        except Exception as exc:  # noqa: BLE001 - as graphene-django: any failure is an error (format_error)
+            return ExecutionResult(errors=[exc])
 
     @staticmethod
     def get_graphql_params(request: HttpRequest, data: dict) -> tuple[Any, Any, Any, Any]:

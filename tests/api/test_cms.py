@@ -178,3 +178,66 @@ def test_list_queries_do_not_grow_with_the_list(home_page, gql):
     add(15)  # 20: a full page of a section, a board and a topic
     with_20 = {name: _count_queries(gql, *args) for name, args in queries.items()}
     assert with_20 == with_5
+
+
+def _every_block(copies):
+    """`copies` of each block type, each with its own image, poster, video and regulation."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.rich_text import RichText
+
+    from tests.cms.factories import RegulationFactory
+
+    body = []
+    for i in range(copies):
+        image, poster = ImageFactory(), ImageFactory()
+        video = get_document_model().objects.create(title=f"警示片{i}", file=ContentFile(b"\x00" * 16, name="f.mp4"))
+        body += [
+            ("paragraph", RichText(f"<p>第{i}段正文。</p>")),
+            ("image", {"image": image, "caption": f"图{i}"}),
+            ("quote", {"text": "物必先腐，而后虫生。", "source": "苏轼"}),
+            ("video", {"video": video, "poster": poster, "caption": "警示教育片"}),
+            ("callout", {"tone": "danger", "title": "红线", "text": RichText("<p>严禁收受礼金。</p>")}),
+            ("qa", {"question": "能否收受土特产？", "answer": RichText("<p>不能。</p>")}),
+            (
+                "citation",
+                {"regulation": RegulationFactory(title=f"条例{i}"), "name": "", "article": "第九条", "text": "…"},
+            ),
+        ]
+    return body
+
+
+def test_an_article_costs_the_same_queries_whatever_its_number_of_blocks(home_page, gql):
+    """Cited regulations, images, posters, videos and every image's renditions load once per page, not per block;
+    the renditions' cache is emptied first, so they come from the database (as on a cold server)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.images import get_image_model
+
+    section = SectionPageFactory(parent=home_page, slug="cases")
+    counts = {}
+    for copies in (1, 5):
+        case = WarningCasePageFactory(parent=section, body=_every_block(copies), tags=["春节"])
+        gql(PAGE, {"id": case.pk})  # creates the renditions
+        get_image_model().get_rendition_model().cache_backend.clear()
+        with CaptureQueriesContext(connection) as queries:
+            page = gql(PAGE, {"id": case.pk})["data"]["page"]
+        assert len(page["body"]) == 7 * copies
+        assert all(block["image"]["rendition"]["url"] for block in page["body"] if block["blockType"] == "ImageBlock")
+        assert {b["regulationTitle"] for b in page["body"] if b.get("regulationTitle")} == {
+            f"条例{i}" for i in range(copies)
+        }
+        counts[copies] = len(queries.captured_queries)
+    assert counts[5] == counts[1], counts
+
+
+def test_rich_text_blocks_are_expanded_as_wagtail_renders_them(home_page, gql):
+    from wagtail.rich_text import RichText
+
+    section = SectionPageFactory(parent=home_page, slug="cases")
+    linked = WarningCasePageFactory(parent=section, title="被链接的案例")
+    source = f'<p>见<a linktype="page" id="{linked.pk}">另一案例</a>。</p>'
+    case = WarningCasePageFactory(parent=section, body=[("paragraph", RichText(source))])
+    page = gql(PAGE, {"id": case.pk})["data"]["page"]
+    assert page["body"][0]["value"] == RichText(source).__html__()
+    assert f'href="{linked.url}"' in page["body"][0]["value"]

@@ -184,3 +184,30 @@ def test_a_body_over_djangos_memory_limit_is_a_json_413_on_every_api_path(settin
         assert response.status_code == 413 and response["Content-Type"].startswith("application/json"), path
         assert response.json()["errors"][0]["extensions"]["code"] == "too_large"
         assert "at most 2 KB" in response.json()["errors"][0]["message"]
+
+
+def test_a_document_is_validated_once_and_a_refusal_every_time(client, settings, monkeypatch):
+    """api/core/documents.py: the app's documents skip parsing and validation after the first time; a refused one
+    is validated (and refused, in the asker's language) again; changed limits take effect at once."""
+    from api.core import documents
+
+    documents.forget()
+    calls = []
+    real = security.validation_rules
+    monkeypatch.setattr(security, "validation_rules", lambda *args: calls.append(args) or real(*args))
+    deep = "{ home { sections { latest { cover { rendition(width: 320) { url } } } } } }"
+    for _ in range(3):
+        assert "errors" not in _post(client, deep).json()
+    assert len(calls) == 1
+    settings.GRAPHQL_MAX_DEPTH = 3
+    for _ in range(2):
+        response = _post(client, deep)
+        assert response.status_code == 400 and "depth" in response.json()["errors"][0]["message"]
+    assert len(calls) == 3
+    # A list's size sent as a variable is part of what was validated: a larger one is costed again.
+    settings.GRAPHQL_MAX_DEPTH = 10
+    sized = "query($s: Int) { approvalItems(pageSize: $s) { items { code } } }"
+    _post(client, sized, {"s": 5})
+    _post(client, sized, {"s": 5})
+    _post(client, sized, {"s": 6})
+    assert len(calls) == 5
