@@ -1,13 +1,12 @@
 """Open approval deadlines follow a change of the holiday schedule (registered with core.calendar).
 
-Each moved application gets one event (its row, the audit chain, supervision's clocks moved by RESUME with the new
-due time) and, when its promise moved, one SMS to the applicant with the new date; paused clocks only get their
-due time, carried when they resume. Each handler whose step moved gets one SMS for the whole run.
-
-In chunks of CHUNK applications, one transaction each: the rows are read as values, moved in Python (the
-recomputation's working-day index answers each due date once), written with bulk updates, and their events,
-supervision records and SMS are written in bulk (``core.events.record_many``, ``sms.notices.queue_notices``).
-100,000 open deadlines take well under a minute, in flat memory (bench/calendar.py).
+In chunks of CHUNK applications, one transaction each, in a constant number of queries per chunk: the rows are read
+as values and locked; their promises and active steps are moved in SQL (``Recompute.shift``: one UPDATE joined to
+the run's working-day index, a few dozen dates); the chunk's moves are written to one ``calendar.deadlines_moved``
+event (``Recompute.record_moves``: audited once, shown on each case's supervision timeline, its clocks resumed with
+the new due times in bulk; a paused clock only has its case's due time moved, carried when it resumes); each moved
+application gets one history row (one insert) and, when its promise moved, one SMS with the new date (one insert).
+Once the run is through, each handler whose steps moved gets one SMS, keyed by run and handler.
 """
 
 import datetime
