@@ -57,11 +57,11 @@ def test_an_interrupted_run_resumes_after_its_last_chunk(accept, monkeypatch):
     real = recompute._move_chunk
     calls = []
 
-    def dies_on_the_second_chunk(context, chunk):
+    def dies_on_the_second_chunk(context, chunk, **kwargs):
         calls.append(len(chunk))
         if len(calls) == 2:
             raise RuntimeError("worker killed")
-        return real(context, chunk)
+        return real(context, chunk, **kwargs)
 
     monkeypatch.setattr(recompute, "_move_chunk", dies_on_the_second_chunk)
     with pytest.raises(RuntimeError):
