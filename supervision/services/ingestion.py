@@ -172,6 +172,19 @@ MOVED_FIELDS = ["state", "due_at", "paused_at", "paused_total", "last_event_at",
 OWNER_FIELDS = ["label", "policy", "department_id", "handler_id"]
 
 
+class _Moving:
+    """What a RESUME changes on a clock, without loading the model (``_apply`` and ``next_fire_at`` read these)."""
+
+    __slots__ = ("pk", "state", "allowed", "due_at", "paused_at", "paused_total", "last_event_at", "next_fire_at")
+    __slots__ += ("stopped_at", "started_at", "label", "policy", "department_id", "handler_id")
+    State = Clock.State
+
+    def __init__(self, row):
+        for name in self.__slots__:
+            setattr(self, name, row.get(name))
+        self.pk = row["id"]
+
+
 def _resume_many(pairs):
     """RESUMEs of distinct clocks (a recomputation moving due times): the clocks read as values, changed and their
     next check computed in Python, written in one statement; no model is loaded. Returns the pairs it left to the
@@ -182,22 +195,19 @@ def _resume_many(pairs):
         .filter(key__in=[instruction.key for instruction, _event in pairs])
         .values("id", "key", "state", "allowed", "paused_at", "paused_total", "last_event_at", *OWNER_FIELDS)
     }
-    left, batch, owners_changed = [], [], False
+    left, batch, owners_changed, was_paused = [], [], False, False
     for instruction, event in pairs:
         row = by_key.get(instruction.key)
         if row is None or event.occurred_at < row["last_event_at"]:
             left.append((instruction, event))
             continue
-        clock = Clock(**{name: row[name] for name in ("id", "key", "state", "allowed", "paused_at", "paused_total")})
+        clock = _Moving(row)
+        was_paused = was_paused or clock.state != Clock.State.RUNNING
         _apply(clock, instruction, event.occurred_at)
-        owners = {
-            "label": instruction.label or row["label"],
-            "policy": instruction.policy or event.item or row["policy"],
-            "department_id": instruction.department_id or row["department_id"],
-            "handler_id": instruction.handler_id or row["handler_id"],
-        }
-        owners_changed = owners_changed or any(owners[name] != row[name] for name in OWNER_FIELDS)
-        for name, value in owners.items():
+        for name in OWNER_FIELDS:
+            value = getattr(instruction, name, None) or (event.item if name == "policy" else None) or row[name]
+            if value != row[name]:
+                owners_changed = True
             setattr(clock, name, value)
         batch.append(clock)
     if batch:
@@ -207,7 +217,9 @@ def _resume_many(pairs):
         thresholds = Thresholds()
         for clock in batch:
             clock.next_fire_at = next_fire_at(clock, thresholds.for_policy(clock.policy), fired.get(clock.pk, set()))
-        bulk.update_rows(Clock, batch, MOVED_FIELDS + (OWNER_FIELDS if owners_changed else []), batch_size=2000)
+        # Running clocks (the usual case) only change their due time, next check and last instruction.
+        fields = MOVED_FIELDS if was_paused else ["due_at", "last_event_at", "next_fire_at"]
+        bulk.update_rows(Clock, batch, fields + (OWNER_FIELDS if owners_changed else []), batch_size=2000)
     return left
 
 
