@@ -317,7 +317,7 @@ class Recompute:
         rows = CalendarEvent.objects.filter(
             kind=MOVED_KIND, payload__calendar_run=self.run.pk, payload__platform=platform
         ).order_by("pk")
-        for payload in rows.values_list("payload", flat=True).iterator(chunk_size=20):
+        for payload in rows.values_list("payload", flat=True).iterator(chunk_size=2):
             yield from payload.get("moves", ())
 
     @cached_property
