@@ -1,13 +1,12 @@
 """Open approval deadlines follow a change of the holiday schedule (registered with core.calendar).
 
-Each moved application gets one event (its row, the audit chain, supervision's clocks moved by RESUME with the new
-due time) and, when its promise moved, one SMS to the applicant with the new date; paused clocks only get their
-due time, carried when they resume. Each handler whose step moved gets one SMS for the whole run.
-
-In chunks of CHUNK applications, one transaction each: the rows are read as values, moved in Python (the
-recomputation's working-day index answers each due date once), written with bulk updates, and their events,
-supervision records and SMS are written in bulk (``core.events.record_many``, ``sms.notices.queue_notices``).
-100,000 open deadlines take well under a minute, in flat memory (bench/calendar.py).
+In chunks of CHUNK applications, one transaction each, in a constant number of queries per chunk: the rows are read
+as values and locked; their promises and active steps are moved in SQL (``Recompute.shift``: one UPDATE joined to
+the run's working-day index, a few dozen dates); the chunk's moves are written to one ``calendar.deadlines_moved``
+event (``Recompute.record_moves``: audited once, shown on each case's supervision timeline, its clocks resumed with
+the new due times in bulk; a paused clock only has its case's due time moved, carried when it resumes); each moved
+application gets one history row (one insert) and, when its promise moved, one SMS with the new date (one insert).
+Once the run is through, each handler whose steps moved gets one SMS, keyed by run and handler.
 """
 
 import datetime
@@ -21,7 +20,6 @@ from django.utils.translation import gettext_noop
 from approvals.models import Application, ApplicationEvent, ApplicationStep, State, StepState
 from approvals.services import timing
 from approvals.services.recording import SMS_TEXTS, _due_text
-from core import bulk, events
 from core.events import Clock, ClockAction
 from directory.models import Cadre
 from sms.notices import queue_notices
@@ -70,7 +68,7 @@ def recompute_deadlines(context) -> int:
             )
             if not apps:
                 break
-            moved += _move_chunk(context, apps)
+            moved += _move_chunk(context, apps, after=last)
             last = apps[-1]["pk"]
             context.mark_done(NAME, last)
     with transaction.atomic():
@@ -78,80 +76,91 @@ def recompute_deadlines(context) -> int:
     return moved
 
 
-def _move_chunk(context, apps):
+def _move_chunk(context, apps, after=None):
+    """One chunk, in a constant number of queries: the dates moved in SQL by the run's working-day index, one
+    ``calendar.deadlines_moved`` event (audited once, supervision's clocks moved in bulk), one history row per
+    application (one insert) and the applicants' SMS (one insert)."""
+    after = apps[0]["pk"] - 1 if after is None else after
+    chunk = {"pk__gt": after, "pk__lte": apps[-1]["pk"], "state__in": OPEN}
     steps = {}
-    for step in (
+    step_rows = list(
         ApplicationStep.objects.select_for_update(of=("self",))
         .filter(application_id__in=[a["pk"] for a in apps], state=StepState.ACTIVE)
         .order_by("pk")
         .values(*STEP_FIELDS)
-    ):
+    )
+    for step in step_rows:
         steps.setdefault(step["application_id"], []).append(step)
-    moved_apps, moved_steps, entries, told = [], [], [], []
+    context.shift(Application.objects.filter(**chunk), "due_at", [a["due_at"] for a in apps])
+    context.shift(
+        ApplicationStep.objects.filter(
+            state=StepState.ACTIVE, **{f"application__{name}": value for name, value in chunk.items()}
+        ),
+        "due_at",
+        [s["due_at"] for s in step_rows],
+    )
+    moved, told, clocks, histories = [], [], [], []
+    with translation.override(settings.LANGUAGE_CODE):
+        whole_case = _("Whole case")
     for app in apps:
-        moves, clocks = [], []
+        mine = []
+        subject = f"approvals.application:{app['pk']}"
         new = context.move(app["due_at"])
         if new is not None:
-            moves.append({"what": "application", "from": app["due_at"].isoformat(), "to": new.isoformat()})
-            moved_apps.append(Application(pk=app["pk"], due_at=new))
+            mine.append({"what": "application", "label": whole_case, "from": _iso(app["due_at"]), "to": _iso(new)})
             told.append((app, new))
             if app["paused_at"] is None:
-                clocks.append(_clock(f"approvals.application:{app['pk']}", new, _("Whole case"), app))
+                clocks.append(_clock(subject, new))
         for step in steps.get(app["pk"], ()):
             step_new = context.move(step["due_at"])
             if step_new is None:
                 continue
-            moves.append(
+            mine.append(
                 {
                     "what": f"approvals.step:{step['pk']}",
-                    "from": step["due_at"].isoformat(),
-                    "to": step_new.isoformat(),
+                    "from": _iso(step["due_at"]),
+                    "to": _iso(step_new),
                     "step": step["name"],
                     "handler": step["assignee_id"],
                 }
             )
-            moved_steps.append(ApplicationStep(pk=step["pk"], due_at=step_new))
             if step["paused_at"] is None and app["paused_at"] is None:
-                clocks.append(_clock(f"approvals.step:{step['pk']}", step_new, step["name"], app, step))
-        if moves:
-            entries.append(_entry(context, app, moves, clocks))
-    bulk.update_rows(Application, moved_apps, ["due_at"])
-    bulk.update_rows(ApplicationStep, moved_steps, ["due_at"])
-    rows = events.record_many(ApplicationEvent, source="approvals", entries=entries, at=timing.now())
+                clocks.append(_clock(f"approvals.step:{step['pk']}", step_new))
+        if mine:
+            histories.append((app, mine))
+            moved += [{"subject": subject, "reference": app["tracking_number"], **move} for move in mine]
+    event = context.record_moves(NAME, moved, clocks)
+    if event is None:
+        return 0
+    at = event.occurred_at
+    rows = ApplicationEvent.objects.bulk_create(
+        [
+            ApplicationEvent(
+                application_id=app["pk"],
+                department_id=app["service_centre_id"],
+                kind=KIND,
+                actor=None,
+                actor_name="",
+                from_state=app["state"],
+                to_state=app["state"],
+                occurred_at=at,
+                payload={"calendar_year": context.run.year, "calendar_event": event.pk, "moves": mine},
+            )
+            for app, mine in histories
+        ]
+    )
     _tell_applicants(told, {row.application_id: row.pk for row in rows})
-    return len(entries)
+    return len(histories)
 
 
-def _clock(key, due_at, name, app, step=None):
-    return Clock(
-        key=key,
-        action=ClockAction.RESUME,
-        due_at=due_at,
-        label=f"{name} · {app['item__name']} · {app['tracking_number']}",
-        department_id=step["department_id"] if step else app["item__department_id"],
-        handler_id=step["assignee_id"] if step else None,
-        policy=f"approvals.item:{app['item_id']}",
-    )
+def _iso(moment):
+    return moment.isoformat()
 
 
-def _entry(context, app, moves, clocks):
-    return events.Entry(
-        subject=f"approvals.application:{app['pk']}",
-        kind=KIND,
-        department_id=app["service_centre_id"],
-        from_state=app["state"],
-        to_state=app["state"],
-        payload={
-            "item": f"approvals.item:{app['item_id']}",
-            "item_name": app["item__name"],
-            "reference": app["tracking_number"],
-            "calendar_year": context.run.year,
-            "calendar_run": context.run.pk,
-            "moves": moves,
-        },
-        clocks=tuple(clocks),
-        row_fields={"application_id": app["pk"], "department_id": app["service_centre_id"]},
-    )
+def _clock(key, due_at):
+    """The clock resumes with its new due time; what it times, its department, handler and item stay as they are
+    (an instruction leaves out what does not change, which keeps the chunk's event and audit record small)."""
+    return Clock(key=key, action=ClockAction.RESUME, due_at=due_at)
 
 
 def _tell_applicants(told, event_of):
@@ -178,18 +187,14 @@ def _tell_applicants(told, event_of):
 def _tell_handlers(context):
     """One SMS per handler whose steps moved in this run (idempotent by run and handler), with the new due date."""
     handled = {}  # user id -> [count, earliest new due, its tracking number, its step]
-    rows = ApplicationEvent.objects.filter(kind=KIND, payload__calendar_run=context.run.pk).values_list(
-        "payload", flat=True
-    )
-    for payload in rows.iterator(chunk_size=2000):
-        for move in payload.get("moves", ()):
-            if not move.get("handler"):
-                continue
-            due = datetime.datetime.fromisoformat(move["to"])
-            seen = handled.setdefault(move["handler"], [0, due, payload["reference"], move.get("step", "")])
-            seen[0] += 1
-            if due < seen[1]:
-                seen[1:] = [due, payload["reference"], move.get("step", "")]
+    for move in context.moves_of(NAME):
+        if not move.get("handler"):
+            continue
+        due = datetime.datetime.fromisoformat(move["to"])
+        seen = handled.setdefault(move["handler"], [0, due, move.get("reference", ""), move.get("step", "")])
+        seen[0] += 1
+        if due < seen[1]:
+            seen[1:] = [due, move.get("reference", ""), move.get("step", "")]
     if not handled:
         return 0
     entries = []

@@ -1,20 +1,31 @@
 """Open complaint stages follow a change of the holiday schedule (registered with core.calendar).
 
-In chunks of CHUNK stages, one transaction each, like approvals/recompute.py: the rows read as values, moved in
-Python, written with one bulk update, and their events and supervised clocks written in bulk
-(``core.events.record_many``)."""
+In chunks of CHUNK stages, one transaction each, like approvals/recompute.py: the rows read as values, their due
+times moved in SQL by the run's working-day index, one ``calendar.deadlines_moved`` event per chunk (audited once,
+supervision's clocks moved in bulk, shown on each complaint's timeline), one history row per stage (one insert).
+Once the run is through, each investigator of a complaint whose stage moved is told once by SMS (keyed by run and
+investigator, like approval handlers)."""
 
+import datetime
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from complaints.models import ComplaintEvent, Stage
-from core import bulk, events
+from complaints.models import Complaint, ComplaintEvent, Stage, Status
 from core.events import Clock, ClockAction
+from core.workdays import is_provisional
+from directory.models import Cadre
+from sms.notices import queue_notices
 
 NAME = "complaints"
 KIND = "stage.deadline_recomputed"
 CHUNK = 1000
 FIELDS = (
     "pk",
+    "status",
     "due_at",
     "complaint_id",
     "complaint__category",
@@ -23,6 +34,17 @@ FIELDS = (
     "complaint__concerned_department_id",
     "complaint__handling_department_id",
 )
+
+INVESTIGATOR_TEXTS = {
+    "one": gettext_noop(
+        "Following the official holiday schedule, the deadline of complaint %(reference)s you investigate is now "
+        "%(due)s."
+    ),
+    "many": gettext_noop(
+        "Following the official holiday schedule, the deadlines of %(count)d complaints you investigate were "
+        "recomputed; the earliest is now %(due)s (complaint %(reference)s)."
+    ),
+}
 
 
 def recompute_deadlines(context) -> int:
@@ -37,38 +59,109 @@ def recompute_deadlines(context) -> int:
                 .values(*FIELDS)[:CHUNK]
             )
             if not stages:
-                return moved
-            moved += _move_chunk(context, stages)
+                break
+            moved += _move_chunk(context, stages, after=last)
             last = stages[-1]["pk"]
             context.mark_done(NAME, last)
+    with transaction.atomic():
+        _tell_investigators(context)
+    return moved
 
 
-def _move_chunk(context, stages):
-    updated, entries = [], []
-    for stage in stages:
-        new = context.move(stage["due_at"])
-        if new is None:
-            continue
-        updated.append(Stage(pk=stage["pk"], due_at=new))
-        facts = {
-            "item": f"complaints.category:{stage['complaint__category']}",
-            "reference": stage["complaint__reference"],
-            "category": stage["complaint__category"],
-            "concerned_department_id": stage["complaint__concerned_department_id"],
-        }
-        if stage["complaint__related_reference"]:
-            facts["related_reference"] = stage["complaint__related_reference"]
-        facts.update(calendar_year=context.run.year, **{"from": stage["due_at"].isoformat(), "to": new.isoformat()})
-        entries.append(
-            events.Entry(
-                subject=f"complaints.complaint:{stage['complaint_id']}",
+def _move_chunk(context, stages, after=None):
+    after = stages[0]["pk"] - 1 if after is None else after
+    context.shift(
+        Stage.objects.filter(
+            ended_at__isnull=True, due_at__gte=context.first_moment, pk__gt=after, pk__lte=stages[-1]["pk"]
+        ),
+        "due_at",
+        [stage["due_at"] for stage in stages],
+    )
+    moves, clocks, histories = [], [], []
+    with translation.override(settings.LANGUAGE_CODE):
+        for stage in stages:
+            new = context.move(stage["due_at"])
+            if new is None:
+                continue
+            move = {
+                "subject": f"complaints.complaint:{stage['complaint_id']}",
+                "reference": stage["complaint__reference"],
+                "what": f"complaints.stage:{stage['pk']}",
+                "label": str(Status(stage["status"]).label) if stage["status"] in Status.values else "",
+                "from": stage["due_at"].isoformat(),
+                "to": new.isoformat(),
+                "complaint": stage["complaint_id"],
+            }
+            moves.append(move)
+            clocks.append(Clock(key=f"complaints.stage:{stage['pk']}", action=ClockAction.RESUME, due_at=new))
+            histories.append((stage, move))
+    event = context.record_moves(NAME, moves, clocks)
+    if event is None:
+        return 0
+    ComplaintEvent.objects.bulk_create(
+        [
+            ComplaintEvent(
+                complaint_id=stage["complaint_id"],
                 kind=KIND,
-                department_id=stage["complaint__handling_department_id"],
-                payload=facts,
-                clocks=(Clock(key=f"complaints.stage:{stage['pk']}", action=ClockAction.RESUME, due_at=new),),
-                row_fields={"complaint_id": stage["complaint_id"]},
+                actor=None,
+                actor_name="",
+                created_at=event.occurred_at,
+                payload={
+                    "calendar_year": context.run.year,
+                    "calendar_event": event.pk,
+                    "from": move["from"],
+                    "to": move["to"],
+                },
             )
-        )
-    bulk.update_rows(Stage, updated, ["due_at"])
-    events.record_many(ComplaintEvent, source="complaints", entries=entries, time_field="created_at")
-    return len(entries)
+            for stage, move in histories
+        ]
+    )
+    return len(histories)
+
+
+def _tell_investigators(context):
+    """One SMS per investigator of a complaint whose stage moved in this run, with the new due date; keyed by run
+    and investigator, so a rerun never texts twice. The complaint's reference is an internal number: the SMS names
+    nothing else about the case."""
+    earliest = {}  # complaint id -> (earliest new due, its reference)
+    for move in context.moves_of(NAME):
+        due = datetime.datetime.fromisoformat(move["to"])
+        if move["complaint"] not in earliest or due < earliest[move["complaint"]][0]:
+            earliest[move["complaint"]] = (due, move.get("reference", ""))
+    if not earliest:
+        return 0
+    told = {}  # user id -> [complaints, earliest due, its reference]
+    through = Complaint.investigators.through
+    for start in range(0, len(earliest), 2000):
+        ids = list(earliest)[start : start + 2000]
+        for complaint_id, user_id in through.objects.filter(complaint_id__in=ids).values_list(
+            "complaint_id", "user_id"
+        ):
+            due, reference = earliest[complaint_id]
+            seen = told.setdefault(user_id, [0, due, reference])
+            seen[0] += 1
+            if due < seen[1]:
+                seen[1:] = [due, reference]
+    entries = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for cadre in Cadre.objects.filter(user_id__in=list(told)).exclude(phone="").order_by("pk"):
+            count, due, reference = told[cadre.user_id]
+            text = _(INVESTIGATOR_TEXTS["one" if count == 1 else "many"]) % {
+                "count": count,
+                "due": _due_text(due),
+                "reference": reference,
+            }
+            entries.append(
+                (f"core.calendar:{context.run.pk}:complaints.investigator:{cadre.user_id}", cadre.phone, text, cadre)
+            )
+    return queue_notices(entries)
+
+
+def _due_text(due_at):
+    from django.utils import timezone
+    from django.utils.translation import pgettext
+
+    text = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
+    if is_provisional(due_at):
+        text += pgettext("deadline", " (provisional)")
+    return text

@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +26,9 @@ from core.holiday_notice import OFF, WORKDAY, Entry, ParsedNotice
 from core.models import CalendarEvent, CalendarRecompute, HolidayDate, HolidaySchedule
 
 logger = logging.getLogger(__name__)
+
+# The event of a chunk of deadlines a recomputation moved (one per chunk and platform, listing each move).
+MOVED_KIND = "calendar.deadlines_moved"
 
 # How far from the current year a schedule may be entered.
 YEARS_BACK, YEARS_AHEAD = 1, 1
@@ -265,6 +269,60 @@ class Recompute:
                 left += 1
         new = workdays.add_working_days(self.today, left)
         return None if new == due else new
+
+    def shifts(self, dues) -> dict[datetime.date, int]:
+        """{local date: days it moves} for the dates of `dues` (datetimes) that move: the index the SQL path joins."""
+        found = {}
+        for due_at in dues:
+            if due_at is None:
+                continue
+            day = timezone.localtime(due_at).date()
+            if day not in found:
+                if day not in self._moved:
+                    self._moved[day] = self._move_date(day)
+                new = self._moved[day]
+                found[day] = None if new is None else (new - day).days
+        return {day: days for day, days in found.items() if days}
+
+    def shift(self, queryset, field: str, dues) -> int:
+        """Move `field` of the rows `queryset` selects in one statement, by the dates of `dues` (their values):
+        the same moves as ``move`` row by row. Returns the rows written."""
+        from core import bulk
+
+        return bulk.shift_by_day(queryset, field, self.shifts(dues))
+
+    def record_moves(self, platform: str, moves: list[dict], clocks=()) -> CalendarEvent | None:
+        """One ``calendar.deadlines_moved`` event for a chunk of moved deadlines, in the caller's transaction.
+
+        Published (so supervision's audit chain records it once per chunk, with every move in it, links it to each
+        case's timeline by the moves' ``subject``, and applies the clock instructions in bulk). Each move is a dict
+        with at least ``subject``, ``what``, ``from`` and ``to`` (ISO datetimes).
+        """
+        from core import events
+
+        if not moves:
+            return None
+        return events.record(
+            CalendarEvent,
+            source="core",
+            subject=f"core.holidayschedule:{self.run.year}",
+            kind=MOVED_KIND,
+            payload={"year": self.run.year, "calendar_run": self.run.pk, "platform": platform, "moves": moves},
+            clocks=clocks,
+            schedule_id=self.schedule_id,
+        )
+
+    def moves_of(self, platform: str):
+        """The moves this run recorded for a platform so far (across interrupted attempts), chunk by chunk."""
+        rows = CalendarEvent.objects.filter(
+            kind=MOVED_KIND, payload__calendar_run=self.run.pk, payload__platform=platform
+        ).order_by("pk")
+        for payload in rows.values_list("payload", flat=True).iterator(chunk_size=2):
+            yield from payload.get("moves", ())
+
+    @cached_property
+    def schedule_id(self):
+        return HolidaySchedule.objects.filter(year=self.run.year).values_list("pk", flat=True).first()
 
     def done_up_to(self, name: str) -> int:
         """The last row (pk) this platform finished in an earlier, interrupted attempt; 0 at first."""

@@ -203,6 +203,7 @@ CORE_EVENT_LABELS = {
     "calendar.entered": pgettext_lazy("calendar event", "Holiday schedule entered"),
     "calendar.changed": pgettext_lazy("calendar event", "Holiday schedule changed"),
     "calendar.recomputed": pgettext_lazy("calendar event", "Deadlines recomputed with the holiday schedule"),
+    "calendar.deadlines_moved": pgettext_lazy("calendar event", "Deadlines moved with the holiday schedule"),
 }
 
 CLOCK_ACTION_LABELS = {

@@ -204,6 +204,11 @@ class PublicHoliday:
     last_day: datetime.date
     name: str  # "春节", or "国庆节、中秋节" when two holidays share one period
 
+    @property
+    def provisional(self) -> bool:
+        """Computed by rule, without an official schedule for its year: shown marked 暂定."""
+        return is_provisional(self.first_day) or is_provisional(self.last_day)
+
 
 def public_holidays(year: int) -> list[PublicHoliday]:
     """The public holiday periods of a year, in date order, each from its first to its last day off.

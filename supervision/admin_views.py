@@ -1,5 +1,7 @@
 """Supervision's admin pages: the dashboard, a subject's timeline, the audit check, the performance report, cases."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -20,6 +22,7 @@ from supervision.models import (
     ChainHead,
     Checkpoint,
     Clock,
+    EventCase,
     Finding,
     ReceivedEvent,
     SupervisionCase,
@@ -157,8 +160,21 @@ def find_subject(query):
     return ""
 
 
-def _event_entry(event, kind="event"):
+def _event_entry(event, kind="event", subject=""):
+    moves = []
+    if subject and event.subject != subject and isinstance(event.payload.get("moves"), list):
+        # The lines of an event about many cases that concern this one: its deadlines, from and to.
+        moves = [
+            {
+                "what": m.get("label") or m.get("step") or m.get("what", ""),
+                "from": _moment(m.get("from")),
+                "to": _moment(m.get("to")),
+            }
+            for m in event.payload["moves"]
+            if isinstance(m, dict) and m.get("subject") == subject
+        ]
     return {
+        "moves": moves,
         "at": event.occurred_at,
         "kind": kind,
         "event": event,
@@ -169,14 +185,26 @@ def _event_entry(event, kind="event"):
     }
 
 
+def _moment(text):
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+
+
 def timeline(request):
     _require(request, VIEW)
     query = (request.GET.get("q") or request.GET.get("subject") or "").strip()[:120]
     subject = find_subject(query)
     entries, clocks, findings = [], (), ()
     if subject:
+        # Its own events, and those about many cases that name it (a holiday change moving a chunk of deadlines).
         received = list(
-            ReceivedEvent.objects.filter(subject=subject).select_related("department").order_by("occurred_at", "pk")
+            ReceivedEvent.objects.filter(
+                Q(subject=subject) | Q(pk__in=EventCase.objects.filter(subject=subject).values("event_id"))
+            )
+            .select_related("department")
+            .order_by("occurred_at", "pk")
         )
         clocks = list(
             Clock.objects.filter(subject=subject)
@@ -185,7 +213,7 @@ def timeline(request):
             .order_by("started_at", "pk")
         )
         findings = list(Finding.objects.filter(subject=subject).select_related("event").order_by("created_at"))
-        entries = [_event_entry(e) for e in received]
+        entries = [_event_entry(e, subject=subject) for e in received]
     else:
         received = []
     for clock in clocks:

@@ -61,6 +61,22 @@ class ReceivedEvent(models.Model):
         return events.label_for(self.kind)
 
 
+class EventCase(models.Model):
+    """A case an event about many cases names (a chunk of deadlines a holiday change moved lists each case in its
+    payload's ``moves``): the event shows on that case's timeline too, audited once for all of them."""
+
+    event = models.ForeignKey(ReceivedEvent, on_delete=models.CASCADE, related_name="cases")
+    subject = models.CharField(pgettext_lazy("supervision", "subject"), max_length=120, db_index=True)
+
+    class Meta:
+        verbose_name = _("case named by an event")
+        verbose_name_plural = _("cases named by events")
+        constraints = [models.UniqueConstraint(fields=["event", "subject"], name="supervision_event_case_once")]
+
+    def __str__(self):
+        return self.subject
+
+
 class Severity(models.TextChoices):
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")

@@ -42,6 +42,9 @@ class PublicHoliday(graphene.ObjectType):
     name = graphene.String(required=True)
     first_day = graphene.Date(required=True)
     last_day = graphene.Date(required=True)
+    provisional = graphene.Boolean(
+        required=True, description="Computed by rule: no official holiday schedule for its year yet (暂定)."
+    )
 
 
 class PlaceGroup(graphene.ObjectType):

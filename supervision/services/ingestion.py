@@ -11,7 +11,7 @@ from core.events import ClockAction, DomainEvent
 from supervision import audit, rules
 from supervision.clocks import Thresholds, next_fire_at
 from supervision.findings import record_finding
-from supervision.models import Alert, Clock, ReceivedEvent, Severity
+from supervision.models import Alert, Clock, EventCase, ReceivedEvent, Severity
 from supervision.services.schedule import reschedule_clock, update_schedule
 
 logger = logging.getLogger(__name__)
@@ -51,10 +51,26 @@ def ingest(event: DomainEvent) -> ReceivedEvent | None:
         logger.info("supervision: event %s delivered concurrently, ignored", event.key)
         return None
     audit.append("event", event.key, _event_data(row))
-    for instruction in event.clocks:
-        apply_clock(instruction, row)
+    _link_cases([row])
+    if len(event.clocks) > 1:
+        apply_clocks([(instruction, row) for instruction in event.clocks])
+    else:
+        for instruction in event.clocks:
+            apply_clock(instruction, row)
     rules.run_event_rules(row)
     return row
+
+
+def _link_cases(rows):
+    """An event about many cases (``payload["moves"]``, each naming its ``subject``) shows on each one's timeline."""
+    links = []
+    for row in rows:
+        moves = row.payload.get("moves") if isinstance(row.payload, dict) else None
+        if not isinstance(moves, list):
+            continue
+        subjects = {m["subject"] for m in moves if isinstance(m, dict) and isinstance(m.get("subject"), str)}
+        links += [EventCase(event=row, subject=s[:120]) for s in sorted(subjects) if s != row.subject]
+    EventCase.objects.bulk_create(links, batch_size=2000)
 
 
 def ingest_many(events: list[DomainEvent]) -> list[ReceivedEvent]:
@@ -92,6 +108,7 @@ def ingest_many(events: list[DomainEvent]) -> list[ReceivedEvent]:
         ]
     )
     audit.append_many([("event", e.key, _event_data(row)) for e, row in zip(fresh, rows, strict=True)])
+    _link_cases(rows)
     apply_clocks([(instruction, row) for e, row in zip(fresh, rows, strict=True) for instruction in e.clocks])
     rules.run_event_rules_many(rows)
     return rows
@@ -119,6 +136,10 @@ def apply_clocks(pairs: list[tuple[ClockInstruction, ReceivedEvent]]) -> None:
     if not pairs:
         return
     keys = {instruction.key for instruction, _event in pairs}
+    if len(keys) == len(pairs) and all(instruction.action == ClockAction.RESUME for instruction, _e in pairs):
+        for instruction, event in _resume_many(pairs):
+            apply_clock(instruction, event)
+        return
     clocks = {c.key: c for c in Clock.objects.select_for_update().filter(key__in=keys)}
     changed = {}
     for instruction, event in pairs:
@@ -145,6 +166,61 @@ def apply_clocks(pairs: list[tuple[ClockInstruction, ReceivedEvent]]) -> None:
     for clock in batch:
         clock.next_fire_at = next_fire_at(clock, thresholds.for_policy(clock.policy), fired.get(clock.pk, set()))
     update_schedule(batch)
+
+
+MOVED_FIELDS = ["state", "due_at", "paused_at", "paused_total", "last_event_at", "next_fire_at"]
+OWNER_FIELDS = ["label", "policy", "department_id", "handler_id"]
+
+
+class _Moving:
+    """What a RESUME changes on a clock, without loading the model (``_apply`` and ``next_fire_at`` read these)."""
+
+    __slots__ = ("pk", "state", "allowed", "due_at", "paused_at", "paused_total", "last_event_at", "next_fire_at")
+    __slots__ += ("stopped_at", "started_at", "label", "policy", "department_id", "handler_id")
+    State = Clock.State
+
+    def __init__(self, row):
+        for name in self.__slots__:
+            setattr(self, name, row.get(name))
+        self.pk = row["id"]
+
+
+def _resume_many(pairs):
+    """RESUMEs of distinct clocks (a recomputation moving due times): the clocks read as values, changed and their
+    next check computed in Python, written in one statement; no model is loaded. Returns the pairs it left to the
+    one-at-a-time path (a clock it does not know, an instruction older than its clock)."""
+    by_key = {
+        row["key"]: row
+        for row in Clock.objects.select_for_update()
+        .filter(key__in=[instruction.key for instruction, _event in pairs])
+        .values("id", "key", "state", "allowed", "paused_at", "paused_total", "last_event_at", *OWNER_FIELDS)
+    }
+    left, batch, owners_changed, was_paused = [], [], False, False
+    for instruction, event in pairs:
+        row = by_key.get(instruction.key)
+        if row is None or event.occurred_at < row["last_event_at"]:
+            left.append((instruction, event))
+            continue
+        clock = _Moving(row)
+        was_paused = was_paused or clock.state != Clock.State.RUNNING
+        _apply(clock, instruction, event.occurred_at)
+        for name in OWNER_FIELDS:
+            value = getattr(instruction, name, None) or (event.item if name == "policy" else None) or row[name]
+            if value != row[name]:
+                owners_changed = True
+            setattr(clock, name, value)
+        batch.append(clock)
+    if batch:
+        fired = {}
+        for clock_id, rung in Alert.objects.filter(clock_id__in=[c.pk for c in batch]).values_list("clock_id", "rung"):
+            fired.setdefault(clock_id, set()).add(rung)
+        thresholds = Thresholds()
+        for clock in batch:
+            clock.next_fire_at = next_fire_at(clock, thresholds.for_policy(clock.policy), fired.get(clock.pk, set()))
+        # Running clocks (the usual case) only change their due time, next check and last instruction.
+        fields = MOVED_FIELDS if was_paused else ["due_at", "last_event_at", "next_fire_at"]
+        bulk.update_rows(Clock, batch, fields + (OWNER_FIELDS if owners_changed else []), batch_size=2000)
+    return left
 
 
 def _clock_dict(clock):

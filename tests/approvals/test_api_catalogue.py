@@ -150,7 +150,7 @@ def test_each_centre_has_its_address_hours_and_phone_in_constant_queries(
     data = gql(
         """{ approvalItem(code: "QH-SJJ-001") { handlingPlaces {
         cityCentres { name address phone phoneUri openingHours }
-        groups { name centres { name address phoneUri } } nextHoliday { name firstDay lastDay } } } }"""
+        groups { name centres { name address phoneUri } } nextHoliday { name firstDay lastDay provisional } } } }"""
     )
     api = data["data"]["approvalItem"]["handlingPlaces"]
     assert api["cityCentres"][0]["phoneUri"] == "tel:073668210000"
@@ -161,6 +161,7 @@ def test_each_centre_has_its_address_hours_and_phone_in_constant_queries(
     }
     assert api["groups"][1]["centres"][0]["address"] == ""
     assert api["nextHoliday"]["name"] and api["nextHoliday"]["lastDay"] >= api["nextHoliday"]["firstDay"]
+    assert api["nextHoliday"]["provisional"] is selectors.next_public_holiday().provisional
 
 
 def test_next_public_holiday_is_the_running_or_coming_period():

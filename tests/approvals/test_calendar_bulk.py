@@ -34,7 +34,7 @@ def test_every_open_deadline_moves_in_chunks_with_queries_that_do_not_grow(
     monkeypatch.setattr(recompute, "CHUNK", 4)  # three chunks: 4, 4, 1
     _schedule, run = enter_2027()
     # One transaction per chunk, about thirty queries each whatever its size (some twenty per row before).
-    with django_assert_max_num_queries(3 * 30 + 20):
+    with django_assert_max_num_queries(3 * 30 + 25):
         assert calendar.recompute_deadlines(run.pk, today=TODAY) == 9
     for app in apps:
         before = app.due_at
@@ -57,11 +57,11 @@ def test_an_interrupted_run_resumes_after_its_last_chunk(accept, monkeypatch):
     real = recompute._move_chunk
     calls = []
 
-    def dies_on_the_second_chunk(context, chunk):
+    def dies_on_the_second_chunk(context, chunk, **kwargs):
         calls.append(len(chunk))
         if len(calls) == 2:
             raise RuntimeError("worker killed")
-        return real(context, chunk)
+        return real(context, chunk, **kwargs)
 
     monkeypatch.setattr(recompute, "_move_chunk", dies_on_the_second_chunk)
     with pytest.raises(RuntimeError):
@@ -90,3 +90,32 @@ def test_each_handler_is_told_the_new_due_date_once(accept, staff):
 
     _tell_handlers(calendar.Recompute(run, TODAY))
     assert Notice.objects.filter(key__startswith=f"core.calendar:{run.pk}:approvals.handler:").count() == 2
+
+
+def test_each_chunk_costs_the_same_queries_whatever_its_size(accept, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from supervision import audit
+    from supervision.models import AuditRecord, EventCase
+
+    apps = [accept() for _ in range(7)]
+    monkeypatch.setattr(recompute, "CHUNK", 3)  # chunks of 3, 3, 1
+    _schedule, run = enter_2027()
+    real, counts = recompute._move_chunk, []
+
+    def counted(context, chunk, after=None):
+        with CaptureQueriesContext(connection) as queries:
+            result = real(context, chunk, after=after)
+        counts.append(len(queries))
+        return result
+
+    monkeypatch.setattr(recompute, "_move_chunk", counted)
+    audited = AuditRecord.objects.count()
+    assert calendar.recompute_deadlines(run.pk, today=TODAY) == 7
+    # The first chunk also reads the run's schedule once; then every chunk costs the same, one row or a thousand.
+    assert counts[1] == counts[2] <= counts[0] <= counts[1] + 2 and max(counts) <= 30
+    # Audited once per chunk (plus the run's summary), each case linked to its chunk's event.
+    assert AuditRecord.objects.count() - audited == 3 + 1
+    assert set(EventCase.objects.values_list("subject", flat=True)) == {app.subject for app in apps}
+    assert audit.check(checkpoints=False).intact

@@ -40,7 +40,7 @@ const ITEMS = `query Items($search: String, $department: ID, $page: Int, $pageSi
   items { code name themeLabel promisedDays fee department { name } } pageInfo { number numPages total hasNext hasPrevious } }
   approvalDepartments { id name itemCount } }`;
 const CENTRE = "name address phone phoneUri openingHours";
-const CENTRES = `cityCentres { ${CENTRE} } groups { name centres { ${CENTRE} } } townshipCount nextHoliday { name firstDay lastDay }`;
+const CENTRES = `cityCentres { ${CENTRE} } groups { name centres { ${CENTRE} } } townshipCount nextHoliday { name firstDay lastDay provisional }`;
 const ITEM = `query Item($code: String!) { approvalItem(code: $code) { code name summary themeLabel promisedDays statutoryDays
   fee feeBasis handlingMode conditions department { name } flowchartSvg materials { name form copies required blankFormUrl sampleUrl }
   handlingPlaces { ${CENTRES} } } }`;
@@ -109,7 +109,7 @@ function places(p) {
     <ul class="chips">${list.map((c) => centre(c, open)).join("")}</ul></div>`;
   const h = p.nextHoliday;
   const closure = h && (p.cityCentres.length || p.townshipCount)
-    ? `<p class="muted place-closure">${esc(s("closure", h.name, h.firstDay === h.lastDay ? day(h.firstDay) : `${day(h.firstDay)}–${day(h.lastDay)}`))}</p>` : "";
+    ? `<p class="muted place-closure">${esc(s("closure", h.name, h.firstDay === h.lastDay ? day(h.firstDay) : `${day(h.firstDay)}–${day(h.lastDay)}`))}${h.provisional ? " " + esc(s("provisional")) : ""}</p>` : "";
   return `<h2>${esc(s("places"))}</h2><div class="places">${closure}${p.cityCentres.length ? group(s("city"), p.cityCentres, true) : ""}
     ${p.townshipCount ? `<p class="muted">${esc(s("towns", p.townshipCount))}</p>${p.groups.map((g) => group(g.name, g.centres, false)).join("")}` : ""}</div>`;
 }
