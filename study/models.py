@@ -71,8 +71,6 @@ class PointsTotal(models.Model):
     """A cadre's points in one period ("w2026-49", "m2026-12", "y2026"), kept as entries are credited."""
 
     cadre = models.ForeignKey("directory.Cadre", on_delete=models.CASCADE, related_name="+")
-    # The cadre's current department, kept here so a department ranking reads one table (study.receivers).
-    department = models.ForeignKey("directory.Department", null=True, on_delete=models.SET_NULL, related_name="+")
     period = models.CharField(max_length=10)
     points = models.PositiveIntegerField(default=0)
 
@@ -80,7 +78,6 @@ class PointsTotal(models.Model):
         constraints = [models.UniqueConstraint(fields=["period", "cadre"], name="points_total_once")]
         indexes = [
             models.Index(fields=["period", "-points", "cadre"], name="points_total_ranking"),
-            models.Index(fields=["period", "department", "points"], name="points_total_departments"),
         ]
 
     def __str__(self):
