@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -111,6 +112,14 @@ def test_a_cadre_who_changes_department_stays_on_the_task_under_the_unit_that_as
     assert [m.cadre for m in assignments.completion(task, county.__class__.objects.subtree(county))] == [cadre]
     assert assignments.completion(task, county.__class__.objects.subtree(other)) == []
     assert [m.task for m in assignments.my_tasks(cadre)] == [task]
+    # A bulk move (an import, QuerySet.update: no save()) changes nothing either; the task is still theirs to do.
+    stayer = CadreFactory(department=county)
+    late = make_task(pages, [county])
+    assignments.assign_task(late)
+    type(stayer).objects.filter(pk=stayer.pk).update(department=other)
+    assert [m.department for m in TaskMember.objects.filter(task=late, cadre=stayer)] == [county]
+    record_read(_user_for(stayer, get_user_model()), pages[0])
+    assert TaskMember.objects.get(task=late, cadre=stayer).pages_done == 1
 
 
 def test_the_completion_page_lists_every_member_and_exports_xlsx(client, units, pages, django_user_model):
@@ -149,6 +158,7 @@ def test_an_editor_assigns_a_task_in_the_admin_and_bad_input_gets_a_clear_error(
         "title": "十二月学习任务",
         "pages": [p.pk for p in pages],
         "pass_mark": 60,
+        "video_percent": 80,
         "departments": [units[0].pk],
         "deadline": deadline.strftime("%Y-%m-%d %H:%M"),
         "remind_days_before": 3,

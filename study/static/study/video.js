@@ -25,32 +25,37 @@ async function mutate(query, variables, field) {
 
 function watch(video) {
   let token = null;
+  let starting = null;
   let seq = 0;
   let timer = null;
   let stopped = false;
   let sending = Promise.resolve();
+  const start = async () => {
+    // With preload="none" the length is known only once the metadata arrives, shortly after "play".
+    if (!Number.isFinite(video.duration)) await new Promise((done) => video.addEventListener("loadedmetadata", done, { once: true }));
+    token = (await mutate(START, { v: video.dataset.videoId, s: video.duration || null }, "startVideoWatch")).token;
+  };
   const beat = () => {
-    if (!token || stopped) return sending;
-    seq += 1;
-    const body = { t: token, n: seq, p: video.currentTime };
-    // One report at a time, in order: the server refuses a sequence number it has already seen.
-    sending = sending.then(() => mutate(BEAT, body, "videoHeartbeat"))
-      .then((r) => { video.dataset.creditedSeconds = String(Math.floor(r.creditedSeconds)); })
-      .catch(() => { stopped = true; });
+    const position = video.currentTime;
+    // One report at a time, in order, after the viewing has its token: the server refuses a number seen before.
+    sending = sending.then(() => starting).then(async () => {
+      if (!token || stopped) return;
+      seq += 1;
+      const result = await mutate(BEAT, { t: token, n: seq, p: position }, "videoHeartbeat");
+      video.dataset.creditedSeconds = String(Math.floor(result.creditedSeconds));
+    }).catch(() => { stopped = true; });
     return sending;
   };
   video.addEventListener("play", async () => {
     if (stopped) return;
-    if (!token) {
-      try {
-        token = (await mutate(START, { v: video.dataset.videoId, s: video.duration || null }, "startVideoWatch")).token;
-      } catch { stopped = true; return; }
-    }
+    if (!starting) starting = start().catch(() => { stopped = true; });
+    await starting;
+    if (stopped) return;
     clearInterval(timer);
     timer = setInterval(beat, 15000);
   });
-  video.addEventListener("pause", () => { clearInterval(timer); beat(); });
-  video.addEventListener("ended", () => { clearInterval(timer); beat(); });
+  video.addEventListener("pause", () => { clearInterval(timer); if (starting) beat(); });
+  video.addEventListener("ended", () => { clearInterval(timer); if (starting) beat(); });
 }
 
 document.querySelectorAll("video[data-video-id]").forEach(watch);
