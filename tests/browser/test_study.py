@@ -117,9 +117,7 @@ def _wav(seconds):
     return buffer.getvalue()
 
 
-def test_a_cadre_watches_a_task_video_and_sees_the_rankings_on_the_website(
-    site, page, screenshot, django_user_model
-):
+def test_a_cadre_watches_a_task_video_and_sees_the_rankings_on_the_website(site, page, screenshot, django_user_model):
     import json
 
     from django.core.files.base import ContentFile
@@ -147,7 +145,9 @@ def test_a_cadre_watches_a_task_video_and_sees_the_rankings_on_the_website(
     user = django_user_model.objects.create_user("wangjg", password="清风-test-1")
     me = CadreFactory(name="王建国", user=user, department=unit)
     today = timezone.localdate()
-    for n, cadre in enumerate([me, CadreFactory(name="李明", department=unit), CadreFactory(name="赵芳", department=unit)]):
+    for n, cadre in enumerate(
+        [me, CadreFactory(name="李明", department=unit), CadreFactory(name="赵芳", department=unit)]
+    ):
         earn(source=PointSource.COMPETITION, key=f"c:{n}", cadre_id=cadre.pk, day=today, points=20 + 10 * n)
     task = StudyTask.objects.create(
         title="十二月警示教育", deadline=timezone.now() + datetime.timedelta(days=5), video_percent=50
@@ -190,7 +190,9 @@ def test_a_cadre_watches_a_task_video_and_sees_the_rankings_on_the_website(
     page.get_by_role("link", name="单位", exact=True).click()
     expect(page.locator(".min-participants")).to_contain_text("满 3 人")
     expect(page.locator(".ranking-board tr.me")).to_contain_text("财政局")
-    expect(page.locator(".ranking-board tr.me")).to_contain_text("人均 30.7 分")  # 20 + 2 for opening the video page, 30, 40
+    expect(page.locator(".ranking-board tr.me")).to_contain_text(
+        "人均 30.7 分"
+    )  # 20 + 2 for opening the video page, 30, 40
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("study-ranking-site")
 
