@@ -257,12 +257,13 @@ def test_a_unit_study_admin_assigns_a_task_opens_its_completion_and_downloads_th
     page.locator("#id_deadline").press("Tab")  # its date picker closes, not covering the footer
     page.locator("#id_remind_days_before").click()
     page.locator("form button[type=submit]", has_text=re.compile("创建|保存")).first.click()
-    expect(page.locator(".error-message, .w-field__errors").first).to_contain_text("截止时间必须晚于现在")
+    expect(page.get_by_text("截止时间必须晚于现在。")).to_be_visible()
     assert not StudyTask.objects.exists()
 
     deadline = timezone.localtime() + datetime.timedelta(days=7)
     page.fill("#id_deadline", deadline.strftime("%Y-%m-%d %H:%M"))
     page.locator("#id_deadline").press("Tab")
+    expect(page.locator("#id_deadline")).to_have_value(deadline.strftime("%Y-%m-%d %H:%M"))
     page.locator("#id_remind_days_before").click()
     page.locator("form button[type=submit]", has_text=re.compile("创建|保存")).first.click()
     expect(page.locator(".messages")).to_contain_text("已布置给 3 名干部")  # the county's and its town's cadres
