@@ -200,6 +200,7 @@ def test_a_cadre_watches_a_task_video_and_sees_the_rankings_on_the_website(site,
 def test_a_unit_study_admin_assigns_a_task_opens_its_completion_and_downloads_the_xlsx(
     site, browser, django_user_model
 ):
+    import io
     import os
     import re
     from pathlib import Path
@@ -282,7 +283,8 @@ def test_a_unit_study_admin_assigns_a_task_opens_its_completion_and_downloads_th
     page.screenshot(path=str(directory / "study-completion-admin.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 XLSX").click()
-    sheet = load_workbook(download.value.path()).active
+    assert download.value.suggested_filename == f"study-task-{task.pk}.xlsx"
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == ["部门", "姓名", "职务", "已学篇数", "答题最高分", "完成时间"]
     assert sorted(row[1] for row in rows[1:]) == ["周书记", "张三", "李四"]
