@@ -286,7 +286,7 @@ def test_a_unit_study_admin_assigns_a_task_opens_its_completion_and_downloads_th
     assert download.value.suggested_filename == f"study-task-{task.pk}.xlsx"
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
-    assert rows[0] == ["部门", "姓名", "职务", "已学篇数", "答题最高分", "完成时间"]
+    assert rows[0] == ["部门", "姓名", "职务", "已学篇数", "答题最高分", "完成于"]
     assert sorted(row[1] for row in rows[1:]) == ["周书记", "张三", "李四"]
     zhang = next(row for row in rows if row[1] == "张三")
     assert zhang[0] == "清河县" and zhang[3] == "2/2" and zhang[5] == "未完成"
