@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-setup test-browser fuzz lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-calendar bench-approvals bench-quizzes bench-lighthouse bench-load bench-faults screenshots check-deploy up down logs clean
+.PHONY: run test test-setup test-browser fuzz lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-calendar bench-approvals bench-quizzes bench-study bench-lighthouse bench-load bench-faults screenshots check-deploy up down logs clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -109,6 +109,10 @@ bench-calendar: $(VENV)/.installed
 		status=$$?; dropdb -h 127.0.0.1 -U postgres bench_calendar; exit $$status
 
 # The supervision sweeper over 1,000,000 open clocks with 1,000 due, on PostgreSQL (target: under 1 s).
+# Drops and re-creates its own database (BENCH_DATABASE_URL, default bench_study); --keep reuses a loaded one.
+bench-study: $(VENV)/.installed
+	$(PY) bench/study.py $(BENCH_ARGS)
+
 bench-supervision: $(VENV)/.installed
 	createdb -h 127.0.0.1 -U postgres bench_supervision
 	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_supervision $(PY) bench/supervision.py; \

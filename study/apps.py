@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,4 +12,3 @@ class StudyConfig(AppConfig):
         from study import receivers
 
         points_earned.connect(receivers.on_points_earned, dispatch_uid="study.ledger")
-        post_save.connect(receivers.on_cadre_saved, sender="directory.Cadre", dispatch_uid="study.cadre_department")

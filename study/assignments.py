@@ -3,8 +3,12 @@
 ``assign_task`` snapshots the audience once: one ``TaskMember`` per cadre with the department they belong to at
 that moment. A cadre who later changes department stays on the task, counted under the unit that was given the
 task (its secretary answers for it); a cadre who joins a department later is not added. Progress is refreshed
-whenever the cadre earns points (a page read, a quiz ended: ``core.points``) and is read in bulk for a unit's page.
-Completing a task credits the task rule's points once.
+whenever the cadre earns points (a page read, a quiz ended: ``core.points``) or watches a video (``study.video``),
+and is read in bulk for a unit's page. A page counts once it was opened after the task was assigned, except a page
+with a video (a culture work's video file, a video block in the body): that one counts once each of its videos was
+watched for the task's share of its length (``video_percent``), by watch time since the task was assigned,
+whatever the viewings; opening it earns nothing towards the task. Completing a task credits the task rule's points
+once.
 """
 
 from __future__ import annotations
@@ -15,16 +19,16 @@ from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.models import ReadRecord
+from cms.models import ContentPage, CultureWorkPage, ReadRecord
 from core.points import PointSource, earn
 from directory.models import Cadre, CadreGroupMembership, Department
 from quizzes.models import Attempt
 from study.error_codes import StudyErrorCode
-from study.models import StudyTask, TaskMember
+from study.models import StudyTask, TaskMember, VideoWatch
 
 
 def audience(task: StudyTask) -> QuerySet[Cadre]:
@@ -98,13 +102,7 @@ def refresh_progress(task: StudyTask, cadre_ids: list[int] | None = None, now: d
         return 0
     ids = [m.cadre_id for m in members]
     page_ids = list(task.pages.values_list("pk", flat=True))
-    since = timezone.localdate(task.created_at)
-    pages = dict(
-        ReadRecord.objects.filter(cadre_id__in=ids, page_id__in=page_ids, day__gte=since)
-        .values("cadre_id")
-        .annotate(n=Count("page_id", distinct=True))
-        .values_list("cadre_id", "n")
-    )
+    studied = pages_studied(task, ids, page_ids)
     scores = {}
     if task.quiz_id:
         scores = dict(
@@ -115,7 +113,7 @@ def refresh_progress(task: StudyTask, cadre_ids: list[int] | None = None, now: d
         )
     done = 0
     for member in members:
-        member.pages_done = pages.get(member.cadre_id, 0)
+        member.pages_done = len(studied.get(member.cadre_id, ()))
         member.best_score = scores.get(member.cadre_id)
         passed = not task.quiz_id or (member.best_score or 0) >= task.pass_mark
         if member.pages_done >= len(page_ids) and passed and now <= task.deadline:
@@ -133,6 +131,54 @@ def refresh_progress(task: StudyTask, cadre_ids: list[int] | None = None, now: d
                     at=now,
                 )
     return done
+
+
+def page_videos(page_ids) -> dict[int, set[int]]:
+    """The self-hosted videos (document ids) of these pages, by page: a culture work's video file and the video
+    blocks of a page's body. Pages without one are left out."""
+    videos: dict[int, set[int]] = {}
+    for pk, video_id in CultureWorkPage.objects.filter(pk__in=page_ids, video__isnull=False).values_list(
+        "pk", "video_id"
+    ):
+        videos.setdefault(pk, set()).add(video_id)
+    for pk, body in ContentPage.objects.filter(pk__in=page_ids).values_list("pk", "body"):
+        for block in getattr(body, "raw_data", None) or []:
+            value = block.get("value") if isinstance(block, dict) else None
+            if block.get("type") == "video" and isinstance(value, dict) and isinstance(value.get("video"), int):
+                videos.setdefault(pk, set()).add(value["video"])
+    return videos
+
+
+def pages_studied(task: StudyTask, cadre_ids: list[int], page_ids: list[int]) -> dict[int, set[int]]:
+    """The task's pages each of these cadres has studied since it was assigned: a page opened, a video page
+    watched for the task's share of each of its videos."""
+    videos = page_videos(page_ids)
+    since = timezone.localdate(task.created_at)
+    studied: dict[int, set[int]] = {}
+    reads = ReadRecord.objects.filter(
+        cadre_id__in=cadre_ids, page_id__in=[pk for pk in page_ids if pk not in videos], day__gte=since
+    )
+    for cadre_id, page_id in reads.values_list("cadre_id", "page_id").distinct():
+        studied.setdefault(cadre_id, set()).add(page_id)
+    if videos:
+        watched = set()
+        rows = (
+            VideoWatch.objects.filter(
+                cadre_id__in=cadre_ids,
+                video_id__in={v for vs in videos.values() for v in vs},
+                started_at__gte=task.created_at,
+            )
+            .values("cadre_id", "video_id")
+            .annotate(seconds=Sum("credited_seconds"), length=Max("video_seconds"))
+        )
+        for row in rows:
+            if min(row["seconds"], row["length"]) >= row["length"] * task.video_percent / 100:
+                watched.add((row["cadre_id"], row["video_id"]))
+        for cadre_id in cadre_ids:
+            for page_id, page_video_ids in videos.items():
+                if all((cadre_id, v) in watched for v in page_video_ids):
+                    studied.setdefault(cadre_id, set()).add(page_id)
+    return studied
 
 
 def on_activity(cadre_id: int, now: datetime.datetime | None = None) -> None:

@@ -113,8 +113,7 @@ def credit(
 def _add_to_totals(cadre_id: int, day: datetime.date, amount: int) -> None:
     for period in periods(day):
         if not PointsTotal.objects.filter(cadre_id=cadre_id, period=period).update(points=F("points") + amount):
-            department_id = Cadre.objects.filter(pk=cadre_id).values_list("department_id", flat=True).first()
-            PointsTotal.objects.create(cadre_id=cadre_id, department_id=department_id, period=period, points=amount)
+            PointsTotal.objects.create(cadre_id=cadre_id, period=period, points=amount)
 
 
 def _credit_streak(cadre_id: int, day: datetime.date, at: datetime.datetime) -> None:

@@ -1,7 +1,7 @@
 """The points ledger: one row per source event, the rules that price events, and totals per period."""
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,8 +71,6 @@ class PointsTotal(models.Model):
     """A cadre's points in one period ("w2026-49", "m2026-12", "y2026"), kept as entries are credited."""
 
     cadre = models.ForeignKey("directory.Cadre", on_delete=models.CASCADE, related_name="+")
-    # The cadre's current department, kept here so a department ranking reads one table (study.receivers).
-    department = models.ForeignKey("directory.Department", null=True, on_delete=models.SET_NULL, related_name="+")
     period = models.CharField(max_length=10)
     points = models.PositiveIntegerField(default=0)
 
@@ -80,7 +78,6 @@ class PointsTotal(models.Model):
         constraints = [models.UniqueConstraint(fields=["period", "cadre"], name="points_total_once")]
         indexes = [
             models.Index(fields=["period", "-points", "cadre"], name="points_total_ranking"),
-            models.Index(fields=["period", "department", "points"], name="points_total_departments"),
         ]
 
     def __str__(self):
@@ -99,6 +96,12 @@ class StudyTask(models.Model):
         "quizzes.QuizPage", verbose_name=_("quiz"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     pass_mark = models.PositiveIntegerField(_("pass mark"), default=60, help_text=_("The quiz score that passes."))
+    video_percent = models.PositiveSmallIntegerField(
+        _("share of a video to watch (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("A page with a video counts once its videos were watched this long, not when it is opened."),
+    )
     departments = models.ManyToManyField(
         "directory.Department",
         verbose_name=_("departments"),

@@ -3,7 +3,9 @@
 Read from ``PointsTotal`` (kept as entries are credited), so a ranking reads one period's rows, never the ledger.
 A department is ranked by its members' average (the points of the cadres who earned any in the period, divided by
 their number) and only with at least ``MIN_PARTICIPANTS`` of them, so a unit of one keen cadre does not top it.
-A cadre counts for the department they belong to now (``PointsTotal.department``, moved when the cadre is saved).
+A cadre counts for the department they belong to now: the department ranking joins each total to the cadre's row
+at the time of asking, so a move made any way at all (a form, a bulk import, ``QuerySet.update``, SQL) counts at
+once, with nothing to keep in step.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Sum, Value
+from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
@@ -76,9 +78,8 @@ def departments(
 ) -> list[Row]:
     """Departments by their participants' average points, those with at least `min_participants` of them."""
     rows = (
-        PointsTotal.objects.filter(period=period, points__gt=0, department__isnull=False)
-        .values("department")
-        # Count("*"): an index-only scan of (period, department, points) answers it without the table.
+        PointsTotal.objects.filter(period=period, points__gt=0)
+        .values(department=F("cadre__department"))
         .annotate(total=Sum("points"), participants=Count("*"))
         .filter(participants__gte=min_participants)
     )

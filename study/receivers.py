@@ -9,12 +9,3 @@ def on_points_earned(sender, *, source, key, cadre_id, day, points=0, at=None, *
     if source != PointSource.TASK:
         # Whatever the cap left of the points, the study itself counts towards the cadre's tasks.
         assignments.on_activity(cadre_id)
-
-
-def on_cadre_saved(sender, instance, **kwargs):
-    """A cadre's points count for their current department in the rankings: move their totals with them."""
-    from study.models import PointsTotal
-
-    PointsTotal.objects.filter(cadre_id=instance.pk).exclude(department_id=instance.department_id).update(
-        department_id=instance.department_id
-    )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core.error_codes import CommonErrorCode
 from core.points import PointSource, earn
 from directory.models import Cadre
+from study import assignments
 from study.error_codes import StudyErrorCode
 from study.models import VideoWatch
 
@@ -122,7 +123,12 @@ def heartbeat(cadre: Cadre, token: str, seq: int, position: float, now: datetime
         watch.credited_seconds = min(before + earned, float(watch.video_seconds))
         watch.last_seq, watch.last_position, watch.last_beat_at = seq, position, now
         watch.save(update_fields=["credited_seconds", "last_seq", "last_position", "last_beat_at"])
-        for minute in range(int(before // 60), int(watch.credited_seconds // 60)):
+        minutes = range(int(before // 60), int(watch.credited_seconds // 60))
+        if earned and not minutes:
+            # Watch time counts towards the cadre's tasks (a video page) even between two whole minutes; a
+            # credited minute refreshes them through the ledger's receiver.
+            assignments.on_activity(cadre.pk, now)
+        for minute in minutes:
             earn(
                 source=PointSource.VIDEO,
                 key=f"video:{watch.video_id}:{minute}",

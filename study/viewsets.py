@@ -100,6 +100,7 @@ class StudyTaskViewSet(ModelViewSet):
             FieldPanel("pages"),
             FieldPanel("quiz"),
             FieldPanel("pass_mark"),
+            FieldPanel("video_percent"),
             FieldPanel("departments"),
             FieldPanel("groups", widget=forms.CheckboxSelectMultiple),
             FieldPanel("deadline"),

@@ -67,3 +67,50 @@ def test_a_cadre_who_changes_department_takes_their_points_to_the_new_one():
         cadre.department = new
         cadre.save()
     assert [r.department for r in rankings.departments(WEEK, min_participants=3)] == ["新局"]
+
+
+def test_a_bulk_move_that_skips_save_counts_at_once_in_the_ranking():
+    from directory.models import Cadre
+
+    old, new = DepartmentFactory(name="旧局"), DepartmentFactory(name="新局")
+    movers = [CadreFactory(department=old) for _ in range(4)]
+    for cadre in movers:
+        give(cadre, 30)
+    Cadre.objects.filter(pk__in=[c.pk for c in movers[:2]]).update(department=new)  # no save(), no signal
+    # Two left in each: neither reaches the minimum of 3 participants any more.
+    assert rankings.departments(WEEK, min_participants=3) == []
+    rows = rankings.departments(WEEK, min_participants=2)
+    assert [(r.department, r.participants, r.rank) for r in rows] == [("旧局", 2, 1), ("新局", 2, 1)]
+
+
+def test_a_spreadsheet_import_that_moves_cadres_moves_their_points_in_the_ranking():
+    import io
+
+    from directory import importing
+    from tests.directory.test_import import csv_bytes
+
+    old = DepartmentFactory(code="D01", name="市教育局")
+    new = DepartmentFactory(code="D02", name="市财政局")
+    rows = [[f"干部{i}", f"138{i:08d}", "D01", "科员", "科员", "是"] for i in range(3)]
+    importing.apply_plan(importing.plan_import(importing.parse_file(io.BytesIO(csv_bytes(rows)), "名册.csv")))
+    from directory.models import Cadre
+
+    for cadre in Cadre.objects.filter(department=old):
+        give(cadre, 20)
+    assert [r.department for r in rankings.departments(WEEK, min_participants=3)] == ["市教育局"]
+    moved = [[name, phone, "D02", post, rank, party] for name, phone, _code, post, rank, party in rows]
+    counts = importing.apply_plan(importing.plan_import(importing.parse_file(io.BytesIO(csv_bytes(moved)), "名册.csv")))
+    assert counts["update"] == 3
+    assert Cadre.objects.filter(department=new).count() == 3
+    rows = rankings.departments(WEEK, min_participants=3)
+    assert [(r.department, r.participants, r.per_member) for r in rows] == [("市财政局", 3, 20.0)]
+
+
+def test_the_department_ranking_costs_the_same_few_queries_for_many_departments(django_assert_max_num_queries):
+    for n in range(6):
+        unit = DepartmentFactory(name=f"第{n}局")
+        for _ in range(3):
+            give(CadreFactory(department=unit), 10 + n)
+    with django_assert_max_num_queries(2):
+        rows = rankings.departments(WEEK, min_participants=3)
+    assert [r.department for r in rows] == [f"第{n}局" for n in reversed(range(6))]

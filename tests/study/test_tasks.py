@@ -2,6 +2,7 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -111,6 +112,14 @@ def test_a_cadre_who_changes_department_stays_on_the_task_under_the_unit_that_as
     assert [m.cadre for m in assignments.completion(task, county.__class__.objects.subtree(county))] == [cadre]
     assert assignments.completion(task, county.__class__.objects.subtree(other)) == []
     assert [m.task for m in assignments.my_tasks(cadre)] == [task]
+    # A bulk move (an import, QuerySet.update: no save()) changes nothing either; the task is still theirs to do.
+    stayer = CadreFactory(department=county)
+    late = make_task(pages, [county])
+    assignments.assign_task(late)
+    type(stayer).objects.filter(pk=stayer.pk).update(department=other)
+    assert [m.department for m in TaskMember.objects.filter(task=late, cadre=stayer)] == [county]
+    record_read(_user_for(stayer, get_user_model()), pages[0])
+    assert TaskMember.objects.get(task=late, cadre=stayer).pages_done == 1
 
 
 def test_the_completion_page_lists_every_member_and_exports_xlsx(client, units, pages, django_user_model):
@@ -149,6 +158,7 @@ def test_an_editor_assigns_a_task_in_the_admin_and_bad_input_gets_a_clear_error(
         "title": "十二月学习任务",
         "pages": [p.pk for p in pages],
         "pass_mark": 60,
+        "video_percent": 80,
         "departments": [units[0].pk],
         "deadline": deadline.strftime("%Y-%m-%d %H:%M"),
         "remind_days_before": 3,
@@ -161,3 +171,83 @@ def test_an_editor_assigns_a_task_in_the_admin_and_bad_input_gets_a_clear_error(
     response = client.post("/admin/study/tasks/new/", form)
     assert response.status_code == 302
     assert StudyTask.objects.get().members.count() == 1
+
+
+@pytest.fixture
+def film():
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from tests.study.test_video import mp4
+
+    document = get_document_model()(title="警示教育片《蜕变》")
+    document.file.save("film.mp4", ContentFile(mp4(300)), save=True)
+    return document
+
+
+def watch(cadre, film, positions, start):
+    """One viewing with a heartbeat every 15 s of the clock at these positions."""
+    from study import video
+
+    viewing = video.start_watch(cadre, film, now=start)
+    for seq, position in enumerate(positions, start=1):
+        video.heartbeat(cadre, viewing.token, seq, position, now=start + datetime.timedelta(seconds=15 * seq))
+
+
+def test_a_video_page_counts_by_watch_time_not_when_merely_opened(units, pages, home_page, film, django_user_model):
+    from tests.cms.factories import CultureWorkPageFactory
+
+    work = CultureWorkPageFactory(parent=home_page, title="蜕变", slug="tuibian", work_kind="video", video=film)
+    user = django_user_model.objects.create_user("viewer")
+    keen, skipper = CadreFactory(department=units[0], user=user), CadreFactory(department=units[0])
+    task = make_task([pages[0], work], [units[0]], video_percent=50)
+    assignments.assign_task(task)
+    record_read(user, pages[0])
+    record_read(user, work)  # opened, not watched
+    member = TaskMember.objects.get(cadre=keen)
+    assert member.pages_done == 1 and member.completed_at is None
+
+    start = timezone.now() + datetime.timedelta(seconds=1)
+    watch(keen, film, [15 * n for n in range(1, 6)], start)  # 75 s of 300: a quarter
+    member.refresh_from_db()
+    assert member.pages_done == 1
+    watch(keen, film, [15 * n for n in range(1, 6)], start + datetime.timedelta(minutes=5))  # again: 150 s, half
+    member.refresh_from_db()
+    assert member.pages_done == 2 and member.completed_at is not None
+    assert PointsEntry.objects.filter(cadre=keen, source="task").count() == 1
+
+    record_read(skipper.user or _user_for(skipper, django_user_model), pages[0])
+    watch(skipper, film, [15, 290, 300], start)  # a jump to the end earns nothing
+    skipping = TaskMember.objects.get(cadre=skipper)
+    assert skipping.pages_done == 1 and skipping.completed_at is None
+
+
+def _user_for(cadre, django_user_model):
+    cadre.user = django_user_model.objects.create_user(f"cadre-{cadre.pk}")
+    cadre.save(update_fields=["user"])
+    return cadre.user
+
+
+def test_video_blocks_in_a_page_body_make_it_a_video_page(home_page, film):
+    import json
+
+    page = ArticlePageFactory(
+        parent=home_page,
+        slug="with-video",
+        body=json.dumps([{"type": "video", "value": {"video": film.pk, "poster": None, "caption": "片段"}}]),
+    )
+    plain = ArticlePageFactory(parent=home_page, slug="plain")
+    assert assignments.page_videos([page.pk, plain.pk]) == {page.pk: {film.pk}}
+
+
+def test_watching_a_video_before_the_task_was_assigned_does_not_count(units, home_page, film):
+    from tests.cms.factories import CultureWorkPageFactory
+
+    work = CultureWorkPageFactory(parent=home_page, title="蜕变", slug="tuibian", work_kind="video", video=film)
+    cadre = CadreFactory(department=units[0])
+    earlier = timezone.now() - datetime.timedelta(hours=2)
+    watch(cadre, film, [15 * n for n in range(1, 21)], earlier)  # the whole film, before the task
+    task = make_task([work], [units[0]])
+    assignments.assign_task(task)
+    assignments.refresh_progress(task)
+    assert TaskMember.objects.get(cadre=cadre).pages_done == 0

@@ -141,6 +141,8 @@ export function watchVideos(root) {
     video.addEventListener("play", async () => {
       if (stopped) return;
       if (!token) {
+        // With preload="none" the length is known only once the metadata arrives, shortly after "play".
+        if (!Number.isFinite(video.duration)) await new Promise((done) => video.addEventListener("loadedmetadata", done, { once: true }));
         try {
           const result = await mutate(START_WATCH, { v: video.dataset.videoId, s: video.duration || null }, "startVideoWatch");
           token = result?.token || null;
