@@ -204,7 +204,10 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Videos are Documents too (cms.blocks.VIDEO_EXTENSIONS, study heartbeats): without them no editor could upload one.
+WAGTAILDOCS_EXTENSIONS = [
+    "csv", "doc", "docx", "key", "m4v", "mp4", "odt", "pdf", "pptx", "rtf", "txt", "webm", "xls", "xlsx", "zip",
+]  # fmt: skip
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
