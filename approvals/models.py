@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
+from approvals import rating_reasons
 from approvals.catalogue import fit_problem
 from directory.models import Department
 
@@ -361,3 +362,44 @@ class SupplementNotice(models.Model):
 
     def __str__(self):
         return f"{self.application_id} #{self.number}"
+
+
+class Rating(models.Model):
+    """好差评: the applicant's rating of one finished step (its department's part) or, with no step, of the whole case.
+
+    One per step and one per case (the two partial unique constraints); written by ``services.rate`` only.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="ratings")
+    step = models.ForeignKey(
+        ApplicationStep, null=True, blank=True, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("step")
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="approval_ratings"
+    )
+    stars = models.PositiveSmallIntegerField(_("rating"))
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)  # codes of approvals.rating_reasons
+    is_bad = models.BooleanField(_("bad rating"), default=False)
+    misconduct = models.BooleanField(_("alleges misconduct"), default=False)
+    comment = models.TextField(pgettext_lazy("rating", "comment"), blank=True)
+    created_at = models.DateTimeField(_("rated at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("service rating")
+        verbose_name_plural = _("service ratings")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "step"], condition=models.Q(step__isnull=False), name="approvals_rating_step"
+            ),
+            models.UniqueConstraint(
+                fields=["application"], condition=models.Q(step__isnull=True), name="approvals_rating_case"
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "-created_at"], name="approvals_rating_queue")]
+
+    def __str__(self):
+        return f"{self.application_id} · {self.step_id or '-'} · {self.stars}"
+
+    def reason_labels(self):
+        return rating_reasons.labels(self.reasons)
