@@ -403,3 +403,7 @@ class Rating(models.Model):
 
     def reason_labels(self):
         return rating_reasons.labels(self.reasons)
+
+    @property
+    def stars_text(self):
+        return rating_reasons.stars_text(self.stars)

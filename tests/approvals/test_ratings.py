@@ -125,3 +125,25 @@ def test_the_applicant_rates_a_step_on_the_tracking_page_and_nobody_else_can(cli
     assert Rating.objects.count() == 1 and Finding.objects.filter(rule="R10").count() == 1
     page = client.get(url).content.decode()
     assert "★☆☆☆☆" in page and f'name="step" value="{review.pk}"' not in page
+
+
+def test_the_department_sees_its_ratings_and_its_bad_ones_on_the_dashboard(
+    client, reviewed, staff, django_assert_max_num_queries
+):
+    _submission, app, review = reviewed
+    services.rate(app, step=review, rating=1, reasons=["bribe"], comment="要红包")
+    services.rate(app, step=app.steps.get(order=0), rating=5, reasons=["fast"])
+
+    client.force_login(staff.sjj)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("approvals_admin:ratings")).content.decode()
+    assert "要红包" in page and app.tracking_number in page
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "approvals-bad-ratings" in home or "差评" in home
+    assert reverse("approvals_admin:ratings") in home
+
+    client.force_login(staff.zjj)  # another department: not its rating
+    assert "要红包" not in client.get(reverse("approvals_admin:ratings")).content.decode()
+    client.force_login(staff.window)  # the centre's window: its acceptance step's rating only
+    page = client.get(reverse("approvals_admin:ratings")).content.decode()
+    assert "要红包" not in page and "★★★★★" in page
