@@ -147,3 +147,37 @@ def test_the_department_sees_its_ratings_and_its_bad_ones_on_the_dashboard(
     client.force_login(staff.window)  # the centre's window: its acceptance step's rating only
     page = client.get(reverse("approvals_admin:ratings")).content.decode()
     assert "要红包" not in page and "★★★★★" in page
+
+
+RATE = """mutation($n: String!, $step: ID, $r: Int!, $reasons: [String!], $key: String) {
+  rateService(trackingNumber: $n, stepId: $step, rating: $r, reasons: $reasons, idempotencyKey: $key) {
+  ok errors { field code message } tracking { caseStars finishedSteps { id stars canRate reasons }
+  ratingReasons { code bad misconduct } } } }"""
+TRACK = """mutation($n: String!, $c: String!) { trackApplication(trackingNumber: $n, code: $c) { ok } }"""
+
+
+def _gql(client, query, variables):
+    import json
+
+    response = client.post(
+        "/graphql/", json.dumps({"query": query, "variables": variables}), content_type="application/json"
+    )
+    return response.json()["data"]
+
+
+def test_the_app_rates_a_step_through_graphql_after_tracking_and_a_retry_changes_nothing(client, reviewed):
+    submission, app, review = reviewed
+    variables = {"n": app.tracking_number, "step": str(review.pk), "r": 2, "reasons": ["abusive"], "key": "g" * 32}
+    refused = _gql(client, RATE, variables)["rateService"]
+    assert refused["ok"] is False and refused["errors"][0]["code"] == "NOT_FOUND"  # not this session's case
+
+    assert _gql(client, TRACK, {"n": app.tracking_number, "c": submission.code})["trackApplication"]["ok"]
+    done = _gql(client, RATE, variables)["rateService"]
+    assert done["ok"] is True, done
+    rated = {s["id"]: s for s in done["tracking"]["finishedSteps"]}[str(review.pk)]
+    assert rated["stars"] == 2 and rated["canRate"] is False and len(rated["reasons"]) == 1
+    assert {r["code"] for r in done["tracking"]["ratingReasons"] if r["misconduct"]} >= {"bribe", "abusive"}
+    assert _gql(client, RATE, variables)["rateService"]["ok"] is True  # the retry: the first answer
+    again = _gql(client, RATE, {**variables, "key": "h" * 32})["rateService"]
+    assert again["errors"][0]["code"] == "ALREADY_RATED"
+    assert Rating.objects.count() == 1 and Finding.objects.filter(rule="R10").count() == 1
