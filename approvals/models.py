@@ -407,3 +407,43 @@ class Rating(models.Model):
     @property
     def stars_text(self):
         return rating_reasons.stars_text(self.stars)
+
+
+class MonthlyFigures(models.Model):
+    """One unit's figures for one month, as the public performance report (阳光政务) publishes them.
+
+    Precomputed by ``approvals.performance.refresh`` (hourly for the current and last month, and on demand), so that
+    the public page and its open data read a few hundred rows whatever the number of applications. ``department``
+    empty is the city as a whole. Sums and counts are kept, rates are derived (see approvals.performance).
+    """
+
+    month = models.DateField()  # the first day of the local month
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    items = models.PositiveIntegerField(default=0)
+    handled = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    time_ratio_sum = models.FloatField(default=0)
+    time_ratio_count = models.PositiveIntegerField(default=0)
+    promised_days_sum = models.PositiveIntegerField(default=0)
+    ratings = models.PositiveIntegerField(default=0)
+    stars_sum = models.PositiveIntegerField(default=0)
+    bad_ratings = models.PositiveIntegerField(default=0)
+    complaints_received = models.PositiveIntegerField(default=0)
+    complaints_substantiated = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["month", "department_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "department"],
+                condition=models.Q(department__isnull=False),
+                name="approvals_figures_unit_month",
+            ),
+            models.UniqueConstraint(
+                fields=["month"], condition=models.Q(department__isnull=True), name="approvals_figures_city_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} · {self.department_id or 'city'}"

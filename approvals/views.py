@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from approvals import permissions, selectors, services
+from approvals import performance, performance_charts, performance_export, permissions, selectors, services
 from approvals.export import catalogue as export_catalogue
 from approvals.flowchart import flowchart_svg
 from approvals.forms import ApplyForm, CatalogueFilterForm, RateForm, SupplementForm, TrackForm, WithdrawForm
@@ -258,3 +258,53 @@ def result_file(request, number):
     if app is None or not app.result_document or not _may_read(request, app):
         raise Http404
     return _serve(app.result_document, app.result_document_name or "result.pdf")
+
+
+def _months_choice(request, report):
+    """The month asked for (?month=YYYY-MM among those shown), else the latest month with figures."""
+    wanted = request.GET.get("month", "")
+    for month in report.months:
+        if f"{month:%Y-%m}" == wanted:
+            return month
+    with_data = [m for m in report.months if m in report.city.by_month]
+    return with_data[-1] if with_data else report.months[-1]
+
+
+def performance_page(request):
+    """阳光政务: the city's and each department's monthly figures, charts drawn here, open data linked."""
+    report = performance.report()
+    month = _months_choice(request, report)
+    unit = report.unit(request.GET.get("unit", "")) or report.city
+    return render(
+        request,
+        "approvals/performance.html",
+        {
+            "report": report,
+            "month": month,
+            "unit": unit,
+            "city": report.city.at(month),
+            "rows": [(u, u.at(month)) for u in report.departments if month in u.by_month],
+            "trend": unit.series(report.months),
+            "trend_svg": mark_safe(performance_charts.trend_svg(unit, report.months)),  # escaped inside
+            "on_time_svg": mark_safe(performance_charts.on_time_svg(report.departments, month)),
+        },
+    )
+
+
+def _open_data(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=600"
+    return response
+
+
+def performance_json(request):
+    report = performance.report(performance.stored_months() or None)
+    data = performance_export.as_json(report)
+    return _open_data(JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1}))
+
+
+def performance_csv(request):
+    report = performance.report(performance.stored_months() or None)
+    response = HttpResponse(performance_export.as_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="approvals-performance.csv"'
+    return _open_data(response)
