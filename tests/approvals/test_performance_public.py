@@ -144,6 +144,8 @@ def test_the_page_and_open_data_cost_the_same_queries_for_three_or_thirty_depart
             client.get(reverse("approvals:performance_csv"))
         counts.append((len(page), len(export)))
         assert response.status_code == 200
+        if _round:
+            break
         city = units[0]
         for n in range(27):
             extra = Department.objects.create(code=f"QH-X{n:02d}", name=f"市第{n}局", kind="bureau", parent=city)
