@@ -61,6 +61,8 @@ def trend_svg(unit, months, chart_id="trend"):
 def on_time_svg(units, month, chart_id="ontime"):
     """One bar per department with a rate this month (those under the minimum volume are left out of the chart)."""
     rated = [(u, u.at(month)) for u in units if u.at(month).on_time_rate is not None]
+    if not rated:
+        return ""  # the page says that no department reached the minimum
     row, label = 22, 130
     height = max(row, len(rated) * row) + 4
     bar = WIDTH - label - 40

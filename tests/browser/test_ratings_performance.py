@@ -59,7 +59,7 @@ def test_rate_a_step_in_the_app(site, reviewed, page, screenshot):
     page.get_by_label("查询密码").fill(code)
     page.get_by_role("button", name="查询").click()
     section = page.locator("#ap-rating")
-    expect(section).to_be_visible()
+    expect(section).to_be_visible(timeout=30000)  # the lookup's answer redraws the screen
     card = section.locator("li.card", has_text="市市场监督管理局")
     card.locator("summary").click()
     card.get_by_label(re.compile("非常满意")).check()
@@ -67,7 +67,7 @@ def test_rate_a_step_in_the_app(site, reviewed, page, screenshot):
     card.get_by_label("办事快、效率高").check()
     screenshot("approvals-app-rate-step")
     card.get_by_role("button", name="提交评价").click()
-    expect(page.get_by_text("感谢您的评价。")).to_be_visible()
+    expect(page.get_by_text("感谢您的评价。")).to_be_visible(timeout=30000)
     expect(page.locator("#ap-rating li.card", has_text="市市场监督管理局")).to_contain_text("★★★★★")
     assert Rating.objects.get().stars == 5
 
