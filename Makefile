@@ -64,7 +64,7 @@ bench-api: $(VENV)/.installed
 
 # Online approval with 200,000 applications: p95 of a tracking lookup and of a department's work queue.
 bench-approvals: $(VENV)/.installed
-	$(PY) bench/approvals.py
+	$(PY) -m bench.approvals
 
 # Complaint intake, receipt look-ups (scrypt) and the public case list, on a throw-away database.
 bench-complaints: $(VENV)/.installed

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from approvals import admin_views
+from approvals import admin_views, rating_admin
 
 app_name = "approvals_admin"
 
 urlpatterns = [
     path("", admin_views.queue, name="queue"),
+    path("ratings/", rating_admin.ratings, name="ratings"),
     path("walk-in/", admin_views.walk_in, name="walk_in"),
     path("<int:pk>/", admin_views.detail, name="detail"),
     path("<int:pk>/accept/", admin_views.accept, name="accept"),

@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import services
+from approvals import performance, services
 from approvals.models import Application, ApprovalItem, ItemStep, Material, MaterialForm, State
 from approvals.services import timing
 from core.workdays import is_working_day
@@ -48,6 +48,7 @@ def load_approvals(run):
     _township_window_user(run)
     made = _load_applications(run)
     run.count(_("demo applications"), made, Application.objects.count())
+    performance.refresh(performance.recent_months())  # the public performance page (阳光政务) reads these
 
 
 def _load_items():
@@ -344,4 +345,8 @@ def _play(item, centre, scenario, start, index, rng):
         services.complete_application(app, by=window, document=_file(texts["result_document"]))
     if scenario == "rated":
         with _at(answered + 2 * hour):
-            services.rate_application(app, rating=rng.choice(texts["ratings"]), comment=texts["rating_comment"])
+            services.rate_application(
+                app, rating=rng.choice(texts["ratings"]), reasons=["courteous", "fast"], comment=texts["rating_comment"]
+            )
+            for step in services.rateable_steps(app):  # 好差评 of each step too
+                services.rate(app, step=step, rating=rng.choice(texts["ratings"]), reasons=["fast"])

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.formfields import PhoneNumberField
 
+from approvals import rating_reasons
 from approvals.models import ApplicantKind, Theme
 from directory.models import Department
 
@@ -82,8 +83,25 @@ class SupplementForm(forms.Form):
 
 
 class RateForm(forms.Form):
+    """好差评 of one finished step or of the whole case: stars, the reasons that go with them, a comment."""
+
     rating = forms.TypedChoiceField(
-        label=_("Your rating"), coerce=int, choices=[(n, "★" * n) for n in range(5, 0, -1)], widget=forms.RadioSelect
+        label=_("Your rating"),
+        coerce=int,
+        choices=[(n, rating_reasons.stars_text(n)) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    good = forms.MultipleChoiceField(
+        label=_("What went well (3 stars or more)"),
+        required=False,
+        choices=list(rating_reasons.GOOD.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    bad = forms.MultipleChoiceField(
+        label=_("What went wrong (1 or 2 stars: choose at least one)"),
+        required=False,
+        choices=list(rating_reasons.BAD.items()),
+        widget=forms.CheckboxSelectMultiple,
     )
     comment = forms.CharField(
         label=pgettext_lazy("rating", "Comment"),
@@ -91,6 +109,18 @@ class RateForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean(self):
+        data = super().clean()
+        stars = data.get("rating")
+        if stars is not None:
+            # The reasons of the other side are ignored, so a change of mind before sending does no harm.
+            data["reasons"] = data.get("bad" if rating_reasons.is_bad(stars) else "good") or []
+        return data
+
+    def values(self):
+        data = self.cleaned_data
+        return {"rating": data["rating"], "reasons": data["reasons"], "comment": data["comment"]}
 
 
 class WithdrawForm(forms.Form):

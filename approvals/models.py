@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
+from approvals import rating_reasons
 from approvals.catalogue import fit_problem
 from core.storage import private_storage
 from directory.models import Department
@@ -386,3 +387,88 @@ class SupplementNotice(models.Model):
 
     def __str__(self):
         return f"{self.application_id} #{self.number}"
+
+
+class Rating(models.Model):
+    """好差评: the applicant's rating of one finished step (its department's part) or, with no step, of the whole case.
+
+    One per step and one per case (the two partial unique constraints); written by ``services.rate`` only.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="ratings")
+    step = models.ForeignKey(
+        ApplicationStep, null=True, blank=True, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("step")
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="approval_ratings"
+    )
+    stars = models.PositiveSmallIntegerField(_("rating"))
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)  # codes of approvals.rating_reasons
+    is_bad = models.BooleanField(_("bad rating"), default=False)
+    misconduct = models.BooleanField(_("alleges misconduct"), default=False)
+    comment = models.TextField(pgettext_lazy("rating", "comment"), blank=True)
+    created_at = models.DateTimeField(_("rated at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("service rating")
+        verbose_name_plural = _("service ratings")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "step"], condition=models.Q(step__isnull=False), name="approvals_rating_step"
+            ),
+            models.UniqueConstraint(
+                fields=["application"], condition=models.Q(step__isnull=True), name="approvals_rating_case"
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "-created_at"], name="approvals_rating_queue")]
+
+    def __str__(self):
+        return f"{self.application_id} · {self.step_id or '-'} · {self.stars}"
+
+    def reason_labels(self):
+        return rating_reasons.labels(self.reasons)
+
+    @property
+    def stars_text(self):
+        return rating_reasons.stars_text(self.stars)
+
+
+class MonthlyFigures(models.Model):
+    """One unit's figures for one month, as the public performance report (阳光政务) publishes them.
+
+    Precomputed by ``approvals.performance.refresh`` (hourly for the current and last month, and on demand), so that
+    the public page and its open data read a few hundred rows whatever the number of applications. ``department``
+    empty is the city as a whole. Sums and counts are kept, rates are derived (see approvals.performance).
+    """
+
+    month = models.DateField()  # the first day of the local month
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    items = models.PositiveIntegerField(default=0)
+    handled = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    time_ratio_sum = models.FloatField(default=0)
+    time_ratio_count = models.PositiveIntegerField(default=0)
+    promised_days_sum = models.PositiveIntegerField(default=0)
+    ratings = models.PositiveIntegerField(default=0)
+    stars_sum = models.PositiveIntegerField(default=0)
+    bad_ratings = models.PositiveIntegerField(default=0)
+    complaints_received = models.PositiveIntegerField(default=0)
+    complaints_substantiated = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["month", "department_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "department"],
+                condition=models.Q(department__isnull=False),
+                name="approvals_figures_unit_month",
+            ),
+            models.UniqueConstraint(
+                fields=["month"], condition=models.Q(department__isnull=True), name="approvals_figures_city_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} · {self.department_id or 'city'}"

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext_lazy
 
-from approvals.models import Application, ApplicationEvent, StepState
+from approvals import rating_reasons
+from approvals.models import Application, ApplicationEvent, Rating, StepState
 from approvals.services.timing import promised_deadline
 from core import citizens
 from core.events import label_for
@@ -24,6 +25,7 @@ EVENT_LABELS = {
     "application.refused": gettext_lazy("Refused"),
     "application.completed": gettext_lazy("Completed"),
     "application.rated": gettext_lazy("Service rated"),
+    "step.rated": gettext_lazy("Step rated"),
     "application.withdrawn": gettext_lazy("Withdrawn"),
     "application.deadline_recomputed": gettext_lazy("Deadline recomputed with the official holiday schedule"),
 }
@@ -55,6 +57,26 @@ class HistoryEntry:
 
 
 @dataclass
+class FinishedStep:
+    """A finished step the applicant may rate (好差评), with its rating once given."""
+
+    id: int
+    name: str
+    department: str
+    decided_at: object
+    stars: int | None = None
+    reasons: list = field(default_factory=list)
+
+    @property
+    def can_rate(self):
+        return self.stars is None
+
+    @property
+    def stars_text(self):
+        return rating_reasons.stars_text(self.stars)
+
+
+@dataclass
 class Tracking:
     application: Application
     status: str
@@ -71,6 +93,12 @@ class Tracking:
     can_rate: bool = False
     can_withdraw: bool = False
     can_supplement: bool = False
+    finished_steps: list = field(default_factory=list)
+    case_stars: int | None = None
+
+    @property
+    def case_stars_text(self):
+        return rating_reasons.stars_text(self.case_stars)
 
 
 def tracking_for(application: Application | int) -> Tracking:
@@ -84,6 +112,20 @@ def tracking_for(application: Application | int) -> Tracking:
         .select_related("step", "department", "actor__cadre__department")
         .order_by("occurred_at", "pk")
     )
+    ratings = {r.step_id: r for r in Rating.objects.filter(application=app).only("step_id", "stars", "reasons")}
+    finished = [
+        FinishedStep(
+            s.pk,
+            s.name,
+            s.department.name,
+            s.decided_at,
+            ratings[s.pk].stars if s.pk in ratings else None,
+            ratings[s.pk].reason_labels() if s.pk in ratings else [],
+        )
+        for s in app.steps.filter(state__in=(StepState.APPROVED, StepState.REFUSED))
+        .select_related("department")
+        .order_by("order", "department__name", "pk")
+    ]
     notice = app.supplement_notices.order_by("-number").first() if app.state == "supplementing" else None
     history = []
     for event in events:
@@ -126,7 +168,9 @@ def tracking_for(application: Application | int) -> Tracking:
         history=history,
         supplement_materials=notice.materials if notice else [],
         decision_reason=app.decision_reason if app.state in ("not_accepted", "refused", "completed") else "",
-        can_rate=app.state == "completed" and app.rating is None,
+        can_rate=app.state == "completed" and app.rating is None and None not in ratings,
+        finished_steps=finished,
+        case_stars=ratings[None].stars if None in ratings else app.rating,
         can_withdraw=app.state in ("submitted", "supplementing", "in_review"),
         can_supplement=app.state == "supplementing",
     )

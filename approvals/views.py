@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from approvals import permissions, selectors, services
+from approvals import performance, performance_charts, performance_export, permissions, selectors, services
 from approvals.export import catalogue as export_catalogue
 from approvals.flowchart import flowchart_svg
 from approvals.forms import ApplyForm, CatalogueFilterForm, RateForm, SupplementForm, TrackForm, WithdrawForm
-from approvals.models import Application, ApprovalItem, SubmittedMaterial
+from approvals.models import Application, ApplicationStep, ApprovalItem, SubmittedMaterial
 from approvals.tracking import grant_tracking, is_granted, tracking_for
 from core import idempotency, ratelimit
 from core.client import client_address
@@ -167,7 +167,9 @@ def track_detail(request, number):
     view = tracking_for(pk)
     app = view.application
     supplement = SupplementForm(names=view.supplement_materials)
-    rate, withdraw = RateForm(), WithdrawForm()
+    withdraw = WithdrawForm()
+    rate = None
+    rate_forms = {}
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -180,10 +182,12 @@ def track_detail(request, number):
                     )
                     messages.success(request, _("Thank you: your materials were received and the review continues."))
                     return redirect(request.path)
-            elif action == "rate" and view.can_rate:
-                rate = RateForm(request.POST)
+            elif action == "rate" and (rate_target := _rate_target(request, view)) is not None:
+                step, prefix = rate_target
+                rate = rate_forms[prefix] = RateForm(request.POST, prefix=prefix)
                 if rate.is_valid():
-                    services.rate_application(app, **rate.cleaned_data)
+                    key = idempotency.key_from(request)
+                    services.rate(app, step=step, idempotency_key=key, **rate.values())
                     messages.success(request, _("Thank you for your rating."))
                     return redirect(request.path)
             elif action == "withdraw" and view.can_withdraw:
@@ -199,11 +203,31 @@ def track_detail(request, number):
             target = {"supplement": supplement, "rate": rate, "withdraw": withdraw}.get(action)
             _add_errors(target, exc)
     files = list(app.submitted_materials.select_related("material"))
+    for finished in view.finished_steps:
+        if finished.can_rate:
+            prefix = f"step{finished.id}"
+            finished.form = rate_forms.get(prefix) or RateForm(prefix=prefix)
+    case_rate = rate_forms.get("case") or RateForm(prefix="case")
     return render(
         request,
         "approvals/track_detail.html",
-        {"view": view, "files": files, "supplement": supplement, "rate": rate, "withdraw": withdraw},
+        {"view": view, "files": files, "supplement": supplement, "rate": case_rate, "withdraw": withdraw},
     )
+
+
+def _rate_target(request, view):
+    """(step or None, form prefix) of what this rating is for, if the applicant may rate it now.
+
+    A resend of a rating that went through (its idempotency key) finds it rated: the service gives the first answer.
+    """
+    resend = bool(idempotency.key_from(request))
+    raw = request.POST.get("step", "")
+    if not raw:
+        return (None, "case") if view.can_rate or (resend and view.case_stars is not None) else None
+    finished = next((s for s in view.finished_steps if str(s.id) == raw), None)
+    if finished is None or not (finished.can_rate or resend):
+        return None
+    return ApplicationStep.objects.get(pk=finished.id), f"step{finished.id}"
 
 
 def _may_read(request, application):
@@ -234,3 +258,53 @@ def result_file(request, number):
     if app is None or not app.result_document or not _may_read(request, app):
         raise Http404
     return _serve(app.result_document, app.result_document_name or "result.pdf")
+
+
+def _months_choice(request, report):
+    """The month asked for (?month=YYYY-MM among those shown), else the latest month with figures."""
+    wanted = request.GET.get("month", "")
+    for month in report.months:
+        if f"{month:%Y-%m}" == wanted:
+            return month
+    with_data = [m for m in report.months if m in report.city.by_month]
+    return with_data[-1] if with_data else report.months[-1]
+
+
+def performance_page(request):
+    """阳光政务: the city's and each department's monthly figures, charts drawn here, open data linked."""
+    report = performance.report()
+    month = _months_choice(request, report)
+    unit = report.unit(request.GET.get("unit", "")) or report.city
+    return render(
+        request,
+        "approvals/performance.html",
+        {
+            "report": report,
+            "month": month,
+            "unit": unit,
+            "city": report.city.at(month),
+            "rows": [(u, u.at(month)) for u in report.departments if month in u.by_month],
+            "trend": unit.series(report.months),
+            "trend_svg": mark_safe(performance_charts.trend_svg(unit, report.months)),  # escaped inside
+            "on_time_svg": mark_safe(performance_charts.on_time_svg(report.departments, month)),
+        },
+    )
+
+
+def _open_data(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=600"
+    return response
+
+
+def performance_json(request):
+    report = performance.report(performance.stored_months() or None)
+    data = performance_export.as_json(report)
+    return _open_data(JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1}))
+
+
+def performance_csv(request):
+    report = performance.report(performance.stored_months() or None)
+    response = HttpResponse(performance_export.as_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="approvals-performance.csv"'
+    return _open_data(response)

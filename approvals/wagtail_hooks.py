@@ -2,7 +2,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from approvals import dashboard, permissions
+from approvals import dashboard, permissions, rating_admin
 from approvals.viewsets import CatalogueGroup
 from core import events
 from core.admin_menu import PermittedMenuItem
@@ -28,6 +28,7 @@ def register_work_queue_menu_item():
 @hooks.register("construct_homepage_panels")
 def add_work_panels(request, panels):
     panels.extend(dashboard.panels_for(request.user))
+    panels.extend(rating_admin.panels_for(request.user))
 
 
 @hooks.register("register_admin_viewset")

@@ -1,6 +1,7 @@
 """Online approval at scale: 200,000 applications; p95 of a public tracking lookup and of a department's work queue.
 
-    .venv/bin/python bench/approvals.py [--applications 200000] [--samples 400]
+    .venv/bin/python -m bench.approvals [--applications 200000] [--samples 400]   (as a module: bench/calendar.py
+    would shadow the standard library's calendar for a script run from bench/)
 
 A throw-away database (bench/throwaway.py: SQLite, or BENCH_DATABASE_URL). The rows are bulk-created, not made
 through the services (that would take hours and is not what is measured): 10 departments, 40 items, 200,000
@@ -11,6 +12,10 @@ Measured in process, as the views run them (no HTTP):
   (status, open steps, history), for random applications with their right code. Target: p95 < 20 ms.
 - work queue: the first page (50) of one department's open steps, soonest due first, plus its count, as the
   admin queue shows it. Target: p95 < 50 ms.
+- public performance (阳光政务): the page ``/approvals/performance/`` rendered by its view (12 months, the city
+  and every department, two SVG charts) and its open data ``performance.json`` and ``performance.csv``, read from
+  the precomputed monthly figures. Target: p95 < 100 ms each. The recomputation of twelve months from the
+  200,000 applications and their ratings (what the hourly schedule does for two) is timed once and printed.
 """
 
 import argparse
@@ -42,6 +47,7 @@ def build(count, rng):
         ApplicationStep,
         ApprovalItem,
         ItemStep,
+        Rating,
         State,
         StepKind,
         StepState,
@@ -96,8 +102,11 @@ def build(count, rng):
                     submitted_at=submitted,
                     accepted_at=submitted,
                     due_at=submitted + datetime.timedelta(days=14),
+                    completed_at=min(now, submitted + datetime.timedelta(days=rng.randrange(2, 20))),
                 )
             )
+            if apps[-1].state != State.COMPLETED:
+                apps[-1].completed_at = None
         apps = Application.objects.bulk_create(apps, batch_size=1000)
         if apps[0].pk is None:  # SQLite before RETURNING support
             pks = dict(
@@ -139,6 +148,20 @@ def build(count, rng):
                     )
                 )
         ApplicationEvent.objects.bulk_create(events, batch_size=2000)
+        stars = [5, 5, 5, 4, 4, 3, 2, 1]
+        ratings = [
+            Rating(
+                application=app,
+                department=app.item.department,
+                stars=(n := rng.choice(stars)),
+                is_bad=n <= 2,
+                reasons=["slow"] if n <= 2 else ["fast"],
+                created_at=app.completed_at,
+            )
+            for app in apps
+            if app.state == State.COMPLETED and app.pk % 3 == 0
+        ]
+        Rating.objects.bulk_create(ratings, batch_size=2000)
         print(f"\r  {offset + len(apps):>7,} applications", end="", flush=True)
     print(f" in {time.perf_counter() - started:.0f} s")
     return numbers, departments
@@ -160,9 +183,11 @@ def main():
     args = parser.parse_args()
     rng = random.Random(7)
     with throwaway_django("bench-approvals-"):
+        from django.contrib.auth.models import AnonymousUser
         from django.db import connection, reset_queries
+        from django.test import RequestFactory
 
-        from approvals import services
+        from approvals import performance, services, views
         from approvals.admin_views import department_queue
         from approvals.models import Application
         from approvals.tracking import tracking_for
@@ -172,6 +197,19 @@ def main():
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         print(f"{Application.objects.count():,} applications in the database")
+        started = time.perf_counter()
+        written = performance.refresh(performance.recent_months())
+        print(f"performance figures of 12 months recomputed in {time.perf_counter() - started:.2f} s ({written} rows)")
+        requests = RequestFactory()
+
+        def public(view, path):
+            def run():
+                request = requests.get(path)
+                request.user, request.session = AnonymousUser(), {}
+                response = view(request)
+                assert response.status_code == 200 and len(response.content) > 1000
+
+            return run
 
         def lookup():
             found = services.find_for_tracking(rng.choice(numbers), "BENCH123", "203.0.113.9")
@@ -186,7 +224,13 @@ def main():
             assert page and total
 
         results = {}
-        for label, fn, target in (("tracking lookup", lookup, 20), ("department work queue", queue, 50)):
+        for label, fn, target in (
+            ("tracking lookup", lookup, 20),
+            ("department work queue", queue, 50),
+            ("performance page", public(views.performance_page, "/approvals/performance/"), 100),
+            ("performance.json", public(views.performance_json, "/approvals/performance.json"), 100),
+            ("performance.csv", public(views.performance_csv, "/approvals/performance.csv"), 100),
+        ):
             measure(fn, 20)  # warm up
             reset_queries()
             timings = measure(fn, args.samples)

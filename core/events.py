@@ -30,6 +30,9 @@ leaves out what does not apply:
     fee_charged, fee_published  in yuan, as strings ("0.00")
     decision             "approved" | "refused" | "substantiated" | "partly_substantiated" | "unsubstantiated"
     rating, comment      the applicant's satisfaction rating (1-5)
+    reasons              the codes of the reasons given with a rating (好差评)
+    misconduct           the words of those reasons that allege misconduct by an official (索要财物 ...); a bad
+                         rating (1 or 2) with any is a finding (supervision rule R10)
     promised_working_days  the promised time limit of the step or case
 """
 

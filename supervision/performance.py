@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from core import figures
 from core.people import display_name
 from supervision.models import Alert, Clock, ReceivedEvent, Rung
 
@@ -141,7 +142,7 @@ def weights():
 
 
 def minimum_volume():
-    return getattr(settings, "SUPERVISION_MIN_VOLUME", 5)
+    return figures.minimum_volume()
 
 
 def supervising_department_ids() -> set[int]:

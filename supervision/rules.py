@@ -33,7 +33,12 @@ DECISION_KINDS = {
     "complaint.concluded",
 }
 # What may still happen to a case after its final event without being a change to it.
-AFTER_FINAL_KINDS = {"application.rated", "complaint.update_published", "complaint.clarification_published"}
+AFTER_FINAL_KINDS = {
+    "application.rated",
+    "step.rated",
+    "complaint.update_published",
+    "complaint.clarification_published",
+}
 
 
 class Rule:
@@ -246,6 +251,33 @@ class ChangeAfterCompletion(Rule):
         ]
 
 
+class MisconductInRating(Rule):
+    """好差评: a bad rating (1 or 2 stars) whose reasons allege misconduct (索要财物, 吃拿卡要, 态度恶劣 ...).
+
+    The source names those reasons in the payload's ``misconduct`` (core/events.py); which reasons they are is the
+    source's business, so this rule reads only the facts."""
+
+    code = "R10"
+    description = gettext_lazy("A bad rating alleging misconduct")
+    severity = Severity.HIGH
+    kinds = {"application.rated", "step.rated"}
+    BAD_AT_MOST = 2
+
+    def check(self, event):
+        misconduct = [str(m) for m in event.payload.get("misconduct") or [] if str(m).strip()]
+        try:
+            rating = int(event.payload.get("rating"))
+        except (TypeError, ValueError):
+            return None
+        if not misconduct or rating > self.BAD_AT_MOST:
+            return None
+        facts = {"stars": rating, "what": "、".join(misconduct), "comment": str(event.payload.get("comment") or "")}
+        if facts["comment"].strip():
+            facts["comment"] = facts["comment"].strip()[:200]
+            return _("The applicant rated %(stars)d of 5 and reported: %(what)s. Comment: %(comment)s") % facts
+        return _("The applicant rated %(stars)d of 5 and reported: %(what)s") % facts
+
+
 EVENT_RULES = [
     AcceptedWithoutMaterials(),
     StepTooFast(),
@@ -255,6 +287,7 @@ EVENT_RULES = [
     FeeMismatch(),
     DecisionWithoutLegalBasis(),
     ChangeAfterCompletion(),
+    MisconductInRating(),
 ]
 
 

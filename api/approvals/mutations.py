@@ -4,8 +4,11 @@ from django.utils.translation import gettext as _
 
 from api.approvals.types import ApprovalResult, Tracking
 from api.core import errors, security
+from api.core.idempotency import idempotency_key_argument
 from approvals import services
-from approvals.tracking import grant_tracking, tracking_for
+from approvals.models import Application, ApplicationStep
+from approvals.tracking import grant_tracking, is_granted, tracking_for
+from core import idempotency
 from core.error_codes import CommonErrorCode
 
 
@@ -69,6 +72,58 @@ class RateApplication(ApprovalResult, graphene.Mutation):
         return cls(ok=True, errors=[])
 
 
+class RateService(ApprovalResult, graphene.Mutation):
+    """好差评: the applicant rates one finished step (``stepId``) or, without it, the completed case: 1-5 stars with
+    reasons (``Tracking.ratingReasons``) and a comment. Only for a session that looked the case up with its query
+    code (``trackApplication``), or with ``code`` given. Once per step: `ALREADY_RATED`; a retry with the same
+    ``idempotencyKey`` gets the first answer."""
+
+    class Arguments:
+        tracking_number = graphene.String(required=True)
+        code = graphene.String(description="The query code, if this session has not looked the case up.")
+        step_id = graphene.ID(description="The finished step rated; none for the whole case.")
+        rating = graphene.Int(required=True)
+        reasons = graphene.List(graphene.NonNull(graphene.String))
+        comment = graphene.String(default_value="")
+        idempotency_key = idempotency_key_argument()
+
+    tracking = graphene.Field(Tracking)
+
+    @classmethod
+    def mutate(cls, root, info, tracking_number, rating, code="", step_id=None, reasons=None, comment="", **rest):
+        request = info.context
+        if not security.allow_mutation(request, "rate_service"):
+            return errors.failed(cls, security.rate_limited_error())
+        app = Application.objects.filter(tracking_number=str(tracking_number)[:40]).first()
+        if app is None or not is_granted(request, app.pk):
+            if not code:
+                return errors.failed(cls, errors.not_found())
+            app, problem = _track(info, tracking_number, code)
+            if problem is not None:
+                return errors.failed(cls, problem)
+            if app is None:
+                return errors.failed(cls, errors.not_found())
+        step = None
+        if step_id:
+            step = ApplicationStep.objects.filter(application=app, pk=_int(step_id)).first()
+            if step is None:
+                return errors.failed(cls, errors.not_found("stepId"))
+        key = idempotency.key_from(request, rest.get("idempotency_key", ""))
+        try:
+            services.rate(app, step=step, rating=rating, reasons=reasons or [], comment=comment, idempotency_key=key)
+        except ValidationError as exc:
+            return errors.failed(cls, *errors.from_validation_error(exc))
+        return cls(ok=True, errors=[], tracking=tracking_for(app.pk))
+
+
+def _int(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 0
+
+
 class ApprovalsMutation(graphene.ObjectType):
     track_application = TrackApplication.Field()
     rate_application = RateApplication.Field()
+    rate_service = RateService.Field()

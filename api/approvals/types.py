@@ -3,7 +3,7 @@ import graphene
 from api.approvals.dataloaders import MaterialsByItemLoader, StepsByItemLoader
 from api.core.errors import error_type, mutation_result
 from api.core.pagination import PageInfo
-from approvals import selectors
+from approvals import rating_reasons, selectors
 from approvals.error_codes import ApprovalErrorCode
 from approvals.flowchart import flowchart_svg
 from approvals.models import Theme
@@ -207,6 +207,41 @@ class HistoryEntry(graphene.ObjectType):
     note = graphene.String(required=True)
 
 
+class RatingReason(graphene.ObjectType):
+    """One reason of 好差评: good ones go with 3 stars or more, bad ones with 1 or 2 (at least one is needed)."""
+
+    code = graphene.String(required=True)
+    label = graphene.String(required=True)
+    bad = graphene.Boolean(required=True)
+    misconduct = graphene.Boolean(required=True, description="Alleges misconduct: the discipline inspectors follow it.")
+
+
+class RatingLevel(graphene.ObjectType):
+    stars = graphene.Int(required=True)
+    label = graphene.String(required=True)
+
+
+class FinishedStep(graphene.ObjectType):
+    """A finished step of the case, which the applicant may rate once (好差评)."""
+
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    department = graphene.String(required=True)
+    decided_at = graphene.DateTime()
+    stars = graphene.Int(description="The applicant's rating, once given.")
+    reasons = graphene.List(graphene.NonNull(graphene.String), required=True, description="The reasons, in words.")
+    can_rate = graphene.Boolean(required=True)
+
+
+def rating_reasons_list():
+    return [
+        RatingReason(
+            code=code, label=str(label), bad=code in rating_reasons.BAD, misconduct=code in rating_reasons.MISCONDUCT
+        )
+        for code, label in rating_reasons.ALL.items()
+    ]
+
+
 class Tracking(graphene.ObjectType):
     tracking_number = graphene.String(required=True)
     item_name = graphene.String(required=True)
@@ -222,12 +257,24 @@ class Tracking(graphene.ObjectType):
     supplement_materials = graphene.List(graphene.NonNull(graphene.String), required=True)
     current_steps = graphene.List(graphene.NonNull(CurrentStep), required=True)
     history = graphene.List(graphene.NonNull(HistoryEntry), required=True)
-    can_rate = graphene.Boolean(required=True)
+    can_rate = graphene.Boolean(required=True, description="The whole case may be rated now.")
+    case_stars = graphene.Int(description="The applicant's rating of the whole case, once given.")
+    finished_steps = graphene.List(graphene.NonNull(FinishedStep), required=True)
+    rating_reasons = graphene.List(graphene.NonNull(RatingReason), required=True)
+    rating_levels = graphene.List(graphene.NonNull(RatingLevel), required=True)
     page_url = graphene.String(required=True, description="The tracking page (uploads, files) in this session.")
 
     @staticmethod
     def resolve_due_provisional(view, info):
         return is_provisional(view.due_at)
+
+    @staticmethod
+    def resolve_rating_reasons(view, info):
+        return rating_reasons_list()
+
+    @staticmethod
+    def resolve_rating_levels(view, info):
+        return [RatingLevel(stars=n, label=str(label)) for n, label in rating_reasons.LEVELS.items()]
 
     @staticmethod
     def resolve_page_url(view, info):

@@ -1,6 +1,8 @@
 """The end of a case: completion (办结, the result document; the case clock stops), the applicant's rating, and
 withdrawal (open steps cancelled, every running clock stopped)."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from approvals import permissions
 from approvals.error_codes import ApprovalErrorCode
 from approvals.models import Application, ApplicationStep, MaterialKind, State, StepState
-from approvals.services import timing
+from approvals.services import ratings, timing
 from approvals.services.recording import _case_clock, _record, _step_clock
 from approvals.services.transitions import _lock, _running_steps, _save
 from approvals.uploads import check_upload
@@ -63,29 +65,16 @@ def complete_application(
     return application
 
 
-def rate_application(application: Application, *, rating: int | str | None, comment: str = "") -> Application:
-    """The applicant rates the service once, after completion (1-5 and a comment)."""
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        rating = 0
-    if not 1 <= rating <= 5:
-        raise ValidationError({"rating": _("Choose a rating from 1 to 5.")})
-    with transaction.atomic():
-        app = _lock(application, "rate")
-        if app.rating is not None:
-            raise ValidationError(_("This application has already been rated."), code=ApprovalErrorCode.ALREADY_RATED)
-        app.rating, app.rating_comment = rating, (comment or "").strip()[:1000]
-        _save(app, "rating", "rating_comment")
-        _record(
-            app,
-            "application.rated",
-            None,
-            S.COMPLETED,
-            S.COMPLETED,
-            department=app.item.department,
-            payload={"rating": rating, "comment": app.rating_comment},
-        )
+def rate_application(
+    application: Application,
+    *,
+    rating: int | str | None,
+    comment: str = "",
+    reasons: Iterable[str] | None = (),
+    idempotency_key: str = "",
+) -> Application:
+    """The applicant rates the whole case once, after completion (好差评: 1-5, reasons, a comment; see ratings)."""
+    ratings.rate(application, rating=rating, reasons=reasons, comment=comment, idempotency_key=idempotency_key)
     application.refresh_from_db()
     return application
 

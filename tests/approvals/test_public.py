@@ -90,7 +90,7 @@ def test_applicant_supplies_materials_and_rates_from_the_tracking_page(client, s
     assert response.status_code == 302
     app.refresh_from_db()
     assert app.state == "submitted"
-    response = client.post(url, {"action": "rate", "rating": 5})
+    response = client.post(url, {"action": "rate", "case-rating": 5})
     assert response.status_code == 302
     app.refresh_from_db()
     assert app.rating is None  # not completed yet: nothing rated

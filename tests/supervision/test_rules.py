@@ -112,7 +112,7 @@ def test_every_rule_has_a_code_description_and_severity():
     from supervision.rules import ALL_RULES
 
     codes = [rule.code for rule in ALL_RULES]
-    assert codes == [f"R0{n}" for n in range(1, 10)]
+    assert sorted(codes) == [f"R{n:02d}" for n in range(1, 11)]
     assert all(rule.description and rule.severity for rule in ALL_RULES)
 
 

@@ -1,6 +1,6 @@
 // Online approval in the app: the catalogue (search, item with its flowchart and checklist) and tracking a case by
 // number and query code. Tracking goes by POST (a mutation): the code never appears in a URL or a cache.
-import { ApiError, mutate, query } from "../api.js";
+import { ApiError, mutate, newKey, query } from "../api.js";
 import { lang } from "../i18n.js";
 import { esc, render } from "../ui.js";
 import { failed, loading } from "./common.js";
@@ -16,6 +16,9 @@ const S = {
     places: "办理地点", city: "市本级", towns: "另可在 {n} 个乡镇（街道）便民服务中心办理：",
     address: "地址", hours: "时间", phone: "电话", holidays: "法定节假日休息", closure: "近期休息：{n}，{m}",
     blank: "空白表格", sample: "示范文本", mine: "我的办件",
+    rateTitle: "好差评", rateHint: "请评价每个已办结的环节；办结后还可评价整个办件。差评会交给部门整改，涉及违纪的反映会转给纪检监察。",
+    rateStep: "评价", rateCase: "整个办件", yourRating: "您的评价", stars: "评分", good: "满意在哪里", bad: "不满意在哪里（至少选一项）",
+    comment: "意见建议", send: "提交评价", thanks: "感谢您的评价。",
   },
   en: {
     catalogue: "Online approval", search: "Search approval items", go: "Search", track: "Track an application",
@@ -28,6 +31,9 @@ const S = {
     total: "{n} items", pageOf: "Page {n} of {m}", prev: "Previous", next: "Next", places: "Where it is handled",
     city: "City", towns: "Also at {n} township service centres:", address: "Address", hours: "Hours", phone: "Phone",
     holidays: "Closed on public holidays", closure: "Next closure: {n}, {m}", blank: "Blank form", sample: "Filled example", mine: "My cases",
+    rateTitle: "Rate our service", rateHint: "Rate each finished step and, once it is completed, the whole case. Bad ratings go to the department; reports of misconduct go to the discipline inspectors.",
+    rateStep: "Rate", rateCase: "The whole case", yourRating: "Your rating", stars: "Rating", good: "What went well", bad: "What went wrong (choose at least one)",
+    comment: "Comment", send: "Send rating", thanks: "Thank you for your rating.",
   },
 };
 const s = (key, n, m) => (S[lang] || S["zh-hans"])[key].replace("{n}", n).replace("{m}", m);
@@ -44,10 +50,17 @@ const CENTRES = `cityCentres { ${CENTRE} } groups { name centres { ${CENTRE} } }
 const ITEM = `query Item($code: String!) { approvalItem(code: $code) { code name summary themeLabel promisedDays statutoryDays
   fee feeBasis handlingMode conditions department { name } flowchartSvg materials { name form copies required blankFormUrl sampleUrl }
   handlingPlaces { ${CENTRES} } } }`;
-const TRACK = `mutation Track($n: String!, $c: String!) { trackApplication(trackingNumber: $n, code: $c) {
-  ok errors { field message code } tracking { trackingNumber itemName status paused dueAt dueProvisional decisionReason pageUrl
+const TRACKING = `trackingNumber itemName status paused dueAt dueProvisional decisionReason pageUrl
   supplementMaterials currentSteps { name department officer dueAt dueProvisional paused }
-  history { occurredAt label step department officer note } } } }`;
+  history { occurredAt label step department officer note }
+  canRate caseStars finishedSteps { id name department stars reasons canRate }
+  ratingReasons { code label bad misconduct } ratingLevels { stars label }`;
+const TRACK = `mutation Track($n: String!, $c: String!) { trackApplication(trackingNumber: $n, code: $c) {
+  ok errors { field message code } tracking { ${TRACKING} } } }`;
+// 好差评: this session looked the case up with its code (trackApplication), which is what lets it rate.
+const RATE = `mutation Rate($n: String!, $step: ID, $rating: Int!, $reasons: [String!], $comment: String, $key: String) {
+  rateService(trackingNumber: $n, stepId: $step, rating: $rating, reasons: $reasons, comment: $comment, idempotencyKey: $key) {
+  ok errors { field message code } tracking { ${TRACKING} } } }`;
 
 // One of the citizen's own applications, opened from 我的 without the query code (the session proved the phone).
 const MINE = `query MyApplication($n: String!) { myApplication(trackingNumber: $n) {
@@ -153,7 +166,69 @@ function showTracking(v) {
     ${steps}<h2>${esc(s("history"))}</h2><ol class="cards">${v.history.map((e) => `<li class="card"><strong>${esc(e.label)}</strong>
       ${e.step ? " · " + esc(e.step) : ""}<small>${esc(when(e.occurredAt))} · ${esc(e.department)}${e.officer ? " · " + esc(s("officer")) + " " + esc(e.officer) : ""}</small>
       ${e.note ? `<small>${esc(e.note)}</small>` : ""}</li>`).join("")}</ol>
+    ${rating(v)}
     <p><a class="button ghost" href="${esc(v.pageUrl)}">${esc(s("open"))}</a></p>`;
+}
+
+const starText = (n, levels) => `${"★".repeat(n)}${"☆".repeat(5 - n)} ${levels.find((l) => l.stars === n)?.label || ""}`;
+
+// One rating form: stars as radios; the good reasons show with 3 stars or more, the bad ones with 1 or 2.
+function rateForm(v, target) {
+  const id = target ? `s${target}` : "case";
+  const reasons = (bad) => v.ratingReasons.filter((r) => r.bad === bad).map((r) => `<label class="chip-check">
+    <input type="checkbox" name="reason" value="${esc(r.code)}"> ${esc(r.label)}</label>`).join("");
+  return `<form class="stack ap-rate-form" data-step="${esc(target || "")}" novalidate>
+    <fieldset><legend>${esc(s("stars"))}</legend>${[5, 4, 3, 2, 1].map((n) => `<label class="radio-row">
+      <input type="radio" name="rating" value="${n}" required> <span class="stars">${esc(starText(n, v.ratingLevels))}</span></label>`).join("")}</fieldset>
+    <fieldset class="reasons-good" hidden><legend>${esc(s("good"))}</legend>${reasons(false)}</fieldset>
+    <fieldset class="reasons-bad" hidden><legend>${esc(s("bad"))}</legend>${reasons(true)}</fieldset>
+    <label for="${id}-comment">${esc(s("comment"))}</label><textarea id="${id}-comment" name="comment" rows="3" maxlength="1000"></textarea>
+    <button class="button" type="submit">${esc(s("send"))}</button><p class="field-error" role="alert"></p></form>`;
+}
+
+function rating(v) {
+  // A case opened from 我的 (MINE) carries no rating fields: rating goes through the tracked case.
+  if (!v.finishedSteps) return "";
+  if (!v.finishedSteps.length && !v.canRate && !v.caseStars) return "";
+  const rated = (n, reasons = []) => `<small>${esc(s("yourRating"))}: <span class="stars">${esc(starText(n, v.ratingLevels))}</span>${reasons.length ? " · " + esc(reasons.join("、")) : ""}</small>`;
+  const steps = v.finishedSteps.map((st) => `<li class="card"><strong>${esc(st.name)}</strong><small>${esc(st.department)}</small>
+    ${st.canRate ? `<details><summary>${esc(s("rateStep"))}</summary>${rateForm(v, st.id)}</details>` : rated(st.stars, st.reasons)}</li>`).join("");
+  const whole = v.canRate ? `<li class="card"><strong>${esc(s("rateCase"))}</strong>${rateForm(v, "")}</li>`
+    : v.caseStars ? `<li class="card"><strong>${esc(s("rateCase"))}</strong>${rated(v.caseStars)}</li>` : "";
+  return `<section id="ap-rating" aria-labelledby="ap-rating-title"><h2 id="ap-rating-title">${esc(s("rateTitle"))}</h2>
+    <p class="muted">${esc(s("rateHint"))}</p><ul class="cards">${steps}${whole}</ul></section>`;
+}
+
+function wireRating(trackingNumber) {
+  document.querySelectorAll(".ap-rate-form").forEach((form) => {
+    const key = newKey(); // one rating: every retry of it carries this key
+    form.addEventListener("change", () => {
+      const stars = Number(form.querySelector("input[name=rating]:checked")?.value || 0);
+      form.querySelector(".reasons-good").hidden = !(stars >= 3);
+      form.querySelector(".reasons-bad").hidden = !(stars && stars <= 2);
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const box = form.querySelector(".field-error");
+      box.textContent = "";
+      const stars = Number(form.querySelector("input[name=rating]:checked")?.value || 0);
+      const side = stars && stars <= 2 ? ".reasons-bad" : ".reasons-good";
+      const reasons = [...form.querySelectorAll(`${side} input:checked`)].map((i) => i.value);
+      try {
+        const result = await mutate(RATE, { n: trackingNumber, step: form.dataset.step || null, rating: stars,
+          reasons, comment: form.comment.value, key }, "rateService", key);
+        showResult(result.tracking, s("thanks"));
+      } catch (error) {
+        box.textContent = error instanceof ApiError ? error.message : String(error.message || error);
+      }
+    });
+  });
+}
+
+function showResult(tracking, notice = "") {
+  const box = document.getElementById("ap-result");
+  box.innerHTML = (notice ? `<p class="notice" role="status">${esc(notice)}</p>` : "") + showTracking(tracking);
+  wireRating(tracking.trackingNumber);
 }
 
 function track(params) {
@@ -166,7 +241,7 @@ function track(params) {
     try {
       const result = await mutate(TRACK, { n: form.n.value.trim(), c: form.c.value.trim() }, "trackApplication");
       form.c.value = "";
-      document.getElementById("ap-result").innerHTML = showTracking(result.tracking);
+      showResult(result.tracking);
     } catch (error) {
       box.textContent = error instanceof ApiError ? error.message : String(error.message || error);
     }
