@@ -19,10 +19,11 @@ from enum import StrEnum
 import phonenumbers
 from django.contrib.auth import login
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,6 +32,7 @@ from core.error_codes import CommonErrorCode
 from core.ratelimit import count, hashed_ip, increment, window_bucket
 from directory.models import MOBILE_TYPES, Cadre
 from directory.services import user_for_cadre
+from sms import system_templates
 from sms.error_codes import SmsErrorCode
 from sms.gateways.base import GatewayError
 from sms.models import MessageKind, OneTimeCode
@@ -45,7 +47,6 @@ NUMBER_LIMITS = ((timedelta(minutes=1), 1), (timedelta(hours=1), 5), (timedelta(
 # Requests per client IP (counted in the cache only: an IP is personal data we have no reason to keep).
 # Generous, because mobile carriers put many phones behind one address.
 IP_LIMITS = ((timedelta(minutes=1), 10), (timedelta(hours=1), 30), (timedelta(days=1), 100))
-SMS_LANGUAGE = "zh-hans"
 
 
 class CodeError(Exception):
@@ -163,15 +164,14 @@ def request_code(phone: object, client_ip: str | None) -> CodeRequest:
             expires_at=now + CODE_TTL,
         )
     if cadre is not None:
-        with translation.override(SMS_LANGUAGE):
-            body = _(
-                "Your login code is %(code)s, valid for %(minutes)d minutes. If you did not ask for it, ignore this "
-                "message."
-            ) % {"code": code, "minutes": CODE_TTL.seconds // 60}
         try:
-            send_message(phone, body, kind=MessageKind.CODE, cadre=cadre)
-        except GatewayError:
+            _template, body, ref = system_templates.prepare(
+                "login_code", {"code": code, "minutes": CODE_TTL.seconds // 60}
+            )
+            send_message(phone, body, kind=MessageKind.CODE, cadre=cadre, template=ref)
+        except (GatewayError, ValidationError):
             # Answering differently would tell the caller the number is registered; the user can ask again.
+            # A ValidationError is the template refused (withdrawn by the provider): the operators must see it.
             logger.exception("Sending a login code failed")
     return CodeRequest(
         phone=phone, expires_in=int(CODE_TTL.total_seconds()), resend_after=int(NUMBER_LIMITS[0][0].total_seconds())

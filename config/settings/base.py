@@ -226,6 +226,13 @@ SMS_GATEWAY = env("SMS_GATEWAY", default="console")
 # centre, which handles them (a shop owner reads 【…纪委监委】 as the discipline commission writing to them).
 SMS_SIGNATURE = env("SMS_SIGNATURE", default="【清河市纪委监委】")
 SMS_CITIZEN_SIGNATURE = env("SMS_CITIZEN_SIGNATURE", default="【清河市政务服务中心】")
+# The provider's template code of each system message (sms.system_templates), e.g.
+# SMS_TEMPLATE_CODES="login_code=SMS_2000001,study.task_reminder=SMS_2000002"; a purpose not named here is sent
+# with its template row's own code (which an operator may set to the provider's).
+SMS_TEMPLATE_CODES = env.dict("SMS_TEMPLATE_CODES", default={})
+# The line every campaign message ends with (how to opt out); empty for none. Template-only providers (Aliyun) send
+# the approved template as it is, so there the template must carry it.
+SMS_OPT_OUT_LINE = env.str("SMS_OPT_OUT_LINE", default="回复TD退订")
 # The sender's throughput in messages per second (a long code sends 1/s, a short code 100/s and more).
 SMS_RATE = env.float("SMS_RATE", default=10.0)
 # Requests in flight at once, so that a slow gateway does not hold the rate below SMS_RATE.

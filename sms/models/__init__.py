@@ -394,6 +394,16 @@ class Notice(models.Model):
         "directory.Cadre", verbose_name=_("cadre"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField(_("text"))
+    # The approved template and its values the text was rendered from: a template-only provider is sent these.
+    template = models.ForeignKey(
+        "sms.SmsTemplate",
+        verbose_name=_("SMS template"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    template_params = models.JSONField(_("template values"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # Due for a (re)try when pending; the lease's start when sending, so a crashed worker's claim is taken back.

@@ -108,6 +108,27 @@ DEFAULT_TEMPLATES = [
 ]
 
 
+def provider_templates(specs, first_code=200000001, param_limit=35):
+    """Provider rows for our system templates ((key, name, kind, text) each), approved, with the provider's
+    35-character limit on each value; returns (rows, {key: code}) for SMS_TEMPLATE_CODES."""
+    rows, codes = [], {}
+    for number, (key, name, kind, text) in enumerate(specs, start=first_code):
+        code = f"SMS_{number}"
+        codes[key] = code
+        outer = {"code": 0, "notice": 1, "promotion": 2}.get(kind, 1)
+        rows.append(
+            {
+                "TemplateCode": code,
+                "TemplateName": name,
+                "TemplateContent": text,
+                "OuterTemplateType": outer,
+                "AuditStatus": "AUDIT_STATE_PASS",
+                "_param_limit": param_limit,
+            }
+        )
+    return rows, codes
+
+
 def canonical_query(query):
     return "&".join(f"{k}={urllib.parse.quote(v, safe='~')}" for k, v in sorted(query.items()) if v is not None)
 
@@ -235,6 +256,11 @@ class FakeAliyun(FakeServer):
             missing = [v for v in VAR_RE.findall(template["TemplateContent"]) if v not in params]
             if missing:
                 return 200, answer("isv.TEMPLATE_MISSING_PARAMETERS", f"模板变量缺少对应参数值: {missing[0]}"), 0
+            if not isinstance(params, dict) or not all(isinstance(v, str) for v in params.values()):
+                return 200, answer("isv.INVALID_JSON_PARAM", "JSON参数不合法，只接受字符串值"), 0
+            too_long = [k for k, v in params.items() if len(v) > template.get("_param_limit", 10**6)]
+            if too_long:
+                return 200, answer("isv.PARAM_LENGTH_LIMIT", f"参数超出长度限制: {too_long[0]}"), 0
             if phone in config.reject:
                 return 200, answer(config.reject[phone], "号码被拒绝"), 0
             if config.amount_not_enough:
@@ -400,7 +426,8 @@ class FakeAliyun(FakeServer):
     def template_list(self, query):
         size, page = int(query.get("PageSize") or 10), int(query.get("PageIndex") or 1)
         with self._lock:
-            rows = self.templates[(page - 1) * size : page * size]
+            rows = [{k: v for k, v in t.items() if not k.startswith("_")} for t in self.templates]
+            rows = rows[(page - 1) * size : page * size]
             total = len(self.templates)
         return 200, answer("OK", "OK", SmsTemplateList=rows, TotalCount=total, CurrentPage=page, PageSize=size)
 
