@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.points import PointSource, earn
 from quizzes.models import LETTERS, QuestionKind, SmsAnswer, SmsQuestion
@@ -159,7 +160,7 @@ def record_answer(
     return answer, True
 
 
-@reply_handler(priority=50)
+@reply_handler(priority=50, label=gettext_lazy("SMS quiz answer"))
 def answer_sms(inbound: InboundMessage, cadre: Cadre | None) -> str | None:
     if cadre is None:
         return None

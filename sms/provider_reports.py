@@ -33,40 +33,52 @@ class Applied:
         self.counts[key] += 1
 
 
-def apply_reports(items: object, gateway: Gateway) -> dict:
-    """Apply a pushed array of delivery reports; returns counts by outcome (updated, unchanged, unknown, malformed)."""
+def _report(item, gateway):
+    update = gateway.parse_status(item)
+    if update is None:
+        return "malformed"
+    outcome = apply_status_update(update)
+    if outcome == Outcome.UNKNOWN:
+        logger.info("SMS report for unknown message %s (%s)", update.provider_id, gateway.name)
+    return str(outcome)
+
+
+def _reply(item, gateway):
+    inbound = gateway.parse_inbound(item)
+    if inbound is None:
+        return "malformed"
+    return "received" if replies.receive(inbound, gateway) is not None else "repeated"
+
+
+# What one item of each kind is parsed and applied with: a report moves a message forward, a reply is logged once
+# and answered.
+APPLY = {"report": _report, "reply": _reply}
+
+
+def apply_items(kind: str, items: object, gateway: Gateway) -> dict:
+    """Apply a batch of reports or replies, pushed or pulled (one path for both); returns counts by outcome
+    (reports: updated, unchanged, unknown; replies: received, repeated; both: malformed)."""
     applied = Applied()
     if not isinstance(items, list):
-        logger.info("SMS report push from %s is not a list; ignored", gateway.name)
+        logger.info("SMS %s batch from %s is not a list; ignored", kind, gateway.name)
         applied.add("malformed")
         return dict(applied.counts)
+    apply = APPLY[kind]
     for item in items[:MAX_ITEMS]:
-        update = gateway.parse_status(item)
-        if update is None:
-            applied.add("malformed")
-            continue
-        outcome = apply_status_update(update)
-        if outcome == Outcome.UNKNOWN:
-            logger.info("SMS report for unknown message %s (%s)", update.provider_id, gateway.name)
-        applied.add(str(outcome))
+        applied.add(apply(item, gateway))
     if applied.counts.get("malformed"):
-        logger.info("SMS report push from %s: %s malformed items skipped", gateway.name, applied.counts["malformed"])
+        logger.info("SMS %s batch from %s: %s malformed items skipped", kind, gateway.name, applied.counts["malformed"])
     return dict(applied.counts)
+
+
+def apply_reports(items: object, gateway: Gateway) -> dict:
+    """Apply a pushed array of delivery reports; returns counts by outcome (updated, unchanged, unknown, malformed)."""
+    return apply_items("report", items, gateway)
 
 
 def receive_replies(items: object, gateway: Gateway) -> dict:
-    """Log and answer a pushed array of replies; a repeated one (same sequence id) is neither logged nor answered."""
-    applied = Applied()
-    if not isinstance(items, list):
-        applied.add("malformed")
-        return dict(applied.counts)
-    for item in items[:MAX_ITEMS]:
-        inbound = gateway.parse_inbound(item)
-        if inbound is None:
-            applied.add("malformed")
-            continue
-        applied.add("received" if replies.receive(inbound, gateway) is not None else "repeated")
-    return dict(applied.counts)
+    """Log and answer an array of replies; a repeated one (same sequence id) is neither logged nor answered."""
+    return apply_items("reply", items, gateway)
 
 
 def pull_reports(gateway: Gateway, limit: int = 200, now: datetime.datetime | None = None) -> dict:

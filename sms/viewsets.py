@@ -290,6 +290,7 @@ class InboxViewSet(RecordViewSet):
         Column("phone", label=_("phone")),
         Column("cadre", label=_("cadre")),
         Column("body", label=_("text")),
+        Column("handler_label", label=_("handled as")),
     ]
     list_filter = ["created_at"]
     search_fields = ["phone", "body", "cadre__name"]

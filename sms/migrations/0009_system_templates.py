@@ -28,6 +28,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="message",
+            name="handled_by",
+            field=models.CharField(blank=True, editable=False, max_length=60),
+        ),
+        migrations.AddField(
             model_name="notice",
             name="template",
             field=models.ForeignKey(

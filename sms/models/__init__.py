@@ -72,6 +72,8 @@ class Message(models.Model):
     provider_id = models.CharField(_("provider message id"), max_length=64, null=True, blank=True, unique=True)
     status = models.CharField(_("status"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT)
     error_code = models.CharField(_("error code"), max_length=40, blank=True)
+    # The reply handler (sms.replies) that answered an inbound message, by name; blank when none did.
+    handled_by = models.CharField(max_length=60, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
 
@@ -82,6 +84,13 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_direction_display()} {self.phone} {self.body[:20]}"
+
+    @property
+    def handler_label(self) -> str:
+        """Which keyword handler took an inbound message, in words."""
+        from sms.replies import handler_label
+
+        return handler_label(self.handled_by)
 
 
 class Campaign(models.Model):
