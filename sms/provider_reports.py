@@ -1,5 +1,7 @@
 """Delivery reports (SmsReport) and replies (SmsUp) of a provider that sends them in batches, as Alibaba Cloud does:
-by HTTP push (a JSON array, to a URL whose path carries a secret) or, where push is not configured, by pull.
+by HTTP push (a JSON array, to a URL whose path carries a secret) or, where push is not configured, by pull
+(reports: QuerySendDetails; replies: the provider's MNS queue, sms.mns). Pushed and pulled items go through one
+path, ``apply_items``.
 
 Every item goes through the same code as Twilio's callbacks: ``sms.tracking.apply_status_update`` (states only move
 forward, a duplicate or an older report changes nothing) and ``sms.replies.receive`` (logged once per provider id,
@@ -115,6 +117,35 @@ def pull_reports(gateway: Gateway, limit: int = 200, now: datetime.datetime | No
             if update is not None and update.provider_id in ids:
                 applied.add(str(apply_status_update(update)))
     return dict(applied.counts)
+
+
+def pull_replies(gateway: Gateway, limit: int = 200) -> dict:
+    """Read replies from the provider's SmsUp queue (sms.mns) and apply each as a pushed one; returns counts.
+
+    For when push is not configured; the minute schedule calls it. A message is deleted from the queue once
+    applied; one that cannot be read (not JSON, not a reply) is logged, counted malformed and deleted too.
+    """
+    from sms import mns
+
+    applied = Applied()
+    try:
+        token = mns.query_token(gateway)
+        queue = mns.Queue(settings.ALIYUN_SMS_MNS_ENDPOINT, settings.ALIYUN_SMS_UP_QUEUE, token)
+        for _i in range(limit):
+            message = queue.receive(wait_seconds=0)
+            if message is None:
+                break
+            for outcome, count in apply_items("reply", [message.body], gateway).items():
+                applied.counts[outcome] += count
+            queue.delete(message.receipt_handle)
+    except GatewayError as error:
+        logger.warning("SMS reply pull failed: %s", error.code)
+        applied.add("failed")
+    return dict(applied.counts)
+
+
+def pull_replies_configured() -> bool:
+    return bool(getattr(settings, "ALIYUN_SMS_UP_QUEUE", "")) and not push_configured()
 
 
 def push_configured() -> bool:

@@ -271,6 +271,13 @@ ALIYUN_SMS_FALLBACK_PARAM = env.str("ALIYUN_SMS_FALLBACK_PARAM", default="conten
 ALIYUN_SMS_CALLBACK_SECRET = env.str("ALIYUN_SMS_CALLBACK_SECRET", default="")
 # Optional allow-list of the addresses pushes may come from (comma-separated IPs or CIDR networks).
 ALIYUN_SMS_CALLBACK_SOURCES = env.list("ALIYUN_SMS_CALLBACK_SOURCES", default=[])
+# Replies by pull where push is not configured: the SmsUp queue the SMS console names (Alicom-Queue-<id>-SmsUp),
+# read through MNS with a temporary key from QueryTokenForMnsQueue (sms/mns.py).
+ALIYUN_SMS_UP_QUEUE = env.str("ALIYUN_SMS_UP_QUEUE", default="")
+ALIYUN_SMS_MNS_ENDPOINT = env.str(
+    "ALIYUN_SMS_MNS_ENDPOINT", default="https://1943695596114318.mns.cn-hangzhou.aliyuncs.com"
+)
+ALIYUN_SMS_MNS_TOKEN_ENDPOINT = env.str("ALIYUN_SMS_MNS_TOKEN_ENDPOINT", default="dybaseapi.aliyuncs.com")
 # Scheme and host Twilio calls our webhooks at, e.g. https://qingfeng.example.cn, when a proxy rewrites them (the
 # signature covers the full URL); empty: taken from the request (X-Forwarded-Proto/-Host behind the proxy).
 SMS_WEBHOOK_BASE_URL = env.str("SMS_WEBHOOK_BASE_URL", default="")
