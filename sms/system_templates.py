@@ -17,14 +17,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from sms import templating
 from sms.error_codes import SmsErrorCode
 from sms.gateways.base import TemplateRef
 from sms.models import ReviewStatus, SmsTemplate
+from sms.templating import VARIABLE_TYPES
 
 K = SmsTemplate.Kind
 
@@ -40,8 +41,6 @@ class SystemTemplate:
 
 
 def _v(name, kind="text", max_length=None):
-    from sms.templating import VARIABLE_TYPES
-
     return {"name": name, "type": kind, "max_length": max_length or VARIABLE_TYPES[kind].max_length}
 
 
@@ -281,20 +280,12 @@ def row_fields(spec: SystemTemplate) -> dict:
     }
 
 
-def provider_code(template: SmsTemplate) -> str:
-    """The code the provider knows this template by: the setting for its purpose, else the row's code."""
-    codes = getattr(settings, "SMS_TEMPLATE_CODES", {}) or {}
-    return codes.get(template.purpose) or template.code
-
-
 def prepare(key: str, params: dict) -> tuple[SmsTemplate, str, TemplateRef]:
     """(row, rendered text, gateway reference) of a purpose's message with these values.
 
     Raises ValidationError naming the rule when the template is not approved, was withdrawn, or a value breaks
     its variable's rule (missing, unknown, wrong type, too long, a link).
     """
-    from sms import templating
-
     template = system_template(key)
     values = {name: str(value) for name, value in (params or {}).items()}
     templating.check_usable(template)
@@ -303,4 +294,4 @@ def prepare(key: str, params: dict) -> tuple[SmsTemplate, str, TemplateRef]:
 
 
 def ref_of(template: SmsTemplate, values: dict) -> TemplateRef:
-    return TemplateRef(code=provider_code(template), params={k: str(v) for k, v in values.items()})
+    return TemplateRef(code=templating.provider_code(template), params={k: str(v) for k, v in values.items()})

@@ -189,11 +189,16 @@ def load_patterns() -> list:
     return _cached("patterns", _load_patterns)
 
 
+def provider_code(template: SmsTemplate) -> str:
+    """The code the provider knows a template by: for a system message's (sms.system_templates), the setting for
+    its purpose (SMS_TEMPLATE_CODES), else the row's own code."""
+    codes = getattr(settings, "SMS_TEMPLATE_CODES", {}) or {}
+    return (template.purpose and codes.get(template.purpose)) or template.code
+
+
 def _load_patterns():
     patterns = []
     from django.db.models import Q
-
-    from sms.system_templates import provider_code
 
     # The provider's own templates, and the system messages' (sms.system_templates) under the provider's code for
     # their purpose: one written here for console or Twilio has no code the provider knows.

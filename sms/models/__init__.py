@@ -85,13 +85,6 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.get_direction_display()} {self.phone} {self.body[:20]}"
 
-    @property
-    def handler_label(self) -> str:
-        """Which keyword handler took an inbound message, in words."""
-        from sms.replies import handler_label
-
-        return handler_label(self.handled_by)
-
 
 class Campaign(models.Model):
     """Integrity SMS to an audience of cadres, sent once, at a time, on a recurring schedule or before holidays."""
