@@ -190,6 +190,7 @@ def test_a_reply_received_again_after_a_crash_before_delete_is_applied_once(queu
     monkeypatch.setattr(mns.Queue, "delete", lambda self, handle: None)  # the worker dies before deleting
     assert provider_reports.pull_replies(get_gateway("aliyun"), limit=1) == {"received": 1}
     monkeypatch.undo()
+    queued.configure(mns_visibility=30.0)
 
     assert provider_reports.pull_replies(get_gateway("aliyun")) == {"repeated": 1}
     assert Message.objects.filter(direction=Direction.INBOUND).count() == 1
