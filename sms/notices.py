@@ -64,13 +64,13 @@ def queue_notice(key, phone, body=None, cadre=None, *, template=None, params=Non
     return notice
 
 
-def _fields(phone, body, cadre, template, params, now):
+def _fields(phone, body, cadre, template, params, now, rows=None):
     """A notice row's fields: its text (rendered from the template), its status and, when it cannot go, why."""
     fields = {"phone": phone, "cadre": cadre, "body": body or ""}
     problem = None
     if template is not None:
         try:
-            row, fields["body"], ref = system_templates.prepare(template, params or {})
+            row, fields["body"], ref = system_templates.prepare(template, params or {}, rows)
             fields.update(template=row, template_params=ref.params)
         except ValidationError as exc:
             problem = f"template {template}: {' '.join(exc.messages)}"
@@ -92,13 +92,13 @@ def queue_notices(entries):
     insert, one task for the batch (the minute sweep backs it up). Each entry is (key, phone, body, cadre) or
     (key, phone, template, params, cadre). Returns how many were queued now."""
     existing = set(Notice.objects.filter(key__in=[e[0] for e in entries]).values_list("key", flat=True))
-    now, rows = timezone.now(), {}
+    now, rows, templates = timezone.now(), {}, {}
     for entry in entries:
         key, phone = entry[0], entry[1]
         if key in existing or key in rows:
             continue
         if len(entry) == 5:
-            fields = _fields(phone, None, entry[4], entry[2], entry[3], now)
+            fields = _fields(phone, None, entry[4], entry[2], entry[3], now, templates)
         else:
             fields = _fields(phone, entry[2], entry[3], None, None, now)
         rows[key] = Notice(key=key, **fields)

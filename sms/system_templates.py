@@ -280,13 +280,18 @@ def row_fields(spec: SystemTemplate) -> dict:
     }
 
 
-def prepare(key: str, params: dict) -> tuple[SmsTemplate, str, TemplateRef]:
+def prepare(key: str, params: dict, rows: dict | None = None) -> tuple[SmsTemplate, str, TemplateRef]:
     """(row, rendered text, gateway reference) of a purpose's message with these values.
 
     Raises ValidationError naming the rule when the template is not approved, was withdrawn, or a value breaks
     its variable's rule (missing, unknown, wrong type, too long, a link).
     """
-    template = system_template(key)
+    # `rows` (key -> row) lets a caller preparing many messages read each template once.
+    template = rows.get(key) if rows is not None else None
+    if template is None:
+        template = system_template(key)
+        if rows is not None:
+            rows[key] = template
     values = {name: str(value) for name, value in (params or {}).items()}
     templating.check_usable(template)
     templating.validate_params(template, values, per_recipient=False)
