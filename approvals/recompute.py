@@ -15,30 +15,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from approvals.models import Application, ApplicationEvent, ApplicationStep, State, StepState
 from approvals.services import timing
-from approvals.services.recording import SMS_TEXTS, _due_text
+from approvals.services.recording import _due_text
 from core.events import Clock, ClockAction
 from directory.models import Cadre
 from sms.notices import queue_notices
+from sms.system_templates import clip
 
 OPEN = (State.SUPPLEMENTING, State.IN_REVIEW)
 NAME = "approvals"
 KIND = "application.deadline_recomputed"
 CHUNK = 1000
-
-HANDLER_TEXTS = {
-    "one": gettext_noop(
-        "Following the official holiday schedule, step %(step)s of application %(number)s you handle is now due "
-        "%(due)s."
-    ),
-    "many": gettext_noop(
-        "Following the official holiday schedule, the due dates of %(count)d steps you handle were recomputed; the "
-        "earliest is now %(due)s (application %(number)s)."
-    ),
-}
 
 APP_FIELDS = (
     "pk",
@@ -171,10 +160,10 @@ def _tell_applicants(told, event_of):
                 (
                     f"approvals.application:{app['pk']}:event:{event_of[app['pk']]}",
                     app["applicant_phone"],
-                    _(SMS_TEXTS[KIND])
-                    % {
+                    f"approvals.{KIND}",
+                    {
                         "number": app["tracking_number"],
-                        "item": app["item__name"],
+                        "item": clip(app["item__name"], 20),
                         "due": _due_text(timing.promised_deadline(Application(due_at=new))),
                     },
                     None,
@@ -201,12 +190,11 @@ def _tell_handlers(context):
     with translation.override(settings.LANGUAGE_CODE):
         for cadre in Cadre.objects.filter(user_id__in=list(handled)).exclude(phone="").order_by("pk"):
             count, due, number, step = handled[cadre.user_id]
-            text = _(HANDLER_TEXTS["one" if count == 1 else "many"]) % {
-                "count": count,
-                "due": _due_text(due),
-                "number": number,
-                "step": step,
-            }
+            if count == 1:
+                template, params = "approvals.handler.one", {"number": number, "step": clip(step, 20)}
+            else:
+                template, params = "approvals.handler.many", {"count": count, "number": number}
+            params["due"] = _due_text(due)
             key = f"core.calendar:{context.run.pk}:approvals.handler:{cadre.user_id}"
-            entries.append((key, cadre.phone, text, cadre))
+            entries.append((key, cadre.phone, template, params, cadre))
     return queue_notices(entries)

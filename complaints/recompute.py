@@ -11,8 +11,6 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from complaints.models import Complaint, ComplaintEvent, Stage, Status
 from core.events import Clock, ClockAction
@@ -34,17 +32,6 @@ FIELDS = (
     "complaint__concerned_department_id",
     "complaint__handling_department_id",
 )
-
-INVESTIGATOR_TEXTS = {
-    "one": gettext_noop(
-        "Following the official holiday schedule, the deadline of complaint %(reference)s you investigate is now "
-        "%(due)s."
-    ),
-    "many": gettext_noop(
-        "Following the official holiday schedule, the deadlines of %(count)d complaints you investigate were "
-        "recomputed; the earliest is now %(due)s (complaint %(reference)s)."
-    ),
-}
 
 
 def recompute_deadlines(context) -> int:
@@ -146,14 +133,12 @@ def _tell_investigators(context):
     with translation.override(settings.LANGUAGE_CODE):
         for cadre in Cadre.objects.filter(user_id__in=list(told)).exclude(phone="").order_by("pk"):
             count, due, reference = told[cadre.user_id]
-            text = _(INVESTIGATOR_TEXTS["one" if count == 1 else "many"]) % {
-                "count": count,
-                "due": _due_text(due),
-                "reference": reference,
-            }
-            entries.append(
-                (f"core.calendar:{context.run.pk}:complaints.investigator:{cadre.user_id}", cadre.phone, text, cadre)
-            )
+            template = "complaints.investigator.one" if count == 1 else "complaints.investigator.many"
+            params = {"due": _due_text(due), "reference": reference}
+            if count > 1:
+                params["count"] = count
+            key = f"core.calendar:{context.run.pk}:complaints.investigator:{cadre.user_id}"
+            entries.append((key, cadre.phone, template, params, cadre))
     return queue_notices(entries)
 
 

@@ -4,7 +4,8 @@ How a campaign carries the question
 -----------------------------------
 An editor picks the day's question (an ``SmsQuestion``: day + question). ``prepare_campaign`` writes an ordinary
 ``sms.Campaign`` from it, timed for that morning (``QUIZ_SMS_SEND_TIME``, 08:30), to every subscribed cadre: its
-free text is the question, its options lettered A, B, C... and how to reply. The campaign is submitted, and a
+SMS template (``quizzes.question.single`` or ``.multiple``, sms/system_templates.py) filled with the question and
+its options lettered A, B, C..., ending with how to reply. The campaign is submitted, and a
 reviewer approves it in the SMS admin like any other campaign (the two-person rule stays whole: the quiz app
 never approves its own text). Editing the question afterwards does not touch an approved campaign.
 
@@ -29,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.points import PointSource, earn
 from quizzes.models import LETTERS, QuestionKind, SmsAnswer, SmsQuestion
@@ -74,40 +76,45 @@ def set_question(day: datetime.date, question: Question) -> SmsQuestion:
     return row
 
 
-def campaign_text(sms_question: SmsQuestion) -> str:
+def campaign_template(sms_question: SmsQuestion) -> tuple[str, dict]:
+    """(SMS template key, values) of the day's question: its text, and its options lettered A, B, C..."""
     question = sms_question.question
     options = " ".join(f"{LETTERS[i]}.{text}" for i, text in enumerate(question.options))
-    how = (
-        _("Reply with the letters of all correct options.")
-        if question.kind == QuestionKind.MULTIPLE
-        else _("Reply with the letter of your answer.")
-    )
-    return _("[Question of the day] %(question)s %(options)s %(how)s") % {
-        "question": question.text,
-        "options": options,
-        "how": how,
-    }
+    key = "quizzes.question.multiple" if question.kind == QuestionKind.MULTIPLE else "quizzes.question.single"
+    return key, {"question": question.text, "options": options}
+
+
+def campaign_text(sms_question: SmsQuestion) -> str:
+    """The question as the SMS says it (its template rendered)."""
+    from sms import system_templates, templating
+
+    key, params = campaign_template(sms_question)
+    return templating.render(system_templates.system_template(key), params)
 
 
 @transaction.atomic
 def prepare_campaign(sms_question: SmsQuestion, by: AbstractBaseUser) -> Campaign:
     """Write and submit the day's campaign (timed for SEND_TIME, to all subscribed cadres); a reviewer approves."""
     from sms import services as sms_services
+    from sms import system_templates
     from sms.models import Campaign
 
     sms_question = SmsQuestion.objects.select_for_update().select_related("question").get(pk=sms_question.pk)
     if sms_question.campaign_id:
         return sms_question.campaign
     send_at = timezone.make_aware(datetime.datetime.combine(sms_question.day, SEND_TIME))
+    key, params = campaign_template(sms_question)
     campaign = Campaign.objects.create(
         title=_("Question of the day %(day)s") % {"day": sms_question.day.isoformat()},
-        text=campaign_text(sms_question),
+        template=system_templates.system_template(key),
+        template_params=params,
         timing=Campaign.Timing.AT,
         send_at=max(send_at, timezone.now()),
         all_cadres=True,
         created_by=by,
     )
-    sms_services.submit_campaign(campaign, by)  # raises ValidationError if the text is too long for an SMS
+    # Raises ValidationError naming the rule when the question or its options are too long for the template.
+    sms_services.submit_campaign(campaign, by)
     sms_question.campaign = campaign
     sms_question.save(update_fields=["campaign"])
     return campaign
@@ -153,7 +160,7 @@ def record_answer(
     return answer, True
 
 
-@reply_handler(priority=50)
+@reply_handler(priority=50, label=gettext_lazy("SMS quiz answer"))
 def answer_sms(inbound: InboundMessage, cadre: Cadre | None) -> str | None:
     if cadre is None:
         return None

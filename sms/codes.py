@@ -20,10 +20,11 @@ from enum import StrEnum
 import phonenumbers
 from django.contrib.auth import login, logout
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,6 +34,7 @@ from core.error_codes import CommonErrorCode
 from core.ratelimit import count, hashed_ip, increment, window_bucket
 from directory.models import MOBILE_TYPES, Cadre
 from directory.services import user_for_cadre
+from sms import system_templates
 from sms.error_codes import SmsErrorCode
 from sms.gateways.base import GatewayError
 from sms.models import MessageKind, OneTimeCode
@@ -47,7 +49,6 @@ NUMBER_LIMITS = ((timedelta(minutes=1), 1), (timedelta(hours=1), 5), (timedelta(
 # Requests per client IP (counted in the cache only: an IP is personal data we have no reason to keep).
 # Generous, because mobile carriers put many phones behind one address.
 IP_LIMITS = ((timedelta(minutes=1), 10), (timedelta(hours=1), 30), (timedelta(days=1), 100))
-SMS_LANGUAGE = "zh-hans"
 
 
 class CodeError(Exception):
@@ -159,15 +160,12 @@ def request_code(phone: object, client_ip: str | None) -> CodeRequest:
         # A new code replaces any earlier one still open.
         OneTimeCode.objects.filter(phone=phone, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
         OneTimeCode.objects.create(phone=phone, code_hash=_hash(phone, code), expires_at=now + CODE_TTL)
-    with translation.override(SMS_LANGUAGE):
-        body = _(
-            "Your login code is %(code)s, valid for %(minutes)d minutes. If you did not ask for it, ignore this "
-            "message."
-        ) % {"code": code, "minutes": CODE_TTL.seconds // 60}
     try:
-        send_message(phone, body, kind=MessageKind.CODE, cadre=cadre)
-    except GatewayError:
-        # The same answer as a sent code: the user can ask again once the resend wait is over.
+        _template, body, ref = system_templates.prepare("login_code", {"code": code, "minutes": CODE_TTL.seconds // 60})
+        send_message(phone, body, kind=MessageKind.CODE, cadre=cadre, template=ref)
+    except (GatewayError, ValidationError):
+        # The same answer as a sent code: the user can ask again once the resend wait is over. A ValidationError is
+        # the template refused (withdrawn by the provider): logged, for the operators to see.
         logger.exception("Sending a login code failed")
     return CodeRequest(
         phone=phone, expires_in=int(CODE_TTL.total_seconds()), resend_after=int(NUMBER_LIMITS[0][0].total_seconds())

@@ -97,9 +97,12 @@ MAX_RECONCILE_ATTEMPTS_FACTOR = 2
 
 
 def render_body(campaign: Campaign) -> str:
-    """The run's text, rendered once: signed, with a placeholder for each recipient's short link."""
+    """The run's text, rendered once: signed, with a placeholder for each recipient's short link, and the opt-out
+    line (services.opt_out_suffix)."""
     text = services.signed(services.campaign_text(campaign).strip())
-    return f"{text} {LINK_PLACEHOLDER}" if campaign.link_page_id else text
+    if campaign.link_page_id:
+        text = f"{text} {LINK_PLACEHOLDER}"
+    return text + services.opt_out_suffix(text)
 
 
 def delivery_body(run_body: str, short_code: str | None, recipient: dict | None = None) -> str:
@@ -109,8 +112,8 @@ def delivery_body(run_body: str, short_code: str | None, recipient: dict | None 
     """
     if recipient is not None and "${" in run_body:
         run_body = templating.fill_recipient(run_body, recipient)
-    if short_code and run_body.endswith(LINK_PLACEHOLDER):
-        return run_body[: -len(LINK_PLACEHOLDER)] + services.short_link(short_code)
+    if short_code and LINK_PLACEHOLDER in run_body:
+        return run_body.replace(LINK_PLACEHOLDER, services.short_link(short_code), 1)
     return run_body
 
 
@@ -154,7 +157,7 @@ def start_run(campaign: Campaign, occurrence: object) -> CampaignRun | None:
 def build_deliveries(run: CampaignRun, batch_size: int | None = None) -> None:
     """Stream the audience in pk order and insert its deliveries in batches; resumable after a crash."""
     batch_size = batch_size or BUILD_BATCH
-    with_link = run.body.endswith(LINK_PLACEHOLDER)
+    with_link = LINK_PLACEHOLDER in run.body
     cadres = audience(run.campaign)
     # Each batch commits whole (rows and short-code check together), so everything up to the highest cadre built
     # is complete and a resumed build continues after it.

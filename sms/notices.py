@@ -10,15 +10,17 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from core.enqueue import enqueue_on_commit
+from sms import system_templates, templating
 from sms.dispatch import backoff
 from sms.gateways import get_gateway
 from sms.gateways.base import GatewayError, PermanentError, TemporaryError
-from sms.models import Direction, Message, MessageKind, Notice, SignaturePurpose
+from sms.models import Direction, Message, MessageKind, Notice, SignaturePurpose, SmsTemplate
 from sms.services import recipient_problem, send_message, signed
 
 logger = logging.getLogger(__name__)
@@ -39,18 +41,18 @@ def notice_purpose(notice: Notice) -> str:
     return SignaturePurpose.CITIZEN_NOTICE
 
 
-def queue_notice(key, phone, body, cadre=None):
-    """Queue one SMS under `key` and return its Notice; with a key already queued, return that row unchanged."""
+def queue_notice(key, phone, body=None, cadre=None, *, template=None, params=None):
+    """Queue one SMS under `key` and return its Notice; with a key already queued, return that row unchanged.
+
+    `template` names the message's template (a key of ``sms.system_templates``) and `params` its values; the text
+    is rendered from them. A template that cannot carry the values (a rule broken, the template withdrawn) keeps
+    the notice as failed with the rule in its error, like a number that cannot receive SMS: the caller's change
+    stands and the admin shows why the SMS did not go. `body` alone (free text) is for console and Twilio only.
+    """
     existing = Notice.objects.filter(key=key).first()
     if existing is not None:
         return existing
-    problem = recipient_problem(phone)
-    fields = {"phone": phone, "cadre": cadre, "body": body}
-    if problem:
-        # Kept, not dropped: the caller's record shows the applicant was not told, and why.
-        fields.update(status=S.FAILED, error=f"recipient: {problem}")
-    else:
-        fields.update(next_attempt_at=timezone.now())
+    fields = _fields(phone, body, cadre, template, params, timezone.now())
     try:
         with transaction.atomic():
             notice = Notice.objects.create(key=key, **fields)
@@ -62,18 +64,44 @@ def queue_notice(key, phone, body, cadre=None):
     return notice
 
 
+def _fields(phone, body, cadre, template, params, now, rows=None):
+    """A notice row's fields: its text (rendered from the template), its status and, when it cannot go, why."""
+    fields = {"phone": phone, "cadre": cadre, "body": body or ""}
+    problem = None
+    if template is not None:
+        try:
+            row, fields["body"], ref = system_templates.prepare(template, params or {}, rows)
+            fields.update(template=row, template_params=ref.params)
+        except ValidationError as exc:
+            problem = f"template {template}: {' '.join(exc.messages)}"
+            fields.update(template=SmsTemplate.objects.filter(purpose=template).first(), template_params=params or {})
+    recipient = recipient_problem(phone)
+    if recipient:
+        problem = f"recipient: {recipient}"
+    if problem:
+        # Kept, not dropped: the caller's record shows the person was not told, and why.
+        logger.error("notice not sendable: %s", problem)
+        fields.update(status=S.FAILED, error=problem[:200])
+    else:
+        fields.update(next_attempt_at=now)
+    return fields
+
+
 def queue_notices(entries):
-    """``queue_notice`` for many (key, phone, body, cadre) at once, in the caller's transaction: one query for the
-    keys already queued, one insert, one task for the batch (the minute sweep backs it up). Returns how many were
-    queued now."""
+    """``queue_notice`` for many at once, in the caller's transaction: one query for the keys already queued, one
+    insert, one task for the batch (the minute sweep backs it up). Each entry is (key, phone, body, cadre) or
+    (key, phone, template, params, cadre). Returns how many were queued now."""
     existing = set(Notice.objects.filter(key__in=[e[0] for e in entries]).values_list("key", flat=True))
-    now, rows = timezone.now(), {}
-    for key, phone, body, cadre in entries:
+    now, rows, templates = timezone.now(), {}, {}
+    for entry in entries:
+        key, phone = entry[0], entry[1]
         if key in existing or key in rows:
             continue
-        problem = recipient_problem(phone)
-        fields = {"status": S.FAILED, "error": f"recipient: {problem}"} if problem else {"next_attempt_at": now}
-        rows[key] = Notice(key=key, phone=phone, cadre=cadre, body=body, **fields)
+        if len(entry) == 5:
+            fields = _fields(phone, None, entry[4], entry[2], entry[3], now, templates)
+        else:
+            fields = _fields(phone, entry[2], entry[3], None, None, now)
+        rows[key] = Notice(key=key, **fields)
     Notice.objects.bulk_create(rows.values(), ignore_conflicts=True)
     pending = list(Notice.objects.filter(key__in=list(rows), status=S.PENDING).values_list("pk", flat=True))
     if pending:
@@ -86,7 +114,7 @@ def _claim(pk, now):
     lease_expired = now - datetime.timedelta(seconds=settings.SMS_CLAIM_LEASE)
     claimable = Q(status=S.PENDING, next_attempt_at__lte=now) | Q(status=S.SENDING, next_attempt_at__lte=lease_expired)
     taken = Notice.objects.filter(claimable, pk=pk).update(status=S.SENDING, next_attempt_at=now)
-    return Notice.objects.select_related("cadre").get(pk=pk) if taken else None
+    return Notice.objects.select_related("cadre", "template").get(pk=pk) if taken else None
 
 
 def send_notice(pk, gateway=None, now=None):
@@ -98,6 +126,14 @@ def send_notice(pk, gateway=None, now=None):
     gateway = gateway or get_gateway()
     to = notice.phone.as_e164
     purpose = notice_purpose(notice)
+    ref = None
+    if notice.template is not None:
+        try:
+            # Withdrawn by the provider since it was queued: the provider would refuse it; say so, send nothing.
+            templating.check_usable(notice.template)
+        except ValidationError as exc:
+            return _mark(notice, S.FAILED, error=f"template: {' '.join(exc.messages)}"[:200])
+        ref = system_templates.ref_of(notice.template, notice.template_params)
     try:
         # Set before every send and cleared when its outcome is known: still set here means an attempt was cut off.
         if notice.uncertain:
@@ -106,7 +142,13 @@ def send_notice(pk, gateway=None, now=None):
                 return _mark_sent(notice, _log_found(notice, gateway, provider_id, purpose))
         Notice.objects.filter(pk=pk).update(attempts=notice.attempts + 1, uncertain=True)
         message = send_message(
-            notice.phone, notice.body, kind=MessageKind.NOTICE, cadre=notice.cadre, gateway=gateway, purpose=purpose
+            notice.phone,
+            notice.body,
+            kind=MessageKind.NOTICE,
+            cadre=notice.cadre,
+            gateway=gateway,
+            purpose=purpose,
+            template=ref,
         )
     except PermanentError as exc:
         return _mark(notice, S.FAILED, error=_error(exc))

@@ -49,20 +49,42 @@ HELP_KEYWORDS = {"HELP", "帮助"}
 
 OPT_OUT_CONFIRMATION = _("You will no longer receive integrity SMS. Reply START to subscribe again.")
 OPT_IN_CONFIRMATION = _("You are subscribed to integrity SMS again. Reply TD to unsubscribe.")
+NO_HANDLER = _("No keyword matched: not answered")
+OTHER_HANDLER = _("Answered by another handler")
 HELP_TEXT = _(
     "Integrity education SMS of the discipline inspection commission. Reply TD to unsubscribe, START to subscribe."
 )
 
 
-def reply_handler(priority=50):
-    """Register a reply handler (see the module docstring). Returns the function unchanged."""
+_labels = {}  # handler name -> what the inbox says it did (translated lazily)
+
+
+def reply_handler(priority=50, label=None):
+    """Register a reply handler (see the module docstring). Returns the function unchanged.
+
+    `label` (a lazy translation) is what the inbox shows for a reply this handler answered ("opt-out", "quiz
+    answer"); the handler is recorded by its name on the inbound message (``Message.handled_by``).
+    """
 
     def register(func):
         _handlers.append((-priority, len(_handlers), func))
         _handlers.sort(key=lambda entry: entry[:2])
+        if label is not None:
+            _labels[handler_name(func)] = label
         return func
 
     return register
+
+
+def handler_name(func) -> str:
+    return f"{func.__module__}.{func.__qualname__}"[:60]
+
+
+def handler_label(name: str) -> str:
+    """The words for a recorded handler name; a reply no handler took says so."""
+    if not name:
+        return str(NO_HANDLER)
+    return str(_labels.get(name, OTHER_HANDLER))
 
 
 def unregister_reply_handler(func):
@@ -78,6 +100,11 @@ def normalise(text):
 
 def answer(inbound, cadre):
     """The reply to an inbound SMS, from the first handler that has one, or None."""
+    return answer_with_handler(inbound, cadre)[0]
+
+
+def answer_with_handler(inbound, cadre):
+    """(reply, name of the handler that gave it), or (None, "") when no handler knows the message."""
     with translation.override(settings.LANGUAGE_CODE):
         for _priority, _order, handler in list(_handlers):
             try:
@@ -87,8 +114,8 @@ def answer(inbound, cadre):
                 logger.exception("SMS reply handler %s failed", getattr(handler, "__qualname__", handler))
                 continue
             if reply is not None:
-                return str(reply)
-    return None
+                return str(reply), handler_name(handler)
+    return None, ""
 
 
 def find_cadre(phone):
@@ -127,7 +154,10 @@ def receive(inbound, gateway):
     except IntegrityError:
         logger.info("Inbound SMS %s received again; ignored", inbound.provider_id)
         return None
-    reply = answer(inbound, cadre)
+    reply, handler = answer_with_handler(inbound, cadre)
+    if handler:
+        Message.objects.filter(pk=message.pk).update(handled_by=handler)
+        message.handled_by = handler
     if reply:
         try:
             send_message(inbound.sender, reply, kind=MessageKind.REPLY, cadre=cadre, gateway=gateway)
@@ -140,7 +170,7 @@ def receive(inbound, gateway):
 # Built-in handlers.
 
 
-@reply_handler(priority=100)
+@reply_handler(priority=100, label=_("Opt-out (退订, TD, STOP)"))
 def opt_out(inbound, cadre):
     if cadre is None or normalise(inbound.body) not in OPT_OUT_KEYWORDS:
         return None
@@ -150,7 +180,7 @@ def opt_out(inbound, cadre):
     return OPT_OUT_CONFIRMATION
 
 
-@reply_handler(priority=90)
+@reply_handler(priority=90, label=_("Opt-in (订阅, START)"))
 def opt_in(inbound, cadre):
     if cadre is None or normalise(inbound.body) not in OPT_IN_KEYWORDS:
         return None
@@ -160,7 +190,7 @@ def opt_in(inbound, cadre):
     return OPT_IN_CONFIRMATION
 
 
-@reply_handler(priority=10)
+@reply_handler(priority=10, label=_("Help (帮助, HELP)"))
 def help_text(inbound, cadre):
     if normalise(inbound.body) not in HELP_KEYWORDS:
         return None

@@ -19,7 +19,7 @@ from directory.models import Cadre
 from sms import templating
 from sms.encoding import SegmentInfo, estimated_cost, segment_info
 from sms.error_codes import SmsErrorCode
-from sms.gateways import Gateway, get_gateway
+from sms.gateways import Gateway, TemplateRef, get_gateway
 from sms.models import Campaign, Direction, Message, MessageKind, SignaturePurpose
 
 logger = logging.getLogger(__name__)
@@ -50,12 +50,14 @@ def send_message(
     cadre: Cadre | None = None,
     gateway: Gateway | None = None,
     purpose: str | None = None,
+    template: TemplateRef | None = None,
 ) -> Message:
     """Send one SMS now, outside any campaign (codes, replies, notices), and log it. Raises GatewayError on failure.
 
     The log row is written after the gateway accepted the message, so a failed send leaves no "sent" record.
     Gateways that report delivery (Twilio) are given the status webhook, which updates the row's status.
     The signature is the one for `purpose` (sms.models.SignaturePurpose), by default the one for its kind.
+    `template` (sms.system_templates.prepare) is the approved template `body` was rendered from.
     """
     from sms.tracking import status_callback_url
 
@@ -64,7 +66,8 @@ def send_message(
     info = segment_info(text)
     to = phone if isinstance(phone, str) else phone.as_e164
     callback = status_callback_url(gateway.name) if getattr(gateway, "supports_status_callbacks", False) else None
-    result = gateway.send(to, text, status_callback=callback)
+    extra = {"template": template} if template is not None else {}
+    result = gateway.send(to, text, status_callback=callback, **extra)
     return Message.objects.create(
         direction=Direction.OUTBOUND,
         kind=kind,
@@ -141,10 +144,19 @@ def campaign_text(campaign: Campaign) -> str:
 
 def _sample_body(campaign):
     """The text as a recipient sees it, with a short link of the real length when the campaign has one."""
-    text = templating.fill_recipient(signed(campaign_text(campaign).strip()), templating.SAMPLE_RECIPIENT)
-    if campaign.link_page_id:
-        text = f"{text} {short_link('x' * SHORT_CODE_LENGTH)}"
-    return text
+    return final_text(campaign)
+
+
+def opt_out_suffix(text: str) -> str:
+    """The opt-out line (SMS_OPT_OUT_LINE, 回复TD退订) a campaign message ends with, unless its text has it already.
+
+    A template-only provider (Aliyun) sends the approved template and nothing after it: there the template itself
+    must carry the line (the provider requires it of promotion templates), so nothing is added.
+    """
+    line = (getattr(settings, "SMS_OPT_OUT_LINE", "") or "").strip()
+    if not line or line in text or getattr(get_gateway(), "templates_only", False):
+        return ""
+    return f" {line}"
 
 
 SHORT_CODE_LENGTH = 8
@@ -332,11 +344,11 @@ def preview(campaign: Campaign, chunk_size: int = 2000) -> Preview:
 
 def final_text(campaign: Campaign, recipient: dict | None = None) -> str:
     """The text exactly as a recipient receives it: signature, the template filled (with `recipient`'s own name,
-    post and unit, or typical ones), and the short link."""
+    post and unit, or typical ones), the short link and the opt-out line."""
     text = templating.fill_recipient(signed(campaign_text(campaign).strip()), recipient or templating.SAMPLE_RECIPIENT)
     if campaign.link_page_id:
         text = f"{text} {short_link('x' * SHORT_CODE_LENGTH)}"
-    return text
+    return text + opt_out_suffix(text)
 
 
 def send_test(campaign: Campaign, by: AbstractBaseUser) -> Message:

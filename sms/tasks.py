@@ -59,6 +59,17 @@ def pull_reports():
     return provider_reports.pull_reports(gateway)
 
 
+def pull_replies():
+    """Read replies from Aliyun's SmsUp queue (MNS) when push is not configured and a queue is (sms.mns)."""
+    from django.conf import settings
+
+    from sms.gateways import get_gateway
+
+    if settings.SMS_GATEWAY != "aliyun" or not provider_reports.pull_replies_configured():
+        return {}
+    return provider_reports.pull_replies(get_gateway())
+
+
 def minimise_logs():
     """Citizens' numbers out of settled notices, and logs and counters past their retention (sms/retention.py)."""
     from sms import retention
@@ -70,5 +81,6 @@ SCHEDULES = [
     Every("sms.sweep_campaigns", "sms.tasks.sweep_campaigns", minutes=1),
     Every("sms.sweep_notices", "sms.tasks.sweep_notices", minutes=1),
     Every("sms.pull_reports", "sms.tasks.pull_reports", minutes=5),
+    Every("sms.pull_replies", "sms.tasks.pull_replies", minutes=1),
     Every("sms.minimise_logs", "sms.tasks.minimise_logs", minutes=60),
 ]

@@ -103,6 +103,8 @@ class SmsTemplateViewSet(ModelViewSet):
         BooleanColumn("withdrawn", label=_("withdrawn by the provider")),
     ]
     list_filter = ["kind", "review_status", "withdrawn"]
+    # The system messages' templates (sms.system_templates) and the provider's: about sixty, on one page.
+    list_per_page = 100
     search_fields = ["name", "code", "text"]
     search_backend_name = None
 

@@ -189,11 +189,24 @@ def load_patterns() -> list:
     return _cached("patterns", _load_patterns)
 
 
+def provider_code(template: SmsTemplate) -> str:
+    """The code the provider knows a template by: for a system message's (sms.system_templates), the setting for
+    its purpose (SMS_TEMPLATE_CODES), else the row's own code."""
+    codes = getattr(settings, "SMS_TEMPLATE_CODES", {}) or {}
+    return (template.purpose and codes.get(template.purpose)) or template.code
+
+
 def _load_patterns():
     patterns = []
-    # Only the provider's own templates: one written here for console or Twilio has no code the provider knows.
-    usable = SmsTemplate.objects.filter(review_status=ReviewStatus.APPROVED, withdrawn=False, from_provider=True)
-    for code, text in usable.values_list("code", "text"):
+    from django.db.models import Q
+
+    # The provider's own templates, and the system messages' (sms.system_templates) under the provider's code for
+    # their purpose: one written here for console or Twilio has no code the provider knows.
+    usable = SmsTemplate.objects.filter(
+        Q(from_provider=True) | ~Q(purpose=""), review_status=ReviewStatus.APPROVED, withdrawn=False
+    )
+    for template in usable.only("code", "text", "purpose"):
+        code, text = provider_code(template), template.text
         seen, parts, pos = set(), [], 0
         for m in VARIABLE_RE.finditer(text):
             parts.append(re.escape(text[pos : m.start()]))
@@ -293,6 +306,7 @@ def sync_from_provider(gateway=None) -> SyncResult:
             template.save()
         gone = SmsTemplate.objects.filter(from_provider=True, withdrawn=False).exclude(code__in=codes)
         withdrawn = gone.update(withdrawn=True)
+        withdrawn += _sync_system_templates()
         for row in signatures:
             name = str(row.get("SignName") or "")[:20]
             if not name:
@@ -308,6 +322,24 @@ def sync_from_provider(gateway=None) -> SyncResult:
             )
     forget()
     return SyncResult(templates=len(codes), signatures=len(signatures), withdrawn=withdrawn)
+
+
+def _sync_system_templates() -> int:
+    """Give each system message's template (sms.system_templates) the provider's verdict on the code configured for
+    it (SMS_TEMPLATE_CODES): un-approved or withdrawn there, it is here too, and its messages are refused with the
+    reason instead of being sent to a refusal. Returns how many became withdrawn."""
+    codes = getattr(settings, "SMS_TEMPLATE_CODES", {}) or {}
+    provider = {t.code: t for t in SmsTemplate.objects.filter(from_provider=True, code__in=list(codes.values()))}
+    withdrawn = 0
+    for template in SmsTemplate.objects.exclude(purpose="").filter(purpose__in=list(codes)):
+        source = provider.get(codes[template.purpose])
+        status = source.review_status if source else template.review_status
+        gone = source is None or source.withdrawn
+        withdrawn += gone and not template.withdrawn
+        template.review_status, template.withdrawn = status, gone
+        template.review_note = source.review_note if source else ""
+        template.save(update_fields=["review_status", "withdrawn", "review_note"])
+    return withdrawn
 
 
 def _int(value):

@@ -25,6 +25,7 @@ from core.admin_records import RecordViewSet
 from sms import admin_views, retention
 from sms.forms import CampaignForm
 from sms.models import Campaign, CampaignRun, Delivery, DeliveryStatus, Message, Notice
+from sms.replies import handler_label
 from sms.summaries import audience_summary, progress_summary, timing_summary
 from sms.template_viewsets import SmsSignatureViewSet, SmsTemplateViewSet
 
@@ -290,6 +291,7 @@ class InboxViewSet(RecordViewSet):
         Column("phone", label=_("phone")),
         Column("cadre", label=_("cadre")),
         Column("body", label=_("text")),
+        Column("handled_by", label=_("handled as"), accessor=lambda message: handler_label(message.handled_by)),
     ]
     list_filter = ["created_at"]
     search_fields = ["phone", "body", "cadre__name"]

@@ -90,25 +90,24 @@ def _aliyun_push(request, secret):
         return backend, JsonResponse(RECEIVED)
 
 
+def _aliyun_receive(request, secret, kind):
+    backend, payload = _aliyun_push(request, secret)
+    if isinstance(payload, HttpResponse):
+        return payload
+    counts = provider_reports.apply_items(kind, payload, backend)
+    logger.info("Aliyun SMS %s push: %s", kind, counts)
+    return JsonResponse(RECEIVED)
+
+
 @csrf_exempt
 @require_POST
 def aliyun_report(request, secret):
     """SmsReport push: delivery reports."""
-    backend, payload = _aliyun_push(request, secret)
-    if isinstance(payload, HttpResponse):
-        return payload
-    counts = provider_reports.apply_reports(payload, backend)
-    logger.info("Aliyun SMS reports: %s", counts)
-    return JsonResponse(RECEIVED)
+    return _aliyun_receive(request, secret, "report")
 
 
 @csrf_exempt
 @require_POST
 def aliyun_up(request, secret):
     """SmsUp push: replies from phones, through the reply-handler registry."""
-    backend, payload = _aliyun_push(request, secret)
-    if isinstance(payload, HttpResponse):
-        return payload
-    counts = provider_reports.receive_replies(payload, backend)
-    logger.info("Aliyun SMS replies: %s", counts)
-    return JsonResponse(RECEIVED)
+    return _aliyun_receive(request, secret, "reply")

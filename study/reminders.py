@@ -1,5 +1,6 @@
 """SMS reminders of study tasks: members who have not finished are reminded N days and 1 day before the deadline,
-once each, through the SMS service's transactional notices (``sms.notices.queue_notice``, idempotent by key).
+once each, through the SMS service's transactional notices (``sms.notices.queue_notice``, idempotent by key), as
+the SMS template ``study.task_reminder`` (sms/system_templates.py).
 
 Respected: a cadre who opted out of SMS gets nothing; nothing is queued in quiet hours (the next run after them
 sends); a number that already had ``SMS_DAILY_CAP`` messages today (sent, or notices waiting) waits for the next
@@ -13,23 +14,23 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from sms.dispatch import quiet_until
 from sms.models import Direction, Message, Notice
 from sms.notices import queue_notice
+from sms.system_templates import clip, limit
 from study.models import StudyTask, TaskMember
 
+REMINDER_TEMPLATE = "study.task_reminder"
 
-def reminder_text(task: StudyTask) -> str:
-    """The reminder, in the site's language (cadres read Chinese)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        deadline = timezone.localtime(task.deadline).strftime("%m-%d %H:%M")
-        return _("Study task “%(title)s” is due %(deadline)s and you have not finished it. Open Qingfeng to study.") % {
-            "title": task.title,
-            "deadline": deadline,
-        }
+
+def reminder_params(task: StudyTask) -> dict:
+    """The reminder's values for its SMS template (sms.system_templates): a long title is shortened, marked "…"."""
+    return {
+        "title": clip(task.title, limit(REMINDER_TEMPLATE, "title")),
+        "deadline": timezone.localtime(task.deadline).strftime("%m-%d %H:%M"),
+    }
 
 
 def _sent_today(phone: str, now: datetime.datetime) -> int:
@@ -55,14 +56,15 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
         else:
             continue
         members = task.members.filter(pending, completed_at__isnull=True).select_related("cadre")
-        body = reminder_text(task)
+        params = reminder_params(task)
         for member in members.iterator(chunk_size=500):
             cadre = member.cadre
             if cadre.sms_opt_in:
                 phone = str(cadre.phone)
                 if _sent_today(phone, now) >= settings.SMS_DAILY_CAP:
                     continue  # over today's cap: the next run tries again
-                queue_notice(f"study.task.{task.pk}.{cadre.pk}.{kind}", phone, body, cadre=cadre)
+                key = f"study.task.{task.pk}.{cadre.pk}.{kind}"
+                queue_notice(key, phone, cadre=cadre, template=REMINDER_TEMPLATE, params=params)
                 queued += 1
             stamp = {field: now}
             if kind == "last":

@@ -12,7 +12,10 @@ from approvals.services import timing
 from core import events
 from core.events import Clock
 from core.workdays import is_provisional
+from sms import system_templates
+from sms.models.templates import VARIABLE_RE
 from sms.notices import queue_notice
+from sms.system_templates import clip
 
 # What the applicant is told by SMS when their case enters a state (English msgids; sent in Chinese).
 SMS_TEXTS = {
@@ -79,16 +82,26 @@ def _record(application, kind, by, from_state, to_state, *, step=None, departmen
 
 
 def _notify(application, event):
+    # Sent as the SMS template of the event's kind (sms.system_templates "approvals.<kind>"): Chinese text is the
+    # template's; SMS_TEXTS stays the English wording of the same messages.
     with translation.override(settings.LANGUAGE_CODE):
         values = {
-            "item": application.item.name,
+            "item": clip(application.item.name, 20),
             "number": application.tracking_number,
             "due": _due_text(timing.promised_deadline(application)),
-            "reason": application.decision_reason or event.payload.get("reason", ""),
-            "materials": "、".join(event.payload.get("materials", [])),
+            "reason": clip(
+                application.decision_reason or event.payload.get("reason", "") or _("see the application's page"), 35
+            ),
+            "materials": clip("、".join(event.payload.get("materials", [])), 35),
         }
-        body = _(SMS_TEXTS[event.kind]) % values
-    queue_notice(f"approvals.application:{application.pk}:event:{event.pk}", application.applicant_phone, body)
+    template = f"approvals.{event.kind}"
+    wanted = VARIABLE_RE.findall(system_templates.BY_KEY[template].text)
+    queue_notice(
+        f"approvals.application:{application.pk}:event:{event.pk}",
+        application.applicant_phone,
+        template=template,
+        params={name: values[name] for name in wanted},
+    )
 
 
 def _due_text(due_at):

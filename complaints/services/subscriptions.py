@@ -9,7 +9,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -17,11 +17,12 @@ from complaints import crypto
 from complaints.error_codes import ComplaintErrorCode
 from complaints.models import Complaint, Subscription
 from complaints.services.checks import DAY, HOUR, day_key, hour_key
-from complaints.services.texts import SMS_LANGUAGE, notice_key
+from complaints.services.texts import notice_key
 from core.error_codes import CommonErrorCode
 from core.ratelimit import count, increment
 from sms import notices
 from sms.codes import CodeError, normalise_phone
+from sms.system_templates import clip, limit
 
 CODE_TTL = datetime.timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
@@ -78,14 +79,12 @@ def request_subscription(complaint: Complaint, phone: str, source: str = "", sto
         subscription.code_expires_at = now + CODE_TTL
         subscription.attempts = 0
         subscription.save()
-        with translation.override(SMS_LANGUAGE):
-            text = (
-                _("Your code to stop following case %(ref)s is %(code)s, valid for 10 minutes.")
-                if stop
-                else _("Your code to follow case %(ref)s is %(code)s, valid for 10 minutes.")
-            )
-            body = text % {"ref": complaint.reference, "code": code}
-        notices.queue_notice(notice_key("subscribe", subscription.pk, subscription.code_sent_count), phone, body)
+        notices.queue_notice(
+            notice_key("subscribe", subscription.pk, subscription.code_sent_count),
+            phone,
+            template="complaints.unsubscribe.code" if stop else "complaints.subscribe.code",
+            params={"ref": complaint.reference, "code": code},
+        )
     increment(day_key("code", digest), DAY)
     return subscription
 
@@ -135,14 +134,14 @@ def confirm_subscription(complaint: Complaint, phone: str, code: str, stop: bool
 
 def notify_subscribers(complaint: Complaint, what: str) -> None:
     """Queue an SMS to every confirmed follower of a public case; idempotent per case, ``what`` and follower."""
-    with translation.override(SMS_LANGUAGE):
-        body = _("Case %(ref)s has a new public update: %(title)s") % {
-            "ref": complaint.reference,
-            "title": complaint.public_title[:30],
-        }
+    params = {
+        "ref": complaint.reference,
+        "title": clip(complaint.public_title, limit("complaints.follow.update", "title")),
+    }
     for subscription in complaint.subscriptions.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True):
         notices.queue_notice(
             notice_key("follow", complaint.pk, what, subscription.pk),
             crypto.decrypt(subscription.phone_encrypted),
-            body,
+            template="complaints.follow.update",
+            params=params,
         )

@@ -242,6 +242,13 @@ SMS_GATEWAY = env("SMS_GATEWAY", default="console")
 # centre, which handles them (a shop owner reads 【…纪委监委】 as the discipline commission writing to them).
 SMS_SIGNATURE = env("SMS_SIGNATURE", default="【清河市纪委监委】")
 SMS_CITIZEN_SIGNATURE = env("SMS_CITIZEN_SIGNATURE", default="【清河市政务服务中心】")
+# The provider's template code of each system message (sms.system_templates), e.g.
+# SMS_TEMPLATE_CODES="login_code=SMS_2000001,study.task_reminder=SMS_2000002"; a purpose not named here is sent
+# with its template row's own code (which an operator may set to the provider's).
+SMS_TEMPLATE_CODES = env.dict("SMS_TEMPLATE_CODES", default={})
+# The line every campaign message ends with (how to opt out); empty for none. Template-only providers (Aliyun) send
+# the approved template as it is, so there the template must carry it.
+SMS_OPT_OUT_LINE = env.str("SMS_OPT_OUT_LINE", default="回复TD退订")
 # The sender's throughput in messages per second (a long code sends 1/s, a short code 100/s and more).
 SMS_RATE = env.float("SMS_RATE", default=10.0)
 # Requests in flight at once, so that a slow gateway does not hold the rate below SMS_RATE.
@@ -280,6 +287,13 @@ ALIYUN_SMS_FALLBACK_PARAM = env.str("ALIYUN_SMS_FALLBACK_PARAM", default="conten
 ALIYUN_SMS_CALLBACK_SECRET = env.str("ALIYUN_SMS_CALLBACK_SECRET", default="")
 # Optional allow-list of the addresses pushes may come from (comma-separated IPs or CIDR networks).
 ALIYUN_SMS_CALLBACK_SOURCES = env.list("ALIYUN_SMS_CALLBACK_SOURCES", default=[])
+# Replies by pull where push is not configured: the SmsUp queue the SMS console names (Alicom-Queue-<id>-SmsUp),
+# read through MNS with a temporary key from QueryTokenForMnsQueue (sms/mns.py).
+ALIYUN_SMS_UP_QUEUE = env.str("ALIYUN_SMS_UP_QUEUE", default="")
+ALIYUN_SMS_MNS_ENDPOINT = env.str(
+    "ALIYUN_SMS_MNS_ENDPOINT", default="https://1943695596114318.mns.cn-hangzhou.aliyuncs.com"
+)
+ALIYUN_SMS_MNS_TOKEN_ENDPOINT = env.str("ALIYUN_SMS_MNS_TOKEN_ENDPOINT", default="dybaseapi.aliyuncs.com")
 # Scheme and host Twilio calls our webhooks at, e.g. https://qingfeng.example.cn, when a proxy rewrites them (the
 # signature covers the full URL); empty: taken from the request (X-Forwarded-Proto/-Host behind the proxy).
 SMS_WEBHOOK_BASE_URL = env.str("SMS_WEBHOOK_BASE_URL", default="")

@@ -28,3 +28,7 @@ WHITENOISE_USE_FINDERS = True
 # Each test forgets the office's holiday schedule (tests/conftest.py): within a test, one read is enough, however
 # slow the machine, so query counts do not depend on timing.
 WORKDAYS_OFFICE_TTL = 3600.0
+
+# Campaign texts in tests are compared whole; the tests of the opt-out line (tests/sms/test_system_templates.py,
+# the operator-tools journey) set it.
+SMS_OPT_OUT_LINE = ""

@@ -9,6 +9,7 @@ from .base import (
     PermanentError,
     SendResult,
     StatusUpdate,
+    TemplateRef,
     TemporaryError,
     get_gateway,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "PermanentError",
     "SendResult",
     "StatusUpdate",
+    "TemplateRef",
     "TemporaryError",
     "get_gateway",
 ]

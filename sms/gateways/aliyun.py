@@ -194,8 +194,13 @@ class GatewayBackend(Gateway):
 
         self._patterns = templating.load_patterns()
 
-    def send(self, to, body, status_callback=None):
-        sign, code, params = self.resolve(body)
+    def send(self, to, body, status_callback=None, template=None):
+        if template is not None:
+            # The system's own messages name their template: no matching, the provider gets exactly these values.
+            sign, _text = split_signature(body, self.default_sign)
+            code, params = template.code, template.params
+        else:
+            sign, code, params = self.resolve(body)
         out_id = uuid.uuid4().hex
         request = sms_models.SendSmsRequest(
             phone_numbers=local_number(to),

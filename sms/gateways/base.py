@@ -26,6 +26,17 @@ class SendResult:
 
 
 @dataclass(frozen=True)
+class TemplateRef:
+    """The approved template a message was rendered from: the provider's code and the values of its variables.
+
+    Backends that send text (console, Twilio) ignore it; template-only ones (Aliyun) send exactly this.
+    """
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class StatusUpdate:
     provider_id: str
     status: str
@@ -73,7 +84,10 @@ class Gateway:
     def __init__(self, settings):
         self.settings = settings
 
-    def send(self, to: str, body: str, status_callback: str | None = None) -> SendResult:
+    def send(
+        self, to: str, body: str, status_callback: str | None = None, template: TemplateRef | None = None
+    ) -> SendResult:
+        """Send `body` (signed, rendered); `template` is what it was rendered from, when known."""
         raise NotImplementedError
 
     def find_sent(self, to: str, body: str, since: datetime) -> str | None:

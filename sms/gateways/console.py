@@ -14,7 +14,7 @@ class GatewayBackend(Gateway):
     outbox: list[tuple[str, str]] = []
     _lock = threading.Lock()
 
-    def send(self, to, body, status_callback=None):
+    def send(self, to, body, status_callback=None, template=None):
         with self._lock:
             self.outbox.append((to, body))
         logger.info("SMS to %s: %s", to, body)

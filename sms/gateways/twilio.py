@@ -132,7 +132,7 @@ class GatewayBackend(Gateway):
             client = self._local.client = Client(self.account_sid, self.auth_token, http_client=self._local.http)
         return client
 
-    def send(self, to, body, status_callback=None):
+    def send(self, to, body, status_callback=None, template=None):
         kwargs = {"to": to, "from_": self.sender, "body": body}
         if status_callback:
             kwargs["status_callback"] = status_callback

@@ -72,6 +72,8 @@ class Message(models.Model):
     provider_id = models.CharField(_("provider message id"), max_length=64, null=True, blank=True, unique=True)
     status = models.CharField(_("status"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT)
     error_code = models.CharField(_("error code"), max_length=40, blank=True)
+    # The reply handler (sms.replies) that answered an inbound message, by name; blank when none did.
+    handled_by = models.CharField(max_length=60, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
 
@@ -394,6 +396,16 @@ class Notice(models.Model):
         "directory.Cadre", verbose_name=_("cadre"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField(_("text"))
+    # The approved template and its values the text was rendered from: a template-only provider is sent these.
+    template = models.ForeignKey(
+        "sms.SmsTemplate",
+        verbose_name=_("SMS template"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    template_params = models.JSONField(_("template values"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # Due for a (re)try when pending; the lease's start when sending, so a crashed worker's claim is taken back.

@@ -71,9 +71,16 @@ class SmsTemplate(models.Model):
     # The provider no longer lists it: a campaign using it cannot be approved or sent.
     withdrawn = models.BooleanField(_("withdrawn by the provider"), default=False)
     synced_at = models.DateTimeField(_("synced"), null=True, blank=True, editable=False)
+    # The system message this row is the template of (a key of sms.system_templates), blank for campaigns' own.
+    purpose = models.CharField(max_length=60, blank=True, editable=False, db_index=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose"], condition=~models.Q(purpose=""), name="one_template_per_purpose"
+            )
+        ]
         verbose_name = _("SMS template")
         verbose_name_plural = _("SMS templates")
 

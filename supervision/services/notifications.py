@@ -2,11 +2,12 @@
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from directory.models import Cadre, Department
 from directory.roles import ROLES_BY_CODE
+from sms import system_templates
 from sms.notices import queue_notice
+from sms.system_templates import clip, limit
 from supervision.models import RUNG_ORDER, Alert
 
 
@@ -61,10 +62,14 @@ def notify_alerts(limit: int = 500) -> int:
             if handler is not None:
                 recipients.append(handler)
             recipients += [c for c in supervisors_cache[alert.department_id] if c not in recipients]
-            body = alert_text(alert, department)
+            params = alert_params(alert, department)
             for cadre in recipients:
                 queue_notice(
-                    f"supervision.clock:{alert.clock_id}:{alert.rung}:{cadre.pk}", str(cadre.phone), body, cadre=cadre
+                    f"supervision.clock:{alert.clock_id}:{alert.rung}:{cadre.pk}",
+                    str(cadre.phone),
+                    cadre=cadre,
+                    template=ALERT_TEMPLATE,
+                    params=params,
                 )
             alert.notified_at = timezone.now()
             alert.recipients = [c.name for c in recipients]
@@ -73,14 +78,23 @@ def notify_alerts(limit: int = 500) -> int:
     return sent
 
 
-def alert_text(alert: Alert, department: Department | None = None) -> str:
-    """The SMS text of an alert."""
+ALERT_TEMPLATE = "supervision.alert"
+
+
+def alert_params(alert: Alert, department: Department | None = None) -> dict:
+    """The values of an alert's SMS template (sms.system_templates "supervision.alert"), long ones marked "…"."""
     clock = alert.clock
-    due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") if clock.due_at else "—"
-    return _("[%(rung)s] %(label)s%(department)s: due %(due)s. %(reason)s. Please deal with it at once.") % {
-        "rung": alert.get_rung_display(),
-        "label": clock.label or clock.key,
-        "department": f"（{department.short_name or department.name}）" if department else "",
-        "due": due,
-        "reason": alert.reason,
+    label = clock.label or clock.key
+    if department:
+        label = f"{label}（{department.short_name or department.name}）"
+    return {
+        "rung": str(alert.get_rung_display()),
+        "label": clip(label, limit(ALERT_TEMPLATE, "label")),
+        "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") if clock.due_at else "—",
+        "reason": clip(alert.reason or "—", limit(ALERT_TEMPLATE, "reason")),
     }
+
+
+def alert_text(alert: Alert, department: Department | None = None) -> str:
+    """The SMS text of an alert, as its template renders it."""
+    return system_templates.prepare(ALERT_TEMPLATE, alert_params(alert, department))[1]

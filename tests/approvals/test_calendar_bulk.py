@@ -81,7 +81,7 @@ def test_each_handler_is_told_the_new_due_date_once(accept, staff):
     calendar.recompute_deadlines(run.pk, today=TODAY)
     mine = Notice.objects.get(key=f"core.calendar:{run.pk}:approvals.handler:{staff.sjj.pk}")
     theirs = Notice.objects.get(key=f"core.calendar:{run.pk}:approvals.handler:{staff.sjj2.pk}")
-    assert mine.cadre == staff.sjj.cadre and "您承办的 2 个审批环节" in mine.body
+    assert mine.cadre == staff.sjj.cadre and "您承办的2个审批环节" in mine.body
     step = ApplicationStep.objects.get(application=third, state=StepState.ACTIVE)
     assert third.tracking_number in theirs.body
     assert timezone_date(step.due_at).isoformat() in theirs.body

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from directory.models import Cadre, Department, DepartmentKind
 from directory.roles import role_group
 from sms.models import Campaign, Message, SmsTemplate
+from sms.system_templates import TEMPLATES
 
 SECRET = "browser-secret-0123456789"
 
@@ -34,13 +35,24 @@ def test_an_sms_operator_syncs_templates_previews_tests_and_reads_replies(
     # Dashboard -> SMS platform -> Templates, through the sidebar.
     open_menu(page, "短信平台", "短信模板")
     expect(page.locator("h1")).to_contain_text("短信模板")
+    # A warning template registered with its opt-out line, as the provider requires of messages to many people.
+    fake_aliyun.templates.append(
+        {
+            "TemplateCode": "SMS_100000009",
+            "TemplateName": "廉政提醒（含退订）",
+            "TemplateContent": "${name}同志：${phrase}回复TD退订",
+            "OuterTemplateType": 1,
+            "AuditStatus": "AUDIT_STATE_PASS",
+        }
+    )
     page.locator("[data-sync-templates]").first.click()
     page.locator("[data-sync-now]").click()
-    expect(page.get_by_text("已同步 4 个模板和 2 个签名").first).to_be_visible()
+    # The fake's five, and the system messages' templates (sms.system_templates) the fixture registered.
+    expect(page.get_by_text(f"已同步 {5 + len(TEMPLATES)} 个模板和 2 个签名").first).to_be_visible()
     expect(page.locator("td", has_text="审核中").first).to_be_visible()
     screenshot("sms-templates-synced")
 
-    template = SmsTemplate.objects.get(code="SMS_100000002")
+    template = SmsTemplate.objects.get(code="SMS_100000009")
     Campaign.objects.create(
         title="节前廉洁提醒",
         template=template,
@@ -48,14 +60,14 @@ def test_an_sms_operator_syncs_templates_previews_tests_and_reads_replies(
         all_cadres=True,
         created_by=operator,
     )
+    # Dashboard -> SMS platform -> Campaigns -> the campaign's title opens its review page (preview and actions).
     open_menu(page, "短信平台", "短信任务")
     screenshot("sms-campaign-list")
-    expect(page.get_by_text("节前廉洁提醒").first).to_be_visible()
-    # The review page (preview and actions) of the listed campaign.
-    page.goto(f"{site.url}/admin/sms/campaign/inspect/{Campaign.objects.get().pk}/")
-    expect(page.locator("[data-final-text]")).to_have_text(
-        "【清河市纪委监委】王小明同志：节日期间请严守八项规定，廉洁过节。"
-    )
+    page.get_by_role("link", name="节前廉洁提醒").first.click()
+    expect(page).to_have_url(f"{site.url}/admin/sms/campaign/inspect/{Campaign.objects.get().pk}/")
+    # The text as received, its opt-out line included, and the segments that whole text costs.
+    final = "【清河市纪委监委】王小明同志：节日期间请严守八项规定，廉洁过节。回复TD退订"
+    expect(page.locator("[data-final-text]")).to_have_text(final)
     expect(page.locator("[data-segments]")).to_have_text("1")
     expect(page.locator("[data-quiet-hours]")).to_have_text(settings.SMS_QUIET_HOURS or "无")
     screenshot("sms-campaign-preview-aliyun")
@@ -63,8 +75,8 @@ def test_an_sms_operator_syncs_templates_previews_tests_and_reads_replies(
     page.locator("[data-send-test]").click()
     expect(page.get_by_text("测试短信已发送至").first).to_be_visible()
     [test] = fake_aliyun.sent_to("13900000001")
-    assert test["content"] == "【清河市纪委监委】赵敏同志：节日期间请严守八项规定，廉洁过节。"
-    assert test["template_code"] == "SMS_100000002"
+    assert test["content"] == "【清河市纪委监委】赵敏同志：节日期间请严守八项规定，廉洁过节。回复TD退订"
+    assert test["template_code"] == "SMS_100000009"
     screenshot("sms-campaign-test-sent")
 
     fake_aliyun.uplink("13900000002", "TD")
@@ -74,6 +86,8 @@ def test_an_sms_operator_syncs_templates_previews_tests_and_reads_replies(
         time.sleep(0.05)
     open_menu(page, "短信平台", "收件箱")
     expect(page.get_by_text("钱进").first).to_be_visible()
+    # Which keyword handler took the reply, in words.
+    expect(page.get_by_text("退订（退订、TD、STOP）").first).to_be_visible()
     screenshot("sms-inbox")
     assert Cadre.objects.get(name="钱进").sms_opt_in is False
 

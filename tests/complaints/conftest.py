@@ -24,7 +24,11 @@ def sms_outbox(monkeypatch):
     """Records every queued notice (key -> (phone, body)), idempotent by key like sms.notices.queue_notice."""
     sent = Outbox()
 
-    def queue_notice(key, phone, body, cadre=None):
+    def queue_notice(key, phone, body=None, cadre=None, *, template=None, params=None):
+        if template is not None:  # the text its SMS template renders, checked as sms.notices does
+            from sms import system_templates
+
+            body = system_templates.prepare(template, params or {})[1]
         sent.setdefault(key, (str(phone), body))
         return sent[key]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.fakes.aliyun_server import FakeAliyun
+from tests.fakes.aliyun_server import FakeAliyun, provider_templates
 from tests.fakes.s3_server import object_storage, s3_server  # noqa: F401 (fixtures)
 from tests.fakes.twilio_server import FakeTwilio
 
@@ -31,4 +31,10 @@ def fake_aliyun(settings):
         settings.ALIYUN_SMS_PROTOCOL = "http"
         settings.ALIYUN_SMS_TIMEOUT = 1.0
         settings.ALIYUN_SMS_FALLBACK_TEMPLATE = "SMS_100000001"
+        # The system messages' templates, registered with the fake provider as an operator would with Aliyun.
+        from sms.system_templates import TEMPLATES
+
+        rows, codes = provider_templates([(t.key, t.name, str(t.kind), t.text) for t in TEMPLATES])
+        fake.templates += rows
+        settings.SMS_TEMPLATE_CODES = codes
         yield fake

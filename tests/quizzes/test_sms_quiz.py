@@ -7,6 +7,7 @@ from django.utils import timezone
 from quizzes import sms_quiz
 from quizzes.models import QuestionKind, SmsAnswer
 from sms import replies
+from sms import services as sms_services
 from sms.gateways import InboundMessage, get_gateway
 from sms.models import Campaign
 from study.models import PointsEntry
@@ -97,7 +98,11 @@ def test_the_campaign_carries_the_question_and_waits_for_approval(today_question
     editor.user_permissions.add(Permission.objects.get(codename="add_campaign"))
     campaign = sms_quiz.prepare_campaign(today_question, editor)
     assert campaign.status == Campaign.Status.PENDING and campaign.all_cadres
-    assert today_question.question.text in campaign.text and "A.对的" in campaign.text
+    # The question's SMS template (sms.system_templates) filled with the question and its lettered options.
+    text = sms_services.campaign_text(campaign)
+    assert campaign.template.purpose == "quizzes.question.single" and campaign.text == ""
+    assert text.startswith("每日一题：" + today_question.question.text) and "A.对的" in text
+    assert text.endswith("请回复您所选答案的字母。")
     assert sms_quiz.prepare_campaign(today_question, editor) == campaign  # idempotent
 
 

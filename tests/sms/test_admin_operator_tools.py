@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sms.gateways.console import GatewayBackend as Console
 from sms.models import SendingHold, SmsTemplate
+from sms.system_templates import TEMPLATES
 from tests.directory.factories import CadreFactory
 from tests.sms.factories_admin import CampaignFactory, MessageFactory, user_with_role
 
@@ -62,9 +63,11 @@ def test_the_inbox_lists_replies_only_and_its_query_count_does_not_grow(client):
     client.force_login(operator)
     MessageFactory(direction="in", kind="inbound", body="TD", cadre=CadreFactory(name="钱进"))
     MessageFactory(direction="out", body="【清河市纪委监委】出站短信")
+    MessageFactory(direction="in", kind="inbound", body="你好", cadre=CadreFactory(name="孙丽"))
 
     page = client.get(INBOX).content.decode()
     assert "钱进" in page and "出站短信" not in page
+    assert "处理方式" in page and "未匹配关键词，未自动回复" in page  # which handler took each reply, in words
 
     def queries():
         with CaptureQueriesContext(connection) as ctx:
@@ -77,13 +80,27 @@ def test_the_inbox_lists_replies_only_and_its_query_count_does_not_grow(client):
     assert queries() <= few
 
 
+def test_the_inbox_names_the_keyword_handler_of_each_reply(client):
+    from sms import replies
+    from sms.gateways import InboundMessage, get_gateway
+
+    client.force_login(user_with_role("sms_operator"))
+    CadreFactory(name="钱进", phone="+8613900000002")
+    replies.receive(InboundMessage(sender="+8613900000002", body="ＴＤ。", provider_id="in-1"), get_gateway("console"))
+    replies.receive(InboundMessage(sender="+8613900000002", body="帮助", provider_id="in-2"), get_gateway("console"))
+
+    page = client.get(INBOX).content.decode()
+    assert "退订（退订、TD、STOP）" in page and "帮助（帮助、HELP）" in page
+
+
 def test_templates_are_listed_for_operators_and_sync_needs_a_post(client, fake_aliyun):
     client.force_login(user_with_role("sms_operator"))
     assert client.get("/admin/sms/template/").status_code == 200
     assert client.get("/admin/sms/template-sync/").status_code == 200
-    assert SmsTemplate.objects.count() == 0  # the confirmation page changes nothing
+    provider = SmsTemplate.objects.filter(from_provider=True)
+    assert provider.count() == 0  # the confirmation page changes nothing
     client.post("/admin/sms/template-sync/")
-    assert SmsTemplate.objects.count() == 4
+    assert provider.count() == 4 + len(TEMPLATES)  # the fake's, and the system messages' the fixture registered
 
     client.force_login(user_with_role("moderator"))
     assert client.post("/admin/sms/template-sync/").status_code in (302, 403)

@@ -146,3 +146,66 @@ def test_without_push_reports_are_pulled_with_query_send_details(fake_aliyun):
     failed.refresh_from_db()
     assert (delivered.status, failed.status, failed.error_code) == ("delivered", "undelivered", "MK:0001")
     assert provider_reports.pull_reports(get_gateway("aliyun")) == {}  # nothing open any more
+
+
+QUEUE = "Alicom-Queue-1234567890-SmsUp"
+
+
+@pytest.fixture
+def queued(fake_aliyun, settings):
+    """Replies by pull: no push secret, the SmsUp queue configured, the fake's MNS serving it."""
+    settings.ALIYUN_SMS_CALLBACK_SECRET = ""
+    settings.ALIYUN_SMS_UP_QUEUE = QUEUE
+    settings.ALIYUN_SMS_MNS_ENDPOINT = fake_aliyun.url
+    settings.ALIYUN_SMS_MNS_TOKEN_ENDPOINT = fake_aliyun.endpoint
+    fake_aliyun.configure(up_queue=QUEUE)
+    return fake_aliyun
+
+
+def test_without_push_replies_are_pulled_from_the_mns_queue_through_the_same_path(queued):
+    from sms import tasks
+
+    cadre = CadreFactory(phone="+8613800000005")
+    up = queued.uplink("13800000005", "TD")
+    queued.uplink("13800000005", "TD")  # a second reply, its own sequence id
+
+    counts = tasks.pull_replies()
+
+    assert counts == {"received": 2}
+    cadre.refresh_from_db()
+    assert cadre.sms_opt_in is False
+    inbound = Message.objects.filter(direction=Direction.INBOUND).order_by("pk")
+    assert [m.provider_id for m in inbound][0] == f"up-{up['sequence_id']}"
+    assert inbound[0].handled_by.endswith("opt_out")  # the inbox says which handler took it
+    stats = queued.stats()
+    assert (stats["mns_received"], stats["mns_deleted"]) == (2, 2) and tasks.pull_replies() == {}
+
+
+def test_a_reply_received_again_after_a_crash_before_delete_is_applied_once(queued, monkeypatch):
+    from sms import mns
+
+    CadreFactory(phone="+8613800000006")
+    queued.configure(mns_visibility=0.0)  # a message not deleted comes back at once
+    queued.uplink("13800000006", "帮助")
+    monkeypatch.setattr(mns.Queue, "delete", lambda self, handle: None)  # the worker dies before deleting
+    assert provider_reports.pull_replies(get_gateway("aliyun"), limit=1) == {"received": 1}
+    monkeypatch.undo()
+    queued.configure(mns_visibility=30.0)
+
+    assert provider_reports.pull_replies(get_gateway("aliyun")) == {"repeated": 1}
+    assert Message.objects.filter(direction=Direction.INBOUND).count() == 1
+    assert Message.objects.filter(kind=MessageKind.REPLY).count() == 1  # answered once
+
+
+def test_a_bad_mns_signature_or_a_malformed_queued_item_changes_nothing(queued, monkeypatch):
+    from sms import mns
+
+    with queued._lock:
+        queued.queue.append({"id": "X1", "body": "not json", "handle": "", "visible_at": 0.0})
+    assert provider_reports.pull_replies(get_gateway("aliyun")) == {"malformed": 1}
+    assert not queued.queue  # read, logged, deleted: it can never be applied
+
+    queued.uplink("13800000007", "TD")
+    monkeypatch.setattr(mns, "signature", lambda *args: "forged")
+    assert provider_reports.pull_replies(get_gateway("aliyun")) == {"failed": 1}
+    assert not Message.objects.filter(direction=Direction.INBOUND).exists() and len(queued.queue) == 1

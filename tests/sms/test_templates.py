@@ -7,6 +7,7 @@ from sms import dispatch, services, templating
 from sms.error_codes import SmsErrorCode
 from sms.gateways.console import GatewayBackend as Console
 from sms.models import MessageKind, ReviewStatus, SignaturePurpose, SmsSignature, SmsTemplate
+from sms.system_templates import TEMPLATES
 from tests.directory.factories import CadreFactory, DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,8 @@ def warning_template():
 def test_sync_brings_templates_and_signatures_with_their_review_status(fake_aliyun):
     result = templating.sync_from_provider()
 
-    assert (result.templates, result.signatures, result.withdrawn) == (4, 2, 0)
+    # The fake's four, and the system messages' templates the fixture registered (sms.system_templates).
+    assert (result.templates, result.signatures, result.withdrawn) == (4 + len(TEMPLATES), 2, 0)
     code = SmsTemplate.objects.get(code="SMS_100000003")
     assert (code.kind, code.review_status, code.text) == (
         "code",
@@ -44,7 +46,8 @@ def test_sync_brings_templates_and_signatures_with_their_review_status(fake_aliy
     fake_aliyun.templates = [t for t in fake_aliyun.templates if t["TemplateCode"] != "SMS_100000002"]
     assert templating.sync_from_provider().withdrawn == 1
     assert SmsTemplate.objects.get(code="SMS_100000002").withdrawn
-    assert templating.sync_from_provider().withdrawn == 0 and SmsTemplate.objects.count() == 4
+    assert templating.sync_from_provider().withdrawn == 0
+    assert SmsTemplate.objects.filter(from_provider=True).count() == 4 + len(TEMPLATES)
 
 
 def test_sync_is_refused_on_a_gateway_without_templates(settings):
