@@ -22,3 +22,7 @@ WHITENOISE_USE_FINDERS = True
 # Each test forgets the office's holiday schedule (tests/conftest.py): within a test, one read is enough, however
 # slow the machine, so query counts do not depend on timing.
 WORKDAYS_OFFICE_TTL = 3600.0
+
+# The public page cache is on only in its own tests (tests/core/test_pagecache.py): elsewhere a test that changes
+# rows without the signals a real edit sends would read yesterday's page.
+PAGE_CACHE_SECONDS = 0
