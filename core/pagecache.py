@@ -13,7 +13,6 @@ the day (the phrase of the day changes at midnight); the entry carries the purge
 """
 
 import hashlib
-import threading
 import uuid
 
 from django.conf import settings
@@ -27,7 +26,6 @@ from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 GENERATION_KEY = "pagecache:generation"
 # Headers a cached response keeps; the outer middleware (security, sessions, locale) add theirs on every answer.
 _SKIPPED_HEADERS = {"set-cookie", "date", "age"}
-_local = threading.local()
 
 
 def enabled():
@@ -128,29 +126,36 @@ class DjangoCacheBackend(BaseBackend):
 
 
 def purge_site():
-    """Every backend forgets every public page of every site (after the transaction, once per transaction)."""
-    if getattr(_local, "pending", False):
-        return
-    _local.pending = True
+    """Every backend forgets every public page of every site: once, after the transaction commits."""
+    connection = transaction.get_connection()
+    # One purge object per transaction: registered for each change, it purges on its first call only. A purge of a
+    # rolled-back transaction never ran, so the next change reuses it.
+    purge = getattr(connection, "_pagecache_purge", None)
+    if purge is None or purge.done:
+        purge = connection._pagecache_purge = _Purge()
+    transaction.on_commit(purge)
 
-    def run():
-        _local.pending = False
-        from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-        from wagtail.models import Site
 
-        # Wagtail keeps these in the cache: no query.
-        roots = {root.root_url + "/" for root in Site.get_site_root_paths()}
-        purge_urls_from_cache(sorted(roots) or ["/"])
+class _Purge:
+    done = False
 
-    try:
-        transaction.on_commit(run)
-    except Exception:
-        _local.pending = False
-        raise
+    def __call__(self):
+        if not self.done:
+            self.done = True
+            _purge_now()
+
+
+def _purge_now():
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+    from wagtail.models import Site
+
+    # Wagtail keeps these in the cache: no query.
+    roots = {root.root_url + "/" for root in Site.get_site_root_paths()}
+    purge_urls_from_cache(sorted(roots) or ["/"])
 
 
 def on_content_changed(sender, instance=None):
-    """A published page, a snippet, a setting, a catalogue item or a public case changed."""
+    """A published page, a setting, a snippet the pages show, a catalogue item or a public case changed."""
     # Purges run even with the page cache off: short links cache their targets under the same generation.
     if _purges(sender) and (instance is None or _shown(sender, instance)):
         purge_site()
@@ -159,9 +164,8 @@ def on_content_changed(sender, instance=None):
 def _purges(model):
     from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
     from wagtail.models import Page
-    from wagtail.snippets.models import get_snippet_models
 
-    if issubclass(model, (Page, BaseSiteSetting, BaseGenericSetting)) or model in get_snippet_models():
+    if issubclass(model, (Page, BaseSiteSetting, BaseGenericSetting)):
         return True
     return model._meta.label in settings.PAGE_CACHE_PURGE_MODELS
 

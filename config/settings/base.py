@@ -194,9 +194,12 @@ PAGE_CACHE_SKIP_PREFIXES = (
     "/study/",
     "/healthz",
 )
-# Besides pages, snippets and settings, the models whose saves and deletes purge every public page, each with the
-# attribute that must be true for a row to be shown at all (None: every row).
+# Besides pages and settings, the models whose saves and deletes purge every public page, each with the attribute
+# that must be true for a row to be shown at all (None: every row). Not every snippet: cadres are snippets too.
 PAGE_CACHE_PURGE_MODELS = {
+    "cms.WarningPhrase": None,
+    "cms.Regulation": None,
+    "cms.ViolationCategory": None,
     "wagtailcore.PageViewRestriction": None,
     "approvals.ApprovalItem": None,
     "approvals.Material": None,
