@@ -2,7 +2,7 @@
 
 Two layers share one purge: Wagtail's frontend-cache invalidation (``wagtail.contrib.frontend_cache``) calls every
 backend in WAGTAILFRONTENDCACHE, which are ``DjangoCacheBackend`` below (the in-app cache, always) and, in
-production, Wagtail's HTTP backend purging Varnish (deploy/varnish.vcl). Purges are site-wide: the home page lists
+production, Wagtail's HTTP backend purging Varnish (deploy/varnish/default.vcl). Purges are site-wide: the home page lists
 the newest cases, every page shows the phrase of the day, the catalogue lists its items, so one edit can change
 any page; edits are rare next to reads, and a page costs one render per language to rebuild.
 

@@ -210,7 +210,7 @@ PAGE_CACHE_PURGE_MODELS = {
     "complaints.Clarification": None,
 }
 # Wagtail's frontend-cache invalidation calls each backend on a purge: the in-app cache always, Varnish when
-# VARNISH_URL names it (http://varnish:80 in compose; deploy/varnish.vcl turns a PURGE into a ban of the path).
+# VARNISH_URL names it (http://varnish:80 in compose; deploy/varnish/default.vcl turns a PURGE into a ban of the path).
 WAGTAILFRONTENDCACHE = {"pages": {"BACKEND": "core.pagecache.DjangoCacheBackend"}}
 if VARNISH_URL := env("VARNISH_URL", default=""):
     WAGTAILFRONTENDCACHE["varnish"] = {
