@@ -2,7 +2,7 @@
 
 Two layers share one purge: Wagtail's frontend-cache invalidation (``wagtail.contrib.frontend_cache``) calls every
 backend in WAGTAILFRONTENDCACHE, which are ``DjangoCacheBackend`` below (the in-app cache, always) and, in
-production, Wagtail's HTTP backend purging Varnish (deploy/varnish/default.vcl). Purges are site-wide: the home page lists
+production, Wagtail's HTTP backend purging Varnish (deploy/varnish/). Purges are site-wide: the home page lists
 the newest cases, every page shows the phrase of the day, the catalogue lists its items, so one edit can change
 any page; edits are rare next to reads, and a page costs one render per language to rebuild.
 
@@ -47,6 +47,8 @@ def page_key(request):
 def _storable(request, response):
     match = getattr(request, "resolver_match", None)
     if match is None or match.view_name not in settings.PAGE_CACHE_VIEWS:
+        return False
+    if getattr(request, "pagecache_page_type", None) in settings.PAGE_CACHE_SKIP_PAGE_TYPES:
         return False
     if request.method != "GET" or response.status_code != 200 or response.streaming:
         return False

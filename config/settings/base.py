@@ -178,6 +178,8 @@ PAGE_CACHE_VIEWS = {
     "frontend:shell",
     "frontend:shell_path",
 }
+# Pages that change with every visitor's activity (new topics, leaderboards): rendered every time.
+PAGE_CACHE_SKIP_PAGE_TYPES = {"forum.ForumBoardPage", "quizzes.QuizPage"}
 # Never looked up (nothing under these is stored): spares their requests a cache read.
 PAGE_CACHE_SKIP_PREFIXES = (
     "/admin/",

@@ -189,3 +189,10 @@ def test_the_day_is_part_of_the_key(client, case, monkeypatch):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args: tomorrow)
     assert state(client.get(case.url)) == "miss"
+
+
+def test_forum_boards_are_rendered_every_time(client, home_page):
+    from forum.models import ForumBoardPage
+
+    board = home_page.add_child(instance=ForumBoardPage(title="廉政论坛", slug="forum-board"))
+    assert [state(client.get(board.url)) for _ in range(2)] == [None, None]
