@@ -167,8 +167,9 @@ def test_case_updates_purge_and_private_complaints_do_not(client, home_page, com
     url = f"/complaints/cases/{complaint.reference}/"
     client.get(url)
     assert state(client.get(url)) == "hit"
+    department = DepartmentFactory()
     before = cache.get(GENERATION_KEY)
-    committed(lambda: file_complaint(DepartmentFactory()))  # not public: no page shows it
+    committed(lambda: file_complaint(department))  # not public: no page shows it
     assert cache.get(GENERATION_KEY) == before
     author = django_user_model.objects.create_user("investigator")
     committed(
