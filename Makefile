@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test test-setup test-browser fuzz lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-calendar bench-approvals bench-quizzes bench-study bench-lighthouse bench-load bench-faults screenshots check-deploy up down logs clean
+.PHONY: run test test-setup test-browser fuzz lint format messages bench bench-pages bench-api bench-sms bench-sms-faults bench-complaints bench-supervision bench-calendar bench-approvals bench-quizzes bench-study bench-lighthouse bench-load bench-faults bench-burst screenshots check-deploy up down logs clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qingfeng needs Python 3.11 or newer")'
@@ -59,6 +59,10 @@ bench-pages: $(VENV)/.installed
 	$(PY) bench/pages.py
 
 # The GraphQL home feed and a page query beside plain Django JSON views with the same data, through gunicorn.
+# A campaign's click burst through gunicorn, PostgreSQL, Redis (database 5) and Varnish when installed.
+bench-burst: $(VENV)/.installed
+	$(PY) bench/burst.py $(BURST_ARGS)
+
 bench-api: $(VENV)/.installed
 	$(PY) bench/api.py
 

@@ -220,5 +220,8 @@ def case(request, reference):
         "form": form,
         "state": state,
         "stop": request.POST.get("stop") == "1" or request.GET.get("stop") == "1",
+        # The form (with its CSRF token) only when asked for: the plain case page is the same for every visitor
+        # and is served from the cache (core/pagecache.py).
+        "show_form": request.method == "POST" or "follow" in request.GET or "stop" in request.GET,
     }
     return render(request, "complaints/case.html", context, status=400 if form.errors else 200)

@@ -20,6 +20,7 @@ handler500 = "core.outage.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("i18n/switch/", views.switch_language, name="switch_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

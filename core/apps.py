@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.core.checks import register
 
-        from core import checks, events, outage
+        from core import checks, events, outage, pagecache
 
         register(checks.next_year_schedule)
         events.register_labels("core", events=events.CORE_EVENT_LABELS)
@@ -17,3 +17,6 @@ class CoreConfig(AppConfig):
         # A complaint or application change committed during a request that then fails: say it was saved.
         events.domain_event.connect(outage.note_committed, dispatch_uid="core.outage.note_committed")
         events.domain_events.connect(outage.note_committed_batch, dispatch_uid="core.outage.note_committed_batch")
+
+        # Published pages, snippets, settings, the catalogue and public cases purge the public page cache.
+        pagecache.register_signal_handlers()

@@ -66,3 +66,9 @@ def _label_site_columns():
 
 
 _label_site_columns()
+
+
+@hooks.register("before_serve_page")
+def note_served_page_type(page, request, serve_args, serve_kwargs):
+    """The public page cache leaves out the page types that change with every visitor's activity (core/pagecache.py)."""
+    request.pagecache_page_type = page._meta.label

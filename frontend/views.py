@@ -2,14 +2,15 @@ from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 
 @require_GET
-@ensure_csrf_cookie
 def shell(request, path=""):
-    """Every /app/ URL gets the same shell; the client-side router picks the screen."""
+    """Every /app/ URL gets the same shell; the client-side router picks the screen.
+
+    No CSRF cookie here, so that the shell can be cached: the app fetches its token from /api/csrf/ (api.js).
+    """
     return render(request, "frontend/shell.html")
 
 

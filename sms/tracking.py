@@ -4,13 +4,13 @@ import logging
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from sms.models import FINAL_STATUSES, STATUS_RANK, Delivery, DeliveryStatus, Message
+from core import pagecache
+from sms.models import FINAL_STATUSES, STATUS_RANK, CampaignRun, Delivery, DeliveryStatus, Message
 
 logger = logging.getLogger(__name__)
 
@@ -76,13 +76,33 @@ def apply_status_update(update) -> Outcome:
 
 
 def record_click(code):
-    """Count a click on a campaign short link; returns its delivery (with the run and campaign) or None.
+    """Count a click on a campaign short link; returns the id of its campaign run, or None for an unknown code.
 
-    One UPDATE, so concurrent clicks each count and first_clicked_at is set once. Nothing about the reader is kept.
+    One statement, the only query of a click: an atomic UPDATE, so concurrent clicks each count and
+    first_clicked_at is set once (exact under a burst, tests/sms/test_short_link_burst.py). Nothing about the
+    reader is kept. Raw SQL for RETURNING (PostgreSQL, SQLite >= 3.35), which Django's update() lacks.
     """
-    delivery = Delivery.objects.filter(short_code=code).select_related("run__campaign__link_page").first()
-    if delivery is not None:
-        Delivery.objects.filter(pk=delivery.pk).update(
-            clicks=F("clicks") + 1, first_clicked_at=Coalesce(F("first_clicked_at"), timezone.now())
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET clicks = clicks + 1, first_clicked_at = COALESCE(first_clicked_at, %s)"  # noqa: S608
+            " WHERE short_code = %s RETURNING run_id",
+            [now, code],
         )
-    return delivery
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def link_target(run_id, request):
+    """Where a campaign's short links lead (its page, or None), cached per run until the site next changes."""
+    key = f"sms:link-target:{run_id}:{request.get_host()}"
+    found = cache.get_many([pagecache.GENERATION_KEY, key])
+    version = found.get(pagecache.GENERATION_KEY) or pagecache.current_generation()
+    if key in found and found[key][0] == version:
+        return found[key][1]
+    run = CampaignRun.objects.select_related("campaign__link_page").filter(pk=run_id).first()
+    page = run.campaign.link_page if run is not None else None
+    url = page.specific_deferred.get_url(request) if page is not None and page.live else None
+    cache.set(key, (version, url), timeout=3600)
+    return url

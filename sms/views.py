@@ -10,17 +10,15 @@ from django.views.decorators.http import require_http_methods
 
 from sms import codes
 from sms.forms import PhoneLoginForm
-from sms.tracking import record_click
+from sms.tracking import link_target, record_click
 
 
 def short_link(request, code):
     """Count a click on a campaign link and send the reader on to the linked page (no IP or user agent stored)."""
-    delivery = record_click(code)
-    if delivery is None:
+    run_id = record_click(code)
+    if run_id is None:
         return TemplateResponse(request, "sms/short_link_missing.html", status=404)
-    page = delivery.run.campaign.link_page
-    url = page.specific_deferred.get_url(request) if page is not None and page.live else None
-    return HttpResponseRedirect(url or "/")
+    return HttpResponseRedirect(link_target(run_id, request) or "/")
 
 
 def _next_url(request):

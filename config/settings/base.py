@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    # Purges the public page cache (core/pagecache.py) and, in production, Varnish.
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
+    # Public pages for visitors without a session, keyed by the language chosen above; a hit skips what follows.
+    "core.pagecache.PageCacheMiddleware",
     # Errors on /graphql/ and /api/ as JSON in the client's language, not Django's HTML pages (core/refusals.py).
     "core.refusals.ApiRefusalMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -159,6 +163,65 @@ else:
     # The same LOCATION: both aliases share one in-process store.
     _locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": ""}
     CACHES = {"default": _locmem, "counters": _locmem}
+
+# Public pages served from the cache to visitors without a session (core/pagecache.py, docs/performance.md): how
+# long one may be kept, 0 to switch it off. Without Redis each process has its own cache, which a purge reaches
+# only in the process that saw the change: keep it short there.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL else 30)
+# The views whose anonymous answers may be stored (only when they set no cookie and use no CSRF token).
+PAGE_CACHE_VIEWS = {
+    "wagtail_serve",
+    "approvals:catalogue",
+    "approvals:catalogue_json",
+    "approvals:item",
+    "approvals:flowchart",
+    "complaints:index",
+    "complaints:cases",
+    "complaints:case",
+    "frontend:shell",
+    "frontend:shell_path",
+}
+# Pages that change with every visitor's activity (new topics, leaderboards): rendered every time.
+PAGE_CACHE_SKIP_PAGE_TYPES = {"forum.ForumBoardPage", "quizzes.QuizPage"}
+# Never looked up (nothing under these is stored): spares their requests a cache read.
+PAGE_CACHE_SKIP_PREFIXES = (
+    "/admin/",
+    "/s/",
+    "/q/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/graphql/",
+    "/api/",
+    "/sms/",
+    "/accounts/",
+    "/i18n/",
+    "/study/",
+    "/healthz",
+)
+# Besides pages and settings, the models whose saves and deletes purge every public page, each with the attribute
+# that must be true for a row to be shown at all (None: every row). Not every snippet: cadres are snippets too.
+PAGE_CACHE_PURGE_MODELS = {
+    "cms.WarningPhrase": None,
+    "cms.Regulation": None,
+    "cms.ViolationCategory": None,
+    "wagtailcore.PageViewRestriction": None,
+    "approvals.ApprovalItem": None,
+    "approvals.Material": None,
+    "approvals.ItemStep": None,
+    "directory.Department": None,
+    "complaints.Complaint": "is_public",
+    "complaints.CaseUpdate": None,
+    "complaints.Clarification": None,
+}
+# Wagtail's frontend-cache invalidation calls each backend on a purge: the in-app cache always, Varnish when
+# VARNISH_URL names it (http://varnish:80 in compose; deploy/varnish/default.vcl turns a PURGE into a ban of the path).
+WAGTAILFRONTENDCACHE = {"pages": {"BACKEND": "core.pagecache.DjangoCacheBackend"}}
+if VARNISH_URL := env("VARNISH_URL", default=""):
+    WAGTAILFRONTENDCACHE["varnish"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": VARNISH_URL,
+    }
 
 Q_CLUSTER = {
     "name": "qingfeng",

@@ -32,3 +32,7 @@ WORKDAYS_OFFICE_TTL = 3600.0
 # Campaign texts in tests are compared whole; the tests of the opt-out line (tests/sms/test_system_templates.py,
 # the operator-tools journey) set it.
 SMS_OPT_OUT_LINE = ""
+
+# The public page cache is on only in its own tests (tests/core/test_pagecache.py): elsewhere a test that changes
+# rows without the signals a real edit sends would read yesterday's page.
+PAGE_CACHE_SECONDS = 0

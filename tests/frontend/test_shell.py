@@ -12,12 +12,15 @@ SHELL_ASSETS = [*sorted(p for p in APP_DIR.rglob("*.js") if p.name != "sw.js"), 
 SHELL_ASSETS.append(Path(finders.find("css/site.css")))
 
 
-def test_every_app_path_gets_the_shell_with_a_csrf_cookie(client):
+def test_every_app_path_gets_the_shell_and_the_token_comes_from_the_api(client):
     for url in ("/app/", "/app/search", "/app/cases/some-case/"):
         response = client.get(url)
         assert response.status_code == 200
         assert b'type="module"' in response.content
-        assert "csrftoken" in response.cookies
+        # No cookie, so that the shell can be cached (core/pagecache.py): api.js asks /api/csrf/ before a POST.
+        assert not response.cookies
+    token = client.get("/api/csrf/")
+    assert "csrftoken" in token.cookies and token.json()["csrfToken"]
 
 
 def test_manifest_is_served_as_a_web_manifest(client):
