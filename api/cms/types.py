@@ -77,3 +77,19 @@ class SearchResults(graphene.ObjectType):
     total = graphene.Int(required=True)
     hits = graphene.List(graphene.NonNull(SearchHit), required=True)
     page_info = graphene.Field(PageInfo)
+
+
+class SiteInfo(graphene.ObjectType):
+    """What the site's footer carries (主办单位, 网站标识码, ICP and public security records, contact)."""
+
+    sponsor = graphene.String(required=True)
+    organiser = graphene.String(required=True)
+    site_code = graphene.String(required=True)
+    icp_number = graphene.String(required=True)
+    icp_url = graphene.String(required=True)
+    police_number = graphene.String(required=True)
+    police_url = graphene.String(required=True)
+    address = graphene.String(required=True)
+    postcode = graphene.String(required=True)
+    phone = graphene.String(required=True)
+    email = graphene.String(required=True)
