@@ -116,8 +116,8 @@ def _same_origin_links(page, origin):
 def test_every_public_page_reachable_from_home_passes_axe_in_both_modes(site, city, item, page):
     _content(city)
     origin = site.url
-    # The home page links to neither the forum nor a quiz page (the app does): the crawl starts there too.
-    seen_paths = {"/", "/forum/", "/daily/"}
+    # The home page links to no quiz page (the app does): the crawl starts there too.
+    seen_paths = {"/", "/daily/"}
     queue = deque([origin + path for path in sorted(seen_paths)])
     found, visited = [], []
     while queue and len(visited) < MAX_PAGES:
@@ -135,7 +135,7 @@ def test_every_public_page_reachable_from_home_passes_axe_in_both_modes(site, ci
     assert not found, "axe found serious or critical violations:\n" + "\n".join(found)
     # The crawl reached every platform and their pages, not just the home page.
     paths = [urlsplit(u).path for u in visited]
-    for expected in ["/approvals/", "/approvals/items/", "/complaints/", "/forum/", "/daily/", "/accounts/phone/"]:
+    for expected in ["/approvals/", "/approvals/items/", "/complaints/", "/lianzheng/", "/daily/", "/accounts/phone/"]:
         assert any(path.startswith(expected) for path in paths), (expected, paths)
     assert len(visited) >= 15, paths
 
