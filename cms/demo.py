@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page
+from wagtail.models import Collection, Page, Site
 
 from cms import demo_images
 from cms.models import (
@@ -30,6 +30,7 @@ from cms.models import (
     PolicyExplainerPage,
     Regulation,
     SectionPage,
+    SiteFooter,
     ViolationCategory,
     WarningCasePage,
     WarningPhrase,
@@ -62,6 +63,35 @@ def load_content():
 def load_home_page(run):
     """The site's home page under Wagtail's root: every other page of the demo hangs below it."""
     ensure_home_page()
+
+
+# The footer of a municipal commission's site. All fictional: 0736 is the demo city's area code (directory's demo
+# data), "99" a prefecture number no province uses, so neither record number nor the site code is anybody's.
+SITE_INFORMATION = {
+    "sponsor": "中共清河市纪律检查委员会 清河市监察委员会",
+    "organiser": "清河市纪委监委宣传部",
+    "site_code": "4399000012",
+    "icp_number": "湘ICP备99000012号-1",
+    "police_number": "湘公网安备43990002000012号",
+    "address": "清河市清河区人民路1号",
+    "postcode": "419900",
+    "phone": "0736-12388",
+    "email": "jjjc@qinghe.example",
+}
+
+
+@demo_step
+def load_site_information(run):
+    """设置 → 网站信息: the footer's sponsor, registrations and contact, where still empty (an edit is kept)."""
+    site = Site.objects.get(is_default_site=True)
+    footer = SiteFooter.for_site(site)
+    filled = {name: value for name, value in SITE_INFORMATION.items() if not getattr(footer, name)}
+    for name, value in filled.items():
+        setattr(footer, name, value)
+    if filled:
+        footer.full_clean()
+        footer.save()
+    run.count(_("site information fields"), len(filled), len(SITE_INFORMATION))
 
 
 @demo_step

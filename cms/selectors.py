@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Site
 
-from cms.models import ContentPage, ReadRecord, SectionPage
+from cms.models import ContentPage, ReadRecord, SectionPage, SiteFooter
 from cms.models.pages import LATEST_PER_SECTION, HomePage, attach_latest, with_covers
 
 
@@ -15,6 +15,12 @@ def home_for(request) -> HomePage | None:
     site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
     root = site.root_page.specific if site else None
     return root if isinstance(root, HomePage) else HomePage.objects.live().first()
+
+
+def site_footer(request) -> SiteFooter | None:
+    """The footer information of the request's site (设置 → 网站信息), else the default site's."""
+    site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
+    return SiteFooter.for_site(site) if site else None
 
 
 def featured_pages(home: HomePage) -> QuerySet:

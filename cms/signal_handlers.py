@@ -6,6 +6,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import search
 from cms.caching import bump_content_version
+from cms.models import SiteFooter
 
 
 def on_page_published(sender, instance, **kwargs):
@@ -44,3 +45,5 @@ def register_signal_handlers():
     for signal, uid in ((page_published, "published"), (page_unpublished, "unpublished"), (post_page_move, "moved")):
         signal.connect(bump_content_version, dispatch_uid=f"cms_content_version_{uid}")
     post_delete.connect(bump_content_version, sender=Page, dispatch_uid="cms_content_version_deleted")
+    # Every page's footer shows the site information: a cache of whole pages keyed on the version must drop them.
+    post_save.connect(bump_content_version, sender=SiteFooter, dispatch_uid="cms_content_version_footer")

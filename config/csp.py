@@ -2,10 +2,10 @@
 
 One strict policy for the site and the app, a looser one for the admin.
 
-Our templates carry no inline script without ``nonce="{{ request.csp_nonce }}"`` and no inline event handler but
-those of INLINE_HANDLERS. The Wagtail admin renders inline ``<script>`` blocks of its own (inline panels, date
-choosers) that carry no nonce, so under ADMIN_PREFIXES scripts may also be inline. Styles may be inline
-everywhere: Wagtail's admin and our app set ``style`` attributes, and a style cannot run code.
+Our templates carry no inline script without ``nonce="{{ request.csp_nonce }}"`` but those of INLINE_SCRIPTS, and
+no inline event handler but those of INLINE_HANDLERS. The Wagtail admin renders inline ``<script>`` blocks of its
+own (inline panels, date choosers) that carry no nonce, so under ADMIN_PREFIXES scripts may also be inline. Styles
+may be inline everywhere: Wagtail's admin and our app set ``style`` attributes, and a style cannot run code.
 """
 
 import base64
@@ -17,8 +17,13 @@ from django.conf import settings
 
 ADMIN_PREFIXES = ("/admin/",)
 # Inline event handlers allowed by their hash ('unsafe-hashes' admits exactly these, no other inline code): the
-# public pages carry no <script> at all, and the language menu submits itself on change.
+# public pages carry no <script> but the 长辈版 ones, and the language menu submits itself on change.
 INLINE_HANDLERS = ["this.form.submit()"]
+# Inline scripts allowed by their hash. The one there is runs in <head> before the page is drawn: it applies the
+# reader's 长辈版 choice (kept in localStorage) so that a large-type page never flashes small first, with no
+# server-side variation of the page (which stays cacheable). core.templatetags.accessibility prints it.
+ELDER_BOOT = 'try{if(localStorage.getItem("qf.elder")==="1")document.documentElement.classList.add("elder")}catch(e){}'
+INLINE_SCRIPTS = [ELDER_BOOT]
 
 
 def _hash(code):
@@ -27,7 +32,7 @@ def _hash(code):
 
 DIRECTIVES = {
     "default-src": [SELF],
-    "script-src": [SELF, NONCE, "'unsafe-hashes'", *map(_hash, INLINE_HANDLERS)],
+    "script-src": [SELF, NONCE, "'unsafe-hashes'", *map(_hash, INLINE_HANDLERS + INLINE_SCRIPTS)],
     "style-src": [SELF, UNSAFE_INLINE],
     # data: for Wagtail's icons and placeholders, blob: for previews of files about to be uploaded.
     "img-src": [SELF, "data:", "blob:"],

@@ -9,7 +9,7 @@ from grapple.registry import registry as grapple_registry
 from grapple.types.pages import PagesQuery
 from wagtail.models import Page
 
-from api.cms.types import Home, SearchHit, SearchResults, SectionListing
+from api.cms.types import Home, SearchHit, SearchResults, SectionListing, SiteInfo
 from api.core.pagination import PageInfo, clamp_page_size, page_of
 from cms import search as site_search
 from cms import selectors
@@ -88,6 +88,12 @@ class CmsQuery(graphene.ObjectType):
         category=graphene.String(description="A violation category's slug (warning cases)."),
     )
     search = graphene.Field(SearchResults, query=graphene.String(required=True), page=graphene.Int(default_value=1))
+    site_info = graphene.Field(SiteInfo, required=True, description="The site footer's information (设置 → 网站信息).")
+
+    @staticmethod
+    def resolve_site_info(root, info):
+        footer = selectors.site_footer(info.context)
+        return footer or SiteInfo(**dict.fromkeys(SiteInfo._meta.fields, ""))
 
     @staticmethod
     def resolve_home(root, info):

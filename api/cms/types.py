@@ -103,3 +103,19 @@ class RichTextBlock(grapple_streamfield.RichTextBlock):
 def use_expanded_rich_text() -> None:
     """Make grapple answer rich text blocks with RichTextBlock above. Called before the schema is built."""
     grapple_registry.streamfield_blocks[blocks.RichTextBlock] = RichTextBlock
+
+
+class SiteInfo(graphene.ObjectType):
+    """What the site's footer carries (主办单位, 网站标识码, ICP and public security records, contact)."""
+
+    sponsor = graphene.String(required=True)
+    organiser = graphene.String(required=True)
+    site_code = graphene.String(required=True)
+    icp_number = graphene.String(required=True)
+    icp_url = graphene.String(required=True)
+    police_number = graphene.String(required=True)
+    police_url = graphene.String(required=True)
+    address = graphene.String(required=True)
+    postcode = graphene.String(required=True)
+    phone = graphene.String(required=True)
+    email = graphene.String(required=True)

@@ -12,6 +12,7 @@ from cms.models.pages import (
 )
 from cms.models.reading import ReadRecord
 from cms.models.search import SearchEntry
+from cms.models.site_settings import SiteFooter
 from cms.models.snippets import Regulation, ViolationCategory, WarningPhrase
 from cms.models.workflow import ReviewedPagePermissionTester, ReviewRequired, ReviewTask
 
@@ -31,6 +32,7 @@ __all__ = [
     "ReviewedPagePermissionTester",
     "SearchEntry",
     "SectionPage",
+    "SiteFooter",
     "ViolationCategory",
     "WarningCasePage",
     "WarningPhrase",

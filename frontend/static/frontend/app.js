@@ -1,4 +1,5 @@
 // Qingfeng mobile app: native ES modules, no build step.
+import { showFooter } from "./footer.js";
 import { applyStatic, lang, setLang } from "./i18n.js";
 import { dispatch, route, startRouter } from "./router.js";
 import { startOffline } from "./offline.js";
@@ -25,11 +26,12 @@ function markTab() {
     if (a.dataset.tab === tab) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   });
+  showFooter(tab);
 }
 
 document.getElementById("lang").addEventListener("click", () => {
   setLang(lang === "en" ? "zh-hans" : "en");
-  dispatch();
+  dispatch().then(markTab);
 });
 window.addEventListener("popstate", markTab);
 document.addEventListener("qf:routed", markTab);

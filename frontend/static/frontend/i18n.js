@@ -28,6 +28,9 @@ const STRINGS = {
     "kind.case": "警示案例", "kind.explainer": "政策解读", "kind.culture": "廉政文化", "kind.article": "文章",
     "f.official": "当事人", "f.post": "违纪时职务", "f.discipline": "处理结果", "f.decided": "处理日期", "f.articles": "解读条款",
     "f.effective": "施行日期", "f.creator": "作者", "f.author": "作者", "f.source": "来源", "f.lessons": "警示教训", "f.qa": "问答",
+    "elder.on": "长辈版", "elder.off": "标准版", "footer.sponsor": "主办单位", "footer.organiser": "承办单位",
+    "footer.code": "网站标识码", "footer.address": "地址", "footer.postcode": "邮编", "footer.phone": "电话", "footer.email": "邮箱",
+    "footer.label": "网站信息",
   },
   en: {
     "tab.home": "Home", "tab.search": "Search", "tab.forum": "Forum", "tab.approvals": "Approval", "tab.quizzes": "Quizzes",
@@ -60,6 +63,9 @@ const STRINGS = {
     "f.official": "Official", "f.post": "Post at the time", "f.discipline": "Discipline imposed", "f.decided": "Decided on",
     "f.articles": "Articles explained", "f.effective": "In force from", "f.creator": "Creator", "f.author": "Author",
     "f.source": "Source", "f.lessons": "Lessons", "f.qa": "Questions and answers",
+    "elder.on": "Elder mode", "elder.off": "Standard mode", "footer.sponsor": "Sponsor", "footer.organiser": "Organiser",
+    "footer.code": "Website code", "footer.address": "Address", "footer.postcode": "Postcode", "footer.phone": "Telephone",
+    "footer.email": "Email", "footer.label": "About this site",
   },
 };
 
@@ -84,4 +90,10 @@ export function applyStatic() {
   button.textContent = lang === "en" ? "中文" : "EN";
   button.setAttribute("aria-label", lang === "en" ? "切换到中文" : "Switch to English");
   document.getElementById("brand-name").textContent = t("brand");
+  // The 长辈版 switch (static/js/elder.js) names what it switches to, in the app's language.
+  document.querySelectorAll("[data-elder-toggle]").forEach((el) => {
+    el.dataset.labelElder = t("elder.on");
+    el.dataset.labelStandard = t("elder.off");
+  });
+  window.qfElder?.label();
 }

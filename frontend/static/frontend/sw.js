@@ -10,7 +10,7 @@ const ASSETS = [
   ...["app.js", "app.css", "api.js", "router.js", "i18n.js", "offline.js", "ui.js", "pow.js", "icons/icon-192.png",
     "views/common.js", "views/blocks.js", "views/home.js", "views/page.js", "views/search.js", "views/forum.js",
     "views/login.js", "views/me.js", "views/section.js", "views/complaints.js", "views/approvals.js", "views/quizzes.js", "views/study.js",
-    "quizzes.css", "/static/css/site.css"].map((a) => (a.startsWith("/") ? a : S + a)),
+    "quizzes.css", "footer.js", "/static/css/site.css", "/static/css/elder.css", "/static/js/elder.js"].map((a) => (a.startsWith("/") ? a : S + a)),
 ];
 
 self.addEventListener("install", (event) => {
