@@ -109,7 +109,7 @@ bench-sms-faults: $(VENV)/.installed
 # Entering a year's holidays with open deadlines depending on it, on PostgreSQL (target: 100,000 under 60 s).
 bench-calendar: $(VENV)/.installed
 	createdb -h 127.0.0.1 -U postgres bench_calendar
-	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_calendar $(PY) bench/calendar.py $(BENCH_ARGS); \
+	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_calendar $(PY) bench/calendar_recompute.py $(BENCH_ARGS); \
 		status=$$?; dropdb -h 127.0.0.1 -U postgres bench_calendar; exit $$status
 
 # The supervision sweeper over 1,000,000 open clocks with 1,000 due, on PostgreSQL (target: under 1 s).

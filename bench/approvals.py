@@ -1,7 +1,6 @@
 """Online approval at scale: 200,000 applications; p95 of a public tracking lookup and of a department's work queue.
 
-    .venv/bin/python -m bench.approvals [--applications 200000] [--samples 400]   (as a module: bench/calendar.py
-    would shadow the standard library's calendar for a script run from bench/)
+    .venv/bin/python -m bench.approvals [--applications 200000] [--samples 400]
 
 A throw-away database (bench/throwaway.py: SQLite, or BENCH_DATABASE_URL). The rows are bulk-created, not made
 through the services (that would take hours and is not what is measured): 10 departments, 40 items, 200,000

@@ -16,7 +16,7 @@ Last line: ``burst ratio <burst req/s / static req/s> errors <n> clicks <exact|w
 import sys
 from pathlib import Path
 
-# bench/ is the script's directory, first on the path: its calendar.py would shadow the standard library's.
+# bench/ is the script's directory, first on the path: its modules go last, so none can shadow the standard library.
 BENCH = str(Path(__file__).resolve().parent)
 sys.path[:] = [entry for entry in sys.path if entry not in (BENCH, "")]
 

@@ -8,25 +8,20 @@ is loaded in turn by --concurrency client threads, each on its own keep-alive co
 non-zero if any request failed. Set BENCH_DATABASE_URL to measure on another, empty database.
 """
 
+import argparse
+import contextlib
+import http.client
+import io
+import logging
+import os
+import secrets
+import socket
+import subprocess
 import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
-
-# Run as a script, bench/ comes first on the path, and its calendar.py would shadow the standard library's.
-if __name__ == "__main__" and sys.path and sys.path[0] == str(Path(__file__).resolve().parent):
-    del sys.path[0]
-
-import argparse  # noqa: E402
-import contextlib  # noqa: E402
-import http.client  # noqa: E402
-import io  # noqa: E402
-import logging  # noqa: E402
-import os  # noqa: E402
-import secrets  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
 
 from cryptography.fernet import Fernet
 

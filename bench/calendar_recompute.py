@@ -1,7 +1,7 @@
 """Benchmark entering a year's holidays: N open deadlines depend on it; prints recomputation time and peak memory.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_calendar \
-        .venv/bin/python bench/calendar.py --open 100000
+        .venv/bin/python bench/calendar_recompute.py --open 100000
 
 Targets: recomputation under 60 s for 100,000 open deadlines on PostgreSQL, and peak memory flat from 10,000 to
 100,000 (run it at both sizes). Without BENCH_DATABASE_URL it runs on a throw-away SQLite database. The open
