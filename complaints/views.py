@@ -155,16 +155,7 @@ def follow(request):
         )
     context = _thread_context(complaint, reference, receipt)
     if "body" in request.POST:
-        message_form = MessageForm(request.POST)
-        if message_form.is_valid():
-            try:
-                services.reporter_message(complaint, message_form.cleaned_data["body"])
-                context["sent"] = True
-            except ValidationError as exc:
-                message_form.add_error(None, exc.messages)
-                context["message_form"] = message_form
-        else:
-            context["message_form"] = message_form
+        _take_message(request, complaint, context)
     return render(request, "complaints/status.html", context)
 
 
@@ -178,17 +169,21 @@ def mine(request, reference):
     context = _thread_context(complaint, complaint.reference, "")
     context["deadline"] = services.open_deadline(complaint)
     if request.method == "POST":
-        message_form = MessageForm(request.POST)
-        if message_form.is_valid():
-            try:
-                services.reporter_message(complaint, message_form.cleaned_data["body"])
-                context["sent"] = True
-            except ValidationError as exc:
-                message_form.add_error(None, exc.messages)
-                context["message_form"] = message_form
-        else:
-            context["message_form"] = message_form
+        _take_message(request, complaint, context)
     return render(request, "complaints/status.html", context)
+
+
+def _take_message(request, complaint, context):
+    """The reporter's message to the investigator, from the thread's form: sent, or the form back with why not."""
+    message_form = MessageForm(request.POST)
+    if message_form.is_valid():
+        try:
+            services.reporter_message(complaint, message_form.cleaned_data["body"])
+            context["sent"] = True
+            return
+        except ValidationError as exc:
+            message_form.add_error(None, exc.messages)
+    context["message_form"] = message_form
 
 
 def cases(request):
