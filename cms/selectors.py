@@ -20,7 +20,8 @@ def home_for(request) -> HomePage | None:
 def site_footer(request) -> SiteFooter | None:
     """The footer information of the request's site (设置 → 网站信息), else the default site's."""
     site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
-    return SiteFooter.for_site(site) if site else None
+    # A read, never a write: Wagtail's for_site() would create the row on a visitor's GET.
+    return SiteFooter.objects.filter(site=site).first() if site else None
 
 
 def featured_pages(home: HomePage) -> QuerySet:
