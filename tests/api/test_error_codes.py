@@ -30,6 +30,7 @@ MUTATIONS = {
     "setSmsSubscription": "SmsErrorCode",
     "trackApplication": "ApprovalErrorCode",
     "rateApplication": "ApprovalErrorCode",
+    "rateService": "ApprovalErrorCode",
     "submitComplaint": "ComplaintErrorCode",
     "followComplaint": "ComplaintErrorCode",
     "sendComplaintMessage": "ComplaintErrorCode",
