@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from cms.models import SectionPage, WarningCasePage
 from directory.roles import role_group
+from tests.browser.conftest import wait_until
 from tests.cms.factories import SectionPageFactory
 
 DESKTOP = {"width": 1366, "height": 900}
@@ -52,8 +53,9 @@ def test_an_editor_submits_a_case_and_the_reviewer_approves_and_publishes_it(sit
     page.fill("#id_official_post", "某县水利局局长")
     page.fill("#id_decided_on", "2026-05-20")
     page.locator("#id_decided_on").press("Tab")  # its date picker closes, not covering the footer
-    page.wait_for_function(
-        "![...document.querySelectorAll('.xdsoft_datetimepicker')].some((e) => getComputedStyle(e).display !== 'none')"
+    wait_until(
+        page,
+        "![...document.querySelectorAll('.xdsoft_datetimepicker')].some((e) => getComputedStyle(e).display !== 'none')",
     )
     page.fill("#id_discipline", "党内严重警告、政务撤职处分")
     page.fill("#id_summary", "赵某在工程验收中收受施工方礼金，受到严肃处理。")

@@ -5,6 +5,7 @@ import json
 import time
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 
 from sms import provider_reports
@@ -128,9 +129,19 @@ def test_the_fake_pushes_reports_and_replies_over_http_to_the_site(live_server, 
     while pushing.stats().get("pushes_ok", 0) < 2:
         assert time.monotonic() < deadline, pushing.stats()
         time.sleep(0.05)
-    message.refresh_from_db()
+    # SQLite's in-memory test database answers "table is locked" instead of waiting while the live server's
+    # thread is still writing (the help reply): read again until it has finished.
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            message.refresh_from_db()
+            inbound = Message.objects.filter(direction=Direction.INBOUND, body="帮助").exists()
+            break
+        except OperationalError:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
     assert message.status == DeliveryStatus.DELIVERED
-    assert Message.objects.filter(direction=Direction.INBOUND, body="帮助").exists()
+    assert inbound
 
 
 def test_without_push_reports_are_pulled_with_query_send_details(fake_aliyun):
