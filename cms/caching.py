@@ -5,16 +5,26 @@ import uuid
 from django.core.cache import cache
 
 VERSION_KEY = "cms:content-version"
+FOOTER_VERSION_KEY = "cms:footer-version"
 
 
-def content_version():
-    version = cache.get(VERSION_KEY)
+def content_version(key=VERSION_KEY):
+    version = cache.get(key)
     if version is None:
         version = uuid.uuid4().hex
         # add, not set: two processes starting at once agree on the first value written.
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
+        cache.add(key, version, timeout=None)
+        version = cache.get(key, version)
     return version
+
+
+def footer_version():
+    """Changed only by saving the site information (设置 → 网站信息): publishing a page leaves the footer cached."""
+    return content_version(FOOTER_VERSION_KEY)
+
+
+def bump_footer_version(*args, **kwargs):
+    cache.set(FOOTER_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def bump_content_version(*args, **kwargs):

@@ -5,7 +5,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import search
-from cms.caching import bump_content_version
+from cms.caching import bump_content_version, bump_footer_version
 from cms.models import SiteFooter
 
 
@@ -47,3 +47,4 @@ def register_signal_handlers():
     post_delete.connect(bump_content_version, sender=Page, dispatch_uid="cms_content_version_deleted")
     # Every page's footer shows the site information: a cache of whole pages keyed on the version must drop them.
     post_save.connect(bump_content_version, sender=SiteFooter, dispatch_uid="cms_content_version_footer")
+    post_save.connect(bump_footer_version, sender=SiteFooter, dispatch_uid="cms_footer_version")
