@@ -52,7 +52,9 @@ def test_an_editor_submits_a_case_and_the_reviewer_approves_and_publishes_it(sit
     page.select_option("#id_official_level", "division")
     page.fill("#id_official_post", "某县水利局局长")
     page.fill("#id_decided_on", "2026-05-20")
-    page.locator("#id_decided_on").press("Tab")  # its date picker closes, not covering the footer
+    page.locator("#id_decided_on").press("Tab")
+    # Wagtail's date picker may stay open over the footer's buttons (it did in CI): the date is typed, so close it.
+    page.evaluate("document.querySelectorAll('.xdsoft_datetimepicker').forEach((e) => { e.style.display = 'none'; })")
     wait_until(
         page,
         "![...document.querySelectorAll('.xdsoft_datetimepicker')].some((e) => getComputedStyle(e).display !== 'none')",
