@@ -1,6 +1,6 @@
 """Online approval at scale: 200,000 applications; p95 of a public tracking lookup and of a department's work queue.
 
-    .venv/bin/python -m bench.approvals [--applications 200000] [--samples 400]
+    .venv/bin/python -m bench.approvals [--applications 200000] [--samples 400] [--keep]
 
 A throw-away database (bench/throwaway.py: SQLite, or BENCH_DATABASE_URL). The rows are bulk-created, not made
 through the services (that would take hours and is not what is measured): 10 departments, 40 items, 200,000
@@ -166,6 +166,15 @@ def build(count, rng):
     return numbers, departments
 
 
+def loaded():
+    """The tracking numbers and departments of a database an earlier run built (``--keep``)."""
+    from approvals.models import Application
+    from directory.models import Department, DepartmentKind
+
+    numbers = list(Application.objects.values_list("tracking_number", flat=True))
+    return numbers, list(Department.objects.filter(kind=DepartmentKind.BUREAU))
+
+
 def measure(fn, samples):
     timings = []
     for _ in range(samples):
@@ -179,6 +188,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=200_000)
     parser.add_argument("--samples", type=int, default=400)
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse BENCH_DATABASE_URL's applications when it already holds as many"
+    )
     args = parser.parse_args()
     rng = random.Random(7)
     with throwaway_django("bench-approvals-"):
@@ -191,7 +203,10 @@ def main():
         from approvals.models import Application
         from approvals.tracking import tracking_for
 
-        numbers, departments = build(args.applications, rng)
+        if args.keep and Application.objects.count() == args.applications:
+            numbers, departments = loaded()
+        else:
+            numbers, departments = build(args.applications, rng)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

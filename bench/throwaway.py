@@ -21,6 +21,7 @@ def throwaway_django(prefix):
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir.name}/bench.sqlite3")
     os.environ["MEDIA_ROOT"] = workdir.name
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")  # pages rendered through RequestFactory
 
     import django
 

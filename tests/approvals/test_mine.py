@@ -187,3 +187,15 @@ def test_the_backfill_gives_earlier_named_complaints_their_phone_digest(city):
     migration.backfill(django_apps, None)
     assert [c.reference for c in complaint_services.own_complaints(PHONE, channel="web")] == [complaint.reference]
     assert Complaint.objects.get(pk=complaint.pk).concerned_level == "section"
+
+
+@pytest.mark.django_db
+def test_the_header_names_a_citizens_session_instead_of_offering_to_log_in(client):
+    html = client.get("/complaints/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'class="site-nav-login"' in html and "site-nav-citizen" not in html
+    log_in(client)
+    html = client.get("/complaints/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'class="site-nav-login"' not in html
+    assert 'class="site-nav-citizen" href="/mine/" title="已用此手机号登录">139****5678</a>' in html
+    log_in(client, since=int(time.time()) - 3 * 3600)  # the identity lapsed: 登录 again
+    assert 'class="site-nav-login"' in client.get("/complaints/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()

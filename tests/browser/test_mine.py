@@ -76,6 +76,9 @@ def test_a_citizen_logs_in_with_a_code_and_finds_every_case_on_the_site(
     expect(page.locator("main")).to_contain_text(named.reference)
     expect(page.locator("main")).not_to_contain_text(anonymous.reference)
     expect(page.locator("main")).to_contain_text("承诺办结")
+    # The header names the session by its masked number; 登录 is no longer offered.
+    expect(page.locator(".site-nav-citizen")).to_have_text("139****5678")
+    expect(page.locator(".site-nav-login")).to_have_count(0)
     _fits(page)
     screenshot("mine-web")
 
