@@ -8,6 +8,7 @@ from api.accounts.mutations import AccountsMutation
 from api.accounts.queries import AccountsQuery
 from api.approvals.mutations import ApprovalsMutation
 from api.approvals.queries import ApprovalsQuery
+from api.citizens.mutations import CitizensMutation
 from api.citizens.queries import CitizensQuery
 from api.cms.queries import CmsQuery
 from api.cms.types import use_expanded_rich_text
@@ -47,6 +48,7 @@ class Mutation(
     SmsMutation,
     ComplaintsMutation,
     ApprovalsMutation,
+    CitizensMutation,
     QuizzesMutation,
     StudyMutation,
     graphene.ObjectType,

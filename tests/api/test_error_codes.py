@@ -34,6 +34,7 @@ MUTATIONS = {
     "submitComplaint": "ComplaintErrorCode",
     "followComplaint": "ComplaintErrorCode",
     "sendComplaintMessage": "ComplaintErrorCode",
+    "sendMyComplaintMessage": "ComplaintErrorCode",
     "requestCaseSubscription": "ComplaintErrorCode",
     "confirmCaseSubscription": "ComplaintErrorCode",
     "createTopic": "ForumErrorCode",

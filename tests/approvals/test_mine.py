@@ -159,6 +159,31 @@ def test_the_api_gives_my_cases_and_opens_each_without_code_or_receipt(client, s
     assert set(OwnerRead.objects.values_list("channel", flat=True)) == {"app"}
 
 
+SEND_MINE = """mutation($r: String!, $b: String!) { sendMyComplaintMessage(reference: $r, body: $b) {
+  ok errors { field code message } complaint { messages { fromReporter body } } } }"""
+
+
+@pytest.mark.django_db
+def test_a_citizen_writes_to_the_investigator_of_their_own_named_complaint_only(client, city):
+    from complaints.models import ThreadMessage
+
+    named, anonymous, not_mine = file(city, PHONE), file(city), file(city, OTHER)
+    refused = gql(client, SEND_MINE, {"r": named.reference, "b": "补充：对方还提到了吃饭地点。"})
+    assert refused["data"]["sendMyComplaintMessage"]["errors"][0]["code"] == "NOT_FOUND"  # no session
+    log_in(client)
+    sent = gql(client, SEND_MINE, {"r": named.reference.lower(), "b": "补充：对方还提到了吃饭地点。"})
+    payload = sent["data"]["sendMyComplaintMessage"]
+    assert payload["ok"] and payload["complaint"]["messages"] == [
+        {"fromReporter": True, "body": "补充：对方还提到了吃饭地点。"}
+    ]
+    for other in (anonymous, not_mine):
+        answer = gql(client, SEND_MINE, {"r": other.reference, "b": "试图留言"})["data"]["sendMyComplaintMessage"]
+        assert not answer["ok"] and answer["errors"][0]["field"] == "reference"
+    empty = gql(client, SEND_MINE, {"r": named.reference, "b": "  "})["data"]["sendMyComplaintMessage"]
+    assert not empty["ok"] and empty["errors"][0]["message"]
+    assert list(ThreadMessage.objects.values_list("complaint_id", "body")) == [(named.pk, "补充：对方还提到了吃饭地点。")]
+
+
 @pytest.mark.django_db
 def test_my_cases_in_the_api_cost_the_same_queries_for_one_case_or_many(client, submit, city):
     submit()

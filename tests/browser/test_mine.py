@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.approvals.conftest import _media, city, item  # noqa: F401
@@ -117,6 +118,14 @@ def test_a_citizen_sees_their_cases_under_me_in_the_app(site, item, city, page, 
     page.locator(".mine-case", has_text=named.reference).click()
     expect(page.locator("h1")).to_have_text(named.reference)
     expect(page.locator("main")).to_contain_text("办理食品经营许可时")
+    # Under 我的 the reporter writes to the investigator without the receipt: the session proved the phone.
+    page.fill("#c-msg", "补充：对方还提到了吃饭的地点。")
+    page.locator("#c-send button").click()
+    expect(page.locator(".post-list")).to_contain_text("补充：对方还提到了吃饭的地点。")
+    expect(page.locator("#c-msg")).to_have_value("")
+    # Dated in the city's zone (the UTC date differs from 00:00 to 08:00 in Beijing).
+    expect(page.locator(".post-list time").last).to_have_text(timezone.localdate().isoformat())
+    _fits(page)
     screenshot("mine-app-complaint")
 
 

@@ -1,4 +1,6 @@
 // Tiny DOM helpers: escape everything that is not trusted server HTML.
+// A date as the city reads it (YYYY-MM-DD in Asia/Shanghai, the server's zone), not the UTC date of an ISO string.
+export const day = (iso) => (iso ? new Date(iso).toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" }) : "");
 export const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
 export function h(html) {

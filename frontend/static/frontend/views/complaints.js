@@ -5,7 +5,7 @@ import { ApiError, csrfToken, mutate, newKey, query } from "../api.js";
 import { lang } from "../i18n.js";
 import { canSolve, solve } from "../pow.js";
 
-import { esc, render } from "../ui.js";
+import { day, esc, render } from "../ui.js";
 import { failed, loading } from "./common.js";
 
 const S = {
@@ -21,7 +21,7 @@ const S = {
     shown: "该投诉此前已经收到。查询码已在首次提交时显示，无法再次显示。",
     open: "查询", status: "当前状态", thread: "与调查人员的留言", you: "我", inv: "调查人员", noMsg: "暂无留言。",
     send: "发送留言", msg: "留言内容", outcome: "处理结果", pub: "查看公开案件页",
-    mineTitle: "我的办件", mineWrite: "在网站上给调查人员留言",
+    mineTitle: "我的办件",
     post: "被投诉人职务（选填）", level: "被投诉人职级", levelUnknown: "不清楚",
     guide: "举报须知", realName: "实名举报优先办理：留下姓名和手机号，我们可以把办理情况告诉您；您的身份始终加密保密。",
     falseAcc: "请如实反映问题。捏造事实诬告陷害他人是违法行为，将依法追究；如实反映而有出入的，不属于诬告。",
@@ -44,7 +44,7 @@ const S = {
     keep: "Write both down or take a screenshot now. The receipt is shown only once and cannot be recovered.",
     shown: "This complaint was already received. Its receipt was shown when it was first sent and cannot be shown again.",
     open: "Open", status: "Status", thread: "Messages with the investigator", you: "You", inv: "Investigator", noMsg: "No messages yet.",
-    mineTitle: "My cases", mineWrite: "Write to the investigator on the website",
+    mineTitle: "My cases",
     post: "Their post (optional)", level: "Their level", levelUnknown: "Not known",
     guide: "Before you report", realName: "Real-name reports are handled first: with your name and number we can tell you how your report was handled. Your identity is kept sealed either way.",
     falseAcc: "Report facts you believe true. Making up facts to accuse someone is against the law and is prosecuted; an honest mistake is not.",
@@ -70,6 +70,7 @@ const STATUS = `complaint { reference statusName decisionName outcome closedReas
 // A named complaint opened from 我的 (the session proved the reporter's phone): no receipt, the read is recorded.
 const MINE = `query MyComplaint($r: String!) { myComplaint(reference: $r) { reference statusName decisionName outcome closedReason
   transferredTo description isPublic messages { fromReporter body createdAt } } }`;
+const SEND_MINE = `mutation SendMine($r: String!, $b: String!) { sendMyComplaintMessage(reference: $r, body: $b) { ok ${STATUS} ${ERR} } }`;
 const FOLLOW = `mutation Follow($r: String!, $c: String!) { followComplaint(reference: $r, receipt: $c) { ok ${STATUS} ${ERR} } }`;
 const SEND = `mutation Send($r: String!, $c: String!, $b: String!) { sendComplaintMessage(reference: $r, receipt: $c, body: $b) { ok ${STATUS} ${ERR} } }`;
 const SUB = `mutation Sub($r: String!, $p: String!, $s: Boolean) { requestCaseSubscription(reference: $r, phone: $p, stop: $s) { ok ${ERR} } }`;
@@ -77,7 +78,6 @@ const CONFIRM = `mutation Confirm($r: String!, $p: String!, $c: String!, $s: Boo
   confirmCaseSubscription(reference: $r, phone: $p, code: $c, stop: $s) { ok ${ERR} } }`;
 
 const para = (text) => esc(text).replace(/\n/g, "<br>");
-const day = (iso) => (iso ? iso.slice(0, 10) : "");
 
 async function home() {
   let cases = [];
@@ -198,12 +198,11 @@ async function mine(reference) {
     const { navigate } = await import("../router.js");
     return navigate("/app/me", true);
   }
-  // Writing to the investigator still goes with the receipt (follow screen) or on the website's 我的办件 page.
-  render(`<p><a href="/app/me" data-link>‹ ${esc(s("mineTitle"))}</a></p>${statusHtml(c, false)}
-    <p><a class="button ghost" href="/complaints/mine/${encodeURIComponent(c.reference)}/">${esc(s("mineWrite"))}</a></p>`);
+  showStatus(c, (body) => mutate(SEND_MINE, { r: c.reference, b: body }, "sendMyComplaintMessage"),
+    `<p><a href="/app/me" data-link>‹ ${esc(s("mineTitle"))}</a></p>`);
 }
 
-function statusHtml(c, withForm = true) {
+function statusHtml(c) {
   return `<h1>${esc(c.reference)}</h1><p>${esc(s("status"))}: <strong>${esc(c.statusName)}</strong>${c.decisionName ? ` · ${esc(c.decisionName)}` : ""}</p>
     ${c.transferredTo ? `<div class="card notice"><p>${esc(s("transferred"))}${esc(c.transferredTo)}</p></div>` : ""}
     ${c.outcome ? `<div class="card notice"><p>${para(c.outcome)}</p></div>` : ""}
@@ -212,8 +211,8 @@ function statusHtml(c, withForm = true) {
     <p class="muted">${para(c.description)}</p><h2>${esc(s("thread"))}</h2>
     <ol class="post-list">${c.messages.length ? c.messages.map((m) => `<li class="post"><p class="meta"><strong>${esc(m.fromReporter ? s("you") : s("inv"))}</strong>
       <time>${esc(day(m.createdAt))}</time></p><div class="post-body">${para(m.body)}</div></li>`).join("") : `<li>${esc(s("noMsg"))}</li>`}</ol>
-    ${withForm ? `<form id="c-send" class="stack" novalidate><label for="c-msg">${esc(s("msg"))}</label><textarea id="c-msg" name="body" rows="3"></textarea>
-      <button class="button" type="submit">${esc(s("send"))}</button><p class="field-error" role="alert"></p></form>` : ""}`;
+    <form id="c-send" class="stack" novalidate><label for="c-msg">${esc(s("msg"))}</label><textarea id="c-msg" name="body" rows="3"></textarea>
+      <button class="button" type="submit">${esc(s("send"))}</button><p class="field-error" role="alert"></p></form>`;
 }
 
 function follow() {
@@ -229,21 +228,23 @@ function follow() {
     const creds = { r: form.reference.value.trim(), c: form.receipt.value };
     try {
       const result = await mutate(FOLLOW, creds, "followComplaint");
-      showStatus(result.complaint, creds);
+      showStatus(result.complaint, (body) => mutate(SEND, { ...creds, b: body }, "sendComplaintMessage"));
     } catch (error) {
       form.querySelector(".field-error").textContent = error instanceof ApiError ? error.message : s("error");
     }
   });
 }
 
-function showStatus(complaint, creds) {
-  render(statusHtml(complaint));
+// The complaint with its thread and a form to write to the investigator; `send(body)` is the mutation that proves
+// the reporter (the receipt kept in this screen's memory, or the session's phone under 我的).
+function showStatus(complaint, send, before = "") {
+  render(before + statusHtml(complaint));
   const form = document.getElementById("c-send");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const result = await mutate(SEND, { ...creds, b: form.body.value }, "sendComplaintMessage");
-      showStatus(result.complaint, creds);
+      const result = await send(form.body.value);
+      showStatus(result.complaint, send, before);
     } catch (error) {
       form.querySelector(".field-error").textContent = error instanceof ApiError ? error.message : s("error");
     }

@@ -1,6 +1,6 @@
 import { mutate, query } from "../api.js";
 import { lang, setLang, t } from "../i18n.js";
-import { esc, render } from "../ui.js";
+import { day, esc, render } from "../ui.js";
 import { history } from "./page.js";
 
 const ME = `query Me { me { name department post smsSubscribed
@@ -55,7 +55,6 @@ export default async function me() {
 }
 const me_ = () => me();
 
-const day = (iso) => (iso ? iso.slice(0, 10) : "");
 const due = (label, row) => (row.dueAt ? ` · ${esc(t(label))} ${esc(day(row.dueAt))}${row.dueProvisional ? " " + esc(t("mine.provisional")) : ""}` : "");
 
 function mine(cases) {
