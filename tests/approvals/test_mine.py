@@ -181,7 +181,8 @@ def test_a_citizen_writes_to_the_investigator_of_their_own_named_complaint_only(
         assert not answer["ok"] and answer["errors"][0]["field"] == "reference"
     empty = gql(client, SEND_MINE, {"r": named.reference, "b": "  "})["data"]["sendMyComplaintMessage"]
     assert not empty["ok"] and empty["errors"][0]["message"]
-    assert list(ThreadMessage.objects.values_list("complaint_id", "body")) == [(named.pk, "补充：对方还提到了吃饭地点。")]
+    written = list(ThreadMessage.objects.values_list("complaint_id", "body"))
+    assert written == [(named.pk, "补充：对方还提到了吃饭地点。")]
 
 
 @pytest.mark.django_db
