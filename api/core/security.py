@@ -55,6 +55,22 @@ def field_limit_rule(max_fields: int) -> type[ValidationRule]:
     return FieldLimit
 
 
+# graphene's depth rule words its refusal in English only: "'name' exceeds maximum operation depth of 10."
+DEPTH_REFUSAL = re.compile(r"exceeds maximum operation depth of (\d+)")
+
+
+def _in_our_words(found: GraphQLError) -> GraphQLError:
+    match = DEPTH_REFUSAL.search(found.message)
+    if match is None:
+        return found
+    return GraphQLError(
+        _("The query is nested more than %(max)d levels deep (depth limit). Ask for less at once.")
+        % {"max": int(match[1])},
+        found.nodes,
+        extensions={"code": "too_deep"},
+    )
+
+
 def guarded_rule(custom: list[type[ASTValidationRule]]) -> type[ValidationRule]:
     """The spec's rules first, and our own only on a document they accept.
 
@@ -72,7 +88,7 @@ def guarded_rule(custom: list[type[ASTValidationRule]]) -> type[ValidationRule]:
 
         def enter_document(self, *_args: Any) -> None:
             for found in self.found:
-                self.report_error(found)
+                self.report_error(_in_our_words(found))
 
     return Guarded
 

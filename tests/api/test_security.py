@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.conf import settings
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,12 @@ def test_a_deep_query_is_refused(client):
         inner = f"children {{ {inner} }}"
     response = _post(client, json.dumps({"query": f"{{ pages {{ {inner} }} }}"}))
     assert response.status_code == 400
-    assert "depth" in response.json()["errors"][0]["message"]
+    refusal = response.json()["errors"][0]
+    assert refusal["extensions"]["code"] == "too_deep"
+    assert refusal["message"] == "查询的嵌套超过 10 层（深度限制），请一次少请求一些内容。"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = _post(client, json.dumps({"query": f"{{ pages {{ {inner} }} }}"}))
+    assert "nested more than 10 levels deep" in english.json()["errors"][0]["message"]
 
 
 def test_too_many_fields_are_refused(client):
