@@ -80,6 +80,22 @@ def one_off_occurrence(campaign):
     return occurrence
 
 
+# Two runs of one holiday campaign less than this apart remind of the same holiday (holidays are at least two weeks
+# apart): its first day moved when the office entered the year's schedule after the provisional reminder went.
+SAME_HOLIDAY_DAYS = 7
+
+
+def already_run(campaign, occurrence):
+    """Whether the campaign has run for this occurrence; for a holiday, for the same holiday under another date."""
+    if campaign.timing != Campaign.Timing.HOLIDAY:
+        return CampaignRun.objects.filter(campaign=campaign, occurrence=occurrence).exists()
+    first_day = datetime.date.fromisoformat(occurrence)
+    near = [
+        (first_day + datetime.timedelta(days=n)).isoformat() for n in range(-SAME_HOLIDAY_DAYS, SAME_HOLIDAY_DAYS + 1)
+    ]
+    return CampaignRun.objects.filter(campaign=campaign, occurrence__in=near).exists()
+
+
 def due_occurrence(campaign, now):
     """The occurrence key of the campaign's run due now, or None."""
     timing = campaign.timing
@@ -104,7 +120,7 @@ def sweep(now=None, enqueue=None):
     campaigns = Campaign.objects.filter(status__in=[Campaign.Status.APPROVED, Campaign.Status.SENDING])
     for campaign in campaigns:
         occurrence = due_occurrence(campaign, now)
-        if occurrence and not CampaignRun.objects.filter(campaign=campaign, occurrence=occurrence).exists():
+        if occurrence and not already_run(campaign, occurrence):
             if (run := dispatch.start_run(campaign, occurrence)) is not None:
                 started.append(run.pk)
     for run in CampaignRun.objects.filter(status=CampaignRun.Status.BUILDING, created_at__lt=now - STALE_BUILD):

@@ -103,6 +103,29 @@ def test_holiday_occurrence_is_the_first_day_of_the_holiday(make_campaign):
     assert scheduling.due_occurrence(campaign, local(2026, 12, 31, 9, 30)) == "2027-01-01"
 
 
+NOTICE_2027 = (
+    "国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n"
+    "二、春节：2月6日（周六）至11日（周四）放假调休，共6天。\n"
+)
+
+
+def test_a_holiday_reminded_of_provisionally_is_not_reminded_again_when_the_office_moves_it(approved, cadres):
+    from core import calendar
+    from core.holiday_notice import parse_notice
+
+    cadres(2)
+    campaign = approved(timing=Campaign.Timing.HOLIDAY, holiday_days_before=1)
+    # No schedule for 2027 yet: 春节 is provisional from Friday 5 February, reminded of the working day before.
+    scheduling.sweep(now=local(2027, 2, 4, 9, 0))
+    assert list(campaign.runs.values_list("occurrence", flat=True)) == ["2027-02-05"]
+    # The office enters the notice: the holiday starts on Saturday 6 February, so Friday 5 is now the day before.
+    calendar.save_schedule(parse_notice(NOTICE_2027), today=datetime.date(2027, 2, 4))
+    assert scheduling.due_occurrence(campaign, local(2027, 2, 5, 9, 0)) == "2027-02-06"
+    scheduling.sweep(now=local(2027, 2, 5, 9, 0))
+    assert list(campaign.runs.values_list("occurrence", flat=True)) == ["2027-02-05"]
+    assert len(Console.outbox) == 2  # each cadre once
+
+
 def test_a_run_left_by_a_dead_worker_is_resumed(approved, cadres):
     cadres(4)
     campaign = approved()
