@@ -7,6 +7,7 @@ app_name = "approvals_admin"
 urlpatterns = [
     path("", admin_views.queue, name="queue"),
     path("ratings/", rating_admin.ratings, name="ratings"),
+    path("ratings/<int:pk>/answer/", rating_admin.answer, name="rating_answer"),
     path("walk-in/", admin_views.walk_in, name="walk_in"),
     path("<int:pk>/", admin_views.detail, name="detail"),
     path("<int:pk>/accept/", admin_views.accept, name="accept"),

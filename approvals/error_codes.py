@@ -4,6 +4,7 @@ from enum import StrEnum
 
 
 class ApprovalErrorCode(StrEnum):
+    ALREADY_ANSWERED = "already_answered"
     ALREADY_RATED = "already_rated"
     EMPTY_FILE = "empty_file"
     FILE_TOO_LARGE = "file_too_large"

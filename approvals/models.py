@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
@@ -389,6 +390,19 @@ class SupplementNotice(models.Model):
         return f"{self.application_id} #{self.number}"
 
 
+class RatingVerdict(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    PARTLY = "partly", _("Partly confirmed")
+    UNFOUNDED = "unfounded", _("Not confirmed")
+
+
+class RatingRevisit(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Still dissatisfied")
+    UNREACHABLE = "unreachable", _("Could not be reached")
+
+
 class Rating(models.Model):
     """好差评: the applicant's rating of one finished step (its department's part) or, with no step, of the whole case.
 
@@ -408,6 +422,15 @@ class Rating(models.Model):
     misconduct = models.BooleanField(_("alleges misconduct"), default=False)
     comment = models.TextField(pgettext_lazy("rating", "comment"), blank=True)
     created_at = models.DateTimeField(_("rated at"), db_index=True)
+    # 差评整改回访: a bad rating is checked, put right and the applicant called back within ANSWER_WORKING_DAYS.
+    answer_due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    verdict = models.CharField(_("finding of the check"), max_length=12, choices=RatingVerdict.choices, blank=True)
+    rectification = models.TextField(_("what was put right"), blank=True)
+    revisit = models.CharField(_("follow-up call"), max_length=16, choices=RatingRevisit.choices, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("service rating")
@@ -428,6 +451,15 @@ class Rating(models.Model):
 
     def reason_labels(self):
         return rating_reasons.labels(self.reasons)
+
+    @property
+    def answer_overdue(self):
+        return (
+            self.is_bad
+            and self.answered_at is None
+            and self.answer_due_at is not None
+            and (self.answer_due_at < timezone.now())
+        )
 
     @property
     def stars_text(self):

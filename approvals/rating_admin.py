@@ -4,15 +4,20 @@ their own department's (a service centre's are its acceptance steps'), superviso
 
 import datetime
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
-from approvals import permissions
-from approvals.models import Rating
+from approvals import permissions, services
+from approvals.models import Rating, RatingRevisit, RatingVerdict
 from core.dashboard import WorkItem, WorkPanel
 
 PER_PAGE = 50
@@ -45,6 +50,49 @@ def ratings(request):
     )
 
 
+class AnswerForm(forms.Form):
+    """Only the shape of the input: ``services.answer_rating`` says what is missing, the same for every caller."""
+
+    verdict = forms.ChoiceField(
+        label=gettext_lazy("Finding of the check"),
+        choices=RatingVerdict.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    rectification = forms.CharField(
+        label=gettext_lazy("What was checked and put right"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        required=False,
+        help_text=gettext_lazy("Shown to the applicant in the case's history."),
+    )
+    revisit = forms.ChoiceField(
+        label=gettext_lazy("The applicant, called back"),
+        choices=RatingRevisit.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+def answer(request, pk):
+    """差评整改回访: the rated department answers one bad rating (finding, what it put right, the call back)."""
+    rating = get_object_or_404(visible_ratings(request.user).filter(is_bad=True), pk=pk)
+    allowed = services.can_answer(request.user, rating)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and allowed and form.is_valid():
+        try:
+            services.answer_rating(rating, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("The answer is recorded and shown to the applicant."))
+            return redirect(f"{reverse('approvals_admin:ratings')}?bad=1")
+    return TemplateResponse(
+        request, "approvals/admin/rating_answer.html", {"rating": rating, "form": form, "allowed": allowed}
+    )
+
+
 def recent_bad(user) -> list[WorkItem]:
     """The department's bad ratings of the last 30 days, newest first: one query."""
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
@@ -52,8 +100,10 @@ def recent_bad(user) -> list[WorkItem]:
     return [
         WorkItem(
             title=f"{r.stars_text} · {r.application.tracking_number}",
-            url=reverse("approvals_admin:detail", args=[r.application_id]),
-            no_deadline=_("Bad rating: check and put it right."),
+            url=reverse("approvals_admin:rating_answer", args=[r.pk]),
+            deadline=r.answer_due_at if r.answered_at is None else None,
+            deadline_label=_("Answer due"),
+            no_deadline=pgettext("rating", "Answered") if r.answered_at else _("Bad rating: check and put it right."),
             card="red" if r.misconduct else "",
             note=" · ".join(filter(None, [r.step.name if r.step else _("The whole case"), *r.reason_labels()[:3]])),
         )

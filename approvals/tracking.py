@@ -7,7 +7,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext_lazy
 
 from approvals import rating_reasons
-from approvals.models import Application, ApplicationEvent, Rating, StepState
+from approvals.models import Application, ApplicationEvent, Rating, RatingVerdict, StepState
 from approvals.services.timing import promised_deadline
 from core import citizens
 from core.events import label_for
@@ -26,6 +26,7 @@ EVENT_LABELS = {
     "application.completed": gettext_lazy("Completed"),
     "application.rated": gettext_lazy("Service rated"),
     "step.rated": gettext_lazy("Step rated"),
+    "rating.answered": gettext_lazy("Bad rating checked, put right and followed up"),
     "application.withdrawn": gettext_lazy("Withdrawn"),
     "application.deadline_recomputed": gettext_lazy("Deadline recomputed with the official holiday schedule"),
 }
@@ -136,6 +137,8 @@ def tracking_for(application: Application | int) -> Tracking:
             note = "、".join(event.payload.get("materials", []))
         elif event.kind in ("step.refused", "application.refused"):
             note = event.step.opinion if event.step else app.decision_reason
+        elif event.kind == "rating.answered":
+            note = f"{RatingVerdict(event.payload['verdict']).label}：{event.payload.get('rectification', '')}"
         history.append(
             HistoryEntry(
                 occurred_at=event.occurred_at,

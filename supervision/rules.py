@@ -36,6 +36,7 @@ DECISION_KINDS = {
 AFTER_FINAL_KINDS = {
     "application.rated",
     "step.rated",
+    "rating.answered",
     "complaint.update_published",
     "complaint.clarification_published",
 }

@@ -32,7 +32,7 @@ Where each part lives (every public name is re-exported here: ``from approvals i
     review        take_step, decide_step, stages and the joint outcome of a parallel review
     supplements   can_request_supplement, request_supplement, supplement_application
     completion    can_complete, complete_application, rate_application, withdraw_application
-    ratings       好差评: rate (a finished step or the case), rateable_steps, clean_rating
+    ratings       好差评: rate (a finished step or the case), rateable_steps, clean_rating; 差评整改回访: answer_rating
     codes         tracking numbers and query codes, find_for_tracking (RateLimited)
     timing        now(), due_after, carried_due: services read the time through ``timing.now``, so a test or the
                   demo acts at a chosen moment by replacing that one function
@@ -48,7 +48,7 @@ from approvals.services.codes import (
     new_tracking_number,
 )
 from approvals.services.completion import can_complete, complete_application, rate_application, withdraw_application
-from approvals.services.ratings import rate, rateable_steps
+from approvals.services.ratings import answer_rating, can_answer, rate, rateable_steps
 from approvals.services.recording import SMS_TEXTS
 from approvals.services.review import decide_step, take_step
 from approvals.services.submission import (
@@ -86,6 +86,8 @@ __all__ = [
     "rate",
     "rate_application",
     "rateable_steps",
+    "answer_rating",
+    "can_answer",
     "refuse_acceptance",
     "request_supplement",
     "service_centres_for",

@@ -8,21 +8,26 @@ case (the database's unique constraints have the last word on a race). Each rati
 call these for a session that proved the query code (``approvals.tracking.is_granted``).
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import rating_reasons
+from approvals import permissions, rating_reasons
 from approvals.error_codes import ApprovalErrorCode
-from approvals.models import Application, ApplicationStep, Rating, State, StepState
+from approvals.models import Application, ApplicationStep, Rating, RatingRevisit, RatingVerdict, State, StepState
 from approvals.services import timing
 from approvals.services.recording import _record
 from approvals.services.transitions import _lock, _save
-from core import idempotency
+from core import idempotency, workdays
+from core.error_codes import CommonErrorCode
 
 FINISHED_STEP_STATES = (StepState.APPROVED, StepState.REFUSED)
+# 差评整改: every bad rating is checked, put right where it was founded and the applicant called back within this.
+ANSWER_WORKING_DAYS = 15
 
 
 def rateable_steps(application: Application) -> list[ApplicationStep]:
@@ -105,16 +110,25 @@ def _facts(stars, chosen, comment, rating):
 
 
 def _new_rating(app, step, department, stars, chosen, comment):
+    now = timing.now()
+    bad = rating_reasons.is_bad(stars)
+    answer_due = None
+    if bad:  # the same time of day, ANSWER_WORKING_DAYS working days on
+        local = timezone.localtime(now)
+        answer_due = datetime.datetime.combine(
+            workdays.add_working_days(local.date(), ANSWER_WORKING_DAYS), local.timetz()
+        )
     return Rating.objects.create(
+        answer_due_at=answer_due,
         application=app,
         step=step,
         department=department,
         stars=stars,
         reasons=chosen,
-        is_bad=rating_reasons.is_bad(stars),
+        is_bad=bad,
         misconduct=any(c in rating_reasons.MISCONDUCT for c in chosen),
         comment=comment,
-        created_at=timing.now(),
+        created_at=now,
     )
 
 
@@ -146,4 +160,56 @@ def _rate_case(application, stars, chosen, comment):
         department=app.item.department,
         payload=_facts(stars, chosen, comment, rating),
     )
+    return rating
+
+
+def can_answer(user, rating: Rating) -> bool:
+    """The rated department's own staff answer its bad ratings (a centre's window staff, a bureau's handlers)."""
+    return permissions.handles_department(user, rating.department_id) or permissions.is_staff_of_centre(
+        user, rating.department_id
+    )
+
+
+def answer_rating(rating: Rating, *, by, verdict: str, rectification: str, revisit: str) -> Rating:
+    """差评整改回访: the department's finding on a bad rating, what it put right, and the applicant's word when called
+    back. Once per rating; written to the case's history (``rating.answered``, published to supervision)."""
+    if not can_answer(by, rating):
+        raise ValidationError(_("You may not do this."), code=CommonErrorCode.PERMISSION_DENIED)
+    problems = {}
+    if verdict not in RatingVerdict.values:
+        problems["verdict"] = _("Say whether the check confirmed the complaint.")
+    rectification = (rectification or "").strip()[:2000]
+    if len(rectification) < 10:
+        problems["rectification"] = _("Say what was checked and put right, in at least 10 characters.")
+    if revisit not in RatingRevisit.values:
+        problems["revisit"] = _("Say what the applicant said when called back.")
+    if problems:
+        raise ValidationError(problems, code=CommonErrorCode.INVALID)
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().select_related("application", "step").get(pk=rating.pk)
+        if not rating.is_bad:
+            raise ValidationError(_("Only a bad rating is answered."), code=ApprovalErrorCode.NOT_RATEABLE)
+        if rating.answered_at is not None:
+            raise ValidationError(_("This rating has already been answered."), code=ApprovalErrorCode.ALREADY_ANSWERED)
+        now = timing.now()
+        rating.verdict, rating.rectification, rating.revisit = verdict, rectification, revisit
+        rating.answered_by, rating.answered_at = by, now
+        rating.save(update_fields=["verdict", "rectification", "revisit", "answered_by", "answered_at"])
+        app = rating.application
+        _record(
+            app,
+            "rating.answered",
+            by,
+            app.state,
+            app.state,
+            step=rating.step,
+            department=rating.department,
+            payload={
+                "rating_id": rating.pk,
+                "verdict": verdict,
+                "revisit": revisit,
+                "rectification": rectification,
+                "overdue": bool(rating.answer_due_at and now > rating.answer_due_at),
+            },
+        )
     return rating

@@ -149,6 +149,64 @@ def test_the_department_sees_its_ratings_and_its_bad_ones_on_the_dashboard(
     assert "要红包" not in page and "★★★★★" in page
 
 
+def test_the_department_answers_a_bad_rating_once_and_the_applicant_reads_it(client, reviewed, staff, published):
+    submission, app, review = reviewed
+    bad = services.rate(app, step=review, rating=1, reasons=["many_trips"], comment="跑了三趟")
+    good = services.rate(app, step=app.steps.get(order=0), rating=5, reasons=["fast"])
+    assert good.answer_due_at is None
+    # 15 working days on, at the same time of day (the schedule of the year it falls in).
+    from core import workdays
+
+    rated = bad.created_at.astimezone(bad.answer_due_at.tzinfo)
+    assert workdays.working_days_between(rated.date(), bad.answer_due_at.date()) == 15
+    assert bad.answer_due_at.time() == rated.time()
+
+    url = reverse("approvals_admin:rating_answer", args=[bad.pk])
+    client.force_login(staff.zjj)  # another department: not even visible
+    assert client.get(url).status_code == 404
+    client.force_login(staff.sjj)
+    ratings_page = client.get(reverse("approvals_admin:ratings") + "?bad=1").content.decode()
+    assert url in ratings_page
+    refused = client.post(url, {"verdict": "confirmed", "rectification": "已整改", "revisit": ""})
+    assert refused.status_code == 200 and "至少10个字" in refused.content.decode()
+    assert "请选择回访结果" in refused.content.decode()
+    bad.refresh_from_db()
+    assert bad.answered_at is None
+    answer = {
+        "verdict": "confirmed",
+        "rectification": "经核实，窗口未一次性告知所需材料。已对经办人批评教育，并在窗口张贴材料清单。",
+        "revisit": "satisfied",
+    }
+    assert client.post(url, answer).status_code == 302
+    bad.refresh_from_db()
+    assert (bad.verdict, bad.revisit, bad.answered_by) == ("confirmed", "satisfied", staff.sjj)
+    assert published[-1].kind == "rating.answered" and published[-1].payload["verdict"] == "confirmed"
+    with pytest.raises(ValidationError) as again:
+        services.answer_rating(bad, by=staff.sjj, **answer)
+    assert again.value.code == "already_answered"
+    with pytest.raises(ValidationError):
+        services.answer_rating(good, by=staff.window, **answer)  # a good rating needs no answer
+
+    page = client.get(_track(client, submission)).content.decode()
+    assert "差评已核实整改并回访" in page and "属实：经核实，窗口未一次性告知所需材料" in page
+
+
+def test_answering_the_rating_of_a_completed_case_is_no_change_after_completion(reviewed, staff):
+    _submission, app, _review = reviewed
+    for step in app.steps.filter(state="active"):
+        who = staff.zjj if step.department.code == "QH-ZJJ" else staff.wjw
+        services.decide_step(step, by=who, approve=True, opinion="同意", legal_basis="法规")
+    app.refresh_from_db()
+    app = services.complete_application(app, by=staff.window, document=pdf())
+    services.rate_application(app, rating=2, reasons=["slow"], comment="太慢")
+    rating = Rating.objects.get(application=app, step__isnull=True)
+    services.answer_rating(
+        rating, by=staff.sjj, verdict="partly", rectification="已优化审查流程，压缩内部流转时间。", revisit="basically"
+    )
+    assert ApplicationEvent.objects.filter(application=app, kind="rating.answered").exists()
+    assert not Finding.objects.filter(rule="R08").exists()  # an answer after completion is not a change to the case
+
+
 RATE = """mutation($n: String!, $step: ID, $r: Int!, $reasons: [String!], $key: String) {
   rateService(trackingNumber: $n, stepId: $step, rating: $r, reasons: $reasons, idempotencyKey: $key) {
   ok errors { field code message } tracking { caseStars finishedSteps { id stars canRate reasons }
