@@ -88,3 +88,32 @@ def test_open_the_performance_page_from_the_home_page(site, reviewed, page, scre
     page.get_by_role("link", name="市市场监督管理局").click()
     expect(page.get_by_role("heading", name=re.compile("市市场监督管理局：近十二个月"))).to_be_visible()
     screenshot("approvals-performance-department")
+
+
+def test_the_department_answers_a_bad_rating_from_its_dashboard(site, reviewed, staff, page, screenshot):  # noqa: F811
+    from approvals import services
+    from approvals.models import Rating
+
+    app, _code = reviewed
+    review = app.steps.get(order=1)
+    services.rate(app, step=review, rating=2, reasons=["many_trips"], comment="要我跑了三趟。")
+    page.goto(site.url + "/admin/login/")
+    page.fill("input[name=username]", staff.sjj.username)
+    page.fill("input[name=password]", "x")
+    page.click("button[type=submit]")
+    panel = page.locator("[data-work-panel=approvals-bad-ratings]")
+    expect(panel).to_contain_text("近 30 天的差评")
+    panel.get_by_role("link", name=re.compile(app.tracking_number)).click()
+    expect(page.get_by_role("heading", name="差评整改回访")).to_be_visible()
+    page.get_by_role("button", name="提交整改回访").click()  # nothing filled in: each field says what it needs
+    expect(page.get_by_text("请选择核实结果。")).to_be_visible()
+    expect(page.get_by_text("请选择回访结果。")).to_be_visible()
+    page.get_by_label("属实", exact=True).check()
+    page.get_by_label("核实与整改情况").fill("经核实，窗口未一次性告知所需材料。已对经办人批评教育，并张贴材料清单。")
+    page.get_by_label("满意", exact=True).check()
+    screenshot("approvals-rating-answer")
+    page.get_by_role("button", name="提交整改回访").click()
+    expect(page.get_by_text("整改回访已记录，申请人可以看到。")).to_be_visible()
+    expect(page.locator("table.listing")).to_contain_text("已整改回访")
+    screenshot("approvals-rating-answered")
+    assert Rating.objects.get(step=review).revisit == "satisfied"
