@@ -20,6 +20,7 @@ page exist first) and runs the registered steps in that order, inside one transa
 
 import random
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,9 +129,59 @@ def load_demo(stdout=None, reset_passwords=False):
     _discover_steps()
     run = DemoRun(stdout=stdout, reset_passwords=reset_passwords)
     with transaction.atomic():
-        for step in _ordered_steps():
-            step(run)
+        with _indexed_once():
+            for step in _ordered_steps():
+                step(run)
     return run
+
+
+@contextmanager
+def _indexed_once():
+    """Wagtail's reference index and the search index updated once per object saved, at the end of the load.
+
+    Both are kept by a task per save (post_save): the demo saves a page six times or more on its way to published
+    (created, revision, workflow, approval, publish), so most of those updates were overwritten at once. Each task
+    reads the object as it is when it runs, so running it once after the last save leaves the same index.
+    """
+    from django.apps import apps
+    from django.db.models.signals import post_save
+    from modelsearch import index as search_index
+    from modelsearch.signal_handlers import post_save_signal_handler
+    from modelsearch.tasks import insert_or_update_object_task
+    from wagtail.models import ReferenceIndex
+    from wagtail.signal_handlers import update_reference_index_on_save
+    from wagtail.tasks import update_reference_index_task
+
+    searched = [m for m in search_index.get_indexed_models() if getattr(m, "search_auto_update", True)]
+    deferred = []  # (handler, the models it was connected for, its task, the objects saved since)
+    for handler, models, task in (
+        (update_reference_index_on_save, ReferenceIndex.tracked_models, update_reference_index_task),
+        (post_save_signal_handler, searched, insert_or_update_object_task),
+    ):
+        # Only where the handler is connected (deletions keep their own handlers); put back afterwards.
+        connected = {model for model in models if post_save.disconnect(handler, sender=model)}
+        deferred.append((handler, connected, task, {}))
+
+    def note(sender, instance, raw=False, **kwargs):
+        if raw:
+            return
+        key = (instance._meta.app_label, instance._meta.model_name, str(instance.pk))
+        for _handler, models, _task, pending in deferred:
+            if sender in models:
+                pending[key] = None
+
+    post_save.connect(note, weak=False, dispatch_uid="directory.demo.indexed_once")
+    try:
+        yield
+    finally:
+        post_save.disconnect(dispatch_uid="directory.demo.indexed_once")
+        for handler, models, _task, _pending in deferred:
+            for model in models:
+                post_save.connect(handler, sender=model)
+    for _handler, _models, task, pending in deferred:
+        for app_label, model_name, pk in pending:
+            if apps.get_model(app_label, model_name)._default_manager.filter(pk=pk).exists():
+                task.enqueue(app_label, model_name, pk)
 
 
 def _ordered_steps():
