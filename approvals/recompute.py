@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from approvals.models import Application, ApplicationEvent, ApplicationStep, State, StepState
 from approvals.services import timing
 from approvals.services.recording import _due_text
+from core import bulk
 from core.events import Clock, ClockAction
 from directory.models import Cadre
 from sms.notices import queue_notices
@@ -122,24 +123,41 @@ def _move_chunk(context, apps, after=None):
     if event is None:
         return 0
     at = event.occurred_at
-    rows = ApplicationEvent.objects.bulk_create(
+    # One streamed insert (COPY on PostgreSQL), no model instance per row.
+    rows = bulk.insert_rows(
+        ApplicationEvent,
+        HISTORY_FIELDS,
         [
-            ApplicationEvent(
-                application_id=app["pk"],
-                department_id=app["service_centre_id"],
-                kind=KIND,
-                actor=None,
-                actor_name="",
-                from_state=app["state"],
-                to_state=app["state"],
-                occurred_at=at,
-                payload={"calendar_year": context.run.year, "calendar_event": event.pk, "moves": mine},
+            (
+                app["pk"],
+                app["service_centre_id"],
+                KIND,
+                None,
+                "",
+                app["state"],
+                app["state"],
+                at,
+                {"calendar_year": context.run.year, "calendar_event": event.pk, "moves": mine},
             )
             for app, mine in histories
-        ]
+        ],
+        returning=("application_id", "pk"),
     )
-    _tell_applicants(told, {row.application_id: row.pk for row in rows})
+    _tell_applicants(told, dict(rows))
     return len(histories)
+
+
+HISTORY_FIELDS = (
+    "application_id",
+    "department_id",
+    "kind",
+    "actor_id",
+    "actor_name",
+    "from_state",
+    "to_state",
+    "occurred_at",
+    "payload",
+)
 
 
 def _iso(moment):
@@ -154,6 +172,13 @@ def _clock(key, due_at):
 
 def _tell_applicants(told, event_of):
     """One SMS per application whose promise moved, saying the new date (the one deadline it is told)."""
+    dues = {}  # new due time -> its text: a chunk's promises move to a few dozen moments
+
+    def due_text(new):
+        if new not in dues:
+            dues[new] = _due_text(timing.promised_deadline(Application(due_at=new)))
+        return dues[new]
+
     with translation.override(settings.LANGUAGE_CODE):
         queue_notices(
             [
@@ -164,7 +189,7 @@ def _tell_applicants(told, event_of):
                     {
                         "number": app["tracking_number"],
                         "item": clip(app["item__name"], 20),
-                        "due": _due_text(timing.promised_deadline(Application(due_at=new))),
+                        "due": due_text(new),
                     },
                     None,
                 )
