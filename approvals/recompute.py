@@ -58,7 +58,7 @@ def recompute_deadlines(context) -> int:
             )
             if not apps:
                 break
-            moved += _move_chunk(context, apps, after=last)
+            moved += _move_chunk(context, apps)
             last = apps[-1]["pk"]
             context.mark_done(NAME, last)
     with transaction.atomic():
@@ -66,12 +66,10 @@ def recompute_deadlines(context) -> int:
     return moved
 
 
-def _move_chunk(context, apps, after=None):
+def _move_chunk(context, apps):
     """One chunk, in a constant number of queries: the dates moved in SQL by the run's working-day index, one
     ``calendar.deadlines_moved`` event (audited once, supervision's clocks moved in bulk), one history row per
     application (one insert) and the applicants' SMS (one insert)."""
-    after = apps[0]["pk"] - 1 if after is None else after
-    chunk = {"pk__gt": after, "pk__lte": apps[-1]["pk"], "state__in": OPEN}
     steps = {}
     step_rows = list(
         ApplicationStep.objects.select_for_update(of=("self",))
@@ -81,11 +79,10 @@ def _move_chunk(context, apps, after=None):
     )
     for step in step_rows:
         steps.setdefault(step["application_id"], []).append(step)
-    context.shift(Application.objects.filter(**chunk), "due_at", [a["due_at"] for a in apps])
+    # By the locked rows' own pks (the planner then reads them by index, not the whole table).
+    context.shift(Application.objects.filter(pk__in=[a["pk"] for a in apps]), "due_at", [a["due_at"] for a in apps])
     context.shift(
-        ApplicationStep.objects.filter(
-            state=StepState.ACTIVE, **{f"application__{name}": value for name, value in chunk.items()}
-        ),
+        ApplicationStep.objects.filter(pk__in=[s["pk"] for s in step_rows]),
         "due_at",
         [s["due_at"] for s in step_rows],
     )
