@@ -58,8 +58,49 @@ def update_rows(model, objs, fields: list[str], batch_size: int = 1000) -> int:
     return written
 
 
-def _prepare(field, value):
-    return field.get_db_prep_save(value, connection)
+# Fields whose database value is the Python value itself when it is a plain int, str, bool or None.
+_PLAIN = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "CharField",
+    "TextField",
+    "BooleanField",
+}
+_PLAIN_TYPES = (int, str, bool, type(None))
+
+
+def _preparer(field):
+    """A function giving the database value of `field` for a Python value, as ``get_db_prep_save`` does, without
+    its cost where nothing changes (an int, a str, an aware datetime); another value is prepared once per value."""
+    import datetime
+
+    full = field.get_db_prep_save
+    internal = (field.target_field if field.is_relation else field).get_internal_type()
+    if internal in _PLAIN and type(field).__module__.startswith("django."):
+        return lambda value: value if type(value) in _PLAIN_TYPES else full(value, connection)
+    if internal == "DateTimeField" and type(field).__module__.startswith("django."):
+        return lambda value: (
+            value if type(value) is datetime.datetime and value.tzinfo is not None else full(value, connection)
+        )
+    seen = {}
+
+    def prepare(value):
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = found = full(value, connection)
+            return found
+        except TypeError:  # not hashable (a dict for a JSON field)
+            return full(value, connection)
+
+    return prepare
 
 
 def _copy(cursor, table, columns, rows):
@@ -86,13 +127,14 @@ def _copy_update(model, objs, concrete):
     table, pk = model._meta.db_table, model._meta.pk
     columns = [pk.column, *(field.column for field in concrete)]
     sets = ", ".join(f"{qn(field.column)} = t.{qn(field.column)}" for field in concrete)
+    preps = [(field, _preparer(field)) for field in concrete]
     with transaction.atomic(), connection.cursor() as cursor:
         temp = _temp_table(cursor, table, columns)
         _copy(
             cursor,
             temp,
             columns,
-            ((obj.pk, *(_prepare(field, getattr(obj, field.attname)) for field in concrete)) for obj in objs),
+            ((obj.pk, *(prep(getattr(obj, field.attname)) for field, prep in preps)) for obj in objs),
         )
         cursor.execute(
             f"UPDATE {qn(table)} SET {sets} FROM {temp} t WHERE {qn(table)}.{qn(pk.column)} = t.{qn(pk.column)}"
@@ -134,13 +176,14 @@ def insert_rows(model, fields, rows, *, ignore_conflicts=False, returning=("pk",
     qn = connection.ops.quote_name
     back = [meta.pk.column if name == "pk" else meta.get_field(name).column for name in returning]
     names = ", ".join(qn(c) for c in columns)
+    preps = [_preparer(field) for field in given]
     with transaction.atomic(), connection.cursor() as cursor:
         temp = _temp_table(cursor, meta.db_table, columns)
         _copy(
             cursor,
             temp,
             columns,
-            (tuple(_prepare(field, value) for field, value in zip(given, row, strict=True)) + constant for row in rows),
+            (tuple(prep(value) for prep, value in zip(preps, row, strict=True)) + constant for row in rows),
         )
         cursor.execute(
             f"INSERT INTO {qn(meta.db_table)} ({names}) SELECT {names} FROM {temp}"
