@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from approvals.models import Application, ApplicationEvent, ApplicationStep, State, StepState
 from approvals.services import timing
 from approvals.services.recording import _due_text
+from core import bulk
 from core.events import Clock, ClockAction
 from directory.models import Cadre
 from sms.notices import queue_notices
@@ -57,7 +58,7 @@ def recompute_deadlines(context) -> int:
             )
             if not apps:
                 break
-            moved += _move_chunk(context, apps, after=last)
+            moved += _move_chunk(context, apps)
             last = apps[-1]["pk"]
             context.mark_done(NAME, last)
     with transaction.atomic():
@@ -65,12 +66,10 @@ def recompute_deadlines(context) -> int:
     return moved
 
 
-def _move_chunk(context, apps, after=None):
+def _move_chunk(context, apps):
     """One chunk, in a constant number of queries: the dates moved in SQL by the run's working-day index, one
     ``calendar.deadlines_moved`` event (audited once, supervision's clocks moved in bulk), one history row per
     application (one insert) and the applicants' SMS (one insert)."""
-    after = apps[0]["pk"] - 1 if after is None else after
-    chunk = {"pk__gt": after, "pk__lte": apps[-1]["pk"], "state__in": OPEN}
     steps = {}
     step_rows = list(
         ApplicationStep.objects.select_for_update(of=("self",))
@@ -80,11 +79,10 @@ def _move_chunk(context, apps, after=None):
     )
     for step in step_rows:
         steps.setdefault(step["application_id"], []).append(step)
-    context.shift(Application.objects.filter(**chunk), "due_at", [a["due_at"] for a in apps])
+    # By the locked rows' own pks (the planner then reads them by index, not the whole table).
+    context.shift(Application.objects.filter(pk__in=[a["pk"] for a in apps]), "due_at", [a["due_at"] for a in apps])
     context.shift(
-        ApplicationStep.objects.filter(
-            state=StepState.ACTIVE, **{f"application__{name}": value for name, value in chunk.items()}
-        ),
+        ApplicationStep.objects.filter(pk__in=[s["pk"] for s in step_rows]),
         "due_at",
         [s["due_at"] for s in step_rows],
     )
@@ -122,24 +120,41 @@ def _move_chunk(context, apps, after=None):
     if event is None:
         return 0
     at = event.occurred_at
-    rows = ApplicationEvent.objects.bulk_create(
+    # One streamed insert (COPY on PostgreSQL), no model instance per row.
+    rows = bulk.insert_rows(
+        ApplicationEvent,
+        HISTORY_FIELDS,
         [
-            ApplicationEvent(
-                application_id=app["pk"],
-                department_id=app["service_centre_id"],
-                kind=KIND,
-                actor=None,
-                actor_name="",
-                from_state=app["state"],
-                to_state=app["state"],
-                occurred_at=at,
-                payload={"calendar_year": context.run.year, "calendar_event": event.pk, "moves": mine},
+            (
+                app["pk"],
+                app["service_centre_id"],
+                KIND,
+                None,
+                "",
+                app["state"],
+                app["state"],
+                at,
+                {"calendar_year": context.run.year, "calendar_event": event.pk, "moves": mine},
             )
             for app, mine in histories
-        ]
+        ],
+        returning=("application_id", "pk"),
     )
-    _tell_applicants(told, {row.application_id: row.pk for row in rows})
+    _tell_applicants(told, dict(rows))
     return len(histories)
+
+
+HISTORY_FIELDS = (
+    "application_id",
+    "department_id",
+    "kind",
+    "actor_id",
+    "actor_name",
+    "from_state",
+    "to_state",
+    "occurred_at",
+    "payload",
+)
 
 
 def _iso(moment):
@@ -154,6 +169,13 @@ def _clock(key, due_at):
 
 def _tell_applicants(told, event_of):
     """One SMS per application whose promise moved, saying the new date (the one deadline it is told)."""
+    dues = {}  # new due time -> its text: a chunk's promises move to a few dozen moments
+
+    def due_text(new):
+        if new not in dues:
+            dues[new] = _due_text(timing.promised_deadline(Application(due_at=new)))
+        return dues[new]
+
     with translation.override(settings.LANGUAGE_CODE):
         queue_notices(
             [
@@ -164,7 +186,7 @@ def _tell_applicants(told, event_of):
                     {
                         "number": app["tracking_number"],
                         "item": clip(app["item__name"], 20),
-                        "due": _due_text(timing.promised_deadline(Application(due_at=new))),
+                        "due": due_text(new),
                     },
                     None,
                 )

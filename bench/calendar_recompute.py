@@ -10,7 +10,8 @@ applications (one active step each, due in January 2027, provisional) are bulk-w
 every application moves by one working day, with its history row, its chunk's audited ``calendar.deadlines_moved``
 event, its supervised clocks (started at acceptance, as in real use) and SMS notice; the steps' handlers (ten of
 them) get one SMS each. Prints deadlines per second,
-peak Python memory (tracemalloc) and the process's max RSS.
+peak Python memory (tracemalloc) and the process's max RSS. Exits non-zero when an application did not move or
+the rate misses the target (100,000 deadlines in 60 s of wall time).
 """
 
 import argparse
@@ -138,6 +139,12 @@ def build(count):
 
     if fast:
         _replicate(count // BLOCK)
+    if connection.vendor == "postgresql":
+        # A production database has its tables' statistics (autovacuum); freshly bulk-loaded ones have none until
+        # analysed, and this machine runs PostgreSQL with autovacuum off: without them the planner takes the
+        # tables for empty and scans them whole for each chunk.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 BLOCK = 1000
@@ -224,12 +231,16 @@ def run(count, trace_memory=False):
     if peak is not None:
         print(f"peak Python memory during the recomputation (tracemalloc): {peak / 1e6:.1f} MB")
     print(f"process max RSS: {rss_before:.0f} MB before the recomputation, {rss:.0f} MB after")
-    per_100k = 100_000 / deadlines * seconds
+    print(f"max RSS: {rss:.0f} MB")
+    per_100k = 100_000 / max(deadlines, 1) * seconds
+    met = per_100k < TARGET_SECONDS
     print(
         f"target: 100,000 deadlines under {TARGET_SECONDS:.0f} s -> {per_100k:.0f} s at this rate "
-        f"({100_000 / deadlines * cpu:.0f} s of CPU): {'met' if per_100k < TARGET_SECONDS else 'NOT met'}"
+        f"({100_000 / max(deadlines, 1) * cpu:.0f} s of CPU): {'met' if met else 'NOT met'}"
     )
-    return moved == count
+    if moved != count:
+        print(f"FAILED: {moved:,} of {count:,} applications moved")
+    return moved == count and met
 
 
 def main():

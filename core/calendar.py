@@ -241,6 +241,7 @@ class Recompute:
         self.first_moment = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
         # The working-day index: a moved date for each due date, computed once (100,000 deadlines share few dates).
         self._moved: dict[datetime.date, datetime.date | None] = {}
+        self._by_moment: dict[datetime.datetime, datetime.datetime | None] = {}  # the same, by due moment
 
     def _old_worked(self, day):
         worked = workdays.is_working_day(day)
@@ -250,6 +251,12 @@ class Recompute:
         """The deadline's new moment under the new calendar, or None when it does not move."""
         if due_at is None:
             return None
+        if due_at in self._by_moment:
+            return self._by_moment[due_at]
+        self._by_moment[due_at] = found = self._move_moment(due_at)
+        return found
+
+    def _move_moment(self, due_at):
         local = timezone.localtime(due_at)
         due = local.date()
         if due not in self._moved:

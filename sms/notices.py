@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import bulk
 from core.enqueue import enqueue_on_commit
 from sms import system_templates, templating
 from sms.dispatch import backoff
@@ -64,7 +65,7 @@ def queue_notice(key, phone, body=None, cadre=None, *, template=None, params=Non
     return notice
 
 
-def _fields(phone, body, cadre, template, params, now, rows=None):
+def _fields(phone, body, cadre, template, params, now, rows=None, recipients=None):
     """A notice row's fields: its text (rendered from the template), its status and, when it cannot go, why."""
     fields = {"phone": phone, "cadre": cadre, "body": body or ""}
     problem = None
@@ -75,7 +76,13 @@ def _fields(phone, body, cadre, template, params, now, rows=None):
         except ValidationError as exc:
             problem = f"template {template}: {' '.join(exc.messages)}"
             fields.update(template=SmsTemplate.objects.filter(purpose=template).first(), template_params=params or {})
-    recipient = recipient_problem(phone)
+    if recipients is None:
+        recipient = recipient_problem(phone)
+    else:  # many notices at once: each number checked once
+        number = str(phone)
+        if number not in recipients:
+            recipients[number] = recipient_problem(phone)
+        recipient = recipients[number]
     if recipient:
         problem = f"recipient: {recipient}"
     if problem:
@@ -87,23 +94,53 @@ def _fields(phone, body, cadre, template, params, now, rows=None):
     return fields
 
 
+NOTICE_COLUMNS = (
+    "key",
+    "phone",
+    "cadre_id",
+    "body",
+    "template_id",
+    "template_params",
+    "status",
+    "error",
+    "next_attempt_at",
+)
+
+
 def queue_notices(entries):
     """``queue_notice`` for many at once, in the caller's transaction: one query for the keys already queued, one
     insert, one task for the batch (the minute sweep backs it up). Each entry is (key, phone, body, cadre) or
     (key, phone, template, params, cadre). Returns how many were queued now."""
     existing = set(Notice.objects.filter(key__in=[e[0] for e in entries]).values_list("key", flat=True))
-    now, rows, templates = timezone.now(), {}, {}
+    now, rows, templates, recipients = timezone.now(), {}, {}, {}
     for entry in entries:
         key, phone = entry[0], entry[1]
         if key in existing or key in rows:
             continue
         if len(entry) == 5:
-            fields = _fields(phone, None, entry[4], entry[2], entry[3], now, templates)
+            fields = _fields(phone, None, entry[4], entry[2], entry[3], now, templates, recipients)
         else:
-            fields = _fields(phone, entry[2], entry[3], None, None, now)
-        rows[key] = Notice(key=key, **fields)
-    Notice.objects.bulk_create(rows.values(), ignore_conflicts=True)
-    pending = list(Notice.objects.filter(key__in=list(rows), status=S.PENDING).values_list("pk", flat=True))
+            fields = _fields(phone, entry[2], entry[3], None, None, now, recipients=recipients)
+        template = fields.get("template")
+        rows[key] = (
+            key,
+            fields["phone"],
+            fields["cadre"].pk if fields["cadre"] is not None else None,
+            fields["body"],
+            template.pk if template is not None else None,
+            fields.get("template_params", {}),
+            fields.get("status", S.PENDING),
+            fields.get("error", ""),
+            fields.get("next_attempt_at"),
+        )
+    # One streamed insert (COPY on PostgreSQL); a key a concurrent caller queued first is skipped, not an error.
+    inserted = bulk.insert_rows(
+        Notice, NOTICE_COLUMNS, rows.values(), ignore_conflicts=True, returning=("pk", "status")
+    )
+    if inserted is None:
+        pending = list(Notice.objects.filter(key__in=list(rows), status=S.PENDING).values_list("pk", flat=True))
+    else:
+        pending = sorted(pk for pk, status in inserted if status == S.PENDING)
     if pending:
         enqueue_on_commit("sms.tasks.send_notices", pending, task_name=f"sms.notices.{pending[0]}-{pending[-1]}")
     return len(rows)

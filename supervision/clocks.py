@@ -18,9 +18,18 @@ class Thresholds:
     def __init__(self):
         self.rows = {row.policy: row for row in ThresholdPolicy.objects.all()}
         self.default = self.rows.get("") or ThresholdPolicy(**getattr(settings, "SUPERVISION_DEFAULT_THRESHOLDS", {}))
+        self._shifted = {}
 
     def for_policy(self, policy):
         return self.rows.get(policy or "", self.default)
+
+    def shift(self, moment, n):
+        """``_shift_working_days``, each (moment, n) computed once: a batch of clocks shares a few due times."""
+        key = (moment, n)
+        found = self._shifted.get(key)
+        if found is None:
+            found = self._shifted[key] = _shift_working_days(moment, n)
+        return found
 
 
 def _shift_working_days(moment, n):
@@ -30,22 +39,23 @@ def _shift_working_days(moment, n):
     return timezone.make_aware(datetime.datetime.combine(day, local.time().replace(tzinfo=None)))
 
 
-def rung_times(clock, policy):
-    """{rung: when it falls due} for a clock with a due time."""
+def rung_times(clock, policy, shift=None):
+    """{rung: when it falls due} for a clock with a due time (`shift`: ``Thresholds.shift``, to reuse its dates)."""
+    shift = shift or _shift_working_days
     due = clock.due_at
-    by_days = _shift_working_days(due, -policy.warning_working_days) if policy.warning_working_days else due
+    by_days = shift(due, -policy.warning_working_days) if policy.warning_working_days else due
     warning = by_days
     if clock.allowed and policy.warning_percent:
         warning = min(warning, due - clock.allowed * (policy.warning_percent / 100))
-    red = _shift_working_days(due, policy.red_working_days) if policy.red_working_days else due
+    red = shift(due, policy.red_working_days) if policy.red_working_days else due
     return {Rung.WARNING: warning, Rung.YELLOW: due, Rung.RED: red}
 
 
-def next_fire_at(clock, policy, fired, times=None):
+def next_fire_at(clock, policy, fired, times=None, shift=None):
     """When the sweeper must next look at the clock, given the rungs already fired (None: nothing left to fire)."""
     if clock.state != clock.State.RUNNING or clock.due_at is None:
         return None
-    times = times or rung_times(clock, policy)
+    times = times or rung_times(clock, policy, shift)
     pending = [times[rung] for rung in times if rung not in fired]
     return min(pending) if pending else None
 

@@ -104,9 +104,9 @@ def test_each_chunk_costs_the_same_queries_whatever_its_size(accept, monkeypatch
     _schedule, run = enter_2027()
     real, counts = recompute._move_chunk, []
 
-    def counted(context, chunk, after=None):
+    def counted(context, chunk, **kwargs):
         with CaptureQueriesContext(connection) as queries:
-            result = real(context, chunk, after=after)
+            result = real(context, chunk, **kwargs)
         counts.append(len(queries))
         return result
 
