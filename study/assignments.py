@@ -19,7 +19,7 @@ from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -210,14 +210,34 @@ def completion(task: StudyTask, departments: QuerySet[Department] | None = None)
     return list(members.order_by("department__path", "completed_at", "cadre__name"))
 
 
-def completion_rows(task: StudyTask, departments: QuerySet[Department] | None = None) -> list[tuple]:
+def completion_rows(task: StudyTask, departments: QuerySet[Department] | None = None) -> QuerySet:
     """完成情况 as plain rows for a page or a spreadsheet of thousands: (department, name, post, pages studied, best
-    score, completed at), in the order of ``completion``."""
+    score, completed at), in the order of ``completion``. A query: slice it for a page, list it for a spreadsheet."""
+    return (
+        _members_of(task, departments)
+        .order_by("department__path", "completed_at", "cadre__name")
+        .values_list("department__name", "cadre__name", "cadre__post", "pages_done", "best_score", "completed_at")
+    )
+
+
+def completion_by_department(task: StudyTask, departments: QuerySet[Department] | None = None) -> list[dict]:
+    """完成情况 in numbers, per department the members were assigned in: name, members, done and not done (one
+    grouped query)."""
+    units = list(
+        _members_of(task, departments)
+        .values("department")
+        .annotate(
+            name=Min("department__name"), path=Min("department__path"), members=Count("pk"), done=Count("completed_at")
+        )
+        .order_by("path")
+    )
+    for unit in units:
+        unit["not_done"] = unit["members"] - unit["done"]
+    return units
+
+
+def _members_of(task: StudyTask, departments: QuerySet[Department] | None) -> QuerySet[TaskMember]:
     members = task.members.all()
     if departments is not None:
         members = members.filter(department__in=departments)
-    return list(
-        members.order_by("department__path", "completed_at", "cadre__name").values_list(
-            "department__name", "cadre__name", "cadre__post", "pages_done", "best_score", "completed_at"
-        )
-    )
+    return members
