@@ -5,7 +5,15 @@ from django.utils import timezone
 from api.core.errors import require_login
 from api.core.pagination import clamp_page_size, page_of
 from api.core.types import enum_value
-from api.study.types import MyPoints, PointsEntry, SourceToday, StudyRanking, StudyRankingPeriod, StudyTask
+from api.study.types import (
+    MyPoints,
+    PointsEntry,
+    RankingQuery,
+    SourceToday,
+    StudyRanking,
+    StudyRankingPeriod,
+    StudyTask,
+)
 from study import assignments, ledger, rankings, selectors
 from study.models import Source
 
@@ -33,14 +41,7 @@ class StudyQuery(graphene.ObjectType):
     def resolve_study_ranking(root, info, period, limit=20):
         cadre = selectors.cadre_of(require_login(info))
         limit = max(1, min(limit or 20, 100))
-        key = rankings.period_of(enum_value(period))
-        return StudyRanking(
-            period=key,
-            people=rankings.people(key, limit=limit, me=cadre),
-            departments=rankings.departments(key, limit=limit, me=cadre),
-            me=rankings.my_rank(key, cadre) if cadre else None,
-            min_participants=rankings.MIN_PARTICIPANTS,
-        )
+        return RankingQuery(period=rankings.period_of(enum_value(period)), limit=limit, cadre=cadre)
 
     @staticmethod
     def resolve_my_tasks(root, info):
