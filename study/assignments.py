@@ -193,13 +193,15 @@ def on_activity(cadre_id: int, now: datetime.datetime | None = None) -> None:
 
 def my_tasks(cadre: Cadre) -> list[TaskMember]:
     """The cadre's tasks, open ones first by deadline, with the task and its page count."""
-    return list(
+    members = list(
         TaskMember.objects.filter(cadre=cadre)
         .select_related("task", "task__quiz")
         .prefetch_related("task__pages")
-        .annotate(page_count=Count("task__pages"))
         .order_by("completed_at", "task__deadline")
     )
+    for member in members:
+        member.page_count = len(member.task.pages.all())  # prefetched: no count joined and grouped
+    return members
 
 
 def completion(task: StudyTask, departments: QuerySet[Department] | None = None) -> list[TaskMember]:

@@ -56,8 +56,9 @@ class StudyQuery(graphene.ObjectType):
         cadre = selectors.cadre_of(require_login(info))
         if cadre is None:
             return None
-        totals = ledger.totals(cadre)
         today = ledger.source_totals(cadre)
+        totals = ledger.totals(cadre, today_points=sum(today.values()))
+        labels = {source: str(label) for source, label in Source.choices}  # each translated once
         rows, page_info = page_of(Paginator(selectors.points_entries(cadre), clamp_page_size(page_size)), page)
         return MyPoints(
             today=totals.today,
@@ -68,13 +69,13 @@ class StudyQuery(graphene.ObjectType):
             sources_today=[
                 SourceToday(
                     source=rule.source,
-                    source_label=str(Source(rule.source).label),
+                    source_label=labels[rule.source],
                     points=today.get(rule.source, 0),
                     daily_cap=rule.daily_cap,
                 )
                 for rule in ledger.rules()
                 if rule.is_active
             ],
-            entries=[PointsEntry.from_row(row) for row in rows],
+            entries=[PointsEntry.from_row(row, labels) for row in rows],
             page_info=page_info,
         )

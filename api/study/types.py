@@ -22,11 +22,11 @@ class PointsEntry(graphene.ObjectType):
     credited_at = graphene.DateTime(required=True)
 
     @staticmethod
-    def from_row(row):
+    def from_row(row, labels=None):
         return PointsEntry(
             id=row.pk,
             source=row.source,
-            source_label=str(Source(row.source).label),
+            source_label=labels[row.source] if labels else str(Source(row.source).label),
             day=row.day,
             points=row.points,
             credited_at=row.created_at,
