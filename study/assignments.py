@@ -19,9 +19,10 @@ from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from cms.models import ContentPage, CultureWorkPage, ReadRecord
 from core.points import PointSource, earn
@@ -191,12 +192,16 @@ def on_activity(cadre_id: int, now: datetime.datetime | None = None) -> None:
         refresh_progress(task, [cadre_id], now)
 
 
+# What a task's page needs for its title and URL (``Page.get_url``): not the rest of the page's row.
+TASK_PAGE_FIELDS = ("id", "title", "url_path", "path", "depth", "locale_id", "live", "slug")
+
+
 def my_tasks(cadre: Cadre) -> list[TaskMember]:
     """The cadre's tasks, open ones first by deadline, with the task and its page count."""
     members = list(
         TaskMember.objects.filter(cadre=cadre)
         .select_related("task", "task__quiz")
-        .prefetch_related("task__pages")
+        .prefetch_related(Prefetch("task__pages", queryset=Page.objects.only(*TASK_PAGE_FIELDS)))
         .order_by("completed_at", "task__deadline")
     )
     for member in members:
