@@ -103,9 +103,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("period", "department"), name="department_total_once")
-                ],
+                "constraints": [models.UniqueConstraint(fields=("period", "department"), name="department_total_once")],
             },
         ),
         migrations.RunPython(on_postgresql(TRIGGERS), on_postgresql(DROP)),
