@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -17,6 +18,8 @@ from study.models import StudyTask
 
 # The study record by department is read by whoever reads the quiz statistics (the education office's editors).
 RECORD_PERMISSION = "quizzes.view_attempt"
+# Members per page of a task's completion (完成情况).
+PER_PAGE = 100
 
 
 def _day(value, default):
@@ -62,11 +65,12 @@ def completion(request, pk):
     if not request.user.has_perm("study.change_studytask"):
         departments = assignments.own_units(request.user)
     page_count = task.pages.count()
-    rows = []
-    for department, name, post, pages_done, best_score, completed_at in assignments.completion_rows(task, departments):
+
+    def row(department, name, post, pages_done, best_score, completed_at):
         done_at = timezone.localtime(completed_at).strftime("%Y-%m-%d %H:%M") if completed_at else ""
-        score = "" if best_score is None else best_score
-        rows.append((department, name, post, f"{pages_done}/{page_count}", score, done_at))
+        return (department, name, post, f"{pages_done}/{page_count}", "" if best_score is None else best_score, done_at)
+
+    members = assignments.completion_rows(task, departments)
     if request.GET.get("format") == "xlsx":
         heads = [
             _("Department"),
@@ -76,14 +80,28 @@ def completion(request, pk):
             _("Best quiz score"),
         ]
         not_done = _("Not done")
-        table = [[*heads, _("Completed at")], *([*row[:5], row[5] or not_done] for row in rows)]
+        rows = (row(*member) for member in members)
+        table = [[*heads, _("Completed at")], *([*r[:5], r[5] or not_done] for r in rows)]
         response = HttpResponse(
             stats.to_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = f'attachment; filename="study-task-{task.pk}.xlsx"'
         return response
-    done = sum(1 for row in rows if row[5])
-    return TemplateResponse(request, "study/completion.html", {"task": task, "rows": rows, "done": done})
+    # The whole unit in numbers (per department), its members a page at a time: thousands of rows in the admin's
+    # templates took a second to render; the spreadsheet has them all.
+    units = assignments.completion_by_department(task, departments)
+    paginator = Paginator(members, PER_PAGE)
+    paginator.count = sum(unit["members"] for unit in units)  # known already: no COUNT query
+    page = paginator.get_page(request.GET.get("p"))
+    context = {
+        "task": task,
+        "units": units,
+        "total": paginator.count,
+        "done": sum(unit["done"] for unit in units),
+        "page": page,
+        "rows": [row(*member) for member in page],
+    }
+    return TemplateResponse(request, "study/completion.html", context)
 
 
 def admin_urls():

@@ -19,9 +19,10 @@ from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from cms.models import ContentPage, CultureWorkPage, ReadRecord
 from core.points import PointSource, earn
@@ -191,15 +192,21 @@ def on_activity(cadre_id: int, now: datetime.datetime | None = None) -> None:
         refresh_progress(task, [cadre_id], now)
 
 
+# What a task's page needs for its title and URL (``Page.get_url``): not the rest of the page's row.
+TASK_PAGE_FIELDS = ("id", "title", "url_path", "path", "depth", "locale_id", "live", "slug")
+
+
 def my_tasks(cadre: Cadre) -> list[TaskMember]:
     """The cadre's tasks, open ones first by deadline, with the task and its page count."""
-    return list(
+    members = list(
         TaskMember.objects.filter(cadre=cadre)
         .select_related("task", "task__quiz")
-        .prefetch_related("task__pages")
-        .annotate(page_count=Count("task__pages"))
+        .prefetch_related(Prefetch("task__pages", queryset=Page.objects.only(*TASK_PAGE_FIELDS)))
         .order_by("completed_at", "task__deadline")
     )
+    for member in members:
+        member.page_count = len(member.task.pages.all())  # prefetched: no count joined and grouped
+    return members
 
 
 def completion(task: StudyTask, departments: QuerySet[Department] | None = None) -> list[TaskMember]:
@@ -210,14 +217,34 @@ def completion(task: StudyTask, departments: QuerySet[Department] | None = None)
     return list(members.order_by("department__path", "completed_at", "cadre__name"))
 
 
-def completion_rows(task: StudyTask, departments: QuerySet[Department] | None = None) -> list[tuple]:
+def completion_rows(task: StudyTask, departments: QuerySet[Department] | None = None) -> QuerySet:
     """完成情况 as plain rows for a page or a spreadsheet of thousands: (department, name, post, pages studied, best
-    score, completed at), in the order of ``completion``."""
+    score, completed at), in the order of ``completion``. A query: slice it for a page, list it for a spreadsheet."""
+    return (
+        _members_of(task, departments)
+        .order_by("department__path", "completed_at", "cadre__name")
+        .values_list("department__name", "cadre__name", "cadre__post", "pages_done", "best_score", "completed_at")
+    )
+
+
+def completion_by_department(task: StudyTask, departments: QuerySet[Department] | None = None) -> list[dict]:
+    """完成情况 in numbers, per department the members were assigned in: name, members, done and not done (one
+    grouped query)."""
+    units = list(
+        _members_of(task, departments)
+        .values("department")
+        .annotate(
+            name=Min("department__name"), path=Min("department__path"), members=Count("pk"), done=Count("completed_at")
+        )
+        .order_by("path")
+    )
+    for unit in units:
+        unit["not_done"] = unit["members"] - unit["done"]
+    return units
+
+
+def _members_of(task: StudyTask, departments: QuerySet[Department] | None) -> QuerySet[TaskMember]:
     members = task.members.all()
     if departments is not None:
         members = members.filter(department__in=departments)
-    return list(
-        members.order_by("department__path", "completed_at", "cadre__name").values_list(
-            "department__name", "cadre__name", "cadre__post", "pages_done", "best_score", "completed_at"
-        )
-    )
+    return members

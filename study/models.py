@@ -84,6 +84,28 @@ class PointsTotal(models.Model):
         return f"{self.cadre_id} {self.period}: {self.points}"
 
 
+class DepartmentTotal(models.Model):
+    """A department's points in one period ("w2026-49", "m2026-12", "y2026") and how many of its cadres earned
+    any, counted under each cadre's department now: what the department ranking reads, one row per department.
+
+    On PostgreSQL the database keeps it (migration 0009's triggers): a ``PointsTotal`` written or deleted adds to
+    or takes from its cadre's department, and a cadre whose department changes (a form, an import,
+    ``QuerySet.update``, plain SQL) takes their totals along, in the same statement. Elsewhere (SQLite) it stays
+    empty and the ranking sums ``PointsTotal`` joined to the cadres instead, with the same result.
+    """
+
+    period = models.CharField(max_length=10)
+    department = models.ForeignKey("directory.Department", on_delete=models.CASCADE, related_name="+")
+    points = models.BigIntegerField(default=0)
+    participants = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "department"], name="department_total_once")]
+
+    def __str__(self):
+        return f"{self.department_id} {self.period}: {self.points}/{self.participants}"
+
+
 class StudyTask(models.Model):
     """A study task (学习任务): pages and/or a quiz for departments or groups, with a deadline and a pass mark."""
 

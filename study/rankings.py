@@ -1,10 +1,12 @@
 """Rankings of study points (学习积分排行): people and departments, by week, month or year.
 
-Read from ``PointsTotal`` (kept as entries are credited), so a ranking reads one period's rows, never the ledger.
+Read from ``PointsTotal`` (kept as entries are credited), so a ranking reads one period's rows, never the ledger;
+departments, on PostgreSQL, from ``DepartmentTotal`` (kept by the database), one row per department.
 A department is ranked by its members' average (the points of the cadres who earned any in the period, divided by
 their number) and only with at least ``MIN_PARTICIPANTS`` of them, so a unit of one keen cadre does not top it.
 A cadre counts for the department they belong to now: the department ranking joins each total to the cadre's row
-at the time of asking, so a move made any way at all (a form, a bulk import, ``QuerySet.update``, SQL) counts at
+at the time of asking (on PostgreSQL: triggers move the cadre's totals in the statement that moves the cadre), so a
+move made any way at all (a form, a bulk import, ``QuerySet.update``, SQL) counts at
 once, with nothing to keep in step.
 """
 
@@ -14,13 +16,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from directory.models import Cadre, Department
 from study.ledger import periods
-from study.models import PointsTotal
+from study.models import DepartmentTotal, PointsTotal
 
 MIN_PARTICIPANTS = getattr(settings, "STUDY_MIN_PARTICIPANTS", 3)
 KINDS = ("week", "month", "year")
@@ -77,13 +80,10 @@ def departments(
     period: str, *, min_participants: int = MIN_PARTICIPANTS, limit: int = 20, me: Cadre | None = None
 ) -> list[Row]:
     """Departments by their participants' average points, those with at least `min_participants` of them."""
-    rows = (
-        PointsTotal.objects.filter(period=period, points__gt=0)
-        .values(department=F("cadre__department"))
-        .annotate(total=Sum("points"), participants=Count("*"))
-        .filter(participants__gte=min_participants)
-    )
-    ranked = sorted(rows, key=lambda r: (-r["total"] / r["participants"], r["department"]))[:limit]
+    ranked = sorted(
+        _department_sums(period, max(min_participants, 1)),
+        key=lambda r: (-r["total"] / r["participants"], r["department"]),
+    )[:limit]
     names = dict(
         Department.objects.filter(pk__in=[r["department"] for r in ranked])
         .annotate(label=Coalesce(NullIf("short_name", Value("")), "name"))
@@ -106,3 +106,27 @@ def departments(
             )
         )
     return result
+
+
+def _department_sums(period: str, min_participants: int) -> list[dict]:
+    """Each department's points in the period and its participants (cadres with points, by their department now).
+
+    PostgreSQL keeps them per department (``DepartmentTotal``, by triggers): one row per department to read.
+    Elsewhere they are summed from the cadres' totals joined to the cadres, which reads every total of the period.
+    """
+    if connection.vendor == "postgresql":
+        return list(
+            DepartmentTotal.objects.filter(period=period, participants__gte=min_participants).values(
+                "department", "participants", total=F("points")
+            )
+        )
+    return _department_sums_joined(period, min_participants)
+
+
+def _department_sums_joined(period: str, min_participants: int) -> list[dict]:
+    return list(
+        PointsTotal.objects.filter(period=period, points__gt=0)
+        .values(department=F("cadre__department"))
+        .annotate(total=Sum("points"), participants=Count("*"))
+        .filter(participants__gte=min_participants)
+    )

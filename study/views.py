@@ -27,7 +27,7 @@ def my_points(request):
         "study/my_points.html",
         {
             "cadre": cadre,
-            "totals": ledger.totals(cadre),
+            "totals": ledger.totals(cadre, today_points=sum(today.values())),
             "sources": sources,
             "page_obj": page,
             "tasks": assignments.my_tasks(cadre),

@@ -5,7 +5,15 @@ from django.utils import timezone
 from api.core.errors import require_login
 from api.core.pagination import clamp_page_size, page_of
 from api.core.types import enum_value
-from api.study.types import MyPoints, PointsEntry, SourceToday, StudyRanking, StudyRankingPeriod, StudyTask
+from api.study.types import (
+    MyPoints,
+    PointsEntry,
+    RankingQuery,
+    SourceToday,
+    StudyRanking,
+    StudyRankingPeriod,
+    StudyTask,
+)
 from study import assignments, ledger, rankings, selectors
 from study.models import Source
 
@@ -33,14 +41,7 @@ class StudyQuery(graphene.ObjectType):
     def resolve_study_ranking(root, info, period, limit=20):
         cadre = selectors.cadre_of(require_login(info))
         limit = max(1, min(limit or 20, 100))
-        key = rankings.period_of(enum_value(period))
-        return StudyRanking(
-            period=key,
-            people=rankings.people(key, limit=limit, me=cadre),
-            departments=rankings.departments(key, limit=limit, me=cadre),
-            me=rankings.my_rank(key, cadre) if cadre else None,
-            min_participants=rankings.MIN_PARTICIPANTS,
-        )
+        return RankingQuery(period=rankings.period_of(enum_value(period)), limit=limit, cadre=cadre)
 
     @staticmethod
     def resolve_my_tasks(root, info):
@@ -55,8 +56,9 @@ class StudyQuery(graphene.ObjectType):
         cadre = selectors.cadre_of(require_login(info))
         if cadre is None:
             return None
-        totals = ledger.totals(cadre)
         today = ledger.source_totals(cadre)
+        totals = ledger.totals(cadre, today_points=sum(today.values()))
+        labels = {source: str(label) for source, label in Source.choices}  # each translated once
         rows, page_info = page_of(Paginator(selectors.points_entries(cadre), clamp_page_size(page_size)), page)
         return MyPoints(
             today=totals.today,
@@ -67,13 +69,13 @@ class StudyQuery(graphene.ObjectType):
             sources_today=[
                 SourceToday(
                     source=rule.source,
-                    source_label=str(Source(rule.source).label),
+                    source_label=labels[rule.source],
                     points=today.get(rule.source, 0),
                     daily_cap=rule.daily_cap,
                 )
                 for rule in ledger.rules()
                 if rule.is_active
             ],
-            entries=[PointsEntry.from_row(row) for row in rows],
+            entries=[PointsEntry.from_row(row, labels) for row in rows],
             page_info=page_info,
         )

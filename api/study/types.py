@@ -1,7 +1,10 @@
+from dataclasses import dataclass
+
 import graphene
 
 from api.core.errors import error_type
 from api.core.pagination import PageInfo
+from study import rankings
 from study.error_codes import StudyErrorCode
 from study.models import Source
 
@@ -19,11 +22,11 @@ class PointsEntry(graphene.ObjectType):
     credited_at = graphene.DateTime(required=True)
 
     @staticmethod
-    def from_row(row):
+    def from_row(row, labels=None):
         return PointsEntry(
             id=row.pk,
             source=row.source,
-            source_label=str(Source(row.source).label),
+            source_label=labels[row.source] if labels else str(Source(row.source).label),
             day=row.day,
             points=row.points,
             credited_at=row.created_at,
@@ -109,9 +112,32 @@ class StudyRankingRow(graphene.ObjectType):
     is_me = graphene.Boolean(required=True)
 
 
+@dataclass(frozen=True)
+class RankingQuery:
+    """What a ranking was asked for: each list is read only when its field is selected (a client that shows the
+    departments does not count the cadre's own rank among 100,000)."""
+
+    period: str
+    limit: int
+    cadre: object
+    min_participants: int = rankings.MIN_PARTICIPANTS
+
+
 class StudyRanking(graphene.ObjectType):
     period = graphene.String(required=True)
     people = graphene.List(graphene.NonNull(StudyRankingRow), required=True)
     departments = graphene.List(graphene.NonNull(StudyRankingRow), required=True)
     me = graphene.Field(StudyRankingRow, description="The cadre's own rank, also outside the list")
     min_participants = graphene.Int(required=True)
+
+    @staticmethod
+    def resolve_people(root: RankingQuery, info):
+        return rankings.people(root.period, limit=root.limit, me=root.cadre)
+
+    @staticmethod
+    def resolve_departments(root: RankingQuery, info):
+        return rankings.departments(root.period, limit=root.limit, me=root.cadre)
+
+    @staticmethod
+    def resolve_me(root: RankingQuery, info):
+        return rankings.my_rank(root.period, root.cadre) if root.cadre else None

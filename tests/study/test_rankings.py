@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.db.models import Count, F, Sum
 
 from core.points import PointSource, earn
 from study import rankings
@@ -114,3 +115,47 @@ def test_the_department_ranking_costs_the_same_few_queries_for_many_departments(
     with django_assert_max_num_queries(2):
         rows = rankings.departments(WEEK, min_participants=3)
     assert [r.department for r in rows] == [f"第{n}局" for n in reversed(range(6))]
+
+
+def test_the_departments_kept_by_the_database_are_the_sums_of_the_cadres_totals_after_any_change():
+    """PostgreSQL keeps DepartmentTotal by triggers: after credits, moves (save, bulk update, SQL), a total rewritten
+    and a cadre deleted, it equals the sums of PointsTotal by each cadre's department now. Elsewhere it is unused."""
+    from django.db import connection
+
+    from directory.models import Cadre
+    from study.models import DepartmentTotal, PointsTotal
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the triggers are PostgreSQL's")
+
+    def kept():
+        rows = DepartmentTotal.objects.filter(participants__gt=0).values_list(
+            "period", "department", "points", "participants"
+        )
+        return sorted(rows)
+
+    def summed():
+        return sorted(
+            (r["period"], r["cadre__department"], r["points"], r["n"])
+            for r in PointsTotal.objects.filter(points__gt=0)
+            .values("period", "cadre__department")
+            .annotate(points=Sum("points"), n=Count("*"))
+        )
+
+    a, b, c = DepartmentFactory(), DepartmentFactory(), DepartmentFactory()
+    cadres = [CadreFactory(department=(a, b)[i % 2]) for i in range(6)]
+    for i, cadre in enumerate(cadres):
+        give(cadre, 10 + i)
+        give(cadre, 5, key="again")
+    assert kept() == summed() and len(kept()) == 6  # two departments, three periods
+    cadres[0].department = c
+    cadres[0].save()
+    Cadre.objects.filter(pk__in=[cadres[1].pk, cadres[2].pk]).update(department=c)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE directory_cadre SET department_id = %s WHERE id = %s", [a.pk, cadres[3].pk])
+    assert kept() == summed()
+    PointsTotal.objects.filter(cadre=cadres[4]).update(points=F("points") + 7)
+    cadres[5].delete()
+    assert kept() == summed()
+    by_department = sorted(rankings._department_sums(WEEK, 1), key=lambda r: r["department"])
+    assert by_department == sorted(rankings._department_sums_joined(WEEK, 1), key=lambda r: r["department"])

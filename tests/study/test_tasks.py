@@ -147,6 +147,43 @@ def test_the_completion_page_lists_every_member_and_exports_xlsx(client, units, 
     assert client.get(f"/admin/study/tasks/{task.pk}/completion/").status_code in (302, 403)
 
 
+def test_a_unit_of_hundreds_sees_its_numbers_and_a_page_of_members_in_constant_queries(
+    client, units, pages, django_user_model, django_assert_max_num_queries
+):
+    from directory.models import Cadre
+    from study.admin_views import PER_PAGE
+
+    county, town, _other = units
+    Cadre.objects.bulk_create(
+        [Cadre(name=f"干部{i:03d}", phone=f"+8613900{i:06d}", department=town if i % 3 else county) for i in range(250)]
+    )
+    task = make_task(pages, [county])
+    assignments.assign_task(task)
+    TaskMember.objects.filter(task=task, department=county).update(completed_at=timezone.now(), pages_done=2)
+    editor = django_user_model.objects.create_user("ed")
+    editor.groups.add(role_group("editor"))
+    client.force_login(editor)
+    url = f"/admin/study/tasks/{task.pk}/completion/"
+    client.get(url)
+    with django_assert_max_num_queries(20):
+        html = client.get(url).content.decode()
+    # The whole unit in numbers: 84 of 250 done, per department; one page of members.
+    assert "250 人中已有 84 人完成" in html
+    units_table = html[
+        html.index("study-completion-units") : html.index("</table>", html.index("study-completion-units"))
+    ]
+    assert "清河县" in units_table and "城关镇" in units_table and ">166<" in units_table
+    members_table = html[html.index('class="listing study-completion"') :]
+    assert members_table[: members_table.index("</table>")].count("<tr>") == PER_PAGE + 1
+    assert "1 / 3" in html and "?p=2" in html
+    last = client.get(url + "?p=3").content.decode()
+    members_table = last[last.index('class="listing study-completion"') :]
+    assert members_table[: members_table.index("</table>")].count("<tr>") == 250 - 2 * PER_PAGE + 1
+    # Every member is in the spreadsheet.
+    book = load_workbook(io.BytesIO(client.get(url + "?format=xlsx").content))
+    assert book.active.max_row == 251
+
+
 def test_an_editor_assigns_a_task_in_the_admin_and_bad_input_gets_a_clear_error(
     client, units, pages, django_user_model
 ):
