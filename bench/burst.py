@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/burst.py [--cadres 10000] [--clients 200] [--seconds 60]
 
-Builds a throw-away PostgreSQL database (BENCH_DATABASE_URL, default the server's qf_cache_burst, dropped at the
-end) with the demo, --cadres cadres and a campaign run to all of them (one short link each), and serves it with
-gunicorn (2 workers x 4 threads), the production settings and Redis (database 5, flushed) as the cache, behind
+Builds a throw-away PostgreSQL database (named by BENCH_DATABASE_URL, default the server's qf_cache_burst; dropped
+at the end) with the demo, --cadres cadres and a campaign run to all of them (one short link each), and serves it
+with gunicorn (2 workers x 4 threads), the production settings and Redis (BENCH_REDIS_URL, default database 5,
+flushed) as the cache, behind
 Varnish with deploy/varnish/default.vcl when varnishd is installed (it says so when it is not). Then --clients client
 threads, each on its own keep-alive connection, follow short links in turn (/s/<code>, then the page it redirects
 to, then the page's stylesheets, scripts and images) for --seconds; then the same clients load one static file for
@@ -34,6 +35,7 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
 
 from cryptography.fernet import Fernet  # noqa: E402
 
@@ -45,7 +47,9 @@ from sms_common import BenchDatabase, approved_campaign, generate_cadres  # noqa
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 THREADS = 4
-REDIS_URL = "redis://127.0.0.1:6379/5"
+# BENCH_REDIS_URL names another Redis database (it is flushed), BENCH_DATABASE_URL another database name.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+DEFAULT_DATABASE = "qf_cache_burst"
 SETTINGS_MODULE = """\
 from config.settings.production import *  # noqa: F403
 
@@ -63,7 +67,8 @@ def main():
 
     workdir = tempfile.TemporaryDirectory(prefix="bench-burst-")
     root = Path(workdir.name)
-    database = BenchDatabase(os.environ.get("BENCH_DATABASE_URL"), "qf_cache_burst")
+    url = os.environ.get("BENCH_DATABASE_URL")
+    database = BenchDatabase(url, urlsplit(url).path.strip("/") if url else DEFAULT_DATABASE)
     with database:
         env = environment(root, database.url)
         codes, page_url = prepare(args.cadres)
