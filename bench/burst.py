@@ -24,12 +24,9 @@ sys.path[:] = [entry for entry in sys.path if entry not in (BENCH, "")]
 import argparse  # noqa: E402
 import collections  # noqa: E402
 import http.client  # noqa: E402
-import io  # noqa: E402
 import itertools  # noqa: E402
-import logging  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
-import secrets  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -37,11 +34,11 @@ import threading  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
-from cryptography.fernet import Fernet  # noqa: E402
-
 sys.path.append(BENCH)  # last: for pages.py and sms_common.py only
 
-from pages import free_port, percentile  # noqa: E402
+from pages import SETTINGS_MODULE, free_port, percentile  # noqa: E402
+from pages import environment as pages_environment  # noqa: E402
+from pages import prepare as pages_prepare  # noqa: E402
 from sms_common import BenchDatabase, approved_campaign, generate_cadres  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,11 +47,6 @@ THREADS = 4
 # BENCH_REDIS_URL names another Redis database (it is flushed), BENCH_DATABASE_URL another database name.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 DEFAULT_DATABASE = "qf_cache_burst"
-SETTINGS_MODULE = """\
-from config.settings.production import *  # noqa: F403
-
-STATIC_ROOT = {static_root!r}
-"""
 ASSET = re.compile(r'(?:href|src)="(/(?:static|media)/[^"]+)"')
 
 
@@ -90,47 +82,26 @@ def main():
 
 
 def environment(root, database_url):
-    (root / "bench_settings.py").write_text(SETTINGS_MODULE.format(static_root=str(root / "static")))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
-        "MEDIA_ROOT": str(root / "media"),
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "COMPLAINTS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # The client speaks plain HTTP to the front; production's TLS ends before it.
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join([str(root), str(ROOT)]),
-    }
-    os.environ.update(env)
-    sys.path[:0] = [str(root), str(ROOT)]
-    return dict(os.environ)
+    """bench/pages.py's environment, with Redis as the cache: the variables for gunicorn."""
+    return {**os.environ, **pages_environment(root, SETTINGS_MODULE, database_url, REDIS_URL=REDIS_URL)}
 
 
 def prepare(cadres):
-    """Migrate, collect static files, load the demo, add the cadres and a campaign run: (short codes, page url)."""
+    """bench/pages.py's demo, then the cadres and a campaign run to all of them: (short codes, page url)."""
     import django
 
     django.setup()
-    logging.getLogger("wagtail").setLevel(logging.WARNING)
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
 
     from cms.models import WarningCasePage
-    from directory.demo import load_demo
     from sms.dispatch import start_run
     from sms.models import Delivery
 
-    cache.clear()  # Redis database 5 only: the page cache and short-link targets of an earlier run
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}, cache: {REDIS_URL}")
+    cache.clear()  # the bench's Redis database only: the page cache and short-link targets of an earlier run
+    print(f"cache: {REDIS_URL}")
+    pages_prepare()
     started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("compile_catalogues", verbosity=0, stdout=io.StringIO())
-    call_command("collectstatic", verbosity=0, interactive=False)
-    load_demo()
     generate_cadres(cadres)
     case = WarningCasePage.objects.live().order_by("-date", "-pk").first()
     campaign = approved_campaign()
@@ -139,7 +110,7 @@ def prepare(cadres):
     run = start_run(campaign, "burst")
     codes = list(Delivery.objects.filter(run=run, short_code__isnull=False).values_list("short_code", flat=True))
     connection.close()
-    print(f"prepared in {time.perf_counter() - started:.1f} s: demo, {len(codes):,} deliveries with a short link")
+    print(f"campaign run in {time.perf_counter() - started:.1f} s: {len(codes):,} deliveries with a short link")
     return codes, case.url
 
 
