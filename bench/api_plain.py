@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 
 from cms.models import ContentPage, SectionPage, WarningPhrase
-from cms.models.pages import LATEST_PER_SECTION, HomePage, attach_latest, with_covers
+from cms.models.pages import CARD_FIELDS, LATEST_PER_SECTION, HomePage, attach_latest, with_covers
 
 
 def _card(page, request):
@@ -22,7 +22,7 @@ def _card(page, request):
 def home(request):
     home = HomePage.objects.live().first()
     phrase = WarningPhrase.objects.of_the_day()
-    featured = with_covers(ContentPage.objects.live().public().filter(featured_on__home=home))
+    featured = with_covers(ContentPage.objects.live().public().filter(featured_on__home=home)).only(*CARD_FIELDS)
     sections = attach_latest(
         list(SectionPage.objects.child_of(home).live().public().order_by("path")), LATEST_PER_SECTION
     )

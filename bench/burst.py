@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/burst.py [--cadres 10000] [--clients 200] [--seconds 60]
 
-Builds a throw-away PostgreSQL database (BENCH_DATABASE_URL, default the server's qf_cache_burst, dropped at the
-end) with the demo, --cadres cadres and a campaign run to all of them (one short link each), and serves it with
-gunicorn (2 workers x 4 threads), the production settings and Redis (database 5, flushed) as the cache, behind
+Builds a throw-away PostgreSQL database (named by BENCH_DATABASE_URL, default the server's qf_cache_burst; dropped
+at the end) with the demo, --cadres cadres and a campaign run to all of them (one short link each), and serves it
+with gunicorn (2 workers x 4 threads), the production settings and Redis (BENCH_REDIS_URL, default database 5,
+flushed) as the cache, behind
 Varnish with deploy/varnish/default.vcl when varnishd is installed (it says so when it is not). Then --clients client
 threads, each on its own keep-alive connection, follow short links in turn (/s/<code>, then the page it redirects
 to, then the page's stylesheets, scripts and images) for --seconds; then the same clients load one static file for
@@ -23,34 +24,29 @@ sys.path[:] = [entry for entry in sys.path if entry not in (BENCH, "")]
 import argparse  # noqa: E402
 import collections  # noqa: E402
 import http.client  # noqa: E402
-import io  # noqa: E402
 import itertools  # noqa: E402
-import logging  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
-import secrets  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-
-from cryptography.fernet import Fernet  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
 
 sys.path.append(BENCH)  # last: for pages.py and sms_common.py only
 
-from pages import free_port, percentile  # noqa: E402
+from pages import SETTINGS_MODULE, free_port, percentile  # noqa: E402
+from pages import environment as pages_environment  # noqa: E402
+from pages import prepare as pages_prepare  # noqa: E402
 from sms_common import BenchDatabase, approved_campaign, generate_cadres  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 THREADS = 4
-REDIS_URL = "redis://127.0.0.1:6379/5"
-SETTINGS_MODULE = """\
-from config.settings.production import *  # noqa: F403
-
-STATIC_ROOT = {static_root!r}
-"""
+# BENCH_REDIS_URL names another Redis database (it is flushed), BENCH_DATABASE_URL another database name.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+DEFAULT_DATABASE = "qf_cache_burst"
 ASSET = re.compile(r'(?:href|src)="(/(?:static|media)/[^"]+)"')
 
 
@@ -63,7 +59,8 @@ def main():
 
     workdir = tempfile.TemporaryDirectory(prefix="bench-burst-")
     root = Path(workdir.name)
-    database = BenchDatabase(os.environ.get("BENCH_DATABASE_URL"), "qf_cache_burst")
+    url = os.environ.get("BENCH_DATABASE_URL")
+    database = BenchDatabase(url, urlsplit(url).path.strip("/") if url else DEFAULT_DATABASE)
     with database:
         env = environment(root, database.url)
         codes, page_url = prepare(args.cadres)
@@ -85,56 +82,35 @@ def main():
 
 
 def environment(root, database_url):
-    (root / "bench_settings.py").write_text(SETTINGS_MODULE.format(static_root=str(root / "static")))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
-        "MEDIA_ROOT": str(root / "media"),
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "COMPLAINTS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # The client speaks plain HTTP to the front; production's TLS ends before it.
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join([str(root), str(ROOT)]),
-    }
-    os.environ.update(env)
-    sys.path[:0] = [str(root), str(ROOT)]
-    return dict(os.environ)
+    """bench/pages.py's environment, with Redis as the cache: the variables for gunicorn."""
+    return {**os.environ, **pages_environment(root, SETTINGS_MODULE, database_url, REDIS_URL=REDIS_URL)}
 
 
 def prepare(cadres):
-    """Migrate, collect static files, load the demo, add the cadres and a campaign run: (short codes, page url)."""
+    """bench/pages.py's demo, then the cadres and a campaign run to all of them: (short codes, page url)."""
     import django
 
     django.setup()
-    logging.getLogger("wagtail").setLevel(logging.WARNING)
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
 
     from cms.models import WarningCasePage
-    from directory.demo import load_demo
     from sms.dispatch import start_run
     from sms.models import Delivery
 
-    cache.clear()  # Redis database 5 only: the page cache and short-link targets of an earlier run
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}, cache: {REDIS_URL}")
+    cache.clear()  # the bench's Redis database only: the page cache and short-link targets of an earlier run
+    print(f"cache: {REDIS_URL}")
+    pages_prepare()
     started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("compile_catalogues", verbosity=0, stdout=io.StringIO())
-    call_command("collectstatic", verbosity=0, interactive=False)
-    load_demo()
     generate_cadres(cadres)
     case = WarningCasePage.objects.live().order_by("-date", "-pk").first()
-    campaign = approved_campaign()
-    campaign.link_page = case
-    campaign.save(update_fields=["link_page"])
-    run = start_run(campaign, "burst")
+    # Changing the link after approval would void the approval (sms.models.Campaign.fingerprint): no run at all.
+    run = start_run(approved_campaign(link_page=case), "burst")
     codes = list(Delivery.objects.filter(run=run, short_code__isnull=False).values_list("short_code", flat=True))
     connection.close()
-    print(f"prepared in {time.perf_counter() - started:.1f} s: demo, {len(codes):,} deliveries with a short link")
+    if not codes:
+        sys.exit("the campaign run made no short links")
+    print(f"campaign run in {time.perf_counter() - started:.1f} s: {len(codes):,} deliveries with a short link")
     return codes, case.url
 
 
@@ -253,6 +229,12 @@ def measure(args, front, codes, page_url, gunicorn):
     first = http.client.HTTPConnection("127.0.0.1", front, timeout=30)
     status, _response, body = get(first, page_url)
     assets = sorted(set(ASSET.findall(body.decode())))
+    # Without the proxy (no varnishd), gunicorn serves static files (WhiteNoise) but not /media/: in production the
+    # proxy or the object store does. Each 404 was an error and a new connection, and cost a Wagtail 404 page.
+    missing = [asset for asset in assets if get(first, asset)[0] != 200]
+    assets = [asset for asset in assets if asset not in missing]
+    if missing:
+        print(f"left out, not served by this front: {', '.join(Path(a).name for a in missing)}")
     first.close()
     if status != 200 or not assets:
         print(f"the campaign's page {page_url} answered {status} with {len(assets)} assets")

@@ -56,24 +56,7 @@ def serving_demo(prefix="bench-pages-", settings_module=SETTINGS_MODULE):
     """The demo site on a throw-away database, served by gunicorn with the production settings: (port, urls)."""
     workdir = tempfile.TemporaryDirectory(prefix=prefix)
     root = Path(workdir.name)
-    (root / "bench_settings.py").write_text(settings_module.format(static_root=str(root / "static")))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{root}/bench.sqlite3"),
-        "MEDIA_ROOT": str(root / "media"),
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        # The production settings demand the complaints' key: a throw-away database gets a throw-away key.
-        "COMPLAINTS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # Production sits behind a TLS-terminating proxy; here the client speaks plain HTTP to gunicorn directly,
-        # which the production settings would answer with a redirect to https.
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join([str(root), str(ROOT)]),
-    }
-    # Set before Django reads the settings, so .env and the developer's database are never used.
-    os.environ.update(env)
-    sys.path[:0] = [str(root), str(ROOT)]
+    env = environment(root, settings_module, os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{root}/bench.sqlite3"))
 
     try:
         urls = prepare()
@@ -84,6 +67,31 @@ def serving_demo(prefix="bench-pages-", settings_module=SETTINGS_MODULE):
             server.stop()
     finally:
         workdir.cleanup()
+
+
+def environment(root, settings_module, database_url, **extra):
+    """Settings module and environment of a throw-away demo in `root`, set in this process too; returns the
+    variables for the web server. `extra` adds variables (REDIS_URL=...)."""
+    (root / "bench_settings.py").write_text(settings_module.format(static_root=str(root / "static")))
+    env = {
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(root / "media"),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        # The production settings demand the complaints' key: a throw-away database gets a throw-away key.
+        "COMPLAINTS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # Production sits behind a TLS-terminating proxy; here the client speaks plain HTTP to gunicorn directly,
+        # which the production settings would answer with a redirect to https.
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join([str(root), str(ROOT)]),
+        **extra,
+    }
+    # Set before Django reads the settings, so .env and the developer's database are never used.
+    os.environ.update(env)
+    sys.path[:0] = [str(root), str(ROOT)]
+    return env
 
 
 def prepare():

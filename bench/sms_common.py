@@ -236,7 +236,9 @@ def generate_cadres(count, departments=50, batch=5000):
         )
 
 
-def approved_campaign(text="节日将至，请严守八项规定精神，廉洁过节。", with_link=True):
+def approved_campaign(text="节日将至，请严守八项规定精神，廉洁过节。", with_link=True, link_page=None):
+    """A campaign to all cadres, submitted and approved; its link goes to `link_page` (else the first page). The
+    link is part of what approval vouches for: set it here, not after."""
     from django.contrib.auth.models import Permission, User
     from wagtail.models import Page
 
@@ -252,7 +254,7 @@ def approved_campaign(text="节日将至，请严守八项规定精神，廉洁�
         text=text,
         all_cadres=True,
         created_by=author,
-        link_page=Page.objects.order_by("pk").first() if with_link else None,
+        link_page=(link_page or Page.objects.order_by("pk").first()) if with_link else None,
     )
     services.submit_campaign(campaign, author)
     services.approve_campaign(campaign, approver)

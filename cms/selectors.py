@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from cms.models import ContentPage, ReadRecord, SectionPage, SiteFooter
-from cms.models.pages import LATEST_PER_SECTION, HomePage, attach_latest, with_covers
+from cms.models.pages import CARD_FIELDS, LATEST_PER_SECTION, HomePage, attach_latest, with_covers
 
 
 def home_for(request) -> HomePage | None:
@@ -25,8 +25,10 @@ def site_footer(request) -> SiteFooter | None:
 
 
 def featured_pages(home: HomePage) -> QuerySet:
-    return with_covers(ContentPage.objects.live().public().filter(featured_on__home=home)).order_by(
-        "featured_on__sort_order"
+    return (
+        with_covers(ContentPage.objects.live().public().filter(featured_on__home=home))
+        .order_by("featured_on__sort_order")
+        .only(*CARD_FIELDS)
     )
 
 

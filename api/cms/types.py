@@ -1,9 +1,12 @@
 import graphene
 from grapple.registry import registry as grapple_registry
+from grapple.settings import grapple_settings
+from grapple.types import rich_text as grapple_rich_text
 from grapple.types import streamfield as grapple_streamfield
 from grapple.types.images import get_image_type
 from grapple.types.interfaces import StreamFieldInterface
 from wagtail import blocks
+from wagtail.rich_text import RichText as WagtailRichText
 from wagtail.rich_text import expand_db_html
 
 from api.core.pagination import PageInfo
@@ -100,9 +103,22 @@ class RichTextBlock(grapple_streamfield.RichTextBlock):
         return expand_db_html(self.value.source)
 
 
+_grapple_coerce_rich_text = grapple_rich_text.RichText.coerce_rich_text
+
+
+def coerce_rich_text(value):
+    """Grapple's RichText scalar (a struct block's rich text field, a RichTextField), without the template render
+    around expand_db_html that Wagtail's RichText.__html__ does: the same string."""
+    if grapple_settings.RICHTEXT_FORMAT != "html":
+        return _grapple_coerce_rich_text(value)
+    return expand_db_html(value.source if isinstance(value, WagtailRichText) else value)
+
+
 def use_expanded_rich_text() -> None:
-    """Make grapple answer rich text blocks with RichTextBlock above. Called before the schema is built."""
+    """Make grapple answer rich text blocks with RichTextBlock above, and its RichText scalar with
+    coerce_rich_text. Called before the schema is built (graphene reads a scalar's serialize then)."""
     grapple_registry.streamfield_blocks[blocks.RichTextBlock] = RichTextBlock
+    grapple_rich_text.RichText.serialize = staticmethod(coerce_rich_text)
 
 
 class SiteInfo(graphene.ObjectType):

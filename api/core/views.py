@@ -38,7 +38,13 @@ class QingfengGraphQLView(GraphQLView):
             length = len(request.META.get("QUERY_STRING", ""))
         if length > settings.GRAPHQL_MAX_BODY_BYTES:
             return refusals.too_large(request, settings.GRAPHQL_MAX_BODY_BYTES)
-        response = super().dispatch(request, *args, **kwargs)
+        if request.method == "GET" and not self.graphiql:
+            # graphene-django decorates dispatch with ensure_csrf_cookie: a new token and a Set-Cookie on every
+            # anonymous answer. A query by GET needs no token (only POST is checked), and the app fetches its
+            # token from /api/csrf/ before a mutation; without the cookie an answer is the same for every client.
+            response = GraphQLView.dispatch.__wrapped__(self, request, *args, **kwargs)
+        else:
+            response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 405 and request.method == "GET":
             # A mutation sent by GET: a client mistake like any other, answered 400 with graphene's message.
             response.status_code = 400

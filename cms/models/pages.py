@@ -68,7 +68,7 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         # Lazy: the template caches these lists under the content version, so a cache hit never queries them.
-        featured = with_covers(ContentPage.objects.live().public().filter(featured_on__home=self))
+        featured = with_covers(ContentPage.objects.live().public().filter(featured_on__home=self)).only(*CARD_FIELDS)
         context["featured"] = SimpleLazyObject(lambda: list(featured.order_by("featured_on__sort_order")))
         sections = SectionPage.objects.child_of(self).live().public().order_by("path")
         context["sections"] = SimpleLazyObject(lambda: attach_latest(list(sections), LATEST_PER_SECTION))
@@ -77,6 +77,11 @@ class HomePage(Page):
         context["phrase"] = WarningPhrase.objects.of_the_day()
         context["content_version"] = content_version()
         return context
+
+
+# The columns a card reads: title, date, summary and cover, its URL (url_path, and path, depth and locale for
+# Wagtail's site and language lookups) and its type's name (content_type).
+CARD_FIELDS = ("id", "title", "slug", "url_path", "path", "depth", "locale", "content_type", "date", "summary", "cover")
 
 
 def attach_latest(sections, count):
@@ -97,6 +102,9 @@ def attach_latest(sections, count):
         )
         .filter(position__lte=count)
         .order_by("section_path", "position")
+        # What a card shows (cms/includes/card.html, api.cms.types.Card): compiling and building every column of
+        # Page and ContentPage was a third of the home feed's CPU.
+        .only(*CARD_FIELDS)
     )
     for page in with_covers(rows):
         if page.section_path in by_path:

@@ -241,3 +241,30 @@ def test_rich_text_blocks_are_expanded_as_wagtail_renders_them(home_page, gql):
     page = gql(PAGE, {"id": case.pk})["data"]["page"]
     assert page["body"][0]["value"] == RichText(source).__html__()
     assert f'href="{linked.url}"' in page["body"][0]["value"]
+
+
+def test_page_by_id_finds_only_live_public_pages(home_page, gql, client):
+    """`page(id:)` answers null for a draft, for a page in a private section or under a restricted page, and for the
+    root; a restriction lifted makes the page reachable again. A GET query sets no CSRF cookie."""
+    from wagtail.models import Page, PageViewRestriction
+
+    query = "query($id: ID) { page(id: $id) { id title } }"
+    private = SectionPageFactory(parent=home_page, title="内部学习", slug="internal")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    hidden = ArticlePageFactory(parent=private, title="内部文章")
+    public = ArticlePageFactory(parent=home_page, title="公开文章")
+    draft = ArticlePageFactory(parent=home_page, title="草稿")
+    draft.unpublish()
+
+    def found(page_id):
+        return gql(query, {"id": page_id})["data"]["page"]
+
+    assert found(public.pk) == {"id": str(public.pk), "title": "公开文章"}
+    assert found(hidden.pk) is None and found(private.pk) is None and found(draft.pk) is None
+    assert found(Page.get_first_root_node().pk) is None and found(987654) is None
+    restriction = PageViewRestriction.objects.create(page=public, restriction_type=PageViewRestriction.PASSWORD)
+    assert found(public.pk) is None
+    restriction.delete()
+    assert found(public.pk)["title"] == "公开文章"
+    response = client.get("/graphql/", {"query": query, "variables": f'{{"id": {public.pk}}}'})
+    assert response.json()["data"]["page"]["title"] == "公开文章" and "csrftoken" not in response.cookies
