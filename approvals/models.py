@@ -18,6 +18,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from approvals import rating_reasons
 from approvals.catalogue import fit_problem
+from approvals.rating_reasons import RatingRevisit, RatingVerdict  # noqa: F401 (imported from here too)
 from core.storage import private_storage
 from directory.models import Department
 
@@ -388,19 +389,6 @@ class SupplementNotice(models.Model):
 
     def __str__(self):
         return f"{self.application_id} #{self.number}"
-
-
-class RatingVerdict(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
-    PARTLY = "partly", _("Partly confirmed")
-    UNFOUNDED = "unfounded", _("Not confirmed")
-
-
-class RatingRevisit(models.TextChoices):
-    SATISFIED = "satisfied", _("Satisfied")
-    BASICALLY = "basically", _("Basically satisfied")
-    DISSATISFIED = "dissatisfied", _("Still dissatisfied")
-    UNREACHABLE = "unreachable", _("Could not be reached")
 
 
 class Rating(models.Model):

@@ -5,6 +5,7 @@ The bad reasons marked as misconduct (索要财物, 吃拿卡要 ...) are what e
 such a rating carries them as ``misconduct`` (core/events.py), and supervision's rule R10 raises a finding.
 """
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -58,3 +59,16 @@ def stars_text(stars: int | None) -> str:
     if not stars:
         return ""
     return f"{'★' * stars}{'☆' * (5 - stars)} {LEVELS.get(stars, '')}"
+
+
+class RatingVerdict(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    PARTLY = "partly", _("Partly confirmed")
+    UNFOUNDED = "unfounded", _("Not confirmed")
+
+
+class RatingRevisit(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Still dissatisfied")
+    UNREACHABLE = "unreachable", _("Could not be reached")

@@ -138,7 +138,9 @@ def tracking_for(application: Application | int) -> Tracking:
         elif event.kind in ("step.refused", "application.refused"):
             note = event.step.opinion if event.step else app.decision_reason
         elif event.kind == "rating.answered":
-            note = f"{RatingVerdict(event.payload['verdict']).label}：{event.payload.get('rectification', '')}"
+            verdict = event.payload.get("verdict")
+            found = str(RatingVerdict(verdict).label) if verdict in RatingVerdict.values else ""
+            note = "：".join(filter(None, [found, event.payload.get("rectification", "")]))
         history.append(
             HistoryEntry(
                 occurred_at=event.occurred_at,

@@ -11,6 +11,7 @@ call these for a session that proved the query code (``approvals.tracking.is_gra
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -163,14 +164,14 @@ def _rate_case(application, stars, chosen, comment):
     return rating
 
 
-def can_answer(user, rating: Rating) -> bool:
+def can_answer(user: AbstractBaseUser, rating: Rating) -> bool:
     """The rated department's own staff answer its bad ratings (a centre's window staff, a bureau's handlers)."""
     return permissions.handles_department(user, rating.department_id) or permissions.is_staff_of_centre(
         user, rating.department_id
     )
 
 
-def answer_rating(rating: Rating, *, by, verdict: str, rectification: str, revisit: str) -> Rating:
+def answer_rating(rating: Rating, *, by: AbstractBaseUser, verdict: str, rectification: str, revisit: str) -> Rating:
     """差评整改回访: the department's finding on a bad rating, what it put right, and the applicant's word when called
     back. Once per rating; written to the case's history (``rating.answered``, published to supervision)."""
     if not can_answer(by, rating):
@@ -186,7 +187,7 @@ def answer_rating(rating: Rating, *, by, verdict: str, rectification: str, revis
     if problems:
         raise ValidationError(problems, code=CommonErrorCode.INVALID)
     with transaction.atomic():
-        rating = Rating.objects.select_for_update().select_related("application", "step").get(pk=rating.pk)
+        rating = Rating.objects.select_for_update(of=("self",)).select_related("application", "step").get(pk=rating.pk)
         if not rating.is_bad:
             raise ValidationError(_("Only a bad rating is answered."), code=ApprovalErrorCode.NOT_RATEABLE)
         if rating.answered_at is not None:
