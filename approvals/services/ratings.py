@@ -8,13 +8,11 @@ case (the database's unique constraints have the last word on a race). Each rati
 call these for a session that proved the query code (``approvals.tracking.is_granted``).
 """
 
-import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals import permissions, rating_reasons
@@ -23,7 +21,7 @@ from approvals.models import Application, ApplicationStep, Rating, RatingRevisit
 from approvals.services import timing
 from approvals.services.recording import _record
 from approvals.services.transitions import _lock, _save
-from core import idempotency, workdays
+from core import idempotency
 from core.error_codes import CommonErrorCode
 
 FINISHED_STEP_STATES = (StepState.APPROVED, StepState.REFUSED)
@@ -113,14 +111,8 @@ def _facts(stars, chosen, comment, rating):
 def _new_rating(app, step, department, stars, chosen, comment):
     now = timing.now()
     bad = rating_reasons.is_bad(stars)
-    answer_due = None
-    if bad:  # the same time of day, ANSWER_WORKING_DAYS working days on
-        local = timezone.localtime(now)
-        answer_due = datetime.datetime.combine(
-            workdays.add_working_days(local.date(), ANSWER_WORKING_DAYS), local.timetz()
-        )
     return Rating.objects.create(
-        answer_due_at=answer_due,
+        answer_due_at=timing.due_after(now, ANSWER_WORKING_DAYS) if bad else None,
         application=app,
         step=step,
         department=department,
