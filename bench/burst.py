@@ -65,8 +65,9 @@ def main():
         env = environment(root, database.url)
         codes, page_url = prepare(args.cadres)
         gunicorn, web_port = start_gunicorn(root, env)
-        varnish = start_varnish(root, web_port)
+        varnish = None
         try:
+            varnish = start_varnish(root, web_port)
             front = varnish[1] if varnish else web_port
             print(f"front: {'Varnish ' + varnish[2] if varnish else 'gunicorn directly (varnishd is not installed)'}")
             failed = measure(args, front, codes, page_url, gunicorn)
@@ -132,6 +133,9 @@ def start_varnish(root, web_port):
     vcl = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
     vcl = vcl.replace('.host = "web";', '.host = "127.0.0.1";').replace('.port = "8000";', f'.port = "{web_port}";')
     (root / "varnish.vcl").write_text(vcl)
+    # Run as root, varnishd reads the VCL as its own unprivileged user: the private temporary directory must let it.
+    root.chmod(0o755)
+    (root / "varnish.vcl").chmod(0o644)
     port = free_port()
     version = subprocess.run([varnishd, "-V"], capture_output=True, text=True).stderr.splitlines()[0]
     command = [varnishd, "-F", "-a", f"127.0.0.1:{port}", "-f", str(root / "varnish.vcl"), "-n", str(root / "vsm")]

@@ -232,11 +232,13 @@ def run(count, trace_memory=False):
         print(f"peak Python memory during the recomputation (tracemalloc): {peak / 1e6:.1f} MB")
     print(f"process max RSS: {rss_before:.0f} MB before the recomputation, {rss:.0f} MB after")
     print(f"max RSS: {rss:.0f} MB")
-    per_100k = 100_000 / max(deadlines, 1) * seconds
+    # The stricter reading of the target: 100,000 open applications (each with one to two deadlines), not deadlines.
+    per_100k = 100_000 / max(count, 1) * seconds
     met = per_100k < TARGET_SECONDS
+    measured = "measured" if count == 100_000 else "at this rate"
     print(
-        f"target: 100,000 deadlines under {TARGET_SECONDS:.0f} s -> {per_100k:.0f} s at this rate "
-        f"({100_000 / max(deadlines, 1) * cpu:.0f} s of CPU): {'met' if met else 'NOT met'}"
+        f"target: 100,000 open applications under {TARGET_SECONDS:.0f} s -> {per_100k:.1f} s {measured} "
+        f"({100_000 / max(count, 1) * cpu:.1f} s of CPU): {'met' if met else 'NOT met'}"
     )
     if moved != count:
         print(f"FAILED: {moved:,} of {count:,} applications moved")
