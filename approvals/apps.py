@@ -15,5 +15,6 @@ class ApprovalsConfig(AppConfig):
         from core.events import register_labels
 
         register_recomputer(recompute.NAME, recompute.recompute_deadlines)
+        register_recomputer(recompute.RATINGS, recompute.recompute_rating_answers)
         # Application events carry the application's states; step states fill in any the application lacks.
         register_labels("approvals", events=EVENT_LABELS, states={**dict(StepState.choices), **dict(State.choices)})

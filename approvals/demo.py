@@ -350,3 +350,16 @@ def _play(item, centre, scenario, start, index, rng):
             )
             for step in services.rateable_steps(app):  # 好差评 of each step too
                 services.rate(app, step=step, rating=rng.choice(texts["ratings"]), reasons=["fast"])
+    elif scenario.startswith("rated_bad"):
+        _bad_rating(app, scenario == "rated_bad_answered", answered + 2 * hour, texts)
+
+
+def _bad_rating(app, answer, at, texts):
+    """差评整改回访: the last finished step rated bad; answered by its department six days later when `answer`."""
+    step = services.rateable_steps(app)[-1]
+    bad = texts["bad_rating"]
+    with _at(at):
+        rating = services.rate(app, step=step, rating=bad["stars"], reasons=bad["reasons"], comment=bad["comment"])
+    if answer:
+        with _at(at + datetime.timedelta(days=6)):
+            services.answer_rating(rating, by=_handler(step.department), **texts["bad_rating_answer"])

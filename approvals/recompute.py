@@ -7,6 +7,10 @@ event (``Recompute.record_moves``: audited once, shown on each case's supervisio
 the new due times in bulk; a paused clock only has its case's due time moved, carried when it resumes); each moved
 application gets one history row (one insert) and, when its promise moved, one SMS with the new date (one insert).
 Once the run is through, each handler whose steps moved gets one SMS, keyed by run and handler.
+
+The answers due on bad ratings (差评整改回访) move the same way, in their own pass (``recompute_rating_answers``,
+registered as RATINGS): the date in SQL, one event per chunk with the clocks resumed; no SMS (the rated department
+reads the new date on its dashboard and in 好差评, and no applicant waits on it).
 """
 
 import datetime
@@ -16,9 +20,9 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from approvals.models import Application, ApplicationEvent, ApplicationStep, State, StepState
+from approvals.models import Application, ApplicationEvent, ApplicationStep, Rating, State, StepState
 from approvals.services import timing
-from approvals.services.recording import _due_text
+from approvals.services.recording import _due_text, rating_clock_key
 from core import bulk
 from core.events import Clock, ClockAction
 from directory.models import Cadre
@@ -27,6 +31,7 @@ from sms.system_templates import clip
 
 OPEN = (State.SUPPLEMENTING, State.IN_REVIEW)
 NAME = "approvals"
+RATINGS = "approvals.ratings"
 KIND = "application.deadline_recomputed"
 CHUNK = 1000
 
@@ -63,6 +68,48 @@ def recompute_deadlines(context) -> int:
             context.mark_done(NAME, last)
     with transaction.atomic():
         _tell_handlers(context)
+    return moved
+
+
+def recompute_rating_answers(context) -> int:
+    """Move the answer due on every unanswered bad rating the change reaches; returns how many moved."""
+    moved, last = 0, context.done_up_to(RATINGS)
+    with translation.override(settings.LANGUAGE_CODE):
+        label = _("Answer a bad rating")
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Rating.objects.select_for_update(of=("self",))
+                .filter(answered_at__isnull=True, answer_due_at__gte=context.first_moment, pk__gt=last)
+                .order_by("pk")
+                .values("pk", "answer_due_at", "application_id", "application__tracking_number")[:CHUNK]
+            )
+            if not rows:
+                break
+            context.shift(
+                Rating.objects.filter(pk__in=[r["pk"] for r in rows]), "answer_due_at", [r["answer_due_at"] for r in rows]
+            )
+            moves, clocks = [], []
+            for row in rows:
+                new = context.move(row["answer_due_at"])
+                if new is None:
+                    continue
+                key = rating_clock_key(row["pk"])
+                moves.append(
+                    {
+                        "subject": f"approvals.application:{row['application_id']}",
+                        "reference": row["application__tracking_number"],
+                        "what": key,
+                        "label": label,
+                        "from": _iso(row["answer_due_at"]),
+                        "to": _iso(new),
+                    }
+                )
+                clocks.append(_clock(key, new))
+            context.record_moves(RATINGS, moves, clocks)
+            moved += len(moves)
+            last = rows[-1]["pk"]
+            context.mark_done(RATINGS, last)
     return moved
 
 

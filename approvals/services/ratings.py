@@ -4,7 +4,9 @@
 case (the database's unique constraints have the last word on a race). Each rating is an event (``step.rated`` or
 ``application.rated``) published to supervision with its facts: ``rating``, ``reasons`` (codes), ``misconduct``
 (the words of the reasons that allege misconduct), so that a bad rating alleging misconduct becomes a finding
-(supervision's rule R10) without supervision knowing approvals. Only the applicant rates: the views and the API
+(supervision's rule R10) without supervision knowing approvals. A bad rating starts a supervised clock for its
+answer (``approvals.rating:<pk>``, due in ANSWER_WORKING_DAYS): warnings and yellow and red cards as for a step,
+stopped by the answer. Only the applicant rates: the views and the API
 call these for a session that proved the query code (``approvals.tracking.is_granted``).
 """
 
@@ -19,10 +21,11 @@ from approvals import permissions, rating_reasons
 from approvals.error_codes import ApprovalErrorCode
 from approvals.models import Application, ApplicationStep, Rating, RatingRevisit, RatingVerdict, State, StepState
 from approvals.services import timing
-from approvals.services.recording import _record
+from approvals.services.recording import _rating_clock, _record
 from approvals.services.transitions import _lock, _save
 from core import idempotency
 from core.error_codes import CommonErrorCode
+from core.events import ClockAction
 
 FINISHED_STEP_STATES = (StepState.APPROVED, StepState.REFUSED)
 # 差评整改: every bad rating is checked, put right where it was founded and the applicant called back within this.
@@ -133,8 +136,22 @@ def _rate_step(application, step, stars, chosen, comment):
     if Rating.objects.filter(application=app, step=step).exists():
         raise _already_rated(step)
     rating = _new_rating(app, step, step.department, stars, chosen, comment)
-    _record(app, "step.rated", None, app.state, app.state, step=step, payload=_facts(stars, chosen, comment, rating))
+    _record(
+        app,
+        "step.rated",
+        None,
+        app.state,
+        app.state,
+        step=step,
+        payload=_facts(stars, chosen, comment, rating),
+        clocks=_answer_clock(rating),
+    )
     return rating
+
+
+def _answer_clock(rating):
+    """A bad rating starts its answer's supervised clock; a good one starts none."""
+    return [_rating_clock(rating, ClockAction.START, rating.answer_due_at)] if rating.answer_due_at else []
 
 
 def _rate_case(application, stars, chosen, comment):
@@ -152,6 +169,7 @@ def _rate_case(application, stars, chosen, comment):
         State.COMPLETED,
         department=app.item.department,
         payload=_facts(stars, chosen, comment, rating),
+        clocks=_answer_clock(rating),
     )
     return rating
 
@@ -179,7 +197,9 @@ def answer_rating(rating: Rating, *, by: AbstractBaseUser, verdict: str, rectifi
     if problems:
         raise ValidationError(problems, code=CommonErrorCode.INVALID)
     with transaction.atomic():
-        rating = Rating.objects.select_for_update(of=("self",)).select_related("application", "step").get(pk=rating.pk)
+        rating = Rating.objects.select_for_update(of=("self",)).select_related("application__item", "step").get(
+            pk=rating.pk
+        )
         if not rating.is_bad:
             raise ValidationError(_("Only a bad rating is answered."), code=ApprovalErrorCode.NOT_RATEABLE)
         if rating.answered_at is not None:
@@ -204,5 +224,6 @@ def answer_rating(rating: Rating, *, by: AbstractBaseUser, verdict: str, rectifi
                 "rectification": rectification,
                 "overdue": bool(rating.answer_due_at and now > rating.answer_due_at),
             },
+            clocks=[_rating_clock(rating, ClockAction.STOP)],
         )
     return rating

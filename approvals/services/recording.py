@@ -143,3 +143,22 @@ def _step_clock(step, action, due_at=None):
         handler_id=step.assignee_id,
         policy=_policy(step.application),
     )
+
+
+def rating_clock_key(rating_pk):
+    return f"approvals.rating:{rating_pk}"
+
+
+def _rating_clock(rating, action, due_at=None):
+    """The clock of a bad rating's answer (差评整改回访): due ``answer_due_at``, answered for by the rated
+    department, with the item's thresholds (warning, yellow and red cards as for a step)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        label = _label(_("Answer a bad rating"), rating.application)
+    return Clock(
+        key=rating_clock_key(rating.pk),
+        action=action,
+        due_at=due_at,
+        label=label,
+        department_id=rating.department_id,
+        policy=_policy(rating.application),
+    )

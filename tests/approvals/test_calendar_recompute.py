@@ -81,6 +81,36 @@ def test_active_steps_move_too(accepted):
     assert not workdays.is_provisional(step.due_at) or step.due_at.year == 2026
 
 
+def test_an_unanswered_bad_ratings_answer_moves_and_its_clock_with_it(monkeypatch, accepted):
+    from approvals.services import ratings
+
+    monkeypatch.setattr(ratings, "ANSWER_WORKING_DAYS", 25)  # rated on 3 December, due in January 2027
+    bad = services.rate(accepted, step=accepted.steps.get(order=0), rating=1, reasons=["slow"])
+    before = bad.answer_due_at
+    assert before.year == 2027 and workdays.is_provisional(before)
+    _schedule, run = enter_2027()
+    calendar.recompute_deadlines(run.pk, today=TODAY)
+    bad.refresh_from_db()
+    # 4 January is off in the notice: the answer is due a working day later, the clock with it.
+    assert timezone_date(bad.answer_due_at) == workdays.add_working_days(timezone_date(before), 1)
+    assert SupervisedClock.objects.get(key=f"approvals.rating:{bad.pk}").due_at == bad.answer_due_at
+
+
+def test_an_answered_bad_rating_keeps_its_date(monkeypatch, accepted, staff):
+    from approvals.services import ratings
+
+    monkeypatch.setattr(ratings, "ANSWER_WORKING_DAYS", 25)
+    bad = services.rate(accepted, step=accepted.steps.get(order=0), rating=1, reasons=["slow"])
+    services.answer_rating(
+        bad, by=staff.window, verdict="partly", rectification="已提醒窗口人员按时限办理并向申请人说明。", revisit="basically"
+    )
+    _schedule, run = enter_2027()
+    calendar.recompute_deadlines(run.pk, today=TODAY)
+    due = bad.answer_due_at
+    bad.refresh_from_db()
+    assert bad.answer_due_at == due
+
+
 def test_the_sweep_runs_a_recomputation_whose_task_was_lost(accepted):
     _schedule, run = enter_2027()
     assert calendar.sweep_recomputes() == 1

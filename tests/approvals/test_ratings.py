@@ -1,6 +1,8 @@
 """好差评 at every step: the applicant rates each finished step and the whole case; ratings reach the department's
 queue and supervision (a bad rating alleging misconduct raises finding R10)."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -239,3 +241,30 @@ def test_the_app_rates_a_step_through_graphql_after_tracking_and_a_retry_changes
     again = _gql(client, RATE, {**variables, "key": "h" * 32})["rateService"]
     assert again["errors"][0]["code"] == "ALREADY_RATED"
     assert Rating.objects.count() == 1 and Finding.objects.filter(rule="R10").count() == 1
+
+
+def test_a_bad_rating_is_a_supervised_clock_until_it_is_answered(reviewed, staff):
+    """The answer's deadline is watched like a step's: yellow card when it passes, stopped by the answer."""
+    from supervision import services as supervision
+    from supervision.models import Alert
+    from supervision.models import Clock as SupervisedClock
+
+    _submission, app, review = reviewed
+    bad = services.rate(app, step=review, rating=2, reasons=["slow"])
+    services.rate(app, step=app.steps.get(order=0), rating=5, reasons=["fast"])
+    clock = SupervisedClock.objects.get(key=f"approvals.rating:{bad.pk}")
+    assert SupervisedClock.objects.filter(key__startswith="approvals.rating:").count() == 1  # none for a good one
+    assert (clock.state, clock.due_at, clock.department_id, clock.subject) == (
+        "running",
+        bad.answer_due_at,
+        review.department_id,
+        app.subject,
+    )
+    assert "差评整改回访" in clock.label and app.tracking_number in clock.label
+    supervision.sweep(now=bad.answer_due_at + datetime.timedelta(hours=1))
+    assert set(Alert.objects.filter(clock=clock).values_list("rung", flat=True)) >= {"warning", "yellow"}
+    services.answer_rating(
+        bad, by=staff.sjj, verdict="unfounded", rectification="经核查，办理时限符合承诺，已向申请人解释。", revisit="satisfied"
+    )
+    clock.refresh_from_db()
+    assert clock.state == "stopped" and clock.next_fire_at is None
