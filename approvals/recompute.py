@@ -86,9 +86,8 @@ def recompute_rating_answers(context) -> int:
             )
             if not rows:
                 break
-            context.shift(
-                Rating.objects.filter(pk__in=[r["pk"] for r in rows]), "answer_due_at", [r["answer_due_at"] for r in rows]
-            )
+            dues = [r["answer_due_at"] for r in rows]
+            context.shift(Rating.objects.filter(pk__in=[r["pk"] for r in rows]), "answer_due_at", dues)
             moves, clocks = [], []
             for row in rows:
                 new = context.move(row["answer_due_at"])

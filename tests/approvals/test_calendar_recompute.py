@@ -102,7 +102,11 @@ def test_an_answered_bad_rating_keeps_its_date(monkeypatch, accepted, staff):
     monkeypatch.setattr(ratings, "ANSWER_WORKING_DAYS", 25)
     bad = services.rate(accepted, step=accepted.steps.get(order=0), rating=1, reasons=["slow"])
     services.answer_rating(
-        bad, by=staff.window, verdict="partly", rectification="已提醒窗口人员按时限办理并向申请人说明。", revisit="basically"
+        bad,
+        by=staff.window,
+        verdict="partly",
+        rectification="已提醒窗口人员按时限办理并向申请人说明。",
+        revisit="basically",
     )
     _schedule, run = enter_2027()
     calendar.recompute_deadlines(run.pk, today=TODAY)

@@ -264,7 +264,11 @@ def test_a_bad_rating_is_a_supervised_clock_until_it_is_answered(reviewed, staff
     supervision.sweep(now=bad.answer_due_at + datetime.timedelta(hours=1))
     assert set(Alert.objects.filter(clock=clock).values_list("rung", flat=True)) >= {"warning", "yellow"}
     services.answer_rating(
-        bad, by=staff.sjj, verdict="unfounded", rectification="经核查，办理时限符合承诺，已向申请人解释。", revisit="satisfied"
+        bad,
+        by=staff.sjj,
+        verdict="unfounded",
+        rectification="经核查，办理时限符合承诺，已向申请人解释。",
+        revisit="satisfied",
     )
     clock.refresh_from_db()
     assert clock.state == "stopped" and clock.next_fire_at is None
