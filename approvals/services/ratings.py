@@ -197,8 +197,8 @@ def answer_rating(rating: Rating, *, by: AbstractBaseUser, verdict: str, rectifi
     if problems:
         raise ValidationError(problems, code=CommonErrorCode.INVALID)
     with transaction.atomic():
-        rating = Rating.objects.select_for_update(of=("self",)).select_related("application__item", "step").get(
-            pk=rating.pk
+        rating = (
+            Rating.objects.select_for_update(of=("self",)).select_related("application__item", "step").get(pk=rating.pk)
         )
         if not rating.is_bad:
             raise ValidationError(_("Only a bad rating is answered."), code=ApprovalErrorCode.NOT_RATEABLE)
