@@ -117,3 +117,28 @@ def test_the_department_answers_a_bad_rating_from_its_dashboard(site, reviewed, 
     expect(page.locator("table.listing")).to_contain_text("已整改回访")
     screenshot("approvals-rating-answered")
     assert Rating.objects.get(step=review).revisit == "satisfied"
+
+
+def test_an_unanswered_bad_rating_is_a_yellow_card_the_supervisor_finds(
+    site, reviewed, page, screenshot, django_user_model
+):
+    import datetime
+
+    from approvals import services
+    from supervision import services as supervision
+
+    app, _code = reviewed
+    bad = services.rate(app, step=app.steps.get(order=1), rating=1, reasons=["attitude"], comment="态度生硬。")
+    supervision.sweep(now=bad.answer_due_at + datetime.timedelta(hours=1))  # its 15 working days have passed
+    django_user_model.objects.create_superuser("supervisor", "s@example.cn", "secret-pass-1")
+    page.goto(site.url + "/admin/login/")
+    page.fill("#id_username", "supervisor")
+    page.fill("#id_password", "secret-pass-1")
+    page.click("button[type=submit]")
+    page.locator("#sv-home-title").get_by_role("link", name="电子监察").click()
+    page.locator("[data-tile=yellow]").click()
+    row = page.locator("table tr", has_text="差评整改回访")
+    expect(row).to_contain_text(app.tracking_number)
+    expect(row).to_contain_text("市市场监督管理局")
+    expect(row).to_contain_text("黄牌")
+    screenshot("supervision-bad-rating-yellow-card")
