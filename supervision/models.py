@@ -136,7 +136,9 @@ class Clock(models.Model):
     department = models.ForeignKey("directory.Department", verbose_name=_("department"), **LOOSE)
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handler"), **LOOSE)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)
-    level = models.CharField(pgettext_lazy("clock", "level"), max_length=10, choices=Level.choices, default=Level.NONE, blank=True)
+    level = models.CharField(
+        pgettext_lazy("clock", "level"), max_length=10, choices=Level.choices, default=Level.NONE, blank=True
+    )
     started_at = models.DateTimeField(pgettext_lazy("time", "started at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     # The promised time of the whole limit (first due time minus start), for the percentage threshold.
