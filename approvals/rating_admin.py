@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -94,9 +94,20 @@ def answer(request, pk):
 
 
 def recent_bad(user) -> list[WorkItem]:
-    """The department's bad ratings of the last 30 days, newest first: one query."""
+    """The department's bad ratings still to answer, however old, the most urgent first; then those of the last 30
+    days already answered, newest first: one query."""
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
-    rows = visible_ratings(user).filter(is_bad=True, created_at__gte=since)[:8]
+    unanswered = Q(answered_at__isnull=True)
+    rows = (
+        visible_ratings(user)
+        .filter(Q(is_bad=True) & (unanswered | Q(created_at__gte=since)))
+        .order_by(
+            Case(When(unanswered, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            Case(When(unanswered, then=F("answer_due_at"))).asc(),
+            "-created_at",
+            "-pk",
+        )[:8]
+    )
     return [
         WorkItem(
             title=f"{r.stars_text} · {r.application.tracking_number}",
@@ -117,7 +128,7 @@ def panels_for(user) -> list[WorkPanel]:
     return [
         WorkPanel(
             "approvals-bad-ratings",
-            _("Bad ratings in the last 30 days"),
+            _("Bad ratings to answer, and the last 30 days'"),
             lambda: recent_bad(user),
             more_url=f"{reverse('approvals_admin:ratings')}?bad=1",
             order=22,

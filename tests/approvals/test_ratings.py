@@ -274,3 +274,22 @@ def test_a_bad_rating_is_a_supervised_clock_until_it_is_answered(reviewed, staff
     )
     clock.refresh_from_db()
     assert clock.state == "stopped" and clock.next_fire_at is None
+
+
+def test_the_dashboard_keeps_a_bad_rating_until_it_is_answered_however_old(reviewed, staff):
+    from django.utils import timezone
+
+    from approvals.rating_admin import recent_bad
+
+    _submission, app, review = reviewed
+    bad = services.rate(app, step=review, rating=1, reasons=["slow"])
+    Rating.objects.filter(pk=bad.pk).update(created_at=timezone.now() - datetime.timedelta(days=45))
+    assert [item.url for item in recent_bad(staff.sjj)] == [reverse("approvals_admin:rating_answer", args=[bad.pk])]
+    services.answer_rating(
+        bad,
+        by=staff.sjj,
+        verdict="partly",
+        rectification="已压缩内部流转环节，并电话回访申请人。",
+        revisit="basically",
+    )
+    assert recent_bad(staff.sjj) == []  # answered, and older than 30 days

@@ -102,7 +102,7 @@ def test_the_department_answers_a_bad_rating_from_its_dashboard(site, reviewed, 
     page.fill("input[name=password]", "x")
     page.click("button[type=submit]")
     panel = page.locator("[data-work-panel=approvals-bad-ratings]")
-    expect(panel).to_contain_text("近 30 天的差评")
+    expect(panel).to_contain_text("待整改回访和近 30 天的差评")
     panel.get_by_role("link", name=re.compile(app.tracking_number)).click()
     expect(page.get_by_role("heading", name="差评整改回访")).to_be_visible()
     page.get_by_role("button", name="提交整改回访").click()  # nothing filled in: each field says what it needs
