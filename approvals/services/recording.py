@@ -145,7 +145,7 @@ def _step_clock(step, action, due_at=None):
     )
 
 
-def rating_clock_key(rating_pk):
+def rating_clock_key(rating_pk: int) -> str:
     return f"approvals.rating:{rating_pk}"
 
 
