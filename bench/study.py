@@ -13,6 +13,7 @@ when a target is missed: my points and my tasks p95 < 30 ms, completion < 200 ms
 
 import argparse
 import datetime
+import importlib
 import os
 import statistics
 import subprocess
@@ -91,12 +92,17 @@ def load(cadres, entries):
             FROM generate_series(0, %s - 1) AS g""",
             [low, cadres, entries],
         )
+        # The department totals once at the end, as migration 0009 fills them, not by the trigger per total row:
+        # 5,700,000 row triggers updating the same few hundred rows took over 25 minutes.
+        cursor.execute("ALTER TABLE study_pointstotal DISABLE TRIGGER study_points_total_changed")
         for prefix, pattern in (("w", "IYYY-IW"), ("m", "YYYY-MM"), ("y", "YYYY")):
             cursor.execute(
                 f"""INSERT INTO study_pointstotal (cadre_id, period, points)
                 SELECT cadre_id, '{prefix}' || to_char(day, '{pattern}'), sum(points)
                 FROM study_pointsentry GROUP BY 1, 2"""
             )
+        cursor.execute("ALTER TABLE study_pointstotal ENABLE TRIGGER study_points_total_changed")
+        cursor.execute(importlib.import_module("study.migrations.0009_department_totals").FILL)
     vacuum()
     print(f"  {entries:,} ledger rows and their totals: {time.perf_counter() - started:.0f} s", flush=True)
     return home, units

@@ -57,7 +57,10 @@ CREATE TRIGGER study_points_total_changed AFTER INSERT OR UPDATE OF points, peri
     ON study_pointstotal FOR EACH ROW EXECUTE FUNCTION study_points_total_changed();
 CREATE TRIGGER study_cadre_moved AFTER UPDATE OF department_id ON directory_cadre FOR EACH ROW
     WHEN (OLD.department_id IS DISTINCT FROM NEW.department_id) EXECUTE FUNCTION study_cadre_moved();
+"""
 
+# What the triggers keep, computed at once from the existing totals (also used by bench/study.py after its bulk load).
+FILL = """
 INSERT INTO study_departmenttotal (period, department_id, points, participants)
 SELECT t.period, c.department_id, sum(t.points), count(*)
 FROM study_pointstotal t JOIN directory_cadre c ON c.id = t.cadre_id
@@ -106,5 +109,5 @@ class Migration(migrations.Migration):
                 "constraints": [models.UniqueConstraint(fields=("period", "department"), name="department_total_once")],
             },
         ),
-        migrations.RunPython(on_postgresql(TRIGGERS), on_postgresql(DROP)),
+        migrations.RunPython(on_postgresql(TRIGGERS + FILL), on_postgresql(DROP)),
     ]
