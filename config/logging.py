@@ -144,5 +144,7 @@ def build(log_format="plain", level="INFO"):
             "django_tasks": {"level": "WARNING"},
             # The Twilio SDK logs every request at INFO, phone numbers of list queries included.
             "twilio.http_client": {"level": "WARNING"},
+            # Every publish purges the page cache: one "Purging URL" INFO line per URL is noise; failures still log.
+            "wagtail.frontendcache": {"level": "WARNING"},
         },
     }
