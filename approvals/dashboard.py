@@ -1,5 +1,6 @@
-"""The approval desks' work dashboard (core.dashboard): window staff see the applications waiting for acceptance,
-department handlers their steps, each by deadline with the card supervision has given it."""
+"""The approval desks' work dashboard (core.dashboard): window staff see the applications waiting for acceptance and
+the decided ones waiting for their result to be issued (办结), department handlers their steps, each by deadline with
+the card supervision has given it."""
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
@@ -51,6 +52,32 @@ def to_accept(centre) -> list[WorkItem]:
     return items
 
 
+def to_complete(centre) -> list[WorkItem]:
+    """The centre's decided applications whose result is still to be issued (办结), soonest promise first: two
+    queries. The case's clock runs until then."""
+    rows = list(
+        Application.objects.filter(service_centre=centre, state__in=(State.APPROVED, State.REFUSED))
+        .select_related("item")
+        .order_by("due_at", "pk")[:LIMIT]
+    )
+    levels = clock_levels([app.subject for app in rows])
+    items = []
+    for app in rows:
+        clock = levels.get(app.subject)
+        items.append(
+            WorkItem(
+                title=f"{app.tracking_number} · {app.item.name}",
+                url=reverse("approvals_admin:detail", args=[app.pk]),
+                deadline=app.due_at,
+                deadline_label=_("Promised completion"),
+                no_deadline=_("No promised completion."),
+                card=clock.level if clock else "",
+                note=f"{app.get_state_display()} · {app.applicant_name}",
+            )
+        )
+    return items
+
+
 def my_steps(user, department) -> list[WorkItem]:
     """The department's open steps assigned to this handler or to nobody yet, soonest due first: two queries."""
     rows = list(
@@ -96,6 +123,16 @@ def panels_for(user) -> list[WorkPanel]:
                 lambda: to_accept(department),
                 more_url=f"{queue}?show=window",
                 order=20,
+            )
+        )
+        panels.append(
+            WorkPanel(
+                "approvals-to-complete",
+                _("To complete: issue the result"),
+                lambda: to_complete(department),
+                more_url=f"{queue}?show=window",
+                order=20,
+                empty=_("Nothing decided is waiting to be issued."),
             )
         )
     if permissions.has_role(user, "department_handler"):

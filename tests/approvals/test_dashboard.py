@@ -8,6 +8,7 @@ from django.utils import timezone
 from approvals import dashboard, services
 from approvals.models import ApplicationStep, StepKind
 from supervision.models import Clock
+from tests.approvals.conftest import pdf
 
 
 def panel(user, name):
@@ -92,3 +93,41 @@ def test_the_queue_page_stays_at_a_constant_number_of_queries(staff, submit, cli
     with CaptureQueriesContext(connection) as four:
         assert "data-card" not in client.get(url).content.decode()
     assert len(four) == len(one)
+
+
+def _decided(submit, staff):
+    app = services.accept_application(submit().application, by=staff.window)
+    while app.state == "in_review":
+        for step in app.steps.filter(state="active").select_related("department"):
+            who = {"QH-ZJJ": staff.zjj, "QH-WJW": staff.wjw}.get(step.department.code, staff.sjj)
+            services.decide_step(step, by=who, approve=True, opinion="同意", legal_basis="食品安全法第35条")
+        app.refresh_from_db()
+    return app
+
+
+def test_the_window_sees_decided_applications_to_complete_soonest_promise_first(
+    staff, submit, client, django_assert_max_num_queries
+):
+    from approvals.models import Application
+
+    later, sooner = _decided(submit, staff), _decided(submit, staff)
+    assert later.state == sooner.state == "approved"
+    Application.objects.filter(pk=sooner.pk).update(due_at=later.due_at - datetime.timedelta(days=1))
+    card(later.subject, "yellow")
+    to_complete = panel(staff.window, "approvals-to-complete")
+    with django_assert_max_num_queries(2):
+        items, _summaries = to_complete.rows()
+    assert [i.url for i in items] == [
+        reverse("approvals_admin:detail", args=[later.pk]),  # its yellow card puts it first
+        reverse("approvals_admin:detail", args=[sooner.pk]),
+    ]
+    assert items[0].card == "yellow" and items[1].deadline is not None
+    assert panel(staff.township_window, "approvals-to-complete").rows()[0] == []
+    assert "approvals-to-complete" not in [p.name for p in dashboard.panels_for(staff.sjj)]
+    services.complete_application(later, by=staff.window, document=pdf())
+    assert [i.url for i in panel(staff.window, "approvals-to-complete").rows()[0]] == [
+        reverse("approvals_admin:detail", args=[sooner.pk])
+    ]
+    client.force_login(staff.window)
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert 'data-work-panel="approvals-to-complete"' in page and "待办结" in page and sooner.tracking_number in page

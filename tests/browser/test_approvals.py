@@ -147,3 +147,31 @@ def test_app_item_shows_each_centre_s_address_hours_and_phone(site, centres, pag
     expect(app_places).to_contain_text("清河市临江县临江镇沿江路168号")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("approvals-app-item-centres")
+
+
+def test_the_window_issues_a_decided_case_from_its_dashboard(site, submit, staff, page, screenshot):  # noqa: F811
+    from approvals import services
+
+    app = services.accept_application(submit().application, by=staff.window)
+    while app.state == "in_review":
+        for step in app.steps.filter(state="active").select_related("department"):
+            who = {"QH-ZJJ": staff.zjj, "QH-WJW": staff.wjw}.get(step.department.code, staff.sjj)
+            services.decide_step(step, by=who, approve=True, opinion="同意", legal_basis="食品安全法第35条")
+        app.refresh_from_db()
+    page.goto(f"{site.url}/admin/login/")
+    page.fill("input[name=username]", staff.window.username)
+    page.fill("input[name=password]", "x")
+    page.click("button[type=submit]")
+    panel = page.locator("[data-work-panel=approvals-to-complete]")
+    expect(panel).to_contain_text("待办结")
+    screenshot("approvals-dashboard-to-complete")
+    panel.get_by_role("link", name=re.compile(app.tracking_number)).click()
+    page.locator("input[type=file][name=document]").set_input_files(
+        {"name": "行政许可决定书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    )
+    page.get_by_role("button", name="办结").click()
+    expect(page.get_by_text("已办结").first).to_be_visible()
+    app.refresh_from_db()
+    assert app.state == "completed"
+    page.goto(f"{site.url}/admin/")
+    expect(page.locator("[data-work-panel=approvals-to-complete]")).to_contain_text("没有待办结的办件。")
