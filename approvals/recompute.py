@@ -52,20 +52,9 @@ STEP_FIELDS = ("pk", "application_id", "name", "due_at", "paused_at", "departmen
 
 def recompute_deadlines(context) -> int:
     """Move every open application's promise and active steps the change reaches; returns how many moved."""
-    moved, last = 0, context.done_up_to(NAME)
-    while True:
-        with transaction.atomic():
-            apps = list(
-                Application.objects.select_for_update(of=("self",))
-                .filter(state__in=OPEN, pk__gt=last)
-                .order_by("pk")
-                .values(*APP_FIELDS)[:CHUNK]
-            )
-            if not apps:
-                break
-            moved += _move_chunk(context, apps)
-            last = apps[-1]["pk"]
-            context.mark_done(NAME, last)
+    moved = 0
+    for apps in context.locked_chunks(NAME, Application.objects.filter(state__in=OPEN), APP_FIELDS, CHUNK):
+        moved += _move_chunk(context, apps)
     with transaction.atomic():
         _tell_handlers(context)
     return moved
@@ -73,42 +62,33 @@ def recompute_deadlines(context) -> int:
 
 def recompute_rating_answers(context) -> int:
     """Move the answer due on every unanswered bad rating the change reaches; returns how many moved."""
-    moved, last = 0, context.done_up_to(RATINGS)
+    moved = 0
     with translation.override(settings.LANGUAGE_CODE):
         label = _("Answer a bad rating")
-    while True:
-        with transaction.atomic():
-            rows = list(
-                Rating.objects.select_for_update(of=("self",))
-                .filter(answered_at__isnull=True, answer_due_at__gte=context.first_moment, pk__gt=last)
-                .order_by("pk")
-                .values("pk", "answer_due_at", "application_id", "application__tracking_number")[:CHUNK]
+    unanswered = Rating.objects.filter(answered_at__isnull=True, answer_due_at__gte=context.first_moment)
+    fields = ("pk", "answer_due_at", "application_id", "application__tracking_number")
+    for rows in context.locked_chunks(RATINGS, unanswered, fields, CHUNK):
+        dues = [r["answer_due_at"] for r in rows]
+        context.shift(Rating.objects.filter(pk__in=[r["pk"] for r in rows]), "answer_due_at", dues)
+        moves, clocks = [], []
+        for row in rows:
+            new = context.move(row["answer_due_at"])
+            if new is None:
+                continue
+            key = rating_clock_key(row["pk"])
+            moves.append(
+                {
+                    "subject": f"approvals.application:{row['application_id']}",
+                    "reference": row["application__tracking_number"],
+                    "what": key,
+                    "label": label,
+                    "from": _iso(row["answer_due_at"]),
+                    "to": _iso(new),
+                }
             )
-            if not rows:
-                break
-            dues = [r["answer_due_at"] for r in rows]
-            context.shift(Rating.objects.filter(pk__in=[r["pk"] for r in rows]), "answer_due_at", dues)
-            moves, clocks = [], []
-            for row in rows:
-                new = context.move(row["answer_due_at"])
-                if new is None:
-                    continue
-                key = rating_clock_key(row["pk"])
-                moves.append(
-                    {
-                        "subject": f"approvals.application:{row['application_id']}",
-                        "reference": row["application__tracking_number"],
-                        "what": key,
-                        "label": label,
-                        "from": _iso(row["answer_due_at"]),
-                        "to": _iso(new),
-                    }
-                )
-                clocks.append(_clock(key, new))
-            context.record_moves(RATINGS, moves, clocks)
-            moved += len(moves)
-            last = rows[-1]["pk"]
-            context.mark_done(RATINGS, last)
+            clocks.append(_clock(key, new))
+        context.record_moves(RATINGS, moves, clocks)
+        moved += len(moves)
     return moved
 
 

@@ -36,31 +36,18 @@ FIELDS = (
 
 def recompute_deadlines(context) -> int:
     """Move the due time of every open stage the change reaches, with its event and supervised clock."""
-    moved, last = 0, context.done_up_to(NAME)
-    while True:
-        with transaction.atomic():
-            stages = list(
-                Stage.objects.select_for_update(of=("self",))
-                .filter(ended_at__isnull=True, due_at__gte=context.first_moment, pk__gt=last)
-                .order_by("pk")
-                .values(*FIELDS)[:CHUNK]
-            )
-            if not stages:
-                break
-            moved += _move_chunk(context, stages, after=last)
-            last = stages[-1]["pk"]
-            context.mark_done(NAME, last)
+    moved = 0
+    open_stages = Stage.objects.filter(ended_at__isnull=True, due_at__gte=context.first_moment)
+    for stages in context.locked_chunks(NAME, open_stages, FIELDS, CHUNK):
+        moved += _move_chunk(context, stages)
     with transaction.atomic():
         _tell_investigators(context)
     return moved
 
 
-def _move_chunk(context, stages, after=None):
-    after = stages[0]["pk"] - 1 if after is None else after
+def _move_chunk(context, stages):
     context.shift(
-        Stage.objects.filter(
-            ended_at__isnull=True, due_at__gte=context.first_moment, pk__gt=after, pk__lte=stages[-1]["pk"]
-        ),
+        Stage.objects.filter(pk__in=[stage["pk"] for stage in stages]),
         "due_at",
         [stage["due_at"] for stage in stages],
     )

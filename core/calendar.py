@@ -331,6 +331,22 @@ class Recompute:
     def schedule_id(self):
         return HolidaySchedule.objects.filter(year=self.run.year).values_list("pk", flat=True).first()
 
+    def locked_chunks(self, name: str, queryset, fields: Iterable[str], size: int):
+        """The rows of `queryset` (as values of `fields`, which include ``pk``) this platform has not moved yet, by
+        pk, `size` at a time: each chunk is locked and handed over inside its own transaction, and marked done in it
+        once the caller's body has run (an error rolls the chunk back and leaves it for the rerun)."""
+        last = self.done_up_to(name)
+        while True:
+            with transaction.atomic():
+                rows = list(
+                    queryset.select_for_update(of=("self",)).filter(pk__gt=last).order_by("pk").values(*fields)[:size]
+                )
+                if not rows:
+                    return
+                yield rows
+                last = rows[-1]["pk"]
+                self.mark_done(name, last)
+
     def done_up_to(self, name: str) -> int:
         """The last row (pk) this platform finished in an earlier, interrupted attempt; 0 at first."""
         return int(self.run.progress.get(name, 0))

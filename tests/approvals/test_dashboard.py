@@ -8,7 +8,7 @@ from django.utils import timezone
 from approvals import dashboard, services
 from approvals.models import ApplicationStep, StepKind
 from supervision.models import Clock
-from tests.approvals.conftest import pdf
+from tests.approvals.conftest import decide_every_step, pdf
 
 
 def panel(user, name):
@@ -96,13 +96,7 @@ def test_the_queue_page_stays_at_a_constant_number_of_queries(staff, submit, cli
 
 
 def _decided(submit, staff):
-    app = services.accept_application(submit().application, by=staff.window)
-    while app.state == "in_review":
-        for step in app.steps.filter(state="active").select_related("department"):
-            who = {"QH-ZJJ": staff.zjj, "QH-WJW": staff.wjw}.get(step.department.code, staff.sjj)
-            services.decide_step(step, by=who, approve=True, opinion="同意", legal_basis="食品安全法第35条")
-        app.refresh_from_db()
-    return app
+    return decide_every_step(services.accept_application(submit().application, by=staff.window), staff)
 
 
 def test_the_window_sees_decided_applications_to_complete_soonest_promise_first(

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.approvals.conftest import _media, city, item, make_staff, staff, submit  # noqa: F401
+from tests.approvals.conftest import _media, city, decide_every_step, item, make_staff, staff, submit  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -152,12 +152,7 @@ def test_app_item_shows_each_centre_s_address_hours_and_phone(site, centres, pag
 def test_the_window_issues_a_decided_case_from_its_dashboard(site, submit, staff, page, screenshot):  # noqa: F811
     from approvals import services
 
-    app = services.accept_application(submit().application, by=staff.window)
-    while app.state == "in_review":
-        for step in app.steps.filter(state="active").select_related("department"):
-            who = {"QH-ZJJ": staff.zjj, "QH-WJW": staff.wjw}.get(step.department.code, staff.sjj)
-            services.decide_step(step, by=who, approve=True, opinion="同意", legal_basis="食品安全法第35条")
-        app.refresh_from_db()
+    app = decide_every_step(services.accept_application(submit().application, by=staff.window), staff)
     page.goto(f"{site.url}/admin/login/")
     page.fill("input[name=username]", staff.window.username)
     page.fill("input[name=password]", "x")
