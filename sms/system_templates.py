@@ -141,6 +141,14 @@ TEMPLATES = (
         (REF, ITEM),
     ),
     SystemTemplate(
+        "approvals.rating.answered",
+        "QF_APPR_RATING_ANSWERED",
+        "差评整改回访结果",
+        K.NOTICE,
+        "您对办件${number}（${item}）的评价已核实处理，处理情况请在办件查询中查看。",
+        (REF, ITEM),
+    ),
+    SystemTemplate(
         "approvals.application.withdrawn",
         "QF_APPR_WITHDRAWN",
         "办件已撤回",

@@ -39,6 +39,10 @@ SMS_TEXTS = {
         "Your application %(number)s (%(item)s) is completed. Please rate our service."
     ),
     "application.withdrawn": gettext_noop("Your application %(number)s (%(item)s) was withdrawn."),
+    "rating.answered": gettext_noop(
+        "Your rating of application %(number)s (%(item)s) was checked and answered; see what was done on the "
+        "application's page."
+    ),
     "application.deadline_recomputed": gettext_noop(
         "The promised completion of your application %(number)s (%(item)s) is now %(due)s, following the official "
         "holiday schedule."

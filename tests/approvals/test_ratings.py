@@ -183,6 +183,11 @@ def test_the_department_answers_a_bad_rating_once_and_the_applicant_reads_it(cli
     bad.refresh_from_db()
     assert (bad.verdict, bad.revisit, bad.answered_by) == ("confirmed", "satisfied", staff.sjj)
     assert published[-1].kind == "rating.answered" and published[-1].payload["verdict"] == "confirmed"
+    from sms.models import Notice
+
+    answered = ApplicationEvent.objects.get(application=app, kind="rating.answered")
+    told = Notice.objects.get(key=f"approvals.application:{app.pk}:event:{answered.pk}")  # the applicant, once
+    assert app.tracking_number in told.body and "已核实处理" in told.body
     with pytest.raises(ValidationError) as again:
         services.answer_rating(bad, by=staff.sjj, **answer)
     assert again.value.code == "already_answered"
