@@ -33,9 +33,9 @@ def old_volumes(tmp_path, settings):
     return roots
 
 
-def _run(*args):
+def _run(*args, language="en"):
     out, err = io.StringIO(), io.StringIO()
-    with translation.override("en"):
+    with translation.override(language):
         call_command("copy_files_to_storage", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
@@ -78,6 +78,9 @@ def test_a_dry_run_counts_and_writes_nothing(old_volumes, object_storage):
     out, _ = _run("--dry-run")
     assert object_storage.keys() == []
     assert "nothing was written" in out and out.count("to copy") == 3 and "2 to copy" in out
+    out, _ = _run("--dry-run", language="zh-hans")
+    assert object_storage.keys() == []
+    assert "试运行" in out and "公开媒体文件" in out and "待复制 2 个，已存在 0 个，失败 0 个" in out
 
 
 def test_only_missing_files_are_copied_and_source_directories_can_be_named(old_volumes, object_storage, tmp_path):
@@ -114,5 +117,6 @@ def test_without_object_storage_it_refuses_in_chinese_and_copies_nothing(old_vol
     with pytest.raises(CommandError) as refused, translation.override("zh-hans"):
         call_command("copy_files_to_storage", stdout=io.StringIO())
     assert "对象存储" in str(refused.value) and "S3_BUCKET" in str(refused.value)
+    assert "公开媒体文件、非公开上传文件、审计检查点" in str(refused.value)
     with pytest.raises(CommandError, match="Object storage is not configured"), translation.override("en"):
         call_command("copy_files_to_storage", stdout=io.StringIO())

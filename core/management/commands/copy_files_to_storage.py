@@ -40,10 +40,10 @@ class Command(BaseCommand):
         except NotConfigured as exc:
             raise CommandError(
                 _(
-                    "Object storage is not configured (S3_BUCKET is not set, or %(storages)s still on local disk): "
-                    "there is nowhere to copy the files to. Nothing was copied."
+                    "Object storage is not configured (S3_BUCKET is not set): %(areas)s are still kept on local "
+                    "disk, so there is nowhere to copy them to. Nothing was copied."
                 )
-                % {"storages": ", ".join(area.alias for area in exc.areas)}
+                % {"areas": pgettext("list separator", ", ").join(_area_label(area.name) for area in exc.areas)}
             ) from None
         if dry_run:
             self.stdout.write(_("Dry run: nothing was written."))
