@@ -49,12 +49,7 @@ class NotConfigured(Exception):
 
 def local_areas() -> list[Area]:
     """The areas whose configured storage is still a local directory (object storage not configured for them)."""
-    return [area for area in AREAS if isinstance(_unwrap(storages[area.alias]), FileSystemStorage)]
-
-
-def _unwrap(storage):
-    # core.storage hands out lazy aliases; settings.STORAGES resolves to the real backend.
-    return getattr(storage, "_wrapped", storage)
+    return [area for area in AREAS if isinstance(storages[area.alias], FileSystemStorage)]
 
 
 def default_sources() -> dict[str, Path]:
