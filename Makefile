@@ -134,7 +134,7 @@ check-deploy: $(VENV)/.installed
 	SUPERVISION_SIGNING_KEY=$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())') \
 		$(PY) manage.py check --deploy --fail-level WARNING --settings=config.settings.production
 
-# Production on Docker Compose (compose.yaml; docs/production.md). Needs .env.production.
+# Production on Docker Compose (compose.yaml; docs/production.md). Needs .env.production and .env.minio.
 COMPOSE := docker compose
 define need_compose
 	@$(COMPOSE) version >/dev/null 2>&1 || { echo "make $@: needs Docker with the compose plugin ('docker compose'); see docs/production.md" >&2; exit 1; }
@@ -143,6 +143,7 @@ endef
 up:
 	$(need_compose)
 	@test -f .env.production || { echo "make up: copy .env.production.example to .env.production and fill it in first" >&2; exit 1; }
+	@test -f .env.minio || { echo "make up: copy .env.minio.example to .env.minio and fill it in first (the object store's root user)" >&2; exit 1; }
 	$(COMPOSE) up -d --build
 
 down:

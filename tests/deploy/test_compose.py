@@ -69,11 +69,126 @@ def test_data_lives_on_named_volumes_and_files_in_the_object_store(compose, serv
     assert mounts["backup"]["/data/objects"] == mounts["s3"]["/data"]
     assert _environment(services["backup"])["BACKUP_PATHS"] == "/data/objects"
     # The bucket is created once; only its media/ prefix is readable without credentials.
-    init = " ".join(services["s3-init"]["command"])
+    init = _s3_init_script(services)
     bucket = _environment(services["web"])["S3_BUCKET"]
-    assert f"mc mb --ignore-existing store/{bucket}" in init
-    assert re.findall(r"mc anonymous set \w+ (\S+)", init) == [f"store/{bucket}/media"]
+    assert _environment(services["s3-init"])["S3_BUCKET"] == bucket
+    assert 'mc mb --ignore-existing "store/$bucket"' in init
+    assert re.findall(r"mc anonymous set \w+ (\S+)", init) == ['"store/$bucket/media"']
     assert services["s3"]["healthcheck"]["test"]
+
+
+APP_IMAGE_SERVICES = ("web", "worker", "migrate", "backup")
+S3_INIT_MOUNT = "/s3-init.sh"
+
+
+def _env_files(service):
+    files = service.get("env_file") or []
+    return [files] if isinstance(files, str) else [f if isinstance(f, str) else f["path"] for f in files]
+
+
+def _s3_init_script(services):
+    init = services["s3-init"]
+    assert init["entrypoint"] == ["/bin/sh", S3_INIT_MOUNT]
+    (source,) = [m.split(":")[0] for m in init["volumes"] if m.split(":")[1] == S3_INIT_MOUNT]
+    return (ROOT / source).read_text()
+
+
+def test_the_app_never_receives_the_object_stores_root_user(services):
+    """MinIO's root user is in .env.minio, read by the store and its one-shot set-up only; the app's containers get
+    the keys of a user limited to the bucket."""
+    production = (ROOT / ".env.production.example").read_text()
+    minio = (ROOT / ".env.minio.example").read_text()
+    assert not re.search(r"^\s*#?\s*MINIO_ROOT_", production, re.M)
+    assert set(re.findall(r"^(MINIO_ROOT_\w+)=", minio, re.M)) == {"MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"}
+    assert not re.search(r"^S3_", minio, re.M)
+    assert re.findall(r"^(S3_ACCESS_KEY_ID|S3_SECRET_ACCESS_KEY)=", production, re.M) == [
+        "S3_ACCESS_KEY_ID",
+        "S3_SECRET_ACCESS_KEY",
+    ]
+    app_services = [name for name, s in services.items() if s.get("build") == "." or name in APP_IMAGE_SERVICES]
+    assert set(APP_IMAGE_SERVICES) <= set(app_services)
+    for name in services:
+        if name in ("s3", "s3-init"):
+            continue
+        assert ".env.minio" not in _env_files(services[name]), name
+        assert not any(key.startswith("MINIO_") for key in _environment(services[name])), name
+    # The store itself needs nothing of the app's secrets; the set-up needs both files.
+    assert _env_files(services["s3"]) == [".env.minio"]
+    assert set(_env_files(services["s3-init"])) == {".env.minio", ".env.production"}
+    assert re.search(r"^\.env\.minio$", (ROOT / ".gitignore").read_text(), re.M)
+    assert ".env.*" in (ROOT / ".dockerignore").read_text().split()
+
+
+def test_s3_init_gives_the_app_a_user_limited_to_the_bucket(services):
+    import json
+
+    init = _s3_init_script(services)
+    bucket = _environment(services["web"])["S3_BUCKET"]
+    assert re.search(r'^mc alias set store "\$endpoint" "\$MINIO_ROOT_USER" "\$MINIO_ROOT_PASSWORD"$', init, re.M)
+    assert re.search(r'^mc admin user add store "\$S3_ACCESS_KEY_ID" "\$S3_SECRET_ACCESS_KEY"$', init, re.M)
+    assert re.search(r'^mc admin policy attach store "\$policy" --user "\$S3_ACCESS_KEY_ID"$', init, re.M)
+    created = re.search(r'^mc admin policy create store "\$policy" (\S+)$', init, re.M).group(1)
+    # The policy document, as the shell writes it for this bucket.
+    written = re.search(r"printf '%s\\n' '(.*?)' > (\S+)$", init, re.S | re.M)
+    assert written.group(2) == created
+    policy = json.loads(written.group(1).replace("'\"$bucket\"'", bucket))
+    allowed = {}
+    for statement in policy["Statement"]:
+        assert statement["Effect"] == "Allow"
+        for resource in statement["Resource"]:
+            allowed.setdefault(resource, set()).update(statement["Action"])
+    assert set(allowed) == {f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"}
+    assert {"s3:ListBucket"} <= allowed[f"arn:aws:s3:::{bucket}"]
+    assert {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"} <= allowed[f"arn:aws:s3:::{bucket}/*"]
+    assert not any("*" in action or action.startswith("admin:") for actions in allowed.values() for action in actions)
+    # Never the root account for the app: the script refuses the same key id.
+    assert '[ "$S3_ACCESS_KEY_ID" = "$MINIO_ROOT_USER" ]' in init
+
+
+def test_s3_init_runs_twice_against_a_recording_mc(services, tmp_path):
+    """The script as the mc image runs it (sh, environment from the env files): every step is a command that may
+    run again, the policy it writes is valid JSON for the bucket, and the root user as the app's is refused."""
+    import json
+    import os
+    import shutil
+
+    sh = shutil.which("sh")
+    if not sh:
+        pytest.skip("no sh")
+    script = tmp_path / "s3-init.sh"
+    script.write_text(_s3_init_script(services).replace("/tmp/app-policy.json", str(tmp_path / "app-policy.json")))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "mc.log"
+    (bin_dir / "mc").write_text(f'#!/bin/sh\necho "$*" >> {log}\n')
+    (bin_dir / "mc").chmod(0o755)
+    env = {
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "MINIO_ROOT_USER": "root-user",
+        "MINIO_ROOT_PASSWORD": "root-password",
+        "S3_ACCESS_KEY_ID": "app-user",
+        "S3_SECRET_ACCESS_KEY": "app-secret",
+        **{k: str(v) for k, v in _environment(services["s3-init"]).items()},
+    }
+    for _ in range(2):
+        assert subprocess.run([sh, str(script)], env=env, capture_output=True, text=True).returncode == 0
+    calls = log.read_text().splitlines()
+    assert calls[: len(calls) // 2] == calls[len(calls) // 2 :]
+    assert "alias set store http://s3:9000 root-user root-password" in calls
+    assert "admin user add store app-user app-secret" in calls
+    assert "admin policy attach store qingfeng-app --user app-user" in calls
+    assert not any("root-user" in call for call in calls if not call.startswith("alias set"))
+    policy = json.loads((tmp_path / "app-policy.json").read_text())
+    assert {r for st in policy["Statement"] for r in st["Resource"]} == {
+        "arn:aws:s3:::qingfeng",
+        "arn:aws:s3:::qingfeng/*",
+    }
+
+    log.unlink()
+    refused = subprocess.run(
+        [sh, str(script)], env={**env, "S3_ACCESS_KEY_ID": "root-user"}, capture_output=True, text=True
+    )
+    assert refused.returncode != 0 and "MINIO_ROOT_USER" in refused.stderr and not log.exists()
 
 
 def test_the_proxy_publishes_only_the_public_media_prefix(services):
