@@ -67,6 +67,8 @@ class FinishedStep:
     decided_at: object
     stars: int | None = None
     reasons: list = field(default_factory=list)
+    answer_due_at: object = None  # a bad rating not answered yet: when the department's answer is due
+    answered: bool = False  # a bad rating the department has answered (the answer is in the history)
 
     @property
     def can_rate(self):
@@ -96,6 +98,8 @@ class Tracking:
     can_supplement: bool = False
     finished_steps: list = field(default_factory=list)
     case_stars: int | None = None
+    case_answer_due_at: object = None
+    case_answered: bool = False
 
     @property
     def case_stars_text(self):
@@ -113,7 +117,12 @@ def tracking_for(application: Application | int) -> Tracking:
         .select_related("step", "department", "actor__cadre__department")
         .order_by("occurred_at", "pk")
     )
-    ratings = {r.step_id: r for r in Rating.objects.filter(application=app).only("step_id", "stars", "reasons")}
+    ratings = {
+        r.step_id: r
+        for r in Rating.objects.filter(application=app).only(
+            "step_id", "stars", "reasons", "answer_due_at", "answered_at"
+        )
+    }
     finished = [
         FinishedStep(
             s.pk,
@@ -122,6 +131,7 @@ def tracking_for(application: Application | int) -> Tracking:
             s.decided_at,
             ratings[s.pk].stars if s.pk in ratings else None,
             ratings[s.pk].reason_labels() if s.pk in ratings else [],
+            *_answer(ratings.get(s.pk)),
         )
         for s in app.steps.filter(state__in=(StepState.APPROVED, StepState.REFUSED))
         .select_related("department")
@@ -176,9 +186,19 @@ def tracking_for(application: Application | int) -> Tracking:
         can_rate=app.state == "completed" and app.rating is None and None not in ratings,
         finished_steps=finished,
         case_stars=ratings[None].stars if None in ratings else app.rating,
+        case_answer_due_at=_answer(ratings.get(None))[0],
+        case_answered=_answer(ratings.get(None))[1],
         can_withdraw=app.state in ("submitted", "supplementing", "in_review"),
         can_supplement=app.state == "supplementing",
     )
+
+
+def _answer(rating):
+    """(when the department's answer to a bad rating is due, or None; whether it has answered)."""
+    if rating is None or rating.answer_due_at is None:
+        return None, False
+    answered = rating.answered_at is not None
+    return (None if answered else rating.answer_due_at), answered
 
 
 # The applications this session may follow: the web tracking page, GraphQL and the app grant the same way.

@@ -231,6 +231,10 @@ class FinishedStep(graphene.ObjectType):
     stars = graphene.Int(description="The applicant's rating, once given.")
     reasons = graphene.List(graphene.NonNull(graphene.String), required=True, description="The reasons, in words.")
     can_rate = graphene.Boolean(required=True)
+    answer_due_at = graphene.DateTime(
+        description="A bad rating not answered yet: when the department checks it, puts it right and calls back."
+    )
+    answered = graphene.Boolean(required=True, description="A bad rating the department has answered (see history).")
 
 
 def rating_reasons_list():
@@ -259,6 +263,8 @@ class Tracking(graphene.ObjectType):
     history = graphene.List(graphene.NonNull(HistoryEntry), required=True)
     can_rate = graphene.Boolean(required=True, description="The whole case may be rated now.")
     case_stars = graphene.Int(description="The applicant's rating of the whole case, once given.")
+    case_answer_due_at = graphene.DateTime(description="The case's bad rating not answered yet: when it is due.")
+    case_answered = graphene.Boolean(required=True, description="The case's bad rating has been answered.")
     finished_steps = graphene.List(graphene.NonNull(FinishedStep), required=True)
     rating_reasons = graphene.List(graphene.NonNull(RatingReason), required=True)
     rating_levels = graphene.List(graphene.NonNull(RatingLevel), required=True)

@@ -163,7 +163,11 @@ def test_the_department_answers_a_bad_rating_once_and_the_applicant_reads_it(cli
     assert workdays.working_days_between(rated.date(), bad.answer_due_at.date()) == 15
     assert bad.answer_due_at.time() == rated.time()
 
+    pending = client.get(_track(client, submission)).content.decode()
+    assert "该部门将于" in pending and "前核实整改并回访" in pending  # the applicant sees when the answer is due
+
     url = reverse("approvals_admin:rating_answer", args=[bad.pk])
+    client.logout()
     client.force_login(staff.zjj)  # another department: not even visible
     assert client.get(url).status_code == 404
     client.force_login(staff.sjj)
@@ -194,7 +198,9 @@ def test_the_department_answers_a_bad_rating_once_and_the_applicant_reads_it(cli
     with pytest.raises(ValidationError):
         services.answer_rating(good, by=staff.window, **answer)  # a good rating needs no answer
 
+    client.logout()
     page = client.get(_track(client, submission)).content.decode()
+    assert "该部门已核实整改并回访" in page
     assert "差评已核实整改并回访" in page and "属实：经核实，窗口未一次性告知所需材料" in page
 
 
@@ -216,7 +222,8 @@ def test_answering_the_rating_of_a_completed_case_is_no_change_after_completion(
 
 RATE = """mutation($n: String!, $step: ID, $r: Int!, $reasons: [String!], $key: String) {
   rateService(trackingNumber: $n, stepId: $step, rating: $r, reasons: $reasons, idempotencyKey: $key) {
-  ok errors { field code message } tracking { caseStars finishedSteps { id stars canRate reasons }
+  ok errors { field code message } tracking { caseStars caseAnswered
+  finishedSteps { id stars canRate reasons answerDueAt answered }
   ratingReasons { code bad misconduct } } } }"""
 TRACK = """mutation($n: String!, $c: String!) { trackApplication(trackingNumber: $n, code: $c) { ok } }"""
 
@@ -241,6 +248,8 @@ def test_the_app_rates_a_step_through_graphql_after_tracking_and_a_retry_changes
     assert done["ok"] is True, done
     rated = {s["id"]: s for s in done["tracking"]["finishedSteps"]}[str(review.pk)]
     assert rated["stars"] == 2 and rated["canRate"] is False and len(rated["reasons"]) == 1
+    assert rated["answerDueAt"] and rated["answered"] is False  # the department's answer is due
+    assert done["tracking"]["caseAnswered"] is False
     assert {r["code"] for r in done["tracking"]["ratingReasons"] if r["misconduct"]} >= {"bribe", "abusive"}
     assert _gql(client, RATE, variables)["rateService"]["ok"] is True  # the retry: the first answer
     again = _gql(client, RATE, {**variables, "key": "h" * 32})["rateService"]

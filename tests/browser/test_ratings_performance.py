@@ -43,7 +43,9 @@ def test_rate_a_step_from_the_tracking_page(site, reviewed, page, screenshot):
     screenshot("approvals-rate-step-form")
     step.get_by_role("button", name="提交评价").click()
     expect(page.get_by_text("感谢您的评价。")).to_be_visible()
-    expect(page.locator(".ap-rate-step", has_text="市市场监督管理局").locator(".ap-stars")).to_contain_text("★★☆☆☆")
+    rated = page.locator(".ap-rate-step", has_text="市市场监督管理局")
+    expect(rated.locator(".ap-stars")).to_contain_text("★★☆☆☆")
+    expect(rated.locator("[data-rating-answer]")).to_contain_text("前核实整改并回访")  # when the answer is due
     screenshot("approvals-rate-step-done")
     rating = Rating.objects.get()
     assert rating.stars == 2 and rating.reasons == ["many_trips", "bribe"]
