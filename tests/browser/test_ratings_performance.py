@@ -2,6 +2,7 @@
 the tracking page (好差评), and anyone opens the public performance page (阳光政务)."""
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -72,6 +73,18 @@ def test_rate_a_step_in_the_app(site, reviewed, page, screenshot):
     expect(page.get_by_text("感谢您的评价。")).to_be_visible(timeout=30000)
     expect(page.locator("#ap-rating li.card", has_text="市市场监督管理局")).to_contain_text("★★★★★")
     assert Rating.objects.get().stars == 5
+    # A bad rating of the acceptance: the card then says by when the centre answers it (差评整改回访).
+    card = page.locator("#ap-rating li.card", has_text="市政务服务中心")
+    card.locator("summary").click()
+    card.get_by_label(re.compile("★★☆☆☆")).check()
+    expect(card.locator(".reasons-bad")).to_be_visible()
+    card.get_by_label("办事慢").check()
+    card.get_by_role("button", name="提交评价").click()
+    bad = page.locator("#ap-rating li.card", has_text="市政务服务中心")
+    expect(bad.locator(".rating-answer")).to_contain_text("前核实整改并回访", timeout=30000)
+    due = Rating.objects.get(stars=2).answer_due_at.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    expect(bad.locator(".rating-answer")).to_contain_text(due)
+    screenshot("approvals-app-bad-rating-answer-due")
 
 
 def test_open_the_performance_page_from_the_home_page(site, reviewed, page, screenshot):

@@ -1,5 +1,5 @@
 // Qingfeng app service worker. Shell: cache-first, versioned. Reading: network-first, last 50 kept.
-const VERSION = "qf-v16"; // v16: 我的 complaints take messages, dates in the city's zone; v15: citizens' 我的, receipts, forms, 好差评, 长辈版, 暂定 closures, website study; v14: the site link on the login screen
+const VERSION = "qf-v17"; // v17: a bad rating says by when it is answered; v16: 我的 complaints take messages, dates in the city's zone; v15: citizens' 我的, receipts, forms, 好差评, 长辈版, 暂定 closures, website study; v14: the site link on the login screen
 const SHELL = `shell-${VERSION}`;
 const READ = "read-v1";
 const READ_LIMIT = 50;

@@ -2,7 +2,7 @@
 // number and query code. Tracking goes by POST (a mutation): the code never appears in a URL or a cache.
 import { ApiError, mutate, newKey, query } from "../api.js";
 import { lang } from "../i18n.js";
-import { esc, render } from "../ui.js";
+import { day as cityDay, esc, render } from "../ui.js";
 import { failed, loading } from "./common.js";
 
 const S = {
@@ -19,6 +19,7 @@ const S = {
     rateTitle: "好差评", rateHint: "请评价每个已办结的环节；办结后还可评价整个办件。差评会交给部门整改，涉及违纪的反映会转给纪检监察。",
     rateStep: "评价", rateCase: "整个办件", yourRating: "您的评价", stars: "评分", good: "满意在哪里", bad: "不满意在哪里（至少选一项）",
     comment: "意见建议", send: "提交评价", thanks: "感谢您的评价。",
+    answerDue: "该部门将于 {n} 前核实整改并回访。", answered: "该部门已核实整改并回访，处理情况见办理过程。",
   },
   en: {
     catalogue: "Online approval", search: "Search approval items", go: "Search", track: "Track an application",
@@ -34,6 +35,8 @@ const S = {
     rateTitle: "Rate our service", rateHint: "Rate each finished step and, once it is completed, the whole case. Bad ratings go to the department; reports of misconduct go to the discipline inspectors.",
     rateStep: "Rate", rateCase: "The whole case", yourRating: "Your rating", stars: "Rating", good: "What went well", bad: "What went wrong (choose at least one)",
     comment: "Comment", send: "Send rating", thanks: "Thank you for your rating.",
+    answerDue: "The department checks it, puts right what was wrong and calls you back by {n}.",
+    answered: "The department has checked it and called you back: see the history.",
   },
 };
 const s = (key, n, m) => (S[lang] || S["zh-hans"])[key].replace("{n}", n).replace("{m}", m);
@@ -53,7 +56,7 @@ const ITEM = `query Item($code: String!) { approvalItem(code: $code) { code name
 const TRACKING = `trackingNumber itemName status paused dueAt dueProvisional decisionReason pageUrl
   supplementMaterials currentSteps { name department officer dueAt dueProvisional paused }
   history { occurredAt label step department officer note }
-  canRate caseStars finishedSteps { id name department stars reasons canRate }
+  canRate caseStars caseAnswerDueAt caseAnswered finishedSteps { id name department stars reasons canRate answerDueAt answered }
   ratingReasons { code label bad misconduct } ratingLevels { stars label }`;
 const TRACK = `mutation Track($n: String!, $c: String!) { trackApplication(trackingNumber: $n, code: $c) {
   ok errors { field message code } tracking { ${TRACKING} } } }`;
@@ -190,11 +193,14 @@ function rating(v) {
   // A case opened from 我的 (MINE) carries no rating fields: rating goes through the tracked case.
   if (!v.finishedSteps) return "";
   if (!v.finishedSteps.length && !v.canRate && !v.caseStars) return "";
-  const rated = (n, reasons = []) => `<small>${esc(s("yourRating"))}: <span class="stars">${esc(starText(n, v.ratingLevels))}</span>${reasons.length ? " · " + esc(reasons.join("、")) : ""}</small>`;
+  // A bad rating: by when the department answers it (差评整改回访), then that it has.
+  const answer = (due, done) => (done ? `<small class="rating-answer">${esc(s("answered"))}</small>`
+    : due ? `<small class="rating-answer">${esc(s("answerDue", cityDay(due)))}</small>` : "");
+  const rated = (n, reasons = [], due = null, done = false) => `<small>${esc(s("yourRating"))}: <span class="stars">${esc(starText(n, v.ratingLevels))}</span>${reasons.length ? " · " + esc(reasons.join("、")) : ""}</small>${answer(due, done)}`;
   const steps = v.finishedSteps.map((st) => `<li class="card"><strong>${esc(st.name)}</strong><small>${esc(st.department)}</small>
-    ${st.canRate ? `<details><summary>${esc(s("rateStep"))}</summary>${rateForm(v, st.id)}</details>` : rated(st.stars, st.reasons)}</li>`).join("");
+    ${st.canRate ? `<details><summary>${esc(s("rateStep"))}</summary>${rateForm(v, st.id)}</details>` : rated(st.stars, st.reasons, st.answerDueAt, st.answered)}</li>`).join("");
   const whole = v.canRate ? `<li class="card"><strong>${esc(s("rateCase"))}</strong>${rateForm(v, "")}</li>`
-    : v.caseStars ? `<li class="card"><strong>${esc(s("rateCase"))}</strong>${rated(v.caseStars)}</li>` : "";
+    : v.caseStars ? `<li class="card"><strong>${esc(s("rateCase"))}</strong>${rated(v.caseStars, [], v.caseAnswerDueAt, v.caseAnswered)}</li>` : "";
   return `<section id="ap-rating" aria-labelledby="ap-rating-title"><h2 id="ap-rating-title">${esc(s("rateTitle"))}</h2>
     <p class="muted">${esc(s("rateHint"))}</p><ul class="cards">${steps}${whole}</ul></section>`;
 }
