@@ -128,7 +128,7 @@ def panels_for(user) -> list[WorkPanel]:
     return [
         WorkPanel(
             "approvals-bad-ratings",
-            _("Bad ratings to answer, and the last 30 days'"),
+            _("Bad ratings to answer and of the last 30 days"),
             lambda: recent_bad(user),
             more_url=f"{reverse('approvals_admin:ratings')}?bad=1",
             order=22,
