@@ -473,6 +473,7 @@ class MonthlyFigures(models.Model):
     ratings = models.PositiveIntegerField(default=0)
     stars_sum = models.PositiveIntegerField(default=0)
     bad_ratings = models.PositiveIntegerField(default=0)
+    bad_answered_on_time = models.PositiveIntegerField(default=0)  # of those, 整改回访 by their answer's due time
     complaints_received = models.PositiveIntegerField(default=0)
     complaints_substantiated = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()

@@ -9,7 +9,9 @@ Figures (a unit is a department; the city is every application together):
 - time used against the promise: (completed - accepted) / (promised time - accepted), averaged (100% = all the
   time promised); ``promised_days_average`` is the average promised limit in working days of those applications;
 - ratings (好差评): every rating given in the month to the unit (a step's to the step's department, a whole
-  case's to the item's): count, average stars (1-5) and the share of bad ratings (1 or 2 stars);
+  case's to the item's): count, average stars (1-5) and the share of bad ratings (1 or 2 stars); of the bad ones,
+  how many the unit answered (checked, put right, called the applicant back) by their due time (差评按期整改回访;
+  a month's count grows while its answers fall due);
 - complaints: received in the month naming the unit as the department concerned, and concluded substantiated or
   partly substantiated in the month, from the complaints platform through ``core.figures`` (the city's count
   includes complaints naming no department).
@@ -74,6 +76,7 @@ class _Sums:
         "ratings",
         "stars_sum",
         "bad_ratings",
+        "bad_answered_on_time",
         "complaints_received",
         "complaints_substantiated",
     )
@@ -110,11 +113,14 @@ def refresh(months: list[datetime.date] | None = None) -> int:
             row.time_ratio_sum += (done - accepted) / (due - accepted)
             row.time_ratio_count += 1
     given = Rating.objects.filter(created_at__gte=start, created_at__lt=end)
-    for department, at, stars, bad in given.values_list("department_id", "created_at", "stars", "is_bad").iterator():
+    for department, at, stars, bad, due, answered in given.values_list(
+        "department_id", "created_at", "stars", "is_bad", "answer_due_at", "answered_at"
+    ).iterator():
         row = sums[department, _local_month(at)]
         row.ratings += 1
         row.stars_sum += stars
         row.bad_ratings += 1 if bad else 0
+        row.bad_answered_on_time += 1 if bad and answered is not None and due is not None and answered <= due else 0
     for (department, month), counts in shared_figures.collect(COMPLAINTS, start, end).items():
         if month in wanted:
             row = sums[department, month]
@@ -172,6 +178,8 @@ class Figures:
     ratings: int = 0
     average_stars: float | None = None
     bad_share: float | None = None
+    bad_ratings: int = 0
+    bad_answered_on_time: int = 0
     complaints_received: int = 0
     complaints_substantiated: int = 0
     below_minimum: bool = True
@@ -191,6 +199,8 @@ class Figures:
             ratings=row.ratings,
             average_stars=row.stars_sum / row.ratings if rated else None,
             bad_share=row.bad_ratings / row.ratings if rated else None,
+            bad_ratings=row.bad_ratings,
+            bad_answered_on_time=row.bad_answered_on_time,
             complaints_received=row.complaints_received,
             complaints_substantiated=row.complaints_substantiated,
             below_minimum=not enough,

@@ -97,9 +97,16 @@ def _fill(units):
     month = last_month()
     busy_apps = _completed(_item(busy, 1), centre, month, 8, late=2)
     _completed(_item(quiet, 1), centre, month, 2)
-    for n, app in enumerate(busy_apps[:6]):
+    for n, app in enumerate(busy_apps[:7]):
+        bad = n in (0, 6)  # two bad ratings: one answered by its due time (差评整改回访), one after it
         Rating.objects.create(
-            application=app, department=busy, stars=1 if n == 0 else 5, is_bad=n == 0, created_at=at(month, 20)
+            application=app,
+            department=busy,
+            stars=1 if bad else 5,
+            is_bad=bad,
+            created_at=at(month, 20),
+            answer_due_at=at(month, 27) if bad else None,
+            answered_at={0: at(month, 26), 6: at(month, 28)}.get(n),
         )
     _complaint(busy, at(month, 3), substantiated_at=at(month, 25))
     _complaint(quiet, at(month, 4))
@@ -115,7 +122,8 @@ def test_figures_by_month_with_the_minimum_volume_rule_and_complaints(units, set
     busy, quiet = (report.unit(code).at(month) for code in ("QH-SJJ", "QH-ZJJ"))
     assert (busy.handled, busy.on_time, busy.on_time_rate) == (8, 6, 0.75)
     assert busy.time_used == pytest.approx((2 * 11 / 10 + 6 * 0.5) / 8)
-    assert (busy.ratings, busy.average_stars, busy.bad_share) == (6, pytest.approx(26 / 6), pytest.approx(1 / 6))
+    assert (busy.ratings, busy.average_stars, busy.bad_share) == (7, pytest.approx(27 / 7), pytest.approx(2 / 7))
+    assert (busy.bad_ratings, busy.bad_answered_on_time) == (2, 1)
     assert (busy.complaints_received, busy.complaints_substantiated) == (1, 1)
     # Under the minimum: counts, but no rate.
     assert (quiet.handled, quiet.on_time_rate, quiet.time_used, quiet.below_minimum) == (2, None, None, True)
@@ -156,6 +164,7 @@ def test_the_page_and_open_data_cost_the_same_queries_for_three_or_thirty_depart
     assert counts[0][0] <= 8
     page = response.content.decode()
     assert "<svg" in page and "<title" in page and "市第26局" in page
+    assert "按期整改 1/2" in page and "差评按期整改回访 1/2" in page  # the department's row and the city's card
 
 
 def test_the_open_data_follows_its_schema(client, units):
@@ -167,6 +176,7 @@ def test_the_open_data_follows_its_schema(client, units):
     busy = rows[f"{month:%Y-%m}", "QH-SJJ"]
     assert list(busy) == list(data["fields"])
     assert busy["on_time_rate"] == 0.75 and busy["below_minimum_volume"] is False
+    assert (busy["bad_ratings"], busy["bad_ratings_answered_on_time"]) == (2, 1)
     assert rows[f"{month:%Y-%m}", "QH-ZJJ"]["on_time_rate"] is None
     assert rows[f"{month:%Y-%m}", "city"]["applications_handled"] == 10
 
