@@ -87,11 +87,15 @@ def test_rate_a_step_in_the_app(site, reviewed, page, screenshot):
     screenshot("approvals-app-bad-rating-answer-due")
 
 
-def test_open_the_performance_page_from_the_home_page(site, reviewed, page, screenshot):
-    from approvals import performance
+def test_open_the_performance_page_from_the_home_page(site, reviewed, staff, page, screenshot):  # noqa: F811
+    from approvals import performance, services
     from approvals.models import Application
 
     app, _code = reviewed
+    bad = services.rate(app, step=app.steps.get(order=1), rating=2, reasons=["slow"])
+    services.answer_rating(
+        bad, by=staff.sjj, verdict="partly", rectification="已压缩内部审查流转时间并回访申请人。", revisit="satisfied"
+    )
     Application.objects.filter(pk=app.pk).update(state="completed", completed_at=app.submitted_at)
     performance.refresh(performance.recent_months())
     page.goto(site.url + "/")
@@ -99,6 +103,8 @@ def test_open_the_performance_page_from_the_home_page(site, reviewed, page, scre
     expect(page.get_by_role("heading", name="阳光政务")).to_be_visible()
     expect(page.locator("svg.pf-chart").first).to_be_visible()
     expect(page.get_by_role("link", name="CSV")).to_be_visible()
+    expect(page.get_by_text("差评按期整改回访 1/1")).to_be_visible()  # the city's bad rating, answered on time
+    expect(page.locator("[data-bad-answered]").first).to_contain_text("按期整改 1/1")
     screenshot("approvals-performance")
     page.get_by_role("link", name="市市场监督管理局").click()
     expect(page.get_by_role("heading", name=re.compile("市市场监督管理局：近十二个月"))).to_be_visible()
