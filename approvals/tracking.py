@@ -137,6 +137,7 @@ def tracking_for(application: Application | int) -> Tracking:
         .select_related("department")
         .order_by("order", "department__name", "pk")
     ]
+    case_answer_due_at, case_answered = _answer(ratings.get(None))
     notice = app.supplement_notices.order_by("-number").first() if app.state == "supplementing" else None
     history = []
     for event in events:
@@ -186,8 +187,8 @@ def tracking_for(application: Application | int) -> Tracking:
         can_rate=app.state == "completed" and app.rating is None and None not in ratings,
         finished_steps=finished,
         case_stars=ratings[None].stars if None in ratings else app.rating,
-        case_answer_due_at=_answer(ratings.get(None))[0],
-        case_answered=_answer(ratings.get(None))[1],
+        case_answer_due_at=case_answer_due_at,
+        case_answered=case_answered,
         can_withdraw=app.state in ("submitted", "supplementing", "in_review"),
         can_supplement=app.state == "supplementing",
     )

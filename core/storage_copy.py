@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, storages
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -20,12 +21,13 @@ class Area:
     name: str  # also the option name of its source directory
     alias: str  # in settings.STORAGES
     root_setting: str  # the local directory of earlier releases
+    label: str  # what people read
 
 
 AREAS = (
-    Area("media", "default", "MEDIA_ROOT"),
-    Area("private", "private", "COMPLAINTS_PRIVATE_ROOT"),
-    Area("audit", "audit", "SUPERVISION_CHECKPOINT_DIR"),
+    Area("media", "default", "MEDIA_ROOT", pgettext_lazy("storage area", "Public media")),
+    Area("private", "private", "COMPLAINTS_PRIVATE_ROOT", pgettext_lazy("storage area", "Private uploads")),
+    Area("audit", "audit", "SUPERVISION_CHECKPOINT_DIR", pgettext_lazy("storage area", "Audit checkpoints")),
 )
 
 

@@ -10,14 +10,6 @@ from django.utils.translation import pgettext
 from core.storage_copy import AREAS, NotConfigured, copy_files_to_storage
 
 
-def _area_label(name):
-    return {
-        "media": pgettext("storage area", "Public media"),
-        "private": pgettext("storage area", "Private uploads"),
-        "audit": pgettext("storage area", "Audit checkpoints"),
-    }[name]
-
-
 class Command(BaseCommand):
     help = (
         "Copy the files kept on local disk by an earlier release (media, private uploads, audit checkpoints) into "
@@ -43,13 +35,13 @@ class Command(BaseCommand):
                     "Object storage is not configured (S3_BUCKET is not set): %(areas)s are still kept on local "
                     "disk, so there is nowhere to copy them to. Nothing was copied."
                 )
-                % {"areas": pgettext("list separator", ", ").join(_area_label(area.name) for area in exc.areas)}
+                % {"areas": pgettext("list separator", ", ").join(str(area.label) for area in exc.areas)}
             ) from None
         if dry_run:
             self.stdout.write(_("Dry run: nothing was written."))
         failed = 0
         for result in results:
-            label = _area_label(result.area.name)
+            label = str(result.area.label)
             if not result.found:
                 self.stdout.write(_("%(area)s: %(dir)s not found, skipped.") % {"area": label, "dir": result.source})
                 continue
